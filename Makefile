@@ -1,0 +1,45 @@
+# Linli: `make run` starts the platform, `make test` runs every test tier. Both set up what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.installed
+TOOLS := node_modules/.installed
+
+.PHONY: run test proto lock token clean
+
+run: $(READY)
+	$(BIN)/linli run
+
+# make test             every tier
+# make test TIER=unit   one tier (unit, proto, contract, service, e2e)
+test: $(READY) $(TOOLS)
+	$(BIN)/linli test $(TIER)
+
+# Regenerate the Python code for proto/ after changing a .proto file.
+proto: $(READY)
+	$(BIN)/python -m linli.protogen
+
+token: $(READY)
+	@$(BIN)/linli token --role $(or $(ROLE),operator)
+
+# Re-pin requirements.lock from requirements.in.
+lock:
+	rm -rf /tmp/linli-lock && $(PYTHON) -m venv /tmp/linli-lock
+	/tmp/linli-lock/bin/pip install -q --upgrade pip && /tmp/linli-lock/bin/pip install -q -r requirements.in
+	/tmp/linli-lock/bin/pip freeze --all | grep -v -E "^(pip)==" > requirements.lock
+
+$(READY): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
+	  { echo "Linli needs Python 3.11 or newer as '$(PYTHON)' (set PYTHON=/path/to/python3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(TOOLS): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for buf (proto lint): sudo apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:
+	rm -rf $(VENV) node_modules var

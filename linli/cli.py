@@ -1,0 +1,111 @@
+"""The `linli` command: run the platform, issue development tokens, run the tests.
+
+    linli run                       start everything (what `make run` does); Ctrl-C stops it all
+    linli token --role operator     print a development bearer token
+    linli test [TIER ...]           run the test tiers (what `make test` does)
+"""
+import argparse
+import os
+import signal
+import sys
+import time
+
+from linli.kit.config import SETTINGS, setting
+
+
+def run_platform(args) -> int:
+    from linli import demo
+    from linli.devstack import ROOT, StartError, ensure_rabbitmq, platform, stop_rabbitmq
+
+    env = {name: setting(name) for name in SETTINGS}
+    try:
+        started_rabbitmq = ensure_rabbitmq(env["AMQP_URI"])
+    except StartError as error:
+        print(error, file=sys.stderr)
+        return 1
+    own_mongo = "MONGO_URI" not in os.environ
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    stack = None
+    try:
+        print("starting Linli: SecantusDB, eldercare api and worker, gateway ... (logs in var/log/)", flush=True)
+        stack = platform(env, ROOT / "var" / "log", str(ROOT / "var" / "mongo") if own_mongo else None,
+                         mongo_port=int(env["MONGO_URI"].rsplit(":", 1)[1].strip("/")) if own_mongo else None)
+        loaded = demo.load(stack.env)
+        print(
+            f"\nLinli is running.\n"
+            f"  gateway        {stack.gateway_url}  (health: {stack.gateway_url}/healthz)\n"
+            f"  API docs       {stack.gateway_url}/docs\n"
+            f"  eldercare gRPC {stack.env['ELDERCARE_API_ADDR']}\n"
+            f"  MongoDB        {stack.env['MONGO_URI']}\n"
+            f"  demo data      {loaded} open care requests in community {demo.COMMUNITY}\n"
+            f"\nA token for calling the API:\n"
+            f"  TOKEN=$(.venv/bin/linli token --role operator --community {demo.COMMUNITY})\n"
+            f"  curl -H \"Authorization: Bearer $TOKEN\" {stack.gateway_url}/v1/care-requests\n"
+            f"  curl -N -H \"Authorization: Bearer $TOKEN\" {stack.gateway_url}/v1/board/stream\n"
+            f"\nCtrl-C stops everything.",
+            flush=True,
+        )
+        while not stopping:
+            for proc in stack.processes:
+                if proc.popen.poll() is not None:
+                    print(f"{proc.name} exited with code {proc.popen.returncode}; last lines:\n{proc.tail()}",
+                          file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+        return 0
+    except StartError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        print("\nstopping ...", flush=True)
+        if stack is not None:
+            stack.stop()
+        if started_rabbitmq:
+            stop_rabbitmq()
+        print("stopped.", flush=True)
+
+
+def token(args) -> int:
+    from gateway import dev_issuer
+
+    print(dev_issuer.issue_token(args.subject or f"dev-{args.role}", [args.role], args.community))
+    return 0
+
+
+def test(args) -> int:
+    from linli import testrun
+
+    return testrun.main(args.tiers)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="linli", description="Linli: community services platform")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the whole platform with demo data").set_defaults(func=run_platform)
+    tok = commands.add_parser("token", help="print a development bearer token")
+    tok.add_argument("--role", default="operator")
+    tok.add_argument("--community", action="append", default=None,
+                     help="community served (repeatable; '*' for all); default: the pilot community")
+    tok.add_argument("--subject", help="user id (default: dev-<role>)")
+    tok.set_defaults(func=token)
+    tst = commands.add_parser("test", help="run the test tiers")
+    tst.add_argument("tiers", nargs="*")
+    tst.set_defaults(func=test)
+    args = parser.parse_args(argv)
+    if args.command == "token" and not args.community:
+        from linli.demo import COMMUNITY
+
+        args.community = [COMMUNITY]
+    sys.exit(args.func(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+from linli.eldercare.v1 import eldercare_pb2 as _eldercare_pb2
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CareRequestRaised(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestAcknowledged(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestEscalated(_message.Message):
+    __slots__ = ("care_request", "level", "reason")
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    level: int
+    reason: str
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ..., level: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,157 @@
+"""The grpcio server every service api runs: identity from metadata, domain errors mapped to status
+codes (with google.rpc details for bad input), health checking, reflection, graceful drain on SIGTERM.
+
+Never run this inside an eventlet-patched process: grpcio's server hangs there.
+"""
+import contextlib
+import logging
+import signal
+import threading
+import uuid
+from concurrent import futures
+from dataclasses import dataclass
+from typing import Callable
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import error_details_pb2, status_pb2
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from linli.kit import identity
+from linli.kit.errors import InvalidArgument, LinliError
+
+log = logging.getLogger(__name__)
+
+# Calls anyone may make without an identity: probes and tooling.
+PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+DETAILS_KEY = "grpc-status-details-bin"
+
+
+@dataclass(frozen=True)
+class ServiceBinding:
+    """One gRPC service to serve: its full name (for health and reflection), how to add it, its servicer."""
+
+    full_name: str
+    add_to_server: Callable
+    servicer: object
+
+
+def _abort(context: grpc.ServicerContext, error: LinliError):
+    code = getattr(grpc.StatusCode, error.code)
+    if isinstance(error, InvalidArgument) and error.fields:
+        bad_request = error_details_pb2.BadRequest(
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(field=field, description=why)
+                for field, why in error.fields.items()
+            ]
+        )
+        detail = any_pb2.Any()
+        detail.Pack(bad_request)
+        status = status_pb2.Status(code=code.value[0], message=error.message, details=[detail])
+        context.set_trailing_metadata(((DETAILS_KEY, status.SerializeToString()),))
+    context.abort(code, error.message)
+
+
+def _aborted_already(context) -> bool:
+    code = context.code()
+    return code is not None and code != grpc.StatusCode.OK
+
+
+@contextlib.contextmanager
+def _guarded(method: str, context: grpc.ServicerContext):
+    """Around every call: set the caller, map domain errors, never leak a stack trace."""
+    try:
+        caller = identity.from_metadata(context.invocation_metadata())
+    except LinliError as error:
+        _abort(context, error)
+    token = identity.use_caller(caller)
+    try:
+        yield
+    except LinliError as error:
+        _abort(context, error)
+    except Exception:
+        if _aborted_already(context):
+            raise
+        reference = uuid.uuid4().hex[:12]
+        log.exception("unhandled error in %s (reference %s)", method, reference)
+        context.abort(grpc.StatusCode.INTERNAL, f"internal error; reference {reference}")
+    finally:
+        identity.reset_caller(token)
+
+
+def _guard_unary(method: str, behaviour):
+    def handle(request, context):
+        with _guarded(method, context):
+            return behaviour(request, context)
+
+    return handle
+
+
+def _guard_stream(method: str, behaviour):
+    def handle(request, context):
+        with _guarded(method, context):
+            yield from behaviour(request, context)
+
+    return handle
+
+
+class _GuardInterceptor(grpc.ServerInterceptor):
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        method = handler_call_details.method
+        if handler is None or method.startswith(PUBLIC_PREFIXES):
+            return handler
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                _guard_unary(method, handler.unary_unary),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                _guard_stream(method, handler.unary_stream),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
+
+
+class GrpcApi:
+    """A started grpcio server with health and reflection; stop() drains it."""
+
+    def __init__(self, address: str, bindings: list[ServiceBinding], max_workers: int = 16):
+        self.server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
+            interceptors=[_GuardInterceptor()],
+            options=[("grpc.max_receive_message_length", 4 * 1024 * 1024)],
+        )
+        self.health = health.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        for binding in bindings:
+            binding.add_to_server(binding.servicer, self.server)
+        names = [binding.full_name for binding in bindings]
+        reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
+        self.port = self.server.add_insecure_port(address)
+        if self.port == 0:
+            raise SystemExit(f"cannot listen on {address}")
+        self.server.start()
+        for name in ["", *names]:
+            self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+
+    def stop(self, grace_seconds: float) -> None:
+        """Report NOT_SERVING so load balancers stop sending, then let in-flight calls finish."""
+        self.health.enter_graceful_shutdown()
+        self.server.stop(grace_seconds).wait()
+
+
+def serve_until_signalled(api: GrpcApi, grace_seconds: float, on_stop: Callable[[], None] = lambda: None) -> None:
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    log.info("serving gRPC on port %d", api.port)
+    stopping.wait()
+    log.info("draining for up to %.0fs", grace_seconds)
+    api.stop(grace_seconds)
+    on_stop()
+    log.info("stopped")

@@ -1,0 +1,185 @@
+"""Transactional outbox: an event is written in the same MongoDB transaction as the change it reports,
+and a relay publishes it to RabbitMQ afterwards, in Nameko's event format, with publisher confirms.
+
+So an event is never published for a change that did not commit, and never lost for one that did: if
+the broker or the relay is down, records wait in the outbox until the relay can publish them. A crash
+between publish and mark-as-sent publishes a record twice; consumers apply events once (consumer.py).
+"""
+import json
+import logging
+import threading
+import uuid
+from datetime import timedelta
+
+import pika
+import pymongo
+from opentelemetry import context, propagate, trace
+from pymongo.client_session import ClientSession
+
+from linli.kit.events import exchange_name
+from linli.kit.mongo import Index, is_duplicate_key, utcnow
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+
+OUTBOX = "outbox"
+LEASES = "outbox_lease"
+SENT_RETENTION = timedelta(days=7)
+
+INDEXES = [
+    Index(OUTBOX, [("sent_at", 1), ("created_at", 1)]),
+    # Sent records are kept a week for inspection, then removed; unsent ones (sent_at null) never expire.
+    Index(OUTBOX, [("sent_at", 1)], {"expireAfterSeconds": int(SENT_RETENTION.total_seconds())}),
+]
+
+
+def add(db, session: ClientSession, envelope: dict) -> None:
+    """Record an event inside the caller's transaction, with the current trace context."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    db[OUTBOX].insert_one(
+        {
+            "_id": envelope["id"],
+            "exchange": exchange_name(envelope["source"]),
+            "routing_key": envelope["type"],
+            "body": envelope,
+            "trace": carrier,
+            "created_at": utcnow(),
+            "sent_at": None,
+        },
+        session=session,
+    )
+
+
+class OutboxRelay:
+    """Publishes one database's outbox. Many replicas may run one; a lease lets only one publish."""
+
+    def __init__(self, db, amqp_uri: str, *, poll_seconds: float = 0.5, batch_size: int = 100,
+                 lease_seconds: float = 10.0):
+        self.db = db
+        self.amqp_uri = amqp_uri
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self.lease = timedelta(seconds=lease_seconds)
+        self.holder = f"relay-{uuid.uuid4()}"
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._connection: pika.BlockingConnection | None = None
+        self._channel = None
+        self._declared: set[str] = set()
+
+    def wake(self) -> None:
+        """Publish now rather than at the next poll (called after a commit that wrote events)."""
+        self._wake.set()
+
+    def hold_lease(self) -> bool:
+        now = utcnow()
+        try:
+            self.db[LEASES].find_one_and_update(
+                {"_id": "relay", "$or": [{"holder": self.holder}, {"expires_at": {"$lt": now}}]},
+                {"$set": {"holder": self.holder, "expires_at": now + self.lease}},
+                upsert=True,
+            )
+            return True
+        except pymongo.errors.PyMongoError as error:
+            if is_duplicate_key(error):  # another relay holds a live lease
+                return False
+            raise
+
+    def publish_pending(self) -> int:
+        """Publish every unsent record, oldest first; return how many were published."""
+        published = 0
+        while not self._stop.is_set():
+            records = list(
+                self.db[OUTBOX].find({"sent_at": None}).sort([("created_at", 1), ("_id", 1)]).limit(self.batch_size)
+            )
+            if not records:
+                return published
+            channel = self._open_channel()
+            for record in records:
+                self._publish(channel, record)
+                self.db[OUTBOX].update_one({"_id": record["_id"]}, {"$set": {"sent_at": utcnow()}})
+                published += 1
+        return published
+
+    def _publish(self, channel, record: dict) -> None:
+        exchange = record["exchange"]
+        if exchange not in self._declared:
+            channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+            self._declared.add(exchange)
+        # Continue the trace of the request that wrote the event, so the consumer's span joins it.
+        token = context.attach(propagate.extract(record.get("trace") or {}))
+        try:
+            with tracer.start_as_current_span(
+                f"{record['routing_key']} publish", kind=trace.SpanKind.PRODUCER,
+                attributes={"messaging.system": "rabbitmq", "messaging.destination.name": exchange,
+                            "messaging.message.id": record["_id"]},
+            ):
+                headers: dict[str, str] = {}
+                propagate.inject(headers)
+                channel.basic_publish(
+                    exchange=exchange,
+                    routing_key=record["routing_key"],
+                    body=json.dumps(record["body"], ensure_ascii=False).encode("utf-8"),
+                    properties=pika.BasicProperties(
+                        content_type="application/json",
+                        content_encoding="utf-8",
+                        delivery_mode=pika.DeliveryMode.Persistent,
+                        message_id=record["_id"],
+                        headers=headers,
+                    ),
+                )
+        finally:
+            context.detach(token)
+
+    def _open_channel(self):
+        if self._channel is None or self._channel.is_closed:
+            self._close()
+            params = pika.URLParameters(self.amqp_uri)
+            params.client_properties = {"connection_name": f"outbox relay {self.db.name}"}
+            self._connection = pika.BlockingConnection(params)
+            self._channel = self._connection.channel()
+            # Publisher confirms: basic_publish returns only once the broker has taken the message.
+            self._channel.confirm_delivery()
+            self._declared.clear()
+        return self._channel
+
+    def _close(self) -> None:
+        try:
+            if self._connection is not None and self._connection.is_open:
+                self._connection.close()
+        except pika.exceptions.AMQPError:
+            pass
+        self._connection = self._channel = None
+
+    def run(self) -> None:
+        """Publish until stopped; survives broker and database outages by retrying with backoff."""
+        backoff = self.poll_seconds
+        while not self._stop.is_set():
+            try:
+                if self.hold_lease():
+                    self.publish_pending()
+                    if self._connection is not None:
+                        self._connection.process_data_events(0)  # answer broker heartbeats
+                backoff = self.poll_seconds
+            except (pika.exceptions.AMQPError, pymongo.errors.PyMongoError, OSError) as error:
+                log.warning("outbox relay %s: %s; retrying in %.1fs", self.db.name, error, backoff)
+                self._close()
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+                continue
+            self._wake.wait(self.poll_seconds)
+            self._wake.clear()
+        self._close()
+
+    def start(self) -> "OutboxRelay":
+        self._thread = threading.Thread(target=self.run, name=f"outbox-relay-{self.db.name}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)

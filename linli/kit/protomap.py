@@ -1,0 +1,37 @@
+"""Small mappings between proto messages and plain Python values, shared by apis and the gateway."""
+import datetime as dt
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+
+def _prefix(enum_type) -> str:
+    # buf's STANDARD lint prefixes enum values with the enum's name: CareKind -> CARE_KIND_
+    name = enum_type.DESCRIPTOR.name
+    return "".join("_" + c if c.isupper() and i else c for i, c in enumerate(name)).upper() + "_"
+
+
+def enum_name(enum_type, number: int) -> str:
+    """CARE_KIND_EMERGENCY -> "emergency"; the zero value (UNSPECIFIED) -> ""."""
+    if number == 0:
+        return ""
+    return enum_type.Name(number).removeprefix(_prefix(enum_type)).lower()
+
+
+def enum_number(enum_type, name: str) -> int:
+    """"emergency" -> CARE_KIND_EMERGENCY; unknown or empty -> 0 (UNSPECIFIED), for validation to refuse."""
+    try:
+        return enum_type.Value(_prefix(enum_type) + name.upper()) if name else 0
+    except ValueError:
+        return 0
+
+
+def timestamp(value: dt.datetime | None) -> Timestamp | None:
+    if value is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(value.astimezone(dt.timezone.utc))
+    return stamp
+
+
+def datetime_of(stamp: Timestamp) -> dt.datetime:
+    return stamp.ToDatetime(tzinfo=dt.timezone.utc)

@@ -1,0 +1,90 @@
+"""OpenTelemetry and logging for every Linli process.
+
+Traces follow a care request across every hop (HTTP → gRPC → MongoDB → outbox → RabbitMQ → Nameko) and
+are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set. OTLP over HTTP rather than gRPC,
+because the same exporter must work inside eventlet-patched Nameko workers. Logs are JSON lines that
+carry the trace and span ids.
+"""
+import json
+import logging
+import sys
+import time
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+from linli.kit.config import setting
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "process": getattr(record, "linli_process", None) or PROCESS_NAME,
+            "message": record.getMessage(),
+        }
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            entry["trace_id"] = format(span.trace_id, "032x")
+            entry["span_id"] = format(span.span_id, "016x")
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+PROCESS_NAME = "linli"
+
+
+def setup_logging(process_name: str) -> None:
+    global PROCESS_NAME
+    PROCESS_NAME = process_name
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(setting("LINLI_LOG_LEVEL").upper())
+    for noisy in ("pika", "amqp", "kombu", "urllib3", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def setup(process_name: str) -> TracerProvider:
+    """Install the tracer provider, the OTLP exporter if configured, and the library instrumentations
+    that every process shares (pymongo, pika). Role-specific ones are turned on by the caller."""
+    setup_logging(process_name)
+    provider = TracerProvider(resource=Resource.create({"service.name": process_name}))
+    endpoint = setting("OTEL_EXPORTER_OTLP_ENDPOINT")
+    if endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint.rstrip("/") + "/v1/traces")))
+    trace.set_tracer_provider(provider)
+
+    from opentelemetry.instrumentation.pika import PikaInstrumentor
+    from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+
+    PymongoInstrumentor().instrument()
+    PikaInstrumentor().instrument()
+    return provider
+
+
+def instrument_grpc_server() -> None:
+    from opentelemetry.instrumentation.grpc import GrpcInstrumentorServer
+
+    GrpcInstrumentorServer().instrument()
+
+
+def instrument_nameko() -> None:
+    from nameko_opentelemetry import NamekoInstrumentor
+
+    NamekoInstrumentor().instrument()
+
+
+def shutdown() -> None:
+    """Flush spans still buffered (call on the way out)."""
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, TracerProvider):
+        provider.shutdown()

@@ -1,0 +1,84 @@
+"""Runs Linli's test tiers, each in its own pytest session (the Nameko tier needs eventlet's monkey
+patch, the gRPC tiers must never have it), then prints one total line.
+
+    linli test               every tier
+    linli test unit e2e      the tiers named
+"""
+import os
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from linli.devstack import ROOT, StartError, ensure_rabbitmq
+from linli.kit.config import setting
+
+# tier -> the runner to use: plain pytest, or `nameko test` (pytest after eventlet.monkey_patch()).
+TIERS = {
+    "unit": "pytest",  # pure domain rules and gateway logic: no I/O
+    "proto": "pytest",  # generated code is current, buf lint passes
+    "contract": "pytest",  # the gRPC api with a stock grpcio client
+    "service": "nameko",  # outbox relay, idempotent consumers, timers: real RabbitMQ and SecantusDB
+    "e2e": "pytest",  # every process running: HTTP → gRPC → MongoDB → RabbitMQ → Nameko → SSE, traces
+}
+
+
+def command(tier: str, report: Path) -> list[str]:
+    bin_dir = Path(sys.executable).parent
+    common = [f"tests/{tier}", f"--junitxml={report}", "-p", "no:cacheprovider"]
+    if TIERS[tier] == "nameko":
+        # Nameko's fixtures make a vhost per test on this broker (through its management API).
+        return [str(bin_dir / "nameko"), "test", *common, "--amqp-uri", setting("AMQP_URI")]
+    return [sys.executable, "-m", "pytest", "-p", "no:pytest_nameko", *common]
+
+
+def counts(report: Path) -> dict[str, int]:
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if not report.exists():
+        return totals
+    root = ET.parse(report).getroot()
+    for suite in root.iter("testsuite"):
+        for key in totals:
+            totals[key] += int(suite.get(key, 0))
+    return totals
+
+
+def main(tiers: list[str]) -> int:
+    unknown = [t for t in tiers if t not in TIERS]
+    if unknown:
+        print(f"unknown tier(s): {', '.join(unknown)}; tiers are {', '.join(TIERS)}", file=sys.stderr)
+        return 2
+    tiers = tiers or list(TIERS)
+    try:
+        ensure_rabbitmq(setting("AMQP_URI"), management=True)
+    except StartError as error:
+        print(error, file=sys.stderr)
+        return 1
+    reports = ROOT / "var" / "test-reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    passed = failed = skipped = 0
+    failed_tiers = []
+    for tier in tiers:
+        report = reports / f"{tier}.xml"
+        report.unlink(missing_ok=True)
+        print(f"\n=== tier {tier} ===", flush=True)
+        started = time.monotonic()
+        code = subprocess.run(command(tier, report), cwd=ROOT, env=env).returncode
+        c = counts(report)
+        tier_failed = c["failures"] + c["errors"]
+        passed += c["tests"] - tier_failed - c["skipped"]
+        failed += tier_failed
+        skipped += c["skipped"]
+        # pytest exit 5 means no test ran: a tier with no tests is a failure, not a pass.
+        if code != 0 or c["tests"] == 0:
+            failed_tiers.append(tier)
+            if tier_failed == 0:
+                failed += 1  # the tier broke before reporting (collection error, crash, no tests)
+        print(f"=== tier {tier}: exit {code}, {c['tests']} tests in {time.monotonic() - started:.0f}s ===", flush=True)
+    print()
+    if failed_tiers:
+        print(f"failed tiers: {', '.join(failed_tiers)}")
+    print(f"total: {passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed_tiers else 0

@@ -1,0 +1,84 @@
+"""The eldercare Nameko worker on real RabbitMQ and SecantusDB: events applied once, escalation timer."""
+import time
+
+import pytest
+from nameko.testing.services import entrypoint_waiter
+
+from linli.kit import outbox
+from linli.kit.identity import Caller
+from linli.kit.mongo import utcnow
+from linli.kit.outbox import OutboxRelay
+from services.eldercare import domain, events
+from services.eldercare.policy import with_emergency_sla
+from services.eldercare.store import CareRequestStore
+from services.eldercare.worker import EldercareWorker
+
+OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"}))
+SLA_SECONDS = 1
+
+
+@pytest.fixture
+def store(mongo_client, db):
+    store = CareRequestStore(mongo_client, db)
+    store.ensure_indexes()
+    return store
+
+
+@pytest.fixture
+def worker(container_factory, rabbit_config, mongo_uri, db):
+    container = container_factory(EldercareWorker, {
+        "MONGO_URI": mongo_uri, "MONGO_DB": db.name, "ELDERCARE_EMERGENCY_ACK_SLA_SECONDS": SLA_SECONDS})
+    container.start()
+    return container
+
+
+def raise_request(store, kind="emergency"):
+    request = domain.raise_request(OPERATOR, domain.NewCareRequest("donghuayuan", "elder-1", kind, "device"),
+                                   f"cr-{kind}-{time.monotonic_ns()}", utcnow(), with_emergency_sla(SLA_SECONDS))
+    store.add(request, events.raised(request))
+    return request
+
+
+def wait_for(check, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_redelivered_event_is_applied_once(worker, store, db, amqp_uri):
+    request = raise_request(store, kind="meal")
+    relay = OutboxRelay(db, amqp_uri)
+    with entrypoint_waiter(worker, "count_raised", timeout=10):
+        assert relay.publish_pending() == 1
+    # Publish the very same event again, as a relay that crashed before marking it sent would.
+    db[outbox.OUTBOX].update_many({}, {"$set": {"sent_at": None}})
+    with entrypoint_waiter(worker, "count_raised", timeout=10):
+        assert relay.publish_pending() == 1
+    day = domain.local_day(request.raised_at, "Asia/Shanghai")
+    [figures] = store.figures("donghuayuan", day)
+    assert figures["raised"] == 1
+    assert db["applied_events"].count_documents({}) == 1
+
+
+def test_the_timer_escalates_an_emergency_nobody_acknowledged_within_its_sla(worker, store, db):
+    request = raise_request(store)
+    assert wait_for(lambda: store.get(request.id).escalation_level >= 1, timeout=SLA_SECONDS + 5)
+    escalated = store.get(request.id)
+    assert escalated.status == domain.RAISED and escalated.escalated_at >= request.acknowledge_due_at
+    [event] = db[outbox.OUTBOX].find({"routing_key": "care_request.escalated"}).limit(1)
+    assert event["body"]["data"]["level"] == 1
+    assert event["body"]["data"]["care_request"]["id"] == request.id
+
+
+def test_the_timer_leaves_an_acknowledged_emergency_alone(worker, store, db):
+    request = raise_request(store)
+    acknowledged = domain.acknowledge(OPERATOR, request, utcnow())
+    store.update(acknowledged, events.acknowledged(acknowledged))
+    routine = raise_request(store, kind="cleaning")
+    time.sleep(SLA_SECONDS + 1.0)  # well past the SLA, with the timer running every 0.2 s
+    assert store.get(request.id).escalation_level == 0
+    assert store.get(routine.id).escalation_level == 0
+    assert db[outbox.OUTBOX].count_documents({"routing_key": "care_request.escalated"}) == 0

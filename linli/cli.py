@@ -24,13 +24,14 @@ def run_platform(args) -> int:
         print(error, file=sys.stderr)
         return 1
     own_mongo = "MONGO_URI" not in os.environ
-    stopping = False
 
     def stop(*_):
-        nonlocal stopping
-        stopping = True
+        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    # Ctrl-C, SIGTERM and a closed terminal all stop everything this command started.
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    for signum in stop_signals:
+        signal.signal(signum, stop)
     stack = None
     try:
         print("starting Linli: SecantusDB, eldercare api and worker, gateway ... (logs in var/log/)", flush=True)
@@ -51,20 +52,21 @@ def run_platform(args) -> int:
             f"\nCtrl-C stops everything.",
             flush=True,
         )
-        while not stopping:
+        while True:
             for proc in stack.processes:
                 if proc.popen.poll() is not None:
                     print(f"{proc.name} exited with code {proc.popen.returncode}; last lines:\n{proc.tail()}",
                           file=sys.stderr)
                     return 1
             time.sleep(0.5)
-        return 0
     except StartError as error:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
     finally:
+        for signum in stop_signals:  # a second Ctrl-C must not cut the clean-up short
+            signal.signal(signum, signal.SIG_IGN)
         print("\nstopping ...", flush=True)
         if stack is not None:
             stack.stop()

@@ -5,9 +5,13 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 
 def _prefix(enum_type) -> str:
-    # buf's STANDARD lint prefixes enum values with the enum's name: CareKind -> CARE_KIND_
-    name = enum_type.DESCRIPTOR.name
-    return "".join("_" + c if c.isupper() and i else c for i, c in enumerate(name)).upper() + "_"
+    # buf's STANDARD lint prefixes every value with the enum's name, as the zero value shows: CARE_KIND_
+    return enum_type.DESCRIPTOR.values_by_number[0].name.removesuffix("UNSPECIFIED")
+
+
+def short_names(enum_type) -> dict[int, str]:
+    """Every value's short name by number: {6: "emergency", ...}; the zero value is ""."""
+    return {value.number: enum_name(enum_type, value.number) for value in enum_type.DESCRIPTOR.values}
 
 
 def enum_name(enum_type, number: int) -> str:

@@ -1,0 +1,56 @@
+"""python -m gateway: serve the gateway on GATEWAY_HOST:GATEWAY_PORT until SIGTERM."""
+import asyncio
+
+import uvicorn
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.grpc import GrpcAioInstrumentorClient, filters
+
+from gateway.app import create_app
+from gateway.board import Board
+from linli.kit import telemetry
+from linli.kit.config import number, setting
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, plus: board streams end at once on SIGTERM, and spans are flushed on the way out."""
+
+    def __init__(self, config: uvicorn.Config, board: Board):
+        super().__init__(config)
+        self.board = board
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def startup(self, sockets=None) -> None:
+        self.loop = asyncio.get_running_loop()
+        await super().startup(sockets)
+
+    def handle_exit(self, sig, frame) -> None:
+        # Board streams never end by themselves: close them, or they hold the drain open to its limit.
+        if not self.should_exit and self.loop is not None:
+            self.loop.call_soon_threadsafe(self.board.close_streams)
+        super().handle_exit(sig, frame)
+
+    async def shutdown(self, sockets=None) -> None:
+        await super().shutdown(sockets)
+        # Now, not after run(): uvicorn re-raises the SIGTERM it caught, which ends the process.
+        telemetry.shutdown()
+
+
+def main() -> None:
+    telemetry.setup("gateway")
+    # Before any channel exists: the instrumentation wraps channels as they are created.
+    GrpcAioInstrumentorClient(filter_=filters.negate(filters.health_check())).instrument()
+    app = create_app()
+    # Health probes would otherwise fill the trace store.
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="/healthz")
+    config = uvicorn.Config(
+        app,
+        host=setting("GATEWAY_HOST"),
+        port=int(number("GATEWAY_PORT")),
+        log_config=None,  # keep the JSON log lines telemetry.setup installed
+        timeout_graceful_shutdown=number("GATEWAY_DRAIN_SECONDS"),
+    )
+    _Server(config, app.state.board).run()
+
+
+if __name__ == "__main__":
+    main()

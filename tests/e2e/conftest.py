@@ -1,0 +1,109 @@
+"""End-to-end tier: every process of the platform running as `make run` starts it (SecantusDB, the
+eldercare api with its outbox relay, the Nameko workers, the gateway), exporting traces to an OTLP
+receiver in this test process."""
+import json
+import queue
+import tempfile
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gateway import dev_issuer
+from linli.devstack import free_port, platform
+from linli.kit.config import SETTINGS, setting
+from tests.e2e.otlp_receiver import OtlpReceiver
+
+COMMUNITY = "donghuayuan"
+
+
+@pytest.fixture(scope="session")
+def otlp():
+    receiver = OtlpReceiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture(scope="session")
+def issuer_dir():
+    return tempfile.mkdtemp(prefix="linli-e2e-issuer-")
+
+
+@pytest.fixture(scope="session")
+def stack(otlp, issuer_dir):
+    env = {name: setting(name) for name in SETTINGS}
+    env.update({
+        "ELDERCARE_API_ADDR": f"127.0.0.1:{free_port()}",
+        "GATEWAY_PORT": str(free_port()),
+        "MONGO_DB_PREFIX": "e2e_",
+        "LINLI_DEV_ISSUER_DIR": issuer_dir,
+        "OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint,
+        "OTEL_BSP_SCHEDULE_DELAY": "200",
+    })
+    log_dir = Path(tempfile.mkdtemp(prefix="linli-e2e-logs-"))
+    stack = platform(env, log_dir, mongo_storage=":memory:")
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway_url(stack):
+    return stack.gateway_url
+
+
+def token_for(issuer_dir, role: str, subject: str | None = None, communities=(COMMUNITY,)) -> str:
+    return dev_issuer.issue_token(subject or f"e2e-{role}", [role], list(communities), directory=issuer_dir)
+
+
+@pytest.fixture(scope="session")
+def operator_headers(issuer_dir):
+    return {"Authorization": f"Bearer {token_for(issuer_dir, 'operator', 'op-wang')}"}
+
+
+class SseReader:
+    """Reads a Server-Sent Events stream in a thread; events() yields parsed frames as they come."""
+
+    def __init__(self, url: str, headers: dict):
+        self.frames: queue.Queue = queue.Queue()
+        self.opened = threading.Event()
+        self.status: int | None = None
+        self._client = httpx.Client(timeout=httpx.Timeout(5, read=None))
+        self._thread = threading.Thread(target=self._read, args=(url, headers), daemon=True)
+        self._thread.start()
+        assert self.opened.wait(10), "SSE stream did not open"
+
+    def _read(self, url, headers):
+        try:
+            with self._client.stream("GET", url, headers=headers) as response:
+                self.status = response.status_code
+                self.opened.set()
+                frame: dict = {}
+                for line in response.iter_lines():
+                    if line == "":
+                        if "data" in frame:
+                            self.frames.put({**frame, "data": json.loads(frame["data"])})
+                        frame = {}
+                    elif not line.startswith(":"):
+                        field, _, value = line.partition(":")
+                        frame[field] = value.removeprefix(" ")
+        except httpx.HTTPError:
+            pass
+        finally:
+            self.opened.set()
+
+    def next_matching(self, predicate, timeout: float = 10.0) -> dict:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                frame = self.frames.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if predicate(frame):
+                return frame
+        raise AssertionError("expected event did not arrive on the SSE stream")
+
+    def close(self):
+        self._client.close()

@@ -1,7 +1,7 @@
 """Translation between the domain's dataclasses and the eldercare proto messages."""
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.kit.protomap import datetime_of, enum_name, enum_number, timestamp
-from services.eldercare.domain import CareRequest, Location, NewCareRequest
+from services.eldercare.domain.care_requests import CareRequest, Location, NewCareRequest
 
 STATUS = {"raised": pb.CARE_REQUEST_STATUS_RAISED, "acknowledged": pb.CARE_REQUEST_STATUS_ACKNOWLEDGED}
 

@@ -13,9 +13,10 @@ from linli.kit.config import number, setting
 from linli.kit.errors import Aborted
 from linli.kit.mongo import utcnow
 from linli.kit.nameko_deps import Database
-from services.eldercare import domain, events
+from services.eldercare import events
+from services.eldercare.domain import care_requests as care
 from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE, with_emergency_sla
-from services.eldercare.store import INDEXES, CareRequestStore
+from services.eldercare.store.care_requests import INDEXES, CareRequestStore
 
 log = logging.getLogger(__name__)
 
@@ -39,31 +40,31 @@ class EldercareWorker:
         now = utcnow()
         store, policy = self.store, self.policy
         for request in store.due_for_escalation(now):
-            escalated = domain.escalate(request, now, policy)
+            escalated = care.escalate(request, now, policy)
             try:
                 store.update(escalated, events.escalated(escalated))
             except Aborted:
                 continue  # acknowledged (or escalated by another worker) since we read it
             log.warning("care request %s escalated to level %d", request.id, escalated.escalation_level)
 
-    @event_handler("eldercare", domain.CARE_REQUEST_RAISED)
+    @event_handler("eldercare", care.CARE_REQUEST_RAISED)
     def count_raised(self, event):
         self._count(event, "count_raised", {"raised": 1})
 
-    @event_handler("eldercare", domain.CARE_REQUEST_ACKNOWLEDGED)
+    @event_handler("eldercare", care.CARE_REQUEST_ACKNOWLEDGED)
     def count_acknowledged(self, event):
         request = events.care_request_in(event)
         seconds = (request.acknowledged_at - request.raised_at).total_seconds()
-        within = 1 if domain.acknowledged_within_sla(request) else 0
+        within = 1 if care.acknowledged_within_sla(request) else 0
         self._count(event, "count_acknowledged", {"acknowledged": 1, "acknowledged_within_sla": within}, seconds)
 
-    @event_handler("eldercare", domain.CARE_REQUEST_ESCALATED)
+    @event_handler("eldercare", care.CARE_REQUEST_ESCALATED)
     def count_escalated(self, event):
         self._count(event, "count_escalated", {"escalated": 1})
 
     def _count(self, event: dict, handler: str, increments: dict, acknowledge_seconds: float | None = None):
         request = events.care_request_in(event)
-        day = domain.local_day(request.raised_at, DEFAULT_COMMUNITY_ZONE)
+        day = care.local_day(request.raised_at, DEFAULT_COMMUNITY_ZONE)
         store = self.store
         self.database.apply_once(
             f"eldercare.{handler}", event,

@@ -8,9 +8,10 @@ from linli.kit import outbox
 from linli.kit.identity import Caller
 from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
-from services.eldercare import domain, events
+from services.eldercare import events
+from services.eldercare.domain import care_requests as care
 from services.eldercare.policy import with_emergency_sla
-from services.eldercare.store import CareRequestStore
+from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.worker import EldercareWorker
 
 OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"}))
@@ -33,7 +34,7 @@ def worker(container_factory, rabbit_config, mongo_uri, db):
 
 
 def raise_request(store, kind="emergency"):
-    request = domain.raise_request(OPERATOR, domain.NewCareRequest("donghuayuan", "elder-1", kind, "device"),
+    request = care.raise_request(OPERATOR, care.NewCareRequest("donghuayuan", "elder-1", kind, "device"),
                                    f"cr-{kind}-{time.monotonic_ns()}", utcnow(), with_emergency_sla(SLA_SECONDS))
     store.add(request, events.raised(request))
     return request
@@ -57,7 +58,7 @@ def test_a_redelivered_event_is_applied_once(worker, store, db, amqp_uri):
     db[outbox.OUTBOX].update_many({}, {"$set": {"sent_at": None}})
     with entrypoint_waiter(worker, "count_raised", timeout=10):
         assert relay.publish_pending() == 1
-    day = domain.local_day(request.raised_at, "Asia/Shanghai")
+    day = care.local_day(request.raised_at, "Asia/Shanghai")
     [figures] = store.figures("donghuayuan", day)
     assert figures["raised"] == 1
     assert db["applied_events"].count_documents({}) == 1
@@ -67,7 +68,7 @@ def test_the_timer_escalates_an_emergency_nobody_acknowledged_within_its_sla(wor
     request = raise_request(store)
     assert wait_for(lambda: store.get(request.id).escalation_level >= 1, timeout=SLA_SECONDS + 5)
     escalated = store.get(request.id)
-    assert escalated.status == domain.RAISED and escalated.escalated_at >= request.acknowledge_due_at
+    assert escalated.status == care.RAISED and escalated.escalated_at >= request.acknowledge_due_at
     [event] = db[outbox.OUTBOX].find({"routing_key": "care_request.escalated"}).limit(1)
     assert event["body"]["data"]["level"] == 1
     assert event["body"]["data"]["care_request"]["id"] == request.id
@@ -75,7 +76,7 @@ def test_the_timer_escalates_an_emergency_nobody_acknowledged_within_its_sla(wor
 
 def test_the_timer_leaves_an_acknowledged_emergency_alone(worker, store, db):
     request = raise_request(store)
-    acknowledged = domain.acknowledge(OPERATOR, request, utcnow())
+    acknowledged = care.acknowledge(OPERATOR, request, utcnow())
     store.update(acknowledged, events.acknowledged(acknowledged))
     routine = raise_request(store, kind="cleaning")
     time.sleep(SLA_SECONDS + 1.0)  # well past the SLA, with the timer running every 0.2 s

@@ -11,15 +11,16 @@ from linli.kit import outbox
 from linli.kit.identity import Caller
 from linli.kit.mongo import transaction, utcnow
 from linli.kit.outbox import OutboxRelay
-from services.eldercare import domain, events
+from services.eldercare import events
+from services.eldercare.domain import care_requests as care
 from services.eldercare.policy import DEFAULT_POLICY
-from services.eldercare.store import CareRequestStore
+from services.eldercare.store.care_requests import CareRequestStore
 
 OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"}))
 
 
 def raise_emergency(store, request_id="cr-1"):
-    request = domain.raise_request(OPERATOR, domain.NewCareRequest("donghuayuan", "elder-1", "emergency", "device"),
+    request = care.raise_request(OPERATOR, care.NewCareRequest("donghuayuan", "elder-1", "emergency", "device"),
                                    request_id, utcnow(), DEFAULT_POLICY)
     event = events.raised(request)
     store.add(request, event)
@@ -73,7 +74,7 @@ def test_an_event_committed_while_the_relay_was_down_is_published_when_it_comes_
 
 def test_a_change_that_did_not_commit_publishes_nothing(store, db, mongo_client, amqp_uri):
     request, _ = raise_emergency(store)
-    acknowledged = domain.acknowledge(OPERATOR, request, utcnow())
+    acknowledged = care.acknowledge(OPERATOR, request, utcnow())
 
     def acknowledge_then_fail(session):
         store.update(acknowledged, events.acknowledged(acknowledged), session=session)
@@ -81,7 +82,7 @@ def test_a_change_that_did_not_commit_publishes_nothing(store, db, mongo_client,
 
     with pytest.raises(RuntimeError):
         transaction(mongo_client, acknowledge_then_fail)
-    assert store.get(request.id).status == domain.RAISED
+    assert store.get(request.id).status == care.RAISED
     assert [r["routing_key"] for r in db[outbox.OUTBOX].find()] == ["care_request.raised"]
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from linli.kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from linli.kit.identity import Caller
-from services.eldercare import domain
+from services.eldercare.domain import care_requests as care
 from services.eldercare.policy import DEFAULT_POLICY, with_emergency_sla
 
 NOW = datetime(2026, 11, 27, 2, 30, tzinfo=timezone.utc)
@@ -16,18 +16,18 @@ NEIGHBOUR = Caller("elder-2", frozenset({"resident"}), frozenset({"donghuayuan"}
 DISTRICT_ADMIN = Caller("admin", frozenset({"administrator"}), frozenset({"*"}))
 
 
-def new(**overrides) -> domain.NewCareRequest:
+def new(**overrides) -> care.NewCareRequest:
     fields = dict(community_id="donghuayuan", elder_id="elder-1", kind="emergency", channel="device")
-    return domain.NewCareRequest(**{**fields, **overrides})
+    return care.NewCareRequest(**{**fields, **overrides})
 
 
-def raised(caller=OPERATOR, policy=DEFAULT_POLICY, **overrides) -> domain.CareRequest:
-    return domain.raise_request(caller, new(**overrides), "cr-1", NOW, policy)
+def raised(caller=OPERATOR, policy=DEFAULT_POLICY, **overrides) -> care.CareRequest:
+    return care.raise_request(caller, new(**overrides), "cr-1", NOW, policy)
 
 
 def test_an_emergency_is_due_for_acknowledgement_within_its_sla_and_most_urgent():
     request = raised()
-    assert request.status == domain.RAISED
+    assert request.status == care.RAISED
     assert request.priority == 1
     assert request.acknowledge_due_at == NOW + timedelta(seconds=60)
     assert request.escalate_at == request.acknowledge_due_at
@@ -42,7 +42,7 @@ def test_a_routine_request_never_escalates():
     request = raised(kind="cleaning")
     assert request.priority > 1
     assert request.escalate_at is None
-    assert not domain.is_due_for_escalation(request, NOW + timedelta(days=1))
+    assert not care.is_due_for_escalation(request, NOW + timedelta(days=1))
 
 
 def test_will_refuse_a_request_naming_every_bad_field():
@@ -65,62 +65,62 @@ def test_an_operator_may_not_raise_in_a_community_they_do_not_serve():
 
 def test_acknowledging_records_who_and_when_and_stops_escalation():
     later = NOW + timedelta(seconds=20)
-    acknowledged = domain.acknowledge(OPERATOR, raised(), later)
+    acknowledged = care.acknowledge(OPERATOR, raised(), later)
     assert (acknowledged.status, acknowledged.acknowledged_by, acknowledged.acknowledged_at) == (
-        domain.ACKNOWLEDGED, "op-wang", later)
+        care.ACKNOWLEDGED, "op-wang", later)
     assert acknowledged.escalate_at is None
     assert acknowledged.version == 2
-    assert domain.acknowledged_within_sla(acknowledged)
+    assert care.acknowledged_within_sla(acknowledged)
 
 
 def test_will_refuse_to_acknowledge_twice():
-    acknowledged = domain.acknowledge(OPERATOR, raised(), NOW)
+    acknowledged = care.acknowledge(OPERATOR, raised(), NOW)
     with pytest.raises(FailedPrecondition):
-        domain.acknowledge(OPERATOR, acknowledged, NOW)
+        care.acknowledge(OPERATOR, acknowledged, NOW)
 
 
 def test_a_resident_may_not_acknowledge_their_own_call():
     with pytest.raises(PermissionDenied):
-        domain.acknowledge(RESIDENT, raised(), NOW)
+        care.acknowledge(RESIDENT, raised(), NOW)
 
 
 def test_an_unacknowledged_emergency_climbs_the_ladder_once_per_window_until_the_top():
     request = raised(policy=with_emergency_sla(60))
-    assert not domain.is_due_for_escalation(request, NOW + timedelta(seconds=59))
+    assert not care.is_due_for_escalation(request, NOW + timedelta(seconds=59))
     at = NOW + timedelta(seconds=60)
     levels = []
-    while domain.is_due_for_escalation(request, at):
-        request = domain.escalate(request, at, DEFAULT_POLICY)
+    while care.is_due_for_escalation(request, at):
+        request = care.escalate(request, at, DEFAULT_POLICY)
         levels.append(request.escalation_level)
         at += timedelta(seconds=60)
     assert levels == [1, 2, 3]
-    assert domain.escalation_reason(request).endswith("emergency_services")
+    assert care.escalation_reason(request).endswith("emergency_services")
     assert request.escalate_at is None
 
 
 def test_an_acknowledged_emergency_is_not_escalated():
-    acknowledged = domain.acknowledge(OPERATOR, raised(), NOW + timedelta(seconds=5))
+    acknowledged = care.acknowledge(OPERATOR, raised(), NOW + timedelta(seconds=5))
     with pytest.raises(FailedPrecondition):
-        domain.escalate(acknowledged, NOW + timedelta(minutes=5), DEFAULT_POLICY)
+        care.escalate(acknowledged, NOW + timedelta(minutes=5), DEFAULT_POLICY)
 
 
 def test_someone_elses_request_looks_like_a_missing_one():
     request = raised(caller=RESIDENT)
-    assert domain.check_visible(RESIDENT, request, "cr-1") is request
-    assert domain.check_visible(DISTRICT_ADMIN, request, "cr-1") is request
+    assert care.check_visible(RESIDENT, request, "cr-1") is request
+    assert care.check_visible(DISTRICT_ADMIN, request, "cr-1") is request
     for stranger in (NEIGHBOUR, OTHER_OPERATOR):
         with pytest.raises(NotFound):
-            domain.check_visible(stranger, request, "cr-1")
+            care.check_visible(stranger, request, "cr-1")
 
 
 def test_list_scope_follows_the_communities_served():
-    assert domain.list_scope(OPERATOR, "").communities == {"donghuayuan"}
-    assert domain.list_scope(DISTRICT_ADMIN, "").communities is None
-    assert domain.list_scope(RESIDENT, "").elder_id == "elder-1"
+    assert care.list_scope(OPERATOR, "").communities == {"donghuayuan"}
+    assert care.list_scope(DISTRICT_ADMIN, "").communities is None
+    assert care.list_scope(RESIDENT, "").elder_id == "elder-1"
     with pytest.raises(PermissionDenied):
-        domain.list_scope(OTHER_OPERATOR, "donghuayuan")
+        care.list_scope(OTHER_OPERATOR, "donghuayuan")
 
 
 def test_figures_count_by_the_communitys_local_day():
     # 17:30 UTC on the 26th is already the 27th in Beijing.
-    assert domain.local_day(datetime(2026, 11, 26, 17, 30, tzinfo=timezone.utc), "Asia/Shanghai") == "2026-11-27"
+    assert care.local_day(datetime(2026, 11, 26, 17, 30, tzinfo=timezone.utc), "Asia/Shanghai") == "2026-11-27"

@@ -2,7 +2,8 @@
 from datetime import datetime, timezone
 
 from linli.kit.identity import Caller
-from services.eldercare import domain, events
+from services.eldercare import events
+from services.eldercare.domain import care_requests as care
 from services.eldercare.policy import DEFAULT_POLICY
 
 NOW = datetime(2026, 11, 27, 2, 30, 0, 123000, tzinfo=timezone.utc)
@@ -10,9 +11,9 @@ OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"})
 
 
 def test_a_raised_event_carries_the_envelope_and_the_request_survives_the_round_trip():
-    request = domain.raise_request(
-        OPERATOR, domain.NewCareRequest("donghuayuan", "elder-1", "medical", "phone",
-                                        domain.Location("东区 3号楼", "2单元", 4, ""), "血压偏高"),
+    request = care.raise_request(
+        OPERATOR, care.NewCareRequest("donghuayuan", "elder-1", "medical", "phone",
+                                        care.Location("东区 3号楼", "2单元", 4, ""), "血压偏高"),
         "cr-1", NOW, DEFAULT_POLICY)
     event = events.raised(request)
     assert {k: event[k] for k in ("type", "version", "source", "community_id")} == {
@@ -24,6 +25,6 @@ def test_a_raised_event_carries_the_envelope_and_the_request_survives_the_round_
 
 
 def test_every_event_has_a_fresh_id():
-    request = domain.raise_request(OPERATOR, domain.NewCareRequest("donghuayuan", "e", "meal", "app"),
+    request = care.raise_request(OPERATOR, care.NewCareRequest("donghuayuan", "e", "meal", "app"),
                                    "cr-2", NOW, DEFAULT_POLICY)
     assert events.raised(request)["id"] != events.raised(request)["id"]

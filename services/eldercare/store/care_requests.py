@@ -8,7 +8,7 @@ from pymongo.client_session import ClientSession
 from linli.kit import consumer, outbox
 from linli.kit.errors import Aborted
 from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
-from services.eldercare.domain import OPEN_STATUSES, RAISED, CareRequest, ListScope, Location
+from services.eldercare.domain.care_requests import OPEN_STATUSES, RAISED, CareRequest, ListScope, Location
 
 CARE_REQUESTS = "care_requests"
 FIGURES = "daily_figures"

@@ -1,0 +1,1 @@
+"""The eldercare gRPC api: one grpcio server hosting every eldercare gRPC service."""

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from linli.eldercare.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -27,6 +28,27 @@ class CareRequestStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CARE_REQUEST_STATUS_UNSPECIFIED: _ClassVar[CareRequestStatus]
     CARE_REQUEST_STATUS_RAISED: _ClassVar[CareRequestStatus]
     CARE_REQUEST_STATUS_ACKNOWLEDGED: _ClassVar[CareRequestStatus]
+    CARE_REQUEST_STATUS_ASSIGNED: _ClassVar[CareRequestStatus]
+    CARE_REQUEST_STATUS_EN_ROUTE: _ClassVar[CareRequestStatus]
+    CARE_REQUEST_STATUS_ON_SITE: _ClassVar[CareRequestStatus]
+    CARE_REQUEST_STATUS_COMPLETED: _ClassVar[CareRequestStatus]
+    CARE_REQUEST_STATUS_CLOSED: _ClassVar[CareRequestStatus]
+    CARE_REQUEST_STATUS_CANCELLED: _ClassVar[CareRequestStatus]
+
+class Disposition(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DISPOSITION_UNSPECIFIED: _ClassVar[Disposition]
+    DISPOSITION_RESOLVED: _ClassVar[Disposition]
+    DISPOSITION_REFERRED_TO_CLINIC: _ClassVar[Disposition]
+    DISPOSITION_HANDED_TO_EMERGENCY_SERVICES: _ClassVar[Disposition]
+    DISPOSITION_NO_ACCESS: _ClassVar[Disposition]
+    DISPOSITION_FALSE_ALARM: _ClassVar[Disposition]
+
+class AssigneeKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ASSIGNEE_KIND_UNSPECIFIED: _ClassVar[AssigneeKind]
+    ASSIGNEE_KIND_STAFF: _ClassVar[AssigneeKind]
+    ASSIGNEE_KIND_VOLUNTEER: _ClassVar[AssigneeKind]
 
 class Channel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -46,6 +68,21 @@ CARE_KIND_MOBILITY: CareKind
 CARE_REQUEST_STATUS_UNSPECIFIED: CareRequestStatus
 CARE_REQUEST_STATUS_RAISED: CareRequestStatus
 CARE_REQUEST_STATUS_ACKNOWLEDGED: CareRequestStatus
+CARE_REQUEST_STATUS_ASSIGNED: CareRequestStatus
+CARE_REQUEST_STATUS_EN_ROUTE: CareRequestStatus
+CARE_REQUEST_STATUS_ON_SITE: CareRequestStatus
+CARE_REQUEST_STATUS_COMPLETED: CareRequestStatus
+CARE_REQUEST_STATUS_CLOSED: CareRequestStatus
+CARE_REQUEST_STATUS_CANCELLED: CareRequestStatus
+DISPOSITION_UNSPECIFIED: Disposition
+DISPOSITION_RESOLVED: Disposition
+DISPOSITION_REFERRED_TO_CLINIC: Disposition
+DISPOSITION_HANDED_TO_EMERGENCY_SERVICES: Disposition
+DISPOSITION_NO_ACCESS: Disposition
+DISPOSITION_FALSE_ALARM: Disposition
+ASSIGNEE_KIND_UNSPECIFIED: AssigneeKind
+ASSIGNEE_KIND_STAFF: AssigneeKind
+ASSIGNEE_KIND_VOLUNTEER: AssigneeKind
 CHANNEL_UNSPECIFIED: Channel
 CHANNEL_DEVICE: Channel
 CHANNEL_APP: Channel
@@ -64,7 +101,7 @@ class Location(_message.Message):
     def __init__(self, building: _Optional[str] = ..., unit: _Optional[str] = ..., floor: _Optional[int] = ..., detail: _Optional[str] = ...) -> None: ...
 
 class CareRequest(_message.Message):
-    __slots__ = ("id", "community_id", "elder_id", "kind", "status", "priority", "channel", "location", "description", "raised_by", "raised_at", "acknowledge_due_at", "acknowledged_at", "acknowledged_by", "escalation_level", "escalated_at", "version")
+    __slots__ = ("id", "community_id", "elder_id", "kind", "status", "priority", "channel", "location", "description", "raised_by", "raised_at", "acknowledge_due_at", "acknowledged_at", "acknowledged_by", "escalation_level", "escalated_at", "version", "device_id", "assignment", "eta", "visit", "disposition", "cancel_reason", "history", "feedback", "escalated_to", "position")
     ID_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
     ELDER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +119,16 @@ class CareRequest(_message.Message):
     ESCALATION_LEVEL_FIELD_NUMBER: _ClassVar[int]
     ESCALATED_AT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNMENT_FIELD_NUMBER: _ClassVar[int]
+    ETA_FIELD_NUMBER: _ClassVar[int]
+    VISIT_FIELD_NUMBER: _ClassVar[int]
+    DISPOSITION_FIELD_NUMBER: _ClassVar[int]
+    CANCEL_REASON_FIELD_NUMBER: _ClassVar[int]
+    HISTORY_FIELD_NUMBER: _ClassVar[int]
+    FEEDBACK_FIELD_NUMBER: _ClassVar[int]
+    ESCALATED_TO_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
     id: str
     community_id: str
     elder_id: str
@@ -99,7 +146,81 @@ class CareRequest(_message.Message):
     escalation_level: int
     escalated_at: _timestamp_pb2.Timestamp
     version: int
-    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., status: _Optional[_Union[CareRequestStatus, str]] = ..., priority: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., raised_by: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledge_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., escalation_level: _Optional[int] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
+    device_id: str
+    assignment: Assignment
+    eta: _timestamp_pb2.Timestamp
+    visit: Visit
+    disposition: Disposition
+    cancel_reason: str
+    history: _containers.RepeatedCompositeFieldContainer[Transition]
+    feedback: Feedback
+    escalated_to: str
+    position: _common_pb2.GeoPoint
+    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., status: _Optional[_Union[CareRequestStatus, str]] = ..., priority: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., raised_by: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledge_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., escalation_level: _Optional[int] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., device_id: _Optional[str] = ..., assignment: _Optional[_Union[Assignment, _Mapping]] = ..., eta: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visit: _Optional[_Union[Visit, _Mapping]] = ..., disposition: _Optional[_Union[Disposition, str]] = ..., cancel_reason: _Optional[str] = ..., history: _Optional[_Iterable[_Union[Transition, _Mapping]]] = ..., feedback: _Optional[_Union[Feedback, _Mapping]] = ..., escalated_to: _Optional[str] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ...) -> None: ...
+
+class Assignment(_message.Message):
+    __slots__ = ("assignee_id", "assignee_kind", "assignee_name", "assigned_by", "assigned_at", "accepted_at", "override_reason", "accept_due_at")
+    ASSIGNEE_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_KIND_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNED_BY_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNED_AT_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTED_AT_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDE_REASON_FIELD_NUMBER: _ClassVar[int]
+    ACCEPT_DUE_AT_FIELD_NUMBER: _ClassVar[int]
+    assignee_id: str
+    assignee_kind: AssigneeKind
+    assignee_name: str
+    assigned_by: str
+    assigned_at: _timestamp_pb2.Timestamp
+    accepted_at: _timestamp_pb2.Timestamp
+    override_reason: str
+    accept_due_at: _timestamp_pb2.Timestamp
+    def __init__(self, assignee_id: _Optional[str] = ..., assignee_kind: _Optional[_Union[AssigneeKind, str]] = ..., assignee_name: _Optional[str] = ..., assigned_by: _Optional[str] = ..., assigned_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., accepted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., override_reason: _Optional[str] = ..., accept_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Visit(_message.Message):
+    __slots__ = ("visitor_id", "checked_in_at", "checked_in_at_position", "distance_m", "override_reason", "override_by", "checked_out_at", "notes")
+    VISITOR_ID_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_IN_AT_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_IN_AT_POSITION_FIELD_NUMBER: _ClassVar[int]
+    DISTANCE_M_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDE_REASON_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDE_BY_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_OUT_AT_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    visitor_id: str
+    checked_in_at: _timestamp_pb2.Timestamp
+    checked_in_at_position: _common_pb2.GeoPoint
+    distance_m: float
+    override_reason: str
+    override_by: str
+    checked_out_at: _timestamp_pb2.Timestamp
+    notes: str
+    def __init__(self, visitor_id: _Optional[str] = ..., checked_in_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., checked_in_at_position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ..., distance_m: _Optional[float] = ..., override_reason: _Optional[str] = ..., override_by: _Optional[str] = ..., checked_out_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[str] = ...) -> None: ...
+
+class Transition(_message.Message):
+    __slots__ = ("status", "at", "by", "note")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    BY_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    status: CareRequestStatus
+    at: _timestamp_pb2.Timestamp
+    by: str
+    note: str
+    def __init__(self, status: _Optional[_Union[CareRequestStatus, str]] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., by: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class Feedback(_message.Message):
+    __slots__ = ("rating", "comment", "rated_by", "rated_at")
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    RATED_BY_FIELD_NUMBER: _ClassVar[int]
+    RATED_AT_FIELD_NUMBER: _ClassVar[int]
+    rating: int
+    comment: str
+    rated_by: str
+    rated_at: _timestamp_pb2.Timestamp
+    def __init__(self, rating: _Optional[int] = ..., comment: _Optional[str] = ..., rated_by: _Optional[str] = ..., rated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RaiseCareRequestRequest(_message.Message):
     __slots__ = ("community_id", "elder_id", "kind", "channel", "location", "description", "request_id")
@@ -166,3 +287,279 @@ class AcknowledgeCareRequestResponse(_message.Message):
     CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
     care_request: CareRequest
     def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class Candidate(_message.Message):
+    __slots__ = ("assignee_id", "assignee_kind", "name", "distance_m", "load", "reasons")
+    ASSIGNEE_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_KIND_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DISTANCE_M_FIELD_NUMBER: _ClassVar[int]
+    LOAD_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    assignee_id: str
+    assignee_kind: AssigneeKind
+    name: str
+    distance_m: float
+    load: int
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, assignee_id: _Optional[str] = ..., assignee_kind: _Optional[_Union[AssigneeKind, str]] = ..., name: _Optional[str] = ..., distance_m: _Optional[float] = ..., load: _Optional[int] = ..., reasons: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SuggestAssigneesRequest(_message.Message):
+    __slots__ = ("id", "limit")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    limit: int
+    def __init__(self, id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class SuggestAssigneesResponse(_message.Message):
+    __slots__ = ("candidates",)
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    candidates: _containers.RepeatedCompositeFieldContainer[Candidate]
+    def __init__(self, candidates: _Optional[_Iterable[_Union[Candidate, _Mapping]]] = ...) -> None: ...
+
+class AssignCareRequestRequest(_message.Message):
+    __slots__ = ("id", "assignee_id", "assignee_kind", "override_reason")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_KIND_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDE_REASON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    assignee_id: str
+    assignee_kind: AssigneeKind
+    override_reason: str
+    def __init__(self, id: _Optional[str] = ..., assignee_id: _Optional[str] = ..., assignee_kind: _Optional[_Union[AssigneeKind, str]] = ..., override_reason: _Optional[str] = ...) -> None: ...
+
+class AssignCareRequestResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class AcceptAssignmentRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class AcceptAssignmentResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class DeclineAssignmentRequest(_message.Message):
+    __slots__ = ("id", "reason")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    reason: str
+    def __init__(self, id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DeclineAssignmentResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class StartTravelRequest(_message.Message):
+    __slots__ = ("id", "eta_minutes")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ETA_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    eta_minutes: int
+    def __init__(self, id: _Optional[str] = ..., eta_minutes: _Optional[int] = ...) -> None: ...
+
+class StartTravelResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class ArriveOnSiteRequest(_message.Message):
+    __slots__ = ("id", "position", "override_reason", "visitor_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDE_REASON_FIELD_NUMBER: _ClassVar[int]
+    VISITOR_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    position: _common_pb2.GeoPoint
+    override_reason: str
+    visitor_id: str
+    def __init__(self, id: _Optional[str] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ..., override_reason: _Optional[str] = ..., visitor_id: _Optional[str] = ...) -> None: ...
+
+class ArriveOnSiteResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class CompleteCareRequestRequest(_message.Message):
+    __slots__ = ("id", "notes")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    notes: str
+    def __init__(self, id: _Optional[str] = ..., notes: _Optional[str] = ...) -> None: ...
+
+class CompleteCareRequestResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class CloseCareRequestRequest(_message.Message):
+    __slots__ = ("id", "disposition", "note")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    DISPOSITION_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    disposition: Disposition
+    note: str
+    def __init__(self, id: _Optional[str] = ..., disposition: _Optional[_Union[Disposition, str]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class CloseCareRequestResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class CancelCareRequestRequest(_message.Message):
+    __slots__ = ("id", "reason")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    reason: str
+    def __init__(self, id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CancelCareRequestResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class EscalateCareRequestRequest(_message.Message):
+    __slots__ = ("id", "reason")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    reason: str
+    def __init__(self, id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class EscalateCareRequestResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class RateCareRequestRequest(_message.Message):
+    __slots__ = ("id", "rating", "comment")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    rating: int
+    comment: str
+    def __init__(self, id: _Optional[str] = ..., rating: _Optional[int] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class RateCareRequestResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class ListMyCareRequestsRequest(_message.Message):
+    __slots__ = ("include_finished", "page_size", "page_token")
+    INCLUDE_FINISHED_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    include_finished: bool
+    page_size: int
+    page_token: str
+    def __init__(self, include_finished: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListMyCareRequestsResponse(_message.Message):
+    __slots__ = ("care_requests", "next_page_token")
+    CARE_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    care_requests: _containers.RepeatedCompositeFieldContainer[CareRequest]
+    next_page_token: str
+    def __init__(self, care_requests: _Optional[_Iterable[_Union[CareRequest, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetCareFiguresRequest(_message.Message):
+    __slots__ = ("community_id", "from_day", "to_day")
+    COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_DAY_FIELD_NUMBER: _ClassVar[int]
+    TO_DAY_FIELD_NUMBER: _ClassVar[int]
+    community_id: str
+    from_day: str
+    to_day: str
+    def __init__(self, community_id: _Optional[str] = ..., from_day: _Optional[str] = ..., to_day: _Optional[str] = ...) -> None: ...
+
+class KindFigures(_message.Message):
+    __slots__ = ("day", "kind", "raised", "acknowledged", "acknowledge_p50_seconds", "acknowledge_p90_seconds", "acknowledged_within_sla_share", "arrived", "arrive_p50_seconds", "arrive_p90_seconds", "completed", "cancelled", "escalated", "average_rating")
+    DAY_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    RAISED_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGED_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGE_P50_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGE_P90_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGED_WITHIN_SLA_SHARE_FIELD_NUMBER: _ClassVar[int]
+    ARRIVED_FIELD_NUMBER: _ClassVar[int]
+    ARRIVE_P50_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    ARRIVE_P90_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    ESCALATED_FIELD_NUMBER: _ClassVar[int]
+    AVERAGE_RATING_FIELD_NUMBER: _ClassVar[int]
+    day: str
+    kind: CareKind
+    raised: int
+    acknowledged: int
+    acknowledge_p50_seconds: float
+    acknowledge_p90_seconds: float
+    acknowledged_within_sla_share: float
+    arrived: int
+    arrive_p50_seconds: float
+    arrive_p90_seconds: float
+    completed: int
+    cancelled: int
+    escalated: int
+    average_rating: float
+    def __init__(self, day: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., raised: _Optional[int] = ..., acknowledged: _Optional[int] = ..., acknowledge_p50_seconds: _Optional[float] = ..., acknowledge_p90_seconds: _Optional[float] = ..., acknowledged_within_sla_share: _Optional[float] = ..., arrived: _Optional[int] = ..., arrive_p50_seconds: _Optional[float] = ..., arrive_p90_seconds: _Optional[float] = ..., completed: _Optional[int] = ..., cancelled: _Optional[int] = ..., escalated: _Optional[int] = ..., average_rating: _Optional[float] = ...) -> None: ...
+
+class GetCareFiguresResponse(_message.Message):
+    __slots__ = ("figures",)
+    FIGURES_FIELD_NUMBER: _ClassVar[int]
+    figures: _containers.RepeatedCompositeFieldContainer[KindFigures]
+    def __init__(self, figures: _Optional[_Iterable[_Union[KindFigures, _Mapping]]] = ...) -> None: ...
+
+class ListBoardEventsRequest(_message.Message):
+    __slots__ = ("community_id", "after_event_id", "limit")
+    COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    AFTER_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    community_id: str
+    after_event_id: str
+    limit: int
+    def __init__(self, community_id: _Optional[str] = ..., after_event_id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class BoardEvent(_message.Message):
+    __slots__ = ("id", "type", "occurred_at", "care_request")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    type: str
+    occurred_at: _timestamp_pb2.Timestamp
+    care_request: CareRequest
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class ListBoardEventsResponse(_message.Message):
+    __slots__ = ("events", "complete")
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[BoardEvent]
+    complete: bool
+    def __init__(self, events: _Optional[_Iterable[_Union[BoardEvent, _Mapping]]] = ..., complete: _Optional[bool] = ...) -> None: ...

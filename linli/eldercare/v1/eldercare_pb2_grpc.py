@@ -58,6 +58,76 @@ class EldercareServiceStub:
                 request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcknowledgeCareRequestRequest.SerializeToString,
                 response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcknowledgeCareRequestResponse.FromString,
                 _registered_method=True)
+        self.SuggestAssignees = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/SuggestAssignees',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.SuggestAssigneesRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.SuggestAssigneesResponse.FromString,
+                _registered_method=True)
+        self.AssignCareRequest = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/AssignCareRequest',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AssignCareRequestRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AssignCareRequestResponse.FromString,
+                _registered_method=True)
+        self.AcceptAssignment = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/AcceptAssignment',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcceptAssignmentRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcceptAssignmentResponse.FromString,
+                _registered_method=True)
+        self.DeclineAssignment = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/DeclineAssignment',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.DeclineAssignmentRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.DeclineAssignmentResponse.FromString,
+                _registered_method=True)
+        self.StartTravel = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/StartTravel',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StartTravelRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StartTravelResponse.FromString,
+                _registered_method=True)
+        self.ArriveOnSite = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/ArriveOnSite',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ArriveOnSiteRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ArriveOnSiteResponse.FromString,
+                _registered_method=True)
+        self.CompleteCareRequest = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/CompleteCareRequest',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CompleteCareRequestRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CompleteCareRequestResponse.FromString,
+                _registered_method=True)
+        self.CloseCareRequest = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/CloseCareRequest',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CloseCareRequestRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CloseCareRequestResponse.FromString,
+                _registered_method=True)
+        self.CancelCareRequest = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/CancelCareRequest',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CancelCareRequestRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CancelCareRequestResponse.FromString,
+                _registered_method=True)
+        self.EscalateCareRequest = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/EscalateCareRequest',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EscalateCareRequestRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EscalateCareRequestResponse.FromString,
+                _registered_method=True)
+        self.RateCareRequest = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/RateCareRequest',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RateCareRequestRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RateCareRequestResponse.FromString,
+                _registered_method=True)
+        self.ListMyCareRequests = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/ListMyCareRequests',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListMyCareRequestsRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListMyCareRequestsResponse.FromString,
+                _registered_method=True)
+        self.GetCareFigures = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/GetCareFigures',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCareFiguresRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCareFiguresResponse.FromString,
+                _registered_method=True)
+        self.ListBoardEvents = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/ListBoardEvents',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsResponse.FromString,
+                _registered_method=True)
 
 
 class EldercareServiceServicer:
@@ -95,6 +165,102 @@ class EldercareServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SuggestAssignees(self, request, context):
+        """Dispatch: on-shift staff with the skill, nearest and least loaded first, with the reasons;
+        for non-urgent kinds also available volunteers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignCareRequest(self, request, context):
+        """An operator assigns someone (a suggestion, or anyone else with a logged override reason).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptAssignment(self, request, context):
+        """The assignee's own steps, from the staff app.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclineAssignment(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartTravel(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ArriveOnSite(self, request, context):
+        """Check in at the elder's home: only near it (geofence), or with an operator's logged override.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompleteCareRequest(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CloseCareRequest(self, request, context):
+        """An operator closes a completed (or cancelled-by-outcome) request with its disposition.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelCareRequest(self, request, context):
+        """A false alarm or a request no longer needed: by the resident (their own) or an operator.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EscalateCareRequest(self, request, context):
+        """An operator climbs the escalation ladder by hand (e.g. hands off to emergency services at once).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RateCareRequest(self, request, context):
+        """The resident or their family rates a completed request.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMyCareRequests(self, request, context):
+        """The caller's own jobs (caregivers) or own requests (residents, families), open first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCareFigures(self, request, context):
+        """Figures per kind and day: time to acknowledge (p50, p90, share within SLA), time to arrive, ...
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBoardEvents(self, request, context):
+        """Care-request events after a given event id, for the board to resume a dropped live stream.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EldercareServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -117,6 +283,76 @@ def add_EldercareServiceServicer_to_server(servicer, server):
                     servicer.AcknowledgeCareRequest,
                     request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcknowledgeCareRequestRequest.FromString,
                     response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcknowledgeCareRequestResponse.SerializeToString,
+            ),
+            'SuggestAssignees': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuggestAssignees,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.SuggestAssigneesRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.SuggestAssigneesResponse.SerializeToString,
+            ),
+            'AssignCareRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignCareRequest,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AssignCareRequestRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AssignCareRequestResponse.SerializeToString,
+            ),
+            'AcceptAssignment': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptAssignment,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcceptAssignmentRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcceptAssignmentResponse.SerializeToString,
+            ),
+            'DeclineAssignment': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclineAssignment,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.DeclineAssignmentRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.DeclineAssignmentResponse.SerializeToString,
+            ),
+            'StartTravel': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartTravel,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StartTravelRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StartTravelResponse.SerializeToString,
+            ),
+            'ArriveOnSite': grpc.unary_unary_rpc_method_handler(
+                    servicer.ArriveOnSite,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ArriveOnSiteRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ArriveOnSiteResponse.SerializeToString,
+            ),
+            'CompleteCareRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompleteCareRequest,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CompleteCareRequestRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CompleteCareRequestResponse.SerializeToString,
+            ),
+            'CloseCareRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloseCareRequest,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CloseCareRequestRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CloseCareRequestResponse.SerializeToString,
+            ),
+            'CancelCareRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelCareRequest,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CancelCareRequestRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CancelCareRequestResponse.SerializeToString,
+            ),
+            'EscalateCareRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.EscalateCareRequest,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EscalateCareRequestRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EscalateCareRequestResponse.SerializeToString,
+            ),
+            'RateCareRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.RateCareRequest,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RateCareRequestRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RateCareRequestResponse.SerializeToString,
+            ),
+            'ListMyCareRequests': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMyCareRequests,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListMyCareRequestsRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListMyCareRequestsResponse.SerializeToString,
+            ),
+            'GetCareFigures': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCareFigures,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCareFiguresRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCareFiguresResponse.SerializeToString,
+            ),
+            'ListBoardEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBoardEvents,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -231,6 +467,384 @@ class EldercareService:
             '/linli.eldercare.v1.EldercareService/AcknowledgeCareRequest',
             linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcknowledgeCareRequestRequest.SerializeToString,
             linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcknowledgeCareRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuggestAssignees(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/SuggestAssignees',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.SuggestAssigneesRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.SuggestAssigneesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignCareRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/AssignCareRequest',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AssignCareRequestRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AssignCareRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptAssignment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/AcceptAssignment',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcceptAssignmentRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcceptAssignmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclineAssignment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/DeclineAssignment',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.DeclineAssignmentRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.DeclineAssignmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartTravel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/StartTravel',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StartTravelRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StartTravelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ArriveOnSite(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/ArriveOnSite',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ArriveOnSiteRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ArriveOnSiteResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompleteCareRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/CompleteCareRequest',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CompleteCareRequestRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CompleteCareRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CloseCareRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/CloseCareRequest',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CloseCareRequestRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CloseCareRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelCareRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/CancelCareRequest',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CancelCareRequestRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.CancelCareRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EscalateCareRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/EscalateCareRequest',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EscalateCareRequestRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EscalateCareRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RateCareRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/RateCareRequest',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RateCareRequestRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RateCareRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMyCareRequests(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/ListMyCareRequests',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListMyCareRequestsRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListMyCareRequestsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCareFigures(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/GetCareFigures',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCareFiguresRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCareFiguresResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBoardEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/ListBoardEvents',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from linli.eldercare.v1 import eldercare_pb2 as linli_dot_eldercare_dot_v1_dot_eldercare__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flinli/eldercare/v1/events.proto\x12\x12linli.eldercare.v1\x1a\"linli/eldercare/v1/eldercare.proto\"J\n\x11\x43\x61reRequestRaised\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"P\n\x17\x43\x61reRequestAcknowledged\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"l\n\x14\x43\x61reRequestEscalated\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\x12\r\n\x05level\x18\x02 \x01(\x05\x12\x0e\n\x06reason\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flinli/eldercare/v1/events.proto\x12\x12linli.eldercare.v1\x1a\"linli/eldercare/v1/eldercare.proto\"J\n\x11\x43\x61reRequestRaised\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"P\n\x17\x43\x61reRequestAcknowledged\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"l\n\x14\x43\x61reRequestEscalated\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\x12\r\n\x05level\x18\x02 \x01(\x05\x12\x0e\n\x06reason\x18\x03 \x01(\t\"L\n\x13\x43\x61reRequestAssigned\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"V\n\x1d\x43\x61reRequestAssignmentAccepted\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"\x8e\x01\n\x1d\x43\x61reRequestAssignmentDeclined\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\x12\x13\n\x0b\x61ssignee_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x11\n\ttimed_out\x18\x04 \x01(\x08\"K\n\x12\x43\x61reRequestEnRoute\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"J\n\x11\x43\x61reRequestOnSite\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"M\n\x14\x43\x61reRequestCompleted\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"J\n\x11\x43\x61reRequestClosed\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"M\n\x14\x43\x61reRequestCancelled\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequest\"I\n\x10\x43\x61reRequestRated\x12\x35\n\x0c\x63\x61re_request\x18\x01 \x01(\x0b\x32\x1f.linli.eldercare.v1.CareRequestb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,4 +38,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CAREREQUESTACKNOWLEDGED']._serialized_end=247
   _globals['_CAREREQUESTESCALATED']._serialized_start=249
   _globals['_CAREREQUESTESCALATED']._serialized_end=357
+  _globals['_CAREREQUESTASSIGNED']._serialized_start=359
+  _globals['_CAREREQUESTASSIGNED']._serialized_end=435
+  _globals['_CAREREQUESTASSIGNMENTACCEPTED']._serialized_start=437
+  _globals['_CAREREQUESTASSIGNMENTACCEPTED']._serialized_end=523
+  _globals['_CAREREQUESTASSIGNMENTDECLINED']._serialized_start=526
+  _globals['_CAREREQUESTASSIGNMENTDECLINED']._serialized_end=668
+  _globals['_CAREREQUESTENROUTE']._serialized_start=670
+  _globals['_CAREREQUESTENROUTE']._serialized_end=745
+  _globals['_CAREREQUESTONSITE']._serialized_start=747
+  _globals['_CAREREQUESTONSITE']._serialized_end=821
+  _globals['_CAREREQUESTCOMPLETED']._serialized_start=823
+  _globals['_CAREREQUESTCOMPLETED']._serialized_end=900
+  _globals['_CAREREQUESTCLOSED']._serialized_start=902
+  _globals['_CAREREQUESTCLOSED']._serialized_end=976
+  _globals['_CAREREQUESTCANCELLED']._serialized_start=978
+  _globals['_CAREREQUESTCANCELLED']._serialized_end=1055
+  _globals['_CAREREQUESTRATED']._serialized_start=1057
+  _globals['_CAREREQUESTRATED']._serialized_end=1130
 # @@protoc_insertion_point(module_scope)

@@ -27,3 +27,63 @@ class CareRequestEscalated(_message.Message):
     level: int
     reason: str
     def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ..., level: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CareRequestAssigned(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestAssignmentAccepted(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestAssignmentDeclined(_message.Message):
+    __slots__ = ("care_request", "assignee_id", "reason", "timed_out")
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TIMED_OUT_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    assignee_id: str
+    reason: str
+    timed_out: bool
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ..., assignee_id: _Optional[str] = ..., reason: _Optional[str] = ..., timed_out: _Optional[bool] = ...) -> None: ...
+
+class CareRequestEnRoute(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestOnSite(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestCompleted(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestClosed(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestCancelled(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestRated(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...

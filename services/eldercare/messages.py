@@ -1,9 +1,22 @@
-"""Translation between the domain's dataclasses and the eldercare proto messages."""
+"""Translation between the care-request domain's dataclasses and the eldercare proto messages."""
+from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.kit.protomap import datetime_of, enum_name, enum_number, timestamp
-from services.eldercare.domain.care_requests import CareRequest, Location, NewCareRequest
+from services.eldercare.domain.care_requests import (
+    Assignment, CareRequest, Feedback, GeoPoint, Location, NewCareRequest, Transition, Visit)
 
-STATUS = {"raised": pb.CARE_REQUEST_STATUS_RAISED, "acknowledged": pb.CARE_REQUEST_STATUS_ACKNOWLEDGED}
+
+def _known(enum_type, number: int) -> str:
+    # An unknown or unspecified enum becomes "" and fails validation with a clear message.
+    return enum_name(enum_type, number) if number in enum_type.values() else ""
+
+
+def geo_point(message: common_pb2.GeoPoint | None) -> GeoPoint | None:
+    return GeoPoint(message.latitude, message.longitude) if message is not None else None
+
+
+def geo_point_message(point: GeoPoint | None) -> common_pb2.GeoPoint | None:
+    return common_pb2.GeoPoint(latitude=point.latitude, longitude=point.longitude) if point else None
 
 
 def new_care_request(message: pb.RaiseCareRequestRequest) -> NewCareRequest:
@@ -11,23 +24,26 @@ def new_care_request(message: pb.RaiseCareRequestRequest) -> NewCareRequest:
     return NewCareRequest(
         community_id=message.community_id,
         elder_id=message.elder_id,
-        # An unknown or unspecified enum becomes "" and fails validation with a clear message.
-        kind=enum_name(pb.CareKind, message.kind) if message.kind in pb.CareKind.values() else "",
-        channel=enum_name(pb.Channel, message.channel) if message.channel in pb.Channel.values() else "",
+        kind=_known(pb.CareKind, message.kind),
+        channel=_known(pb.Channel, message.channel),
         location=Location(loc.building, loc.unit, loc.floor, loc.detail),
         description=message.description,
         request_id=message.request_id,
     )
 
 
+def status_name(number: int) -> str:
+    return _known(pb.CareRequestStatus, number)
+
+
 def care_request(request: CareRequest) -> pb.CareRequest:
-    loc = request.location
+    loc, a, v, f = request.location, request.assignment, request.visit, request.feedback
     return pb.CareRequest(
         id=request.id,
         community_id=request.community_id,
         elder_id=request.elder_id,
         kind=enum_number(pb.CareKind, request.kind),
-        status=STATUS[request.status],
+        status=enum_number(pb.CareRequestStatus, request.status),
         priority=request.priority,
         channel=enum_number(pb.Channel, request.channel),
         location=pb.Location(building=loc.building, unit=loc.unit, floor=loc.floor, detail=loc.detail),
@@ -40,23 +56,57 @@ def care_request(request: CareRequest) -> pb.CareRequest:
         escalation_level=request.escalation_level,
         escalated_at=timestamp(request.escalated_at),
         version=request.version,
+        device_id=request.device_id,
+        assignment=pb.Assignment(
+            assignee_id=a.assignee_id, assignee_kind=enum_number(pb.AssigneeKind, a.assignee_kind),
+            assignee_name=a.assignee_name, assigned_by=a.assigned_by, assigned_at=timestamp(a.assigned_at),
+            accepted_at=timestamp(a.accepted_at), override_reason=a.override_reason,
+            accept_due_at=timestamp(a.accept_due_at)) if a else None,
+        eta=timestamp(request.eta),
+        visit=pb.Visit(
+            visitor_id=v.visitor_id, checked_in_at=timestamp(v.checked_in_at),
+            checked_in_at_position=geo_point_message(v.position), distance_m=v.distance_m or 0.0,
+            override_reason=v.override_reason, override_by=v.override_by,
+            checked_out_at=timestamp(v.checked_out_at), notes=v.notes) if v else None,
+        disposition=enum_number(pb.Disposition, request.disposition),
+        cancel_reason=request.cancel_reason,
+        history=[pb.Transition(status=enum_number(pb.CareRequestStatus, t.status), at=timestamp(t.at), by=t.by,
+                               note=t.note) for t in request.history],
+        feedback=pb.Feedback(rating=f.rating, comment=f.comment, rated_by=f.rated_by,
+                             rated_at=timestamp(f.rated_at)) if f else None,
+        escalated_to=request.escalated_to,
+        position=geo_point_message(request.position),
     )
 
 
 def from_care_request(message: pb.CareRequest) -> CareRequest:
     """The domain's view of a care request carried in an event."""
+
+    def at(holder, name: str):
+        return datetime_of(getattr(holder, name)) if holder.HasField(name) else None
+
     loc = message.location
-    status = {number: name for name, number in STATUS.items()}[message.status]
-
-    def at(field: str):
-        return datetime_of(getattr(message, field)) if message.HasField(field) else None
-
+    a = message.assignment if message.HasField("assignment") else None
+    v = message.visit if message.HasField("visit") else None
+    f = message.feedback if message.HasField("feedback") else None
     return CareRequest(
         id=message.id, community_id=message.community_id, elder_id=message.elder_id,
         kind=enum_name(pb.CareKind, message.kind), channel=enum_name(pb.Channel, message.channel),
-        priority=message.priority, raised_by=message.raised_by, raised_at=at("raised_at"),
-        acknowledge_due_at=at("acknowledge_due_at"),
+        priority=message.priority, raised_by=message.raised_by, raised_at=at(message, "raised_at"),
+        acknowledge_due_at=at(message, "acknowledge_due_at"),
         location=Location(loc.building, loc.unit, loc.floor, loc.detail), description=message.description,
-        status=status, acknowledged_at=at("acknowledged_at"), acknowledged_by=message.acknowledged_by,
-        escalation_level=message.escalation_level, escalated_at=at("escalated_at"), version=message.version,
+        status=status_name(message.status), acknowledged_at=at(message, "acknowledged_at"),
+        acknowledged_by=message.acknowledged_by, escalation_level=message.escalation_level,
+        escalated_at=at(message, "escalated_at"), version=message.version, device_id=message.device_id,
+        position=geo_point(message.position) if message.HasField("position") else None,
+        assignment=Assignment(a.assignee_id, enum_name(pb.AssigneeKind, a.assignee_kind), a.assignee_name,
+                              a.assigned_by, at(a, "assigned_at"), at(a, "accept_due_at"), at(a, "accepted_at"),
+                              a.override_reason) if a else None,
+        eta=at(message, "eta"),
+        visit=Visit(v.visitor_id, at(v, "checked_in_at"),
+                    geo_point(v.checked_in_at_position) if v.HasField("checked_in_at_position") else None,
+                    v.distance_m, v.override_reason, v.override_by, at(v, "checked_out_at"), v.notes) if v else None,
+        disposition=enum_name(pb.Disposition, message.disposition), cancel_reason=message.cancel_reason,
+        history=tuple(Transition(status_name(t.status), at(t, "at"), t.by, t.note) for t in message.history),
+        feedback=Feedback(f.rating, f.comment, f.rated_by, at(f, "rated_at")) if f else None,
     )

@@ -1,6 +1,5 @@
-"""How urgent each kind of call is: priority, how soon it must be acknowledged, and whether an
-unanswered call climbs the escalation ladder. Data, not code paths."""
-from dataclasses import dataclass
+"""How urgent each kind of call is, and the numbers the care-request rules run on. Data, not code paths."""
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 
@@ -9,28 +8,37 @@ class KindPolicy:
     priority: int  # 1 is the most urgent
     acknowledge_within: timedelta
     escalates: bool  # climb the ladder when nobody acknowledges in time
+    # An assignee must accept within this, or the assignment times out and the request is reassigned.
+    accept_within: timedelta = timedelta(minutes=10)
+    # Volunteers may be offered for it (never for urgent kinds).
+    volunteers_welcome: bool = False
 
 
 # Monitoring-centre practice: emergencies answered within 60 s; routine help within the quarter hour.
 DEFAULT_POLICY: dict[str, KindPolicy] = {
-    "emergency": KindPolicy(1, timedelta(seconds=60), True),
-    "medical": KindPolicy(2, timedelta(minutes=3), False),
-    "mobility": KindPolicy(3, timedelta(minutes=10), False),
-    "meal": KindPolicy(4, timedelta(minutes=15), False),
+    "emergency": KindPolicy(1, timedelta(seconds=60), True, accept_within=timedelta(minutes=2)),
+    "medical": KindPolicy(2, timedelta(minutes=3), False, accept_within=timedelta(minutes=5)),
+    "mobility": KindPolicy(3, timedelta(minutes=10), False, volunteers_welcome=True),
+    "meal": KindPolicy(4, timedelta(minutes=15), False, volunteers_welcome=True),
     "bathing": KindPolicy(4, timedelta(minutes=15), False),
-    "shopping": KindPolicy(5, timedelta(minutes=15), False),
-    "cleaning": KindPolicy(5, timedelta(minutes=15), False),
-    "recreation": KindPolicy(6, timedelta(minutes=15), False),
+    "shopping": KindPolicy(5, timedelta(minutes=15), False, volunteers_welcome=True),
+    "cleaning": KindPolicy(5, timedelta(minutes=15), False, volunteers_welcome=True),
+    "recreation": KindPolicy(6, timedelta(minutes=15), False, volunteers_welcome=True),
 }
 
 # The ladder an unanswered emergency climbs, one rung per missed SLA window.
 ESCALATION_LADDER = ("supervisor", "family_contact", "emergency_services")
 
+# Check-in counts as "at the elder's home" within this distance of it.
+GEOFENCE_METRES = 100.0
 
-def with_emergency_sla(seconds: float, policy: dict[str, KindPolicy] = DEFAULT_POLICY) -> dict[str, KindPolicy]:
-    """The policy with the emergency acknowledgement SLA set from configuration."""
-    emergency = policy["emergency"]
-    return {**policy, "emergency": KindPolicy(emergency.priority, timedelta(seconds=seconds), emergency.escalates)}
+# In dispatch ranking, one open job weighs as much as this many metres of extra distance.
+LOAD_PENALTY_METRES = 400.0
 
 # The pilot community and, until communities carry their own, every community, keeps Beijing time.
 DEFAULT_COMMUNITY_ZONE = "Asia/Shanghai"
+
+
+def with_emergency_sla(seconds: float, policy: dict[str, KindPolicy] = DEFAULT_POLICY) -> dict[str, KindPolicy]:
+    """The policy with the emergency acknowledgement SLA set from configuration."""
+    return {**policy, "emergency": replace(policy["emergency"], acknowledge_within=timedelta(seconds=seconds))}

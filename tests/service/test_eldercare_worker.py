@@ -1,5 +1,7 @@
 """The eldercare Nameko worker on real RabbitMQ and SecantusDB: events applied once, escalation timer."""
+import dataclasses
 import time
+from datetime import timedelta
 
 import pytest
 from nameko.testing.services import entrypoint_waiter
@@ -10,7 +12,7 @@ from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
 from services.eldercare import events
 from services.eldercare.domain import care_requests as care
-from services.eldercare.policy import with_emergency_sla
+from services.eldercare.policy import DEFAULT_POLICY, with_emergency_sla
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.worker import EldercareWorker
 
@@ -83,3 +85,45 @@ def test_the_timer_leaves_an_acknowledged_emergency_alone(worker, store, db):
     assert store.get(request.id).escalation_level == 0
     assert store.get(routine.id).escalation_level == 0
     assert db[outbox.OUTBOX].count_documents({"routing_key": "care_request.escalated"}) == 0
+
+
+def test_an_assignment_nobody_accepts_in_time_goes_back_for_reassignment(worker, store, db):
+    request = raise_request(store, kind="bathing")
+    hurried = {**with_emergency_sla(SLA_SECONDS),
+               "bathing": dataclasses.replace(DEFAULT_POLICY["bathing"], accept_within=timedelta(seconds=1))}
+    assigned = care.assign(OPERATOR, request, care.Assignee("cg-li", "staff", "李护工"), True, "", utcnow(), hurried)
+    store.update(assigned, events.care_request_event(care.CARE_REQUEST_ASSIGNED, assigned, utcnow()))
+    assert wait_for(lambda: store.get(request.id).status == care.ACKNOWLEDGED, timeout=5)
+    returned = store.get(request.id)
+    assert returned.assignment is None and "did not accept in time" in returned.history[-1].note
+    [declined] = db[outbox.OUTBOX].find({"routing_key": "care_request.assignment_declined"})
+    assert declined["body"]["data"]["timed_out"] is True and declined["body"]["data"]["assignee_id"] == "cg-li"
+
+
+def test_the_days_figures_follow_a_request_through_its_life(worker, store, db, amqp_uri):
+    caregiver = Caller("cg-li", frozenset({"caregiver"}), frozenset({"donghuayuan"}))
+    elder = Caller("elder-1", frozenset({"resident"}), frozenset({"donghuayuan"}))
+    request = raise_request(store, kind="medical")  # not one the escalation timer would touch meanwhile
+    steps = [
+        (care.CARE_REQUEST_ASSIGNED, lambda r, now: care.assign(OPERATOR, r, care.Assignee("cg-li", "staff", "李"),
+                                                                True, "", now, DEFAULT_POLICY)),
+        (care.CARE_REQUEST_EN_ROUTE, lambda r, now: care.start_travel(caregiver, r, 5, now)),
+        (care.CARE_REQUEST_ON_SITE, lambda r, now: care.arrive(OPERATOR, r, None, "电话确认", now)),
+        (care.CARE_REQUEST_COMPLETED, lambda r, now: care.complete(caregiver, r, "", now)),
+        (care.CARE_REQUEST_RATED, lambda r, now: care.rate(elder, r, 4, "", now)),
+    ]
+    for event_type, step in steps:
+        now = utcnow()
+        request = step(request, now)
+        store.update(request, events.care_request_event(event_type, request, now))
+    OutboxRelay(db, amqp_uri).publish_pending()
+    day = care.local_day(request.raised_at, "Asia/Shanghai")
+
+    def counted():
+        rows = store.figures("donghuayuan", day)
+        return rows and rows[0].get("completed") == 1 and rows[0].get("rating_count") == 1 and rows[0].get("arrived")
+
+    assert wait_for(counted, timeout=10)
+    [row] = store.figures("donghuayuan", day)
+    assert (row["raised"], row["acknowledged"], row["arrived"], row["completed"], row["rating_sum"]) == (1, 1, 1, 1, 4)
+    assert len(row["acknowledge_seconds"]) == 1 and len(row["arrive_seconds"]) == 1

@@ -1,17 +1,26 @@
 """EldercareService: care requests. Decode the request, apply the domain's rules, save through the
 store, encode the reply."""
 import uuid
+from typing import Callable
+
+from google.protobuf import json_format
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 from linli.kit import pagination
-from linli.kit.errors import InvalidArgument
-from linli.kit.identity import current_caller
+from linli.kit.errors import InvalidArgument, NotFound, PermissionDenied
+from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
+from linli.kit.protomap import enum_name, enum_number
 from services.eldercare import events, messages
 from services.eldercare.domain import care_requests as care
+from services.eldercare.domain import figures, staff
 from services.eldercare.store.care_requests import CareRequestStore
+from services.eldercare.store.staff import StaffStore
+
+FamilyLookup = Callable[[Caller], frozenset[str]]
 
 
 def _care_request_id(value: str) -> str:
@@ -20,16 +29,54 @@ def _care_request_id(value: str) -> str:
     return value
 
 
+def _limit(requested: int, default: int, maximum: int, field: str) -> int:
+    if requested == 0:
+        return default
+    if not 1 <= requested <= maximum:
+        raise InvalidArgument(f"{field} must be 1 to {maximum}", {field: f"1 to {maximum}"})
+    return requested
+
+
+def _page_position(token: str) -> list | None:
+    after = pagination.decode(token)
+    if after is not None and len(after) != 3:
+        raise InvalidArgument("page_token is not one this service issued", {"page_token": "not recognised"})
+    return after
+
+
+def _next_token(page: list[care.CareRequest], size: int) -> str:
+    if len(page) <= size:
+        return ""
+    last = page[size - 1]
+    return pagination.encode([last.priority, last.raised_at.isoformat(), last.id])
+
+
 class EldercareApi(pb_grpc.EldercareServiceServicer):
-    def __init__(self, store: CareRequestStore, policy, relay: OutboxRelay | None, clock=utcnow):
+    def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy, relay: OutboxRelay | None,
+                 clock=utcnow, family_of: FamilyLookup = lambda caller: frozenset()):
         self.store = store
+        self.staff = staff_store
         self.policy = policy
         self.relay = relay
         self.clock = clock
+        # Which elders a family member belongs to, from the elders' registered contacts.
+        self.family_of = family_of
 
     def _published(self) -> None:
         if self.relay is not None:
             self.relay.wake()
+
+    def _visible(self, caller: Caller, care_id: str) -> care.CareRequest:
+        care_id = _care_request_id(care_id)
+        return care.check_visible(caller, self.store.get(care_id), care_id, self.family_of(caller))
+
+    def _change(self, care_id: str, event_type: str, transition) -> pb.CareRequest:
+        """Load what the caller may see, apply one domain transition, save it with its event."""
+        caller, now = current_caller(), self.clock()
+        changed = transition(caller, self._visible(caller, care_id), now)
+        self.store.update(changed, events.care_request_event(event_type, changed, now))
+        self._published()
+        return messages.care_request(changed)
 
     def RaiseCareRequest(self, request, context):
         caller = current_caller()
@@ -40,28 +87,146 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         return pb.RaiseCareRequestResponse(care_request=messages.care_request(saved))
 
     def GetCareRequest(self, request, context):
-        care_id = _care_request_id(request.id)
-        found = care.check_visible(current_caller(), self.store.get(care_id), care_id)
+        found = self._visible(current_caller(), request.id)
         return pb.GetCareRequestResponse(care_request=messages.care_request(found))
 
     def ListOpenCareRequests(self, request, context):
         scope = care.list_scope(current_caller(), request.community_id)
         size = pagination.page_size(request.page_size)
-        after = pagination.decode(request.page_token)
-        if after is not None and len(after) != 3:
-            raise InvalidArgument("page_token is not one this service issued", {"page_token": "not recognised"})
-        page = self.store.list_open(scope, after, size + 1)
-        reply = pb.ListOpenCareRequestsResponse(care_requests=[messages.care_request(c) for c in page[:size]])
-        if len(page) > size:
-            last = page[size - 1]
-            reply.next_page_token = pagination.encode([last.priority, last.raised_at.isoformat(), last.id])
-        return reply
+        page = self.store.list_open(scope, _page_position(request.page_token), size + 1)
+        return pb.ListOpenCareRequestsResponse(care_requests=[messages.care_request(c) for c in page[:size]],
+                                               next_page_token=_next_token(page, size))
+
+    def ListMyCareRequests(self, request, context):
+        caller = current_caller()
+        scope = care.my_scope(caller, self.family_of(caller))
+        size = pagination.page_size(request.page_size)
+        statuses = care.STATUSES if request.include_finished else care.OPEN_STATUSES
+        page = self.store.list_requests(scope, statuses, _page_position(request.page_token), size + 1)
+        return pb.ListMyCareRequestsResponse(care_requests=[messages.care_request(c) for c in page[:size]],
+                                             next_page_token=_next_token(page, size))
 
     def AcknowledgeCareRequest(self, request, context):
+        return pb.AcknowledgeCareRequestResponse(care_request=self._change(
+            request.id, care.CARE_REQUEST_ACKNOWLEDGED, care.acknowledge))
+
+    def _suggestions(self, found: care.CareRequest, limit: int) -> list[staff.Candidate]:
+        on_shift = self.staff.in_community(found.community_id, on_shift_only=True)
+        loads = self.store.loads([member.id for member in on_shift])
+        return staff.suggest(found, on_shift, loads, self.policy, limit)
+
+    def SuggestAssignees(self, request, context):
         caller = current_caller()
-        care_id = _care_request_id(request.id)
-        found = care.check_visible(caller, self.store.get(care_id), care_id)
-        acknowledged = care.acknowledge(caller, found, self.clock())
-        self.store.update(acknowledged, events.acknowledged(acknowledged))
+        found = self._visible(caller, request.id)
+        if not care.is_staff_for(caller, found):
+            raise PermissionDenied("only an operator serving this community may dispatch")
+        limit = _limit(request.limit, 5, staff.MAX_CANDIDATES, "limit")
+        return pb.SuggestAssigneesResponse(candidates=[
+            pb.Candidate(assignee_id=c.assignee_id, assignee_kind=pb.ASSIGNEE_KIND_STAFF if c.assignee_kind == "staff"
+                         else pb.ASSIGNEE_KIND_VOLUNTEER, name=c.name, distance_m=c.distance_m or 0.0, load=c.load,
+                         reasons=list(c.reasons))
+            for c in self._suggestions(found, limit)])
+
+    def AssignCareRequest(self, request, context):
+        kind = enum_name(pb.AssigneeKind, request.assignee_kind) if request.assignee_kind in pb.AssigneeKind.values() else ""
+        if kind not in care.ASSIGNEE_KINDS or not care.ID_PATTERN.match(request.assignee_id):
+            raise InvalidArgument("assignee_id and assignee_kind are required",
+                                  {"assignee_id": "required", "assignee_kind": "staff or volunteer"})
+
+        def assign(caller, found, now):
+            if kind == "staff":
+                member = self.staff.get(request.assignee_id)
+                if member is None or member.community_id != found.community_id:
+                    raise NotFound(f"staff member {request.assignee_id} not found in community {found.community_id}")
+                name = member.name
+            else:
+                # The volunteer service (not yet running) will vouch for volunteers; until then an operator
+                # may still send one they know, with a logged reason.
+                name = request.assignee_id
+            suggested = any(c.assignee_id == request.assignee_id
+                            for c in self._suggestions(found, staff.MAX_CANDIDATES))
+            return care.assign(caller, found, care.Assignee(request.assignee_id, kind, name), suggested,
+                               request.override_reason, now, self.policy)
+
+        return pb.AssignCareRequestResponse(care_request=self._change(request.id, care.CARE_REQUEST_ASSIGNED, assign))
+
+    def AcceptAssignment(self, request, context):
+        return pb.AcceptAssignmentResponse(care_request=self._change(
+            request.id, care.CARE_REQUEST_ASSIGNMENT_ACCEPTED, care.accept))
+
+    def DeclineAssignment(self, request, context):
+        caller, now = current_caller(), self.clock()
+        found = self._visible(caller, request.id)
+        declined = care.decline(caller, found, request.reason, now)
+        self.store.update(declined, events.assignment_declined(declined, caller.subject, request.reason.strip(),
+                                                               False, now))
         self._published()
-        return pb.AcknowledgeCareRequestResponse(care_request=messages.care_request(acknowledged))
+        return pb.DeclineAssignmentResponse(care_request=messages.care_request(declined))
+
+    def StartTravel(self, request, context):
+        return pb.StartTravelResponse(care_request=self._change(
+            request.id, care.CARE_REQUEST_EN_ROUTE,
+            lambda caller, found, now: care.start_travel(caller, found, request.eta_minutes, now)))
+
+    def ArriveOnSite(self, request, context):
+        position = messages.geo_point(request.position) if request.HasField("position") else None
+        return pb.ArriveOnSiteResponse(care_request=self._change(
+            request.id, care.CARE_REQUEST_ON_SITE,
+            lambda caller, found, now: care.arrive(caller, found, position, request.override_reason, now)))
+
+    def CompleteCareRequest(self, request, context):
+        return pb.CompleteCareRequestResponse(care_request=self._change(
+            request.id, care.CARE_REQUEST_COMPLETED,
+            lambda caller, found, now: care.complete(caller, found, request.notes, now)))
+
+    def CloseCareRequest(self, request, context):
+        disposition = enum_name(pb.Disposition, request.disposition) if request.disposition in pb.Disposition.values() else ""
+        return pb.CloseCareRequestResponse(care_request=self._change(
+            request.id, care.CARE_REQUEST_CLOSED,
+            lambda caller, found, now: care.close(caller, found, disposition, request.note, now)))
+
+    def CancelCareRequest(self, request, context):
+        return pb.CancelCareRequestResponse(care_request=self._change(
+            request.id, care.CARE_REQUEST_CANCELLED,
+            lambda caller, found, now: care.cancel(caller, found, request.reason, now)))
+
+    def EscalateCareRequest(self, request, context):
+        return pb.EscalateCareRequestResponse(care_request=self._change(
+            request.id, care.CARE_REQUEST_ESCALATED,
+            lambda caller, found, now: care.escalate_by_hand(caller, found, request.reason, now)))
+
+    def RateCareRequest(self, request, context):
+        return pb.RateCareRequestResponse(care_request=self._change(
+            request.id, care.CARE_REQUEST_RATED,
+            lambda caller, found, now: care.rate(caller, found, request.rating, request.comment, now,
+                                                 self.family_of(caller))))
+
+    def GetCareFigures(self, request, context):
+        caller = current_caller()
+        if not (caller.has_role(*care.STAFF_ROLES) and caller.serves(request.community_id)):
+            raise PermissionDenied("figures are for operators and administrators serving the community")
+        from_day, to_day = figures.day_range(request.from_day, request.to_day)
+        rows = [figures.summarize(doc) for doc in self.store.figures(request.community_id, from_day, to_day)]
+        return pb.GetCareFiguresResponse(figures=[
+            pb.KindFigures(**{**row, "kind": enum_number(pb.CareKind, row["kind"])}) for row in rows])
+
+    def ListBoardEvents(self, request, context):
+        caller = current_caller()
+        if not caller.has_role(*care.STAFF_ROLES):
+            raise PermissionDenied("the board is for operators and administrators")
+        if not request.after_event_id:
+            raise InvalidArgument("after_event_id is required", {"after_event_id": "the last event id seen"})
+        scope = care.list_scope(caller, request.community_id)
+        limit = _limit(request.limit, 200, 500, "limit")
+        envelopes, complete = self.store.events_after(request.after_event_id, scope.communities, limit)
+        return pb.ListBoardEventsResponse(complete=complete, events=[
+            pb.BoardEvent(id=e["id"], type=e["type"], occurred_at=_timestamp_of(e["occurred_at"]),
+                          care_request=json_format.ParseDict(e["data"]["care_request"], pb.CareRequest(),
+                                                             ignore_unknown_fields=True))
+            for e in envelopes])
+
+
+def _timestamp_of(rfc3339: str) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromJsonString(rfc3339)
+    return stamp

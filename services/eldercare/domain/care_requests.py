@@ -1,29 +1,71 @@
 """Care requests and their rules: pure dataclasses and functions, no I/O.
 
-A resident's call for help is raised, then acknowledged by an operator in the command centre. An
-emergency nobody acknowledges within its SLA is escalated, one rung of the ladder per missed window.
+A resident's call for help is raised, acknowledged by an operator, assigned to someone who accepts it,
+travels, checks in at the elder's home, completes the service; an operator closes it with a
+disposition. It may be cancelled (a false alarm) before anyone is on site; a declined or timed-out
+assignment goes back for reassignment; an emergency nobody acknowledges in time climbs the escalation
+ladder. Every transition is recorded with who and when.
+
+    raised → acknowledged → assigned → en_route → on_site → completed → closed
+       └──────────┴────────────┴──────────┴──→ cancelled        (assigned ─decline/timeout→ acknowledged)
 """
+import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from linli.kit.errors import FailedPrecondition, NotFound, PermissionDenied, check_fields
+from linli.kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, check_fields
 from linli.kit.identity import Caller
-from services.eldercare.policy import ESCALATION_LADDER, KindPolicy
+from services.eldercare.policy import ESCALATION_LADDER, GEOFENCE_METRES, KindPolicy
 
 KINDS = ("meal", "shopping", "bathing", "cleaning", "medical", "emergency", "recreation", "mobility")
 CHANNELS = ("device", "app", "phone")
-RAISED, ACKNOWLEDGED = "raised", "acknowledged"
-OPEN_STATUSES = (RAISED, ACKNOWLEDGED)
+RAISED, ACKNOWLEDGED, ASSIGNED, EN_ROUTE, ON_SITE = "raised", "acknowledged", "assigned", "en_route", "on_site"
+COMPLETED, CLOSED, CANCELLED = "completed", "closed", "cancelled"
+STATUSES = (RAISED, ACKNOWLEDGED, ASSIGNED, EN_ROUTE, ON_SITE, COMPLETED, CLOSED, CANCELLED)
+OPEN_STATUSES = (RAISED, ACKNOWLEDGED, ASSIGNED, EN_ROUTE, ON_SITE, COMPLETED)
+# Someone is on the way or at work: the assignee's current jobs.
+ACTIVE_STATUSES = (ASSIGNED, EN_ROUTE, ON_SITE)
+CANCELLABLE = (RAISED, ACKNOWLEDGED, ASSIGNED, EN_ROUTE)
+DISPOSITIONS = ("resolved", "referred_to_clinic", "handed_to_emergency_services", "no_access", "false_alarm")
+# Ways a request can end without the service being completed (the elder was taken to hospital, nobody
+# answered the door): an operator may close it with one of these from any open status.
+CLOSE_WITHOUT_COMPLETING = ("handed_to_emergency_services", "no_access")
+ASSIGNEE_KINDS = ("staff", "volunteer")
 
 # Operators run the command centre; administrators oversee it.
 STAFF_ROLES = ("operator", "administrator")
+FIELD_ROLES = ("caregiver", "volunteer")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 MAX_DESCRIPTION = 500
+MAX_NOTE = 500
 
 CARE_REQUEST_RAISED = "care_request.raised"
 CARE_REQUEST_ACKNOWLEDGED = "care_request.acknowledged"
 CARE_REQUEST_ESCALATED = "care_request.escalated"
+CARE_REQUEST_ASSIGNED = "care_request.assigned"
+CARE_REQUEST_ASSIGNMENT_ACCEPTED = "care_request.assignment_accepted"
+CARE_REQUEST_ASSIGNMENT_DECLINED = "care_request.assignment_declined"
+CARE_REQUEST_EN_ROUTE = "care_request.en_route"
+CARE_REQUEST_ON_SITE = "care_request.on_site"
+CARE_REQUEST_COMPLETED = "care_request.completed"
+CARE_REQUEST_CLOSED = "care_request.closed"
+CARE_REQUEST_CANCELLED = "care_request.cancelled"
+CARE_REQUEST_RATED = "care_request.rated"
+
+
+@dataclass(frozen=True)
+class GeoPoint:
+    latitude: float
+    longitude: float
+
+
+def distance_m(a: GeoPoint, b: GeoPoint) -> float:
+    """Great-circle distance in metres (haversine): plenty for a community a few kilometres across."""
+    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    dlat, dlon = lat2 - lat1, math.radians(b.longitude - a.longitude)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
 @dataclass(frozen=True)
@@ -32,6 +74,46 @@ class Location:
     unit: str = ""
     floor: int = 0
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    assignee_id: str
+    assignee_kind: str
+    assignee_name: str
+    assigned_by: str
+    assigned_at: datetime
+    accept_due_at: datetime
+    accepted_at: datetime | None = None
+    override_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Visit:
+    visitor_id: str
+    checked_in_at: datetime
+    position: GeoPoint | None = None
+    distance_m: float | None = None
+    override_reason: str = ""
+    override_by: str = ""
+    checked_out_at: datetime | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Transition:
+    status: str
+    at: datetime
+    by: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    rating: int
+    comment: str
+    rated_by: str
+    rated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -56,6 +138,23 @@ class CareRequest:
     # When the next rung of the ladder is due; None when nothing will escalate.
     escalate_at: datetime | None = None
     version: int = 1
+    position: GeoPoint | None = None
+    device_id: str = ""
+    assignment: Assignment | None = None
+    eta: datetime | None = None
+    visit: Visit | None = None
+    disposition: str = ""
+    cancel_reason: str = ""
+    history: tuple[Transition, ...] = ()
+    feedback: Feedback | None = None
+
+    @property
+    def escalated_to(self) -> str:
+        return ESCALATION_LADDER[self.escalation_level - 1] if self.escalation_level else ""
+
+    def time_of(self, status: str) -> datetime | None:
+        """When the request last entered a status."""
+        return next((t.at for t in reversed(self.history) if t.status == status), None)
 
 
 @dataclass(frozen=True)
@@ -67,6 +166,13 @@ class NewCareRequest:
     location: Location = field(default_factory=Location)
     description: str = ""
     request_id: str = ""
+    position: GeoPoint | None = None
+    device_id: str = ""
+
+
+def _valid_point(point: GeoPoint | None) -> bool:
+    return point is None or (-90 <= point.latitude <= 90 and -180 <= point.longitude <= 180
+                             and not (point.latitude == 0 and point.longitude == 0))
 
 
 def validate(new: NewCareRequest) -> None:
@@ -83,11 +189,15 @@ def validate(new: NewCareRequest) -> None:
         problems["description"] = f"at most {MAX_DESCRIPTION} characters"
     if new.request_id and not ID_PATTERN.match(new.request_id):
         problems["request_id"] = "1 to 64 letters, digits or . _ : -"
+    if new.device_id and not ID_PATTERN.match(new.device_id):
+        problems["device_id"] = "1 to 64 letters, digits or . _ : -"
     if not 0 <= new.location.floor <= 200:
         problems["location.floor"] = "must be between 0 and 200"
     for name in ("building", "unit", "detail"):
         if len(getattr(new.location, name)) > 100:
             problems[f"location.{name}"] = "at most 100 characters"
+    if not _valid_point(new.position):
+        problems["position"] = "latitude -90..90 and longitude -180..180, not 0,0"
     check_fields(problems, "invalid care request")
 
 
@@ -111,30 +221,201 @@ def raise_request(caller: Caller, new: NewCareRequest, request_id: str, now: dat
         id=request_id, community_id=new.community_id, elder_id=new.elder_id, kind=new.kind,
         channel=new.channel, priority=rule.priority, raised_by=caller.subject, raised_at=now,
         acknowledge_due_at=due, location=new.location, description=new.description,
-        request_id=new.request_id, escalate_at=due if rule.escalates else None,
+        request_id=new.request_id, escalate_at=due if rule.escalates else None, position=new.position,
+        device_id=new.device_id, history=(Transition(RAISED, now, caller.subject),),
     )
 
 
-def visible_to(caller: Caller, request: CareRequest) -> bool:
-    if caller.has_role(*STAFF_ROLES) and caller.serves(request.community_id):
+# -- who may see and do what ---------------------------------------------------------------------
+
+def is_staff_for(caller: Caller, request: CareRequest) -> bool:
+    return caller.has_role(*STAFF_ROLES) and caller.serves(request.community_id)
+
+
+def is_assignee(caller: Caller, request: CareRequest) -> bool:
+    return (request.assignment is not None and caller.has_role(*FIELD_ROLES)
+            and request.assignment.assignee_id == caller.subject)
+
+
+def visible_to(caller: Caller, request: CareRequest, family_of: frozenset[str] = frozenset()) -> bool:
+    """family_of: the elders whose family the caller is (from the elders' registered contacts)."""
+    if is_staff_for(caller, request) or is_assignee(caller, request):
         return True
-    return caller.has_role("resident") and caller.subject == request.elder_id
+    if caller.has_role("resident") and caller.subject == request.elder_id:
+        return True
+    return caller.has_role("family") and request.elder_id in family_of
 
 
-def check_visible(caller: Caller, request: CareRequest | None, request_id: str) -> CareRequest:
+def check_visible(caller: Caller, request: CareRequest | None, request_id: str,
+                  family_of: frozenset[str] = frozenset()) -> CareRequest:
     # Someone else's request is reported as missing, so ids reveal nothing.
-    if request is None or not visible_to(caller, request):
+    if request is None or not visible_to(caller, request, family_of):
         raise NotFound(f"care request {request_id} not found")
     return request
 
 
+def _require_staff(caller: Caller, request: CareRequest, doing: str) -> None:
+    if not is_staff_for(caller, request):
+        raise PermissionDenied(f"only an operator serving this community may {doing}")
+
+
+def _require_assignee(caller: Caller, request: CareRequest, doing: str) -> None:
+    if not is_assignee(caller, request):
+        raise PermissionDenied(f"only the person assigned to care request {request.id} may {doing}")
+
+
+def _require_status(request: CareRequest, allowed: tuple[str, ...], doing: str) -> None:
+    if request.status not in allowed:
+        raise FailedPrecondition(
+            f"care request {request.id} is {request.status}: cannot {doing} (only when {' or '.join(allowed)})")
+
+
+def _note(value: str, name: str, required: bool = False) -> str:
+    value = value.strip()
+    if required and not value:
+        raise InvalidArgument(f"{name} is required", {name: "required"})
+    if len(value) > MAX_NOTE:
+        raise InvalidArgument(f"{name} is too long", {name: f"at most {MAX_NOTE} characters"})
+    return value
+
+
+def _moved(request: CareRequest, status: str, now: datetime, by: str, note: str = "", **changes) -> CareRequest:
+    return replace(request, status=status, history=request.history + (Transition(status, now, by, note),),
+                   version=request.version + 1, **changes)
+
+
+# -- transitions -----------------------------------------------------------------------------------
+
 def acknowledge(caller: Caller, request: CareRequest, now: datetime) -> CareRequest:
-    if not (caller.has_role(*STAFF_ROLES) and caller.serves(request.community_id)):
-        raise PermissionDenied("only an operator serving this community may acknowledge its calls")
-    if request.status != RAISED:
-        raise FailedPrecondition(f"care request {request.id} is {request.status}, not raised: cannot acknowledge")
-    return replace(request, status=ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=caller.subject,
-                   escalate_at=None, version=request.version + 1)
+    _require_staff(caller, request, "acknowledge its calls")
+    _require_status(request, (RAISED,), "acknowledge")
+    return _moved(request, ACKNOWLEDGED, now, caller.subject, acknowledged_at=now, acknowledged_by=caller.subject,
+                  escalate_at=None)
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """Someone who can be sent: a staff member or a volunteer."""
+
+    id: str
+    kind: str
+    name: str
+
+
+def assign(caller: Caller, request: CareRequest, assignee: Assignee, suggested: bool, override_reason: str,
+           now: datetime, policy: dict[str, KindPolicy]) -> CareRequest:
+    """Assigning a raised call acknowledges it too. Choosing someone not suggested needs a reason."""
+    _require_staff(caller, request, "assign its calls")
+    _require_status(request, (RAISED, ACKNOWLEDGED), "assign")
+    if assignee.kind not in ASSIGNEE_KINDS:
+        raise InvalidArgument("assignee_kind must be staff or volunteer", {"assignee_kind": "staff or volunteer"})
+    reason = _note(override_reason, "override_reason", required=not suggested)
+    if assignee.kind == "volunteer" and not policy[request.kind].volunteers_welcome:
+        raise FailedPrecondition(f"{request.kind} requests are served by staff, not volunteers")
+    assignment = Assignment(assignee.id, assignee.kind, assignee.name, caller.subject, now,
+                            now + policy[request.kind].accept_within, override_reason=reason)
+    acknowledged = {} if request.acknowledged_at else {"acknowledged_at": now, "acknowledged_by": caller.subject}
+    note = f"assigned to {assignee.name or assignee.id}" + (f" (override: {reason})" if reason else "")
+    return _moved(request, ASSIGNED, now, caller.subject, note, assignment=assignment, escalate_at=None,
+                  **acknowledged)
+
+
+def accept(caller: Caller, request: CareRequest, now: datetime) -> CareRequest:
+    _require_assignee(caller, request, "accept it")
+    _require_status(request, (ASSIGNED,), "accept")
+    if request.assignment.accepted_at is not None:
+        raise FailedPrecondition(f"care request {request.id} is already accepted")
+    return replace(request, assignment=replace(request.assignment, accepted_at=now), version=request.version + 1,
+                   history=request.history + (Transition(ASSIGNED, now, caller.subject, "accepted"),))
+
+
+def decline(caller: Caller, request: CareRequest, reason: str, now: datetime) -> CareRequest:
+    _require_assignee(caller, request, "decline it")
+    _require_status(request, (ASSIGNED,), "decline")
+    return _moved(request, ACKNOWLEDGED, now, caller.subject, f"declined: {_note(reason, 'reason', True)}",
+                  assignment=None)
+
+
+def is_assignment_overdue(request: CareRequest, now: datetime) -> bool:
+    assignment = request.assignment
+    return (request.status == ASSIGNED and assignment is not None and assignment.accepted_at is None
+            and assignment.accept_due_at <= now)
+
+
+def time_out_assignment(request: CareRequest, now: datetime) -> CareRequest:
+    if not is_assignment_overdue(request, now):
+        raise FailedPrecondition(f"care request {request.id} has no overdue assignment")
+    return _moved(request, ACKNOWLEDGED, now, "system", f"{request.assignment.assignee_id} did not accept in time",
+                  assignment=None)
+
+
+MAX_ETA_MINUTES = 240
+
+
+def start_travel(caller: Caller, request: CareRequest, eta_minutes: int, now: datetime) -> CareRequest:
+    """Setting off accepts the assignment if the assignee had not yet done so."""
+    _require_assignee(caller, request, "set off for it")
+    _require_status(request, (ASSIGNED,), "set off")
+    if not 1 <= eta_minutes <= MAX_ETA_MINUTES:
+        raise InvalidArgument(f"eta_minutes must be 1 to {MAX_ETA_MINUTES}", {"eta_minutes": f"1 to {MAX_ETA_MINUTES}"})
+    assignment = request.assignment if request.assignment.accepted_at else replace(request.assignment, accepted_at=now)
+    return _moved(request, EN_ROUTE, now, caller.subject, assignment=assignment,
+                  eta=now + timedelta(minutes=eta_minutes))
+
+
+def arrive(caller: Caller, request: CareRequest, position: GeoPoint | None, override_reason: str, now: datetime,
+           geofence_m: float = GEOFENCE_METRES) -> CareRequest:
+    """Check in at the elder's home: the assignee within the geofence, or an operator's logged override."""
+    reason = _note(override_reason, "override_reason")
+    if reason:
+        _require_staff(caller, request, "override a check-in")
+    else:
+        _require_assignee(caller, request, "check in")
+    _require_status(request, (ASSIGNED, EN_ROUTE), "check in")
+    if position is not None and not _valid_point(position):
+        raise InvalidArgument("position is not a valid point", {"position": "latitude -90..90, longitude -180..180"})
+    distance = distance_m(position, request.position) if position and request.position else None
+    if not reason:
+        if position is None:
+            raise InvalidArgument("position is required to check in", {"position": "required"})
+        if request.position is None:
+            raise FailedPrecondition("the elder's home position is unknown: an operator must check you in")
+        if distance > geofence_m:
+            raise FailedPrecondition(
+                f"you are {distance:.0f} m from the elder's home; check-in needs you within {geofence_m:.0f} m")
+    visit = Visit(request.assignment.assignee_id, now, position, distance, reason, caller.subject if reason else "")
+    accepted = request.assignment if request.assignment.accepted_at else replace(request.assignment, accepted_at=now)
+    return _moved(request, ON_SITE, now, caller.subject, f"override: {reason}" if reason else "", visit=visit,
+                  assignment=accepted)
+
+
+def complete(caller: Caller, request: CareRequest, notes: str, now: datetime) -> CareRequest:
+    if not is_staff_for(caller, request):
+        _require_assignee(caller, request, "complete it")
+    _require_status(request, (ON_SITE,), "complete")
+    visit = replace(request.visit, checked_out_at=now, notes=_note(notes, "notes"))
+    return _moved(request, COMPLETED, now, caller.subject, visit=visit)
+
+
+def close(caller: Caller, request: CareRequest, disposition: str, note: str, now: datetime) -> CareRequest:
+    _require_staff(caller, request, "close its calls")
+    if disposition not in DISPOSITIONS:
+        raise InvalidArgument(f"disposition must be one of {', '.join(DISPOSITIONS)}",
+                              {"disposition": " | ".join(DISPOSITIONS)})
+    allowed = OPEN_STATUSES if disposition in CLOSE_WITHOUT_COMPLETING else (COMPLETED,)
+    _require_status(request, allowed, f"close as {disposition}")
+    return _moved(request, CLOSED, now, caller.subject, _note(note, "note"), disposition=disposition,
+                  escalate_at=None)
+
+
+def cancel(caller: Caller, request: CareRequest, reason: str, now: datetime) -> CareRequest:
+    """A false alarm or a request no longer needed, before anyone is on site: by an operator or the elder."""
+    if not (is_staff_for(caller, request) or (caller.has_role("resident") and caller.subject == request.elder_id)):
+        raise PermissionDenied("only the elder or an operator serving this community may cancel it")
+    _require_status(request, CANCELLABLE, "cancel")
+    reason = _note(reason, "reason", required=True)
+    return _moved(request, CANCELLED, now, caller.subject, reason, cancel_reason=reason, escalate_at=None,
+                  disposition="false_alarm")
 
 
 def is_due_for_escalation(request: CareRequest, now: datetime) -> bool:
@@ -145,36 +426,44 @@ def escalate(request: CareRequest, now: datetime, policy: dict[str, KindPolicy])
     """Climb one rung; the next rung is due one more SLA window later, until the ladder's top."""
     if not is_due_for_escalation(request, now):
         raise FailedPrecondition(f"care request {request.id} is not due for escalation")
+    return _climb(request, now, "system", "not acknowledged within its SLA",
+                  next_due=now + policy[request.kind].acknowledge_within)
+
+
+def escalate_by_hand(caller: Caller, request: CareRequest, reason: str, now: datetime) -> CareRequest:
+    _require_staff(caller, request, "escalate its calls")
+    _require_status(request, (RAISED, ACKNOWLEDGED, ASSIGNED, EN_ROUTE, ON_SITE), "escalate")
+    return _climb(request, now, caller.subject, _note(reason, "reason", required=True), next_due=None)
+
+
+def _climb(request: CareRequest, now: datetime, by: str, why: str, next_due: datetime | None) -> CareRequest:
+    if request.escalation_level >= len(ESCALATION_LADDER):
+        raise FailedPrecondition(f"care request {request.id} is already escalated to {ESCALATION_LADDER[-1]}")
     level = request.escalation_level + 1
-    next_at = now + policy[request.kind].acknowledge_within if level < len(ESCALATION_LADDER) else None
-    return replace(request, escalation_level=level, escalated_at=now, escalate_at=next_at,
-                   version=request.version + 1)
+    rung = ESCALATION_LADDER[level - 1]
+    return replace(request, escalation_level=level, escalated_at=now, version=request.version + 1,
+                   escalate_at=next_due if level < len(ESCALATION_LADDER) else None,
+                   history=request.history + (Transition(request.status, now, by, f"escalated to {rung}: {why}"),))
 
 
 def escalation_reason(request: CareRequest) -> str:
-    rung = ESCALATION_LADDER[request.escalation_level - 1]
-    return f"not acknowledged within its SLA; escalated to {rung}"
+    return request.history[-1].note
 
 
-@dataclass(frozen=True)
-class ListScope:
-    """Which open requests a caller may list: communities (None = all) and, for residents, only their own."""
-
-    communities: frozenset[str] | None
-    elder_id: str | None = None
-
-
-def list_scope(caller: Caller, community_id: str) -> ListScope:
-    if community_id and not caller.serves(community_id):
-        raise PermissionDenied(f"you do not serve community {community_id}")
-    if caller.has_role(*STAFF_ROLES):
-        if community_id:
-            return ListScope(frozenset({community_id}))
-        return ListScope(None if caller.sees_all_communities else caller.communities)
-    if caller.has_role("resident"):
-        communities = frozenset({community_id}) if community_id else None
-        return ListScope(communities, elder_id=caller.subject)
-    raise PermissionDenied("your role may not list care requests")
+def rate(caller: Caller, request: CareRequest, rating: int, comment: str, now: datetime,
+         family_of: frozenset[str] = frozenset()) -> CareRequest:
+    """The elder, or their family, rates the service once it is done."""
+    own = caller.has_role("resident") and caller.subject == request.elder_id
+    family = caller.has_role("family") and request.elder_id in family_of
+    if not (own or family):
+        raise PermissionDenied("only the elder or their family may rate this service")
+    _require_status(request, (COMPLETED, CLOSED), "rate")
+    if request.feedback is not None:
+        raise FailedPrecondition(f"care request {request.id} is already rated")
+    if not 1 <= rating <= 5:
+        raise InvalidArgument("rating must be 1 to 5", {"rating": "1 (poor) to 5 (excellent)"})
+    feedback = Feedback(rating, _note(comment, "comment"), caller.subject, now)
+    return replace(request, feedback=feedback, version=request.version + 1)
 
 
 def acknowledged_within_sla(request: CareRequest) -> bool:
@@ -186,3 +475,40 @@ def local_day(at: datetime, zone: str) -> str:
     from zoneinfo import ZoneInfo
 
     return at.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+@dataclass(frozen=True)
+class ListScope:
+    """Which requests a caller may list: communities (None = all); for others, only their own."""
+
+    communities: frozenset[str] | None
+    elder_ids: frozenset[str] | None = None
+    assignee_id: str | None = None
+
+
+def list_scope(caller: Caller, community_id: str) -> ListScope:
+    """The board's list: staff see their communities' open requests."""
+    if community_id and not caller.serves(community_id):
+        raise PermissionDenied(f"you do not serve community {community_id}")
+    if caller.has_role(*STAFF_ROLES):
+        if community_id:
+            return ListScope(frozenset({community_id}))
+        return ListScope(None if caller.sees_all_communities else caller.communities)
+    if caller.has_role("resident"):
+        communities = frozenset({community_id}) if community_id else None
+        return ListScope(communities, elder_ids=frozenset({caller.subject}))
+    raise PermissionDenied("your role may not list care requests")
+
+
+def my_scope(caller: Caller, family_of: frozenset[str] = frozenset()) -> ListScope:
+    """What "my requests" means: a caregiver's or volunteer's jobs, a resident's or family's calls."""
+    if caller.has_role(*FIELD_ROLES):
+        return ListScope(None, assignee_id=caller.subject)
+    elders = set()
+    if caller.has_role("resident"):
+        elders.add(caller.subject)
+    if caller.has_role("family"):
+        elders |= family_of
+    if not elders and not caller.has_role("resident", "family"):
+        raise PermissionDenied("your role has no care requests of its own; operators use the open list")
+    return ListScope(None, elder_ids=frozenset(elders))

@@ -1,5 +1,4 @@
-"""The only module that knows MongoDB: care requests, their indexes, and their events in the outbox."""
-import dataclasses
+"""The only module that knows how care requests, their figures and their events sit in MongoDB."""
 from datetime import datetime
 
 import pymongo
@@ -8,7 +7,9 @@ from pymongo.client_session import ClientSession
 from linli.kit import consumer, outbox
 from linli.kit.errors import Aborted
 from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
-from services.eldercare.domain.care_requests import OPEN_STATUSES, RAISED, CareRequest, ListScope, Location
+from services.eldercare.domain.care_requests import (
+    ACTIVE_STATUSES, ASSIGNED, OPEN_STATUSES, RAISED, Assignment, CareRequest, Feedback, GeoPoint, ListScope,
+    Location, Transition, Visit)
 
 CARE_REQUESTS = "care_requests"
 FIGURES = "daily_figures"
@@ -17,19 +18,46 @@ INDEXES = [
     # The board: open requests by community, most urgent first.
     Index(CARE_REQUESTS, [("community_id", 1), ("status", 1), ("priority", 1), ("raised_at", 1), ("_id", 1)]),
     Index(CARE_REQUESTS, [("elder_id", 1), ("status", 1)]),
-    # The escalation timer's query.
+    Index(CARE_REQUESTS, [("assignment.assignee_id", 1), ("status", 1)]),
+    # The timers' queries: overdue acknowledgements and overdue assignments.
     Index(CARE_REQUESTS, [("status", 1), ("escalate_at", 1)]),
+    Index(CARE_REQUESTS, [("status", 1), ("assignment.accept_due_at", 1)]),
     # Retries of one raise (same client request id) find the first request instead of making a second.
     Index(CARE_REQUESTS, [("community_id", 1), ("raised_by", 1), ("request_id", 1)],
           {"unique": True, "partialFilterExpression": {"request_id": {"$type": "string"}}}),
+    # The board's resume reads recent events from the outbox in commit order.
+    Index(outbox.OUTBOX, [("created_at", 1), ("_id", 1)]),
 ]
 
 
+def _point(value: dict | None) -> GeoPoint | None:
+    return GeoPoint(value["latitude"], value["longitude"]) if value else None
+
+
+def _point_doc(point: GeoPoint | None) -> dict | None:
+    return {"latitude": point.latitude, "longitude": point.longitude} if point else None
+
+
 def _document(request: CareRequest) -> dict:
-    doc = dataclasses.asdict(request)
-    doc["_id"] = doc.pop("id")
-    if not request.request_id:
-        del doc["request_id"]  # absent, so the partial unique index ignores it
+    a, v, f = request.assignment, request.visit, request.feedback
+    doc = {
+        "_id": request.id, "community_id": request.community_id, "elder_id": request.elder_id,
+        "kind": request.kind, "channel": request.channel, "priority": request.priority,
+        "raised_by": request.raised_by, "raised_at": request.raised_at,
+        "acknowledge_due_at": request.acknowledge_due_at,
+        "location": vars(request.location), "description": request.description, "status": request.status,
+        "acknowledged_at": request.acknowledged_at, "acknowledged_by": request.acknowledged_by,
+        "escalation_level": request.escalation_level, "escalated_at": request.escalated_at,
+        "escalate_at": request.escalate_at, "version": request.version, "position": _point_doc(request.position),
+        "device_id": request.device_id, "eta": request.eta, "disposition": request.disposition,
+        "cancel_reason": request.cancel_reason,
+        "assignment": vars(a) if a else None,
+        "visit": {**vars(v), "position": _point_doc(v.position)} if v else None,
+        "history": [vars(t) for t in request.history],
+        "feedback": vars(f) if f else None,
+    }
+    if request.request_id:  # absent otherwise, so the partial unique index ignores it
+        doc["request_id"] = request.request_id
     return doc
 
 
@@ -37,8 +65,24 @@ def _care_request(doc: dict) -> CareRequest:
     doc = dict(doc)
     doc["id"] = doc.pop("_id")
     doc["location"] = Location(**doc.get("location") or {})
-    doc.setdefault("request_id", "")
+    doc["position"] = _point(doc.get("position"))
+    doc["assignment"] = Assignment(**doc["assignment"]) if doc.get("assignment") else None
+    if doc.get("visit"):
+        doc["visit"] = Visit(**{**doc["visit"], "position": _point(doc["visit"].get("position"))})
+    doc["history"] = tuple(Transition(**t) for t in doc.get("history", ()))
+    doc["feedback"] = Feedback(**doc["feedback"]) if doc.get("feedback") else None
     return CareRequest(**doc)
+
+
+def _scope_query(scope: ListScope) -> dict:
+    query: dict = {}
+    if scope.communities is not None:
+        query["community_id"] = {"$in": sorted(scope.communities)}
+    if scope.elder_ids is not None:
+        query["elder_id"] = {"$in": sorted(scope.elder_ids)}
+    if scope.assignee_id is not None:
+        query["assignment.assignee_id"] = scope.assignee_id
+    return query
 
 
 class CareRequestStore:
@@ -59,13 +103,17 @@ class CareRequestStore:
                                       "request_id": client_request_id})
         return _care_request(doc) if doc else None
 
-    def add(self, request: CareRequest, event: dict) -> CareRequest:
-        """Insert a new request with its event; a retry of the same client request returns the first."""
+    def add(self, request: CareRequest, event: dict, session: ClientSession | None = None) -> CareRequest:
+        """Insert a new request with its event; a retry of the same client request returns the first.
+        With a session, the insert joins the caller's transaction (and a duplicate raises to it)."""
 
         def work(session: ClientSession) -> None:
             self.requests.insert_one(_document(request), session=session)
             outbox.add(self.db, session, event)
 
+        if session is not None:
+            work(session)
+            return request
         try:
             transaction(self.client, work)
             return request
@@ -76,7 +124,7 @@ class CareRequestStore:
                     return first
             raise
 
-    def update(self, request: CareRequest, event: dict, session: ClientSession | None = None) -> CareRequest:
+    def update(self, request: CareRequest, event: dict | None, session: ClientSession | None = None) -> CareRequest:
         """Save a changed request with its event, if nobody changed it since it was read (version check)."""
 
         def work(session: ClientSession) -> None:
@@ -85,7 +133,8 @@ class CareRequestStore:
             )
             if result.matched_count != 1:
                 raise Aborted(f"care request {request.id} was changed by someone else; read it again and retry")
-            outbox.add(self.db, session, event)
+            if event is not None:
+                outbox.add(self.db, session, event)
 
         if session is not None:
             work(session)
@@ -93,12 +142,10 @@ class CareRequestStore:
             transaction(self.client, work)
         return request
 
-    def list_open(self, scope: ListScope, after: list | None, limit: int) -> list[CareRequest]:
-        query: dict = {"status": {"$in": list(OPEN_STATUSES)}}
-        if scope.communities is not None:
-            query["community_id"] = {"$in": sorted(scope.communities)}
-        if scope.elder_id is not None:
-            query["elder_id"] = scope.elder_id
+    def list_requests(self, scope: ListScope, statuses: tuple[str, ...], after: list | None,
+                      limit: int) -> list[CareRequest]:
+        """Most urgent first, then longest waiting; keyset-paginated by (priority, raised_at, id)."""
+        query = {"status": {"$in": list(statuses)}, **_scope_query(scope)}
         if after:
             priority, raised_at, last_id = after
             raised_at = datetime.fromisoformat(raised_at)
@@ -110,21 +157,54 @@ class CareRequestStore:
         cursor = self.requests.find(query).sort([("priority", 1), ("raised_at", 1), ("_id", 1)]).limit(limit)
         return [_care_request(doc) for doc in cursor]
 
+    def list_open(self, scope: ListScope, after: list | None, limit: int) -> list[CareRequest]:
+        return self.list_requests(scope, OPEN_STATUSES, after, limit)
+
     def due_for_escalation(self, now: datetime, limit: int = 100) -> list[CareRequest]:
         cursor = self.requests.find({"status": RAISED, "escalate_at": {"$lte": now}}).sort("escalate_at", 1)
         return [_care_request(doc) for doc in cursor.limit(limit)]
 
+    def overdue_assignments(self, now: datetime, limit: int = 100) -> list[CareRequest]:
+        cursor = self.requests.find({"status": ASSIGNED, "assignment.accepted_at": None,
+                                     "assignment.accept_due_at": {"$lte": now}})
+        return [_care_request(doc) for doc in cursor.sort("assignment.accept_due_at", 1).limit(limit)]
+
+    def loads(self, assignee_ids: list[str]) -> dict[str, int]:
+        """Open jobs each assignee holds (assigned, on the way, or on site)."""
+        pipeline = [
+            {"$match": {"status": {"$in": list(ACTIVE_STATUSES)}, "assignment.assignee_id": {"$in": assignee_ids}}},
+            {"$group": {"_id": "$assignment.assignee_id", "jobs": {"$sum": 1}}},
+        ]
+        return {row["_id"]: row["jobs"] for row in self.requests.aggregate(pipeline)}
+
+    def events_after(self, after_event_id: str, communities: frozenset[str] | None,
+                     limit: int) -> tuple[list[dict], bool]:
+        """Published care-request events after the given one, oldest first, for a board resuming its stream.
+        Returns (envelopes, complete); complete is False when the given event is unknown or expired."""
+        last = self.db[outbox.OUTBOX].find_one({"_id": after_event_id}, {"created_at": 1})
+        if last is None:
+            return [], False
+        query: dict = {
+            "routing_key": {"$regex": r"^care_request\."},
+            "sent_at": {"$ne": None},  # unsent ones will still arrive on the live stream
+            "$or": [{"created_at": {"$gt": last["created_at"]}},
+                    {"created_at": last["created_at"], "_id": {"$gt": after_event_id}}],
+        }
+        if communities is not None:
+            query["body.community_id"] = {"$in": sorted(communities)}
+        records = self.db[outbox.OUTBOX].find(query).sort([("created_at", 1), ("_id", 1)]).limit(limit + 1)
+        envelopes = [record["body"] for record in records]
+        return envelopes[:limit], len(envelopes) <= limit
+
     # Daily figures, kept by the worker from events: what an administrator asks for.
     def count_in_figures(self, session: ClientSession, community_id: str, day: str, kind: str,
-                         increments: dict, acknowledge_seconds: float | None = None) -> None:
-        update: dict = {"$inc": increments}
-        if acknowledge_seconds is not None:
-            update["$push"] = {"acknowledge_seconds": acknowledge_seconds}
-        self.db[FIGURES].update_one(
-            {"_id": f"{community_id}:{day}:{kind}"},
-            {**update, "$setOnInsert": {"community_id": community_id, "day": day, "kind": kind}},
-            upsert=True, session=session,
-        )
+                         increments: dict, samples: dict | None = None) -> None:
+        update: dict = {"$inc": increments,
+                        "$setOnInsert": {"community_id": community_id, "day": day, "kind": kind}}
+        if samples:
+            update["$push"] = samples
+        self.db[FIGURES].update_one({"_id": f"{community_id}:{day}:{kind}"}, update, upsert=True, session=session)
 
-    def figures(self, community_id: str, day: str) -> list[dict]:
-        return list(self.db[FIGURES].find({"community_id": community_id, "day": day}).sort("kind", 1))
+    def figures(self, community_id: str, from_day: str, to_day: str | None = None) -> list[dict]:
+        days = {"$gte": from_day, "$lte": to_day or from_day}
+        return list(self.db[FIGURES].find({"community_id": community_id, "day": days}).sort([("day", 1), ("kind", 1)]))

@@ -4,21 +4,20 @@
 #   python -m gateway                                      the HTTP gateway (port 8080)
 # Build: docker build -t linli:dev .
 
-# Pinned to a patch release of the Python the lock file is made with; bump both together.
-ARG PYTHON_IMAGE=python:3.11.16-slim-trixie
-
-FROM ${PYTHON_IMAGE} AS build
+# Both stages use one Python patch release, of the version requirements.lock is made for: bump them together.
+FROM python:3.11.16-slim-trixie AS build
 # Everything in requirements.lock ships as a binary wheel for CPython 3.11 on amd64 and arm64, so this
 # stage needs no compiler; --only-binary makes a missing wheel fail the build instead of compiling.
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/linli
 COPY requirements.lock /tmp/requirements.lock
-# Test tools and the embedded development database (SecantusDB, a separate server) stay out.
-RUN grep -v -i -E '^(secantusdb|pytest|pytest-timeout)==' /tmp/requirements.lock > /tmp/runtime.lock \
+# Test tools (pytest, the browser driver) and the embedded development database (SecantusDB, a separate
+# server run only by `make run` and the tests) stay out of the image.
+RUN grep -v -i -E '^(secantusdb|pytest|pytest-timeout|playwright)==' /tmp/requirements.lock > /tmp/runtime.lock \
  && /opt/linli/bin/pip install --only-binary=:all: -r /tmp/runtime.lock \
  && /opt/linli/bin/pip uninstall --yes pip
 
-FROM ${PYTHON_IMAGE}
+FROM python:3.11.16-slim-trixie
 # A fixed high uid/gid, matching the pods' securityContext (runAsUser: 10001).
 RUN groupadd --system --gid 10001 linli \
  && useradd --system --uid 10001 --gid linli --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin linli

@@ -5,13 +5,13 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.installed
 TOOLS := node_modules/.installed
 
-.PHONY: run test proto lock token clean
+.PHONY: run test proto lock deploy-lock token clean
 
 run: $(READY)
 	$(BIN)/linli run
 
 # make test             every tier
-# make test TIER=unit   one tier (unit, proto, contract, service, e2e)
+# make test TIER=unit   one tier (unit, proto, contract, service, e2e, browser, deploy)
 test: $(READY) $(TOOLS)
 	$(BIN)/linli test $(TIER)
 
@@ -28,6 +28,13 @@ lock:
 	/tmp/linli-lock/bin/pip install -q --upgrade pip && /tmp/linli-lock/bin/pip install -q -r requirements.in
 	/tmp/linli-lock/bin/pip freeze --all | grep -v -E "^(pip)==" > requirements.lock
 
+# Re-pin requirements-deploy.lock (the deploy tier's tools) from requirements-deploy.in.
+deploy-lock:
+	rm -rf /tmp/linli-deploy-lock && $(PYTHON) -m venv /tmp/linli-deploy-lock
+	/tmp/linli-deploy-lock/bin/pip install -q -r requirements-deploy.in
+	(echo "# Generated from requirements-deploy.in by \`make deploy-lock\` (pip freeze --all, less pip); Python 3.11."; \
+	 /tmp/linli-deploy-lock/bin/pip freeze --all | grep -v -E "^(pip)==") > requirements-deploy.lock
+
 $(READY): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
 	  { echo "Linli needs Python 3.11 or newer as '$(PYTHON)' (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -42,4 +49,4 @@ $(TOOLS): package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) .venv-deploy node_modules var

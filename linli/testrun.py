@@ -21,7 +21,30 @@ TIERS = {
     "contract": "pytest",  # the gRPC api with a stock grpcio client
     "service": "nameko",  # outbox relay, idempotent consumers, timers: real RabbitMQ and SecantusDB
     "e2e": "pytest",  # every process running: HTTP → gRPC → MongoDB → RabbitMQ → Nameko → SSE, traces
+    "deploy": "pytest",  # image, compose and Kubernetes manifests, offline (tools in .venv-deploy)
+    "browser": "pytest",  # the operator's board page in Debian's Chromium, driven by Playwright
 }
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def ensure_chromium() -> str:
+    """Debian's Chromium for the browser tier, installed with apt-get when missing (never Playwright's own
+    download: nothing but package registries is reachable). Returns its path; StartError says what is missing."""
+    if os.path.exists(CHROMIUM):
+        return CHROMIUM
+    print(f"{CHROMIUM} is missing; installing Debian's chromium", flush=True)
+    # With CJK fonts: the board is in Chinese, and its screenshot (docs/board.png) should be readable.
+    install = ["apt-get", "install", "-y", "-q", "chromium", "fonts-noto-cjk"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.STDOUT}
+    if subprocess.run(install, **quiet).returncode != 0:  # a fresh machine may not have the package lists yet
+        subprocess.run(["apt-get", "update", "-q"], **quiet)
+        subprocess.run(install, **quiet)
+    if not os.path.exists(CHROMIUM):
+        raise StartError(f"the browser tier needs {CHROMIUM}: `apt-get install -y chromium` did not provide it "
+                         "(run it by hand, as root, to see why)")
+    return CHROMIUM
 
 
 def command(tier: str, report: Path) -> list[str]:
@@ -52,6 +75,8 @@ def main(tiers: list[str]) -> int:
     tiers = tiers or list(TIERS)
     try:
         ensure_rabbitmq(setting("AMQP_URI"), management=True)
+        if "browser" in tiers:
+            ensure_chromium()  # before the tier's session: an install may take longer than a test's timeout
     except StartError as error:
         print(error, file=sys.stderr)
         return 1

@@ -22,8 +22,9 @@ HEARTBEAT_SECONDS = 5.0
 STALE_AFTER_SECONDS = 30.0
 
 
-def heartbeat(path: Path = HEARTBEAT_FILE, stale_after: float = STALE_AFTER_SECONDS) -> str | None:
+def heartbeat(path: Path | None = None, stale_after: float = STALE_AFTER_SECONDS) -> str | None:
     """None when the file was touched within stale_after seconds; otherwise why not."""
+    path = path or HEARTBEAT_FILE
     try:
         age = time.time() - path.stat().st_mtime
     except FileNotFoundError:
@@ -87,7 +88,7 @@ def main(argv: list[str]) -> int:
         cmdline = Path("/proc/1/cmdline").read_bytes().decode().split("\0")
         problem = main_process_check([part for part in cmdline if part])
     elif argv[0] == "heartbeat" and len(argv) <= 2:
-        problem = heartbeat(Path(argv[1]) if len(argv) == 2 else HEARTBEAT_FILE)
+        problem = heartbeat(Path(argv[1]) if len(argv) == 2 else None)
     elif argv[0] == "grpc" and len(argv) == 2:
         problem = grpc_serving(argv[1])
     elif argv[0] == "http" and len(argv) == 2:

@@ -1,0 +1,56 @@
+"""The NetworkPolicies allow exactly the flows of the architecture (docs/deploy.md, "Network flows")."""
+from deploy import check
+
+# Inside the namespace: (from, to, port). The same in every overlay, plus the overlay's extras.
+FLOWS = {
+    ("gateway", "eldercare-api", 50051),  # REST -> gRPC
+    ("gateway", "rabbitmq", 5672),  # the board's live event feed
+    ("gateway", "otel-collector", 4318),
+    ("eldercare-api", "mongodb", 27017),
+    ("eldercare-api", "rabbitmq", 5672),  # the outbox relay publishes events
+    ("eldercare-api", "otel-collector", 4318),
+    ("eldercare-worker", "mongodb", 27017),
+    ("eldercare-worker", "rabbitmq", 5672),  # events, timers' RPC, internal RPC
+    ("eldercare-worker", "otel-collector", 4318),
+    ("mongodb", "mongodb", 27017),  # replication
+    ("mongodb-replica-set", "mongodb", 27017),  # the Job that forms the set
+    ("rabbitmq", "rabbitmq", 4369),  # clustering: epmd
+    ("rabbitmq", "rabbitmq", 25672),  # clustering: distribution
+}
+EXTRA_FLOWS = {
+    "dev": {("otel-collector", "jaeger", 4317)},
+    "production": set(),
+}
+
+# Beyond the namespace: the cluster DNS, the Ingress controller, Prometheus, the identity provider's
+# JWKS and the tracing backend (both outside the cluster, so by port only).
+DNS = ("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, "
+       "podSelector: {matchLabels: {k8s-app: kube-dns}}} UDP/53,TCP/53")
+OUTSIDE = {
+    ("*", "egress", DNS),
+    ("gateway", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}} TCP/8080"),
+    ("gateway", "egress", "anywhere TCP/443"),
+    ("rabbitmq", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/15692"),
+    ("otel-collector", "egress", "anywhere TCP/4317"),
+}
+
+
+def test_network_policies_allow_exactly_the_flows_of_the_architecture_inside_the_namespace(overlay):
+    name, objects = overlay
+    allowed = check.flows_in_namespace(objects)
+    expected = FLOWS | EXTRA_FLOWS[name]
+    assert allowed == expected, f"allowed but not expected: {sorted(allowed - expected)}; " \
+                                f"expected but not allowed: {sorted(expected - allowed)}"
+
+
+def test_network_policies_open_only_the_expected_paths_out_of_the_namespace(overlay):
+    name, objects = overlay
+    assert check.flows_across_namespaces(objects) == OUTSIDE
+
+
+def test_a_workload_without_a_policy_of_its_own_is_reported(rendered):
+    _, objects = rendered["dev"]
+    stray = {"kind": "Deployment", "metadata": {"name": "stray"},
+             "spec": {"template": {"metadata": {"labels": {"app.kubernetes.io/name": "stray"}}, "spec": {}}}}
+    assert check.every_pod_has_its_own_network_policy(objects + [stray]) == [
+        "Deployment/stray is selected by no NetworkPolicy of its own"]

@@ -12,9 +12,11 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry import trace
 from starlette.datastructures import Headers, MutableHeaders
 
-from gateway import care_requests, problems
+from gateway import care_requests, meals, problems, residents
 from gateway.auth import Authenticator, require_caller, require_role
-from gateway.board import Board
+from gateway import staff
+from gateway.board import Board, BoardPage
+from gateway.board import router as board_router
 from gateway.problems import Problem
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc
 from linli.kit.config import number, setting
@@ -78,6 +80,9 @@ def create_app(
         # One channel per app: grpc.aio multiplexes every call over it.
         channel = grpc.aio.insecure_channel(eldercare_addr)
         app.state.eldercare = eldercare_pb2_grpc.EldercareServiceStub(channel)
+        app.state.staff = staff.StaffServiceStub(channel)
+        app.state.meals = meals.MealServiceStub(channel)
+        app.state.residents = residents.ResidentServiceStub(channel)
         app.state.health = health_pb2_grpc.HealthStub(channel)
         board.start(asyncio.get_running_loop())
         try:
@@ -99,17 +104,12 @@ def create_app(
     problems.install(app)
     app.add_middleware(RequestContext)
     app.include_router(care_requests.router)
-
-    @app.get("/v1/board/stream", tags=["board"], response_class=StreamingResponse)
-    async def board_stream(caller: Caller = Depends(require_caller)):
-        """Server-Sent Events of care-request changes in the caller's communities (operators)."""
-        require_role(caller, "operator", "administrator")
-        return StreamingResponse(
-            board.stream(caller),
-            media_type="text/event-stream",
-            # No caching, and no buffering by a reverse proxy: frames must arrive as they happen.
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
+    app.include_router(care_requests.me_router)
+    app.include_router(staff.router)
+    app.include_router(board_router)  # /v1/board/stream, /v1/me/care-requests/stream
+    app.mount("/board", BoardPage(), name="board")  # the operator's big-screen page
+    app.include_router(meals.router)
+    app.include_router(residents.router)
 
     @app.get("/healthz", tags=["operations"])
     async def healthz(request: Request) -> dict:

@@ -1,23 +1,40 @@
-"""The live operator board: care-request events from RabbitMQ, pushed to browsers as Server-Sent Events.
+"""The live operator board: care-request events from RabbitMQ, pushed to browsers as Server-Sent Events,
+resumable after a dropped connection; the same for a resident's, family member's or caregiver's own
+requests; and the board's web page.
 
 One pika consumer per gateway process runs in a background thread (pika, not Nameko, outside the
-workers) on an exclusive, auto-deleted queue: the board shows what happens from now on; the list
-endpoint gives what is already open. Each event is handed to the asyncio loop and fanned out to the
-subscribers allowed to see its community.
+workers) on an exclusive, auto-deleted queue. Each event is handed to the asyncio loop and fanned out to
+the subscribers that want it (an operator: the communities they serve; others: their own requests).
+
+Resuming: a client that reconnects with Last-Event-ID (header, or ?last_event_id= for EventSource) is
+subscribed to the live feed FIRST, then the events it missed are fetched from the api (ListBoardEvents,
+from the outbox) and sent before the live ones, live duplicates dropped by event id. Subscribing first
+means an event published while the missed ones are fetched is in one list or the other, never neither.
+When the api cannot say what was missed (the id is too old or unknown, too many were missed, or it
+refuses or fails), the client gets an event `reset`: reload the list, then carry on with the live events.
 """
 import asyncio
 import json
 import logging
+import re
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
 
+import grpc
 import pika
 import pika.exceptions
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from google.protobuf.json_format import ParseError
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from gateway.care_requests import from_event_json, to_rest
+from gateway.auth import require_caller, require_role
+from gateway.care_requests import _call_options, from_event_json, to_rest
+from linli.eldercare.v1 import eldercare_pb2
 from linli.kit.identity import Caller
 
 log = logging.getLogger(__name__)
@@ -26,18 +43,24 @@ EXCHANGE = "eldercare.events"
 ROUTING_KEY = "care_request.#"
 OPENING = ": stream open\n\n"
 HEARTBEAT = ": heartbeat\n\n"
+# No id line: the client's last event id must stay the last real event it saw.
+RESET = 'event: reset\ndata: {"type": "reset", "reload": true}\n\n'
+# The most missed events sent on resume; past that the client reloads the list (cheaper than replaying).
+MISSED_LIMIT = 500
+_SANE_EVENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
-@dataclass(eq=False)
-class Subscription:
-    caller: Caller
-    # Frames waiting to be sent; None ends the stream.
-    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=100))
+@dataclass(frozen=True)
+class BoardEvent:
+    """One care-request event, ready to send: its id, what it is about, and its SSE frame."""
 
-    def end(self) -> None:
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(None)
+    id: str
+    type: str
+    community_id: str
+    care_request: dict  # the REST representation
+    frame: str
+    # Whom a decline or a timed-out assignment took the request from (it no longer names them).
+    former_assignee_id: str = ""
 
 
 def _rfc3339(value) -> str | None:
@@ -50,18 +73,79 @@ def _rfc3339(value) -> str | None:
     return timestamp.ToJsonString()
 
 
-def sse_frame(envelope: dict) -> str:
-    """The SSE frame for one event envelope; ValueError if it is not a care-request event we can show."""
-    event_id, event_type = envelope.get("id"), envelope.get("type")
+def _board_event(event_id, event_type, occurred_at: str | None, care_request: dict, former_assignee_id="") -> BoardEvent:
     # Both go on header lines of the frame: a line break in either would forge frames.
     if not all(isinstance(v, str) and v and v.isprintable() for v in (event_id, event_type)):
-        raise ValueError("envelope id and type must be printable strings")
+        raise ValueError("event id and type must be printable strings")
+    data = {"type": event_type, "occurred_at": occurred_at, "care_request": care_request}
+    frame = f"id: {event_id}\nevent: {event_type}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+    return BoardEvent(event_id, event_type, care_request["community_id"], care_request, frame,
+                      former_assignee_id if isinstance(former_assignee_id, str) else "")
+
+
+def event_from_envelope(envelope: dict) -> BoardEvent:
+    """A live event from RabbitMQ; ValueError if it is not a care-request event we can show."""
     try:
-        care_request = to_rest(from_event_json(envelope["data"]["care_request"]))
+        data = envelope["data"]
+        care_request = to_rest(from_event_json(data["care_request"]))
     except (KeyError, TypeError, ParseError) as error:
         raise ValueError(f"no care_request in data: {error!r}") from None
-    data = {"type": event_type, "occurred_at": _rfc3339(envelope.get("occurred_at")), "care_request": care_request}
-    return f"id: {event_id}\nevent: {event_type}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+    return _board_event(envelope.get("id"), envelope.get("type"), _rfc3339(envelope.get("occurred_at")),
+                        care_request, data.get("assignee_id", ""))
+
+
+def event_from_api(event: eldercare_pb2.BoardEvent) -> BoardEvent:
+    """A missed event as ListBoardEvents returns it."""
+    occurred_at = event.occurred_at.ToJsonString() if event.HasField("occurred_at") else None
+    return _board_event(event.id, event.type, occurred_at, to_rest(event.care_request))
+
+
+def sse_frame(envelope: dict) -> str:
+    """The SSE frame for one event envelope; ValueError if it is not a care-request event we can show."""
+    return event_from_envelope(envelope).frame
+
+
+# -- who wants which events --------------------------------------------------------------------------
+
+Wants = Callable[[BoardEvent], bool]
+# Fetches the events after an event id: (events oldest first, complete). Raises grpc.RpcError.
+MissedEvents = Callable[[str], Awaitable[tuple[list[BoardEvent], bool]]]
+
+
+def communities_served(caller: Caller) -> Wants:
+    """The operator's board: every request of the communities they serve."""
+    return lambda event: caller.serves(event.community_id)
+
+
+def own_requests(caller: Caller, family_elder_ids: frozenset[str] = frozenset()) -> Wants:
+    """What the caller may see of their own (as services/eldercare/domain/care_requests.visible_to says):
+    a resident their requests, a family member their elders', a caregiver or volunteer their jobs,
+    including the event that took a job away from them."""
+    field_staff = caller.has_role("caregiver", "volunteer")
+
+    def wants(event: BoardEvent) -> bool:
+        request = event.care_request
+        if field_staff and caller.subject in (event.former_assignee_id,
+                                              (request.get("assignment") or {}).get("assignee_id")):
+            return True
+        if caller.has_role("resident") and request.get("elder_id") == caller.subject:
+            return True
+        return caller.has_role("family") and request.get("elder_id") in family_elder_ids
+
+    return wants
+
+
+@dataclass(eq=False)
+class Subscription:
+    caller: Caller
+    wants: Wants
+    # Events waiting to be sent; None ends the stream.
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=100))
+
+    def end(self) -> None:
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
 
 
 class Board:
@@ -133,7 +217,7 @@ class Board:
             channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
             queue = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
             channel.queue_bind(queue, self.exchange, routing_key=self.routing_key)
-            # auto_ack: the board is a live view; a lost frame is refreshed by the next event or a reload.
+            # auto_ack: the board is a live view; what a dropped connection missed is fetched on resume.
             channel.basic_consume(queue, self._on_message, auto_ack=True)
             self._ready.set()
             log.info("board consuming %s from exchange %s", self.routing_key, self.exchange)
@@ -162,18 +246,18 @@ class Board:
 
     def _fan_out(self, envelope: dict) -> None:
         try:
-            frame = sse_frame(envelope)
+            event = event_from_envelope(envelope)
         except ValueError as error:
             log.warning("board dropped event %s: %s", envelope.get("id"), error)
             return
-        community_id = envelope.get("community_id") or ""
         for subscription in list(self._subscriptions):
-            if not subscription.caller.serves(community_id):
+            if not subscription.wants(event):
                 continue
             try:
-                subscription.queue.put_nowait(frame)
+                subscription.queue.put_nowait(event)
             except asyncio.QueueFull:
-                # A subscriber that can't keep up is cut off rather than let memory grow; it reconnects.
+                # A subscriber that can't keep up is cut off rather than let memory grow; it reconnects
+                # with its last event id and gets what it missed.
                 log.warning("board dropped a slow subscriber (%s)", subscription.caller.subject)
                 self._subscriptions.discard(subscription)
                 subscription.end()
@@ -184,20 +268,150 @@ class Board:
             self._subscriptions.discard(subscription)
             subscription.end()
 
-    async def stream(self, caller: Caller) -> AsyncIterator[str]:
-        """The SSE body for one subscriber: an opening comment at once, then events and heartbeats."""
-        subscription = Subscription(caller)
-        self._subscriptions.add(subscription)
+    async def stream(self, caller: Caller, wants: Wants | None = None, last_event_id: str | None = None,
+                     missed: MissedEvents | None = None) -> AsyncIterator[str]:
+        """The SSE body for one subscriber: an opening comment at once, then (when resuming) the events
+        after last_event_id or a reset, then live events and heartbeats."""
+        subscription = Subscription(caller, wants or communities_served(caller))
+        self._subscriptions.add(subscription)  # before fetching what was missed: see the module's docstring
         try:
             yield OPENING
+            already_sent: set[str] = set()
+            if last_event_id:
+                backlog = await _fetch_missed(missed, last_event_id, caller)
+                if backlog is None:
+                    yield RESET
+                else:
+                    for event in backlog:
+                        if subscription.wants(event):
+                            already_sent.add(event.id)
+                            yield event.frame
             while True:
                 try:
-                    frame = await asyncio.wait_for(subscription.queue.get(), self.heartbeat_seconds)
+                    event = await asyncio.wait_for(subscription.queue.get(), self.heartbeat_seconds)
                 except TimeoutError:
                     yield HEARTBEAT
                     continue
-                if frame is None:
+                if event is None:
                     return
-                yield frame
+                if event.id in already_sent:
+                    already_sent.discard(event.id)  # each can come live at most once more
+                    continue
+                yield event.frame
         finally:
             self._subscriptions.discard(subscription)
+
+
+async def _fetch_missed(missed: MissedEvents | None, last_event_id: str, caller: Caller) -> list[BoardEvent] | None:
+    """The events after last_event_id, oldest first; None when the client must reload instead."""
+    if missed is None or not _SANE_EVENT_ID.fullmatch(last_event_id):
+        return None
+    try:
+        events, complete = await missed(last_event_id)
+    except grpc.RpcError as error:
+        # PERMISSION_DENIED: the api resumes only the operators' board so far. Anything else: it failed.
+        log.info("cannot resume %s's stream (%s): sending reset", caller.subject, error.code())
+        return None
+    return events if complete else None
+
+
+# -- routes --------------------------------------------------------------------------------------------
+
+router = APIRouter(tags=["board"])
+
+LastEventId = Annotated[str | None, Header(alias="Last-Event-ID", max_length=256,
+                                           description="Resume after this event (SSE reconnect)")]
+LastEventIdQuery = Annotated[str | None, Query(max_length=256,
+                                               description="Same as the Last-Event-ID header, for EventSource")]
+_SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def _missed_events(request: Request, caller: Caller) -> MissedEvents:
+    async def missed(after_event_id: str) -> tuple[list[BoardEvent], bool]:
+        query = eldercare_pb2.ListBoardEventsRequest(after_event_id=after_event_id, limit=MISSED_LIMIT)
+        reply = await request.app.state.eldercare.ListBoardEvents(query, **_call_options(request, caller))
+        events = []
+        for event in reply.events:
+            try:
+                events.append(event_from_api(event))
+            except ValueError as error:
+                log.warning("board skipped missed event %s: %s", event.id, error)
+        return events, reply.complete
+
+    return missed
+
+
+def _sse(body: AsyncIterator[str]) -> StreamingResponse:
+    # No caching, and no buffering by a reverse proxy: frames must arrive as they happen.
+    return StreamingResponse(body, media_type="text/event-stream", headers=_SSE_HEADERS)
+
+
+@router.get("/v1/board/stream", response_class=StreamingResponse)
+async def board_stream(
+    request: Request,
+    last_event_id_header: LastEventId = None,
+    last_event_id: LastEventIdQuery = None,
+    caller: Caller = Depends(require_caller),
+) -> StreamingResponse:
+    """Server-Sent Events of care-request changes in the caller's communities (operators). Reconnect with
+    Last-Event-ID to get what was missed first; an event `reset` means: reload the list."""
+    require_role(caller, "operator", "administrator")
+    board: Board = request.app.state.board
+    return _sse(board.stream(caller, communities_served(caller), last_event_id_header or last_event_id,
+                             _missed_events(request, caller)))
+
+
+async def _family_elder_ids(request: Request, caller: Caller) -> frozenset[str]:
+    """The elders a family member follows, as the api's ListMyCareRequests shows them (elders with at
+    least one request; a first request for another elder shows once the stream is reopened)."""
+    elders, token = set(), ""
+    for _ in range(10):  # at most 2,000 requests: enough for any family, bounded for the gateway
+        query = eldercare_pb2.ListMyCareRequestsRequest(include_finished=True, page_size=200, page_token=token)
+        reply = await request.app.state.eldercare.ListMyCareRequests(query, **_call_options(request, caller))
+        elders |= {care_request.elder_id for care_request in reply.care_requests}
+        token = reply.next_page_token
+        if not token:
+            break
+    return frozenset(elders)
+
+
+@router.get("/v1/me/care-requests/stream", tags=["care requests"], response_class=StreamingResponse)
+async def my_care_requests_stream(
+    request: Request,
+    last_event_id_header: LastEventId = None,
+    last_event_id: LastEventIdQuery = None,
+    caller: Caller = Depends(require_caller),
+) -> StreamingResponse:
+    """Server-Sent Events of the caller's own requests: a resident's calls, a family member's elders',
+    a caregiver's or volunteer's jobs. Same events, resume and `reset` as the board's stream."""
+    require_role(caller, "resident", "family", "caregiver", "volunteer")
+    family_elders = await _family_elder_ids(request, caller) if caller.has_role("family") else frozenset()
+    board: Board = request.app.state.board
+    return _sse(board.stream(caller, own_requests(caller, family_elders), last_event_id_header or last_event_id,
+                             _missed_events(request, caller)))
+
+
+# -- the page ----------------------------------------------------------------------------------------
+
+PAGE_DIRECTORY = Path(__file__).parent / "static" / "board"
+# The page's own files only: no inline script, no other origin. Its token sits in sessionStorage, so
+# script injection is the thing to shut out.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+class BoardPage(StaticFiles):
+    """The operator's big-screen board (gateway/static/board/), at /board/."""
+
+    def __init__(self):
+        super().__init__(directory=PAGE_DIRECTORY, html=True)
+
+    async def get_response(self, path, scope):
+        response = await super().get_response(path, scope)
+        response.headers.update(PAGE_HEADERS)
+        return response

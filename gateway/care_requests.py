@@ -1,5 +1,10 @@
-"""REST resource /v1/care-requests over the eldercare gRPC api, and the one REST representation of a care
-request (used by these routes and by the live board)."""
+"""REST resource /v1/care-requests over the eldercare gRPC api: the whole lifecycle (raise, acknowledge, assign,
+accept or decline, travel, arrive, complete, close, cancel, escalate, rate), the caller's own requests
+(/v1/me/care-requests), the day's figures (/v1/figures/care), and the one REST representation of a care
+request (used by these routes and by the live board).
+
+Who may do what is the api's decision (services/eldercare/domain/care_requests.py); these routes only check
+the shape of the input and map gRPC errors to problems."""
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -8,7 +13,7 @@ from google.protobuf import json_format
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc
+from linli.eldercare.v1 import common_pb2, eldercare_pb2, eldercare_pb2_grpc
 from linli.kit.identity import Caller
 from linli.kit.protomap import short_names
 
@@ -16,12 +21,52 @@ from linli.kit.protomap import short_names
 KIND_NAMES = short_names(eldercare_pb2.CareKind)
 STATUS_NAMES = short_names(eldercare_pb2.CareRequestStatus)
 CHANNEL_NAMES = short_names(eldercare_pb2.Channel)
-# The proto is the one list of kinds and channels; "unspecified" is never valid input.
+DISPOSITION_NAMES = short_names(eldercare_pb2.Disposition)
+ASSIGNEE_KIND_NAMES = short_names(eldercare_pb2.AssigneeKind)
+# The proto is the one list of kinds, channels, dispositions; "unspecified" is never valid input.
 Kind = Literal[tuple(name for number, name in KIND_NAMES.items() if number)]
 ChannelName = Literal[tuple(name for number, name in CHANNEL_NAMES.items() if number)]
+DispositionName = Literal[tuple(name for number, name in DISPOSITION_NAMES.items() if number)]
+AssigneeKindName = Literal[tuple(name for number, name in ASSIGNEE_KIND_NAMES.items() if number)]
 _KIND_NUMBERS = {name: number for number, name in KIND_NAMES.items()}
 _CHANNEL_NUMBERS = {name: number for number, name in CHANNEL_NAMES.items()}
-_TIMESTAMPS = ("raised_at", "acknowledge_due_at", "acknowledged_at", "escalated_at")
+_DISPOSITION_NUMBERS = {name: number for number, name in DISPOSITION_NAMES.items()}
+_ASSIGNEE_KIND_NUMBERS = {name: number for number, name in ASSIGNEE_KIND_NAMES.items()}
+_TIMESTAMPS = ("raised_at", "acknowledge_due_at", "acknowledged_at", "escalated_at", "eta")
+
+
+def _time(holder, name: str) -> str | None:
+    return getattr(holder, name).ToJsonString() if holder.HasField(name) else None
+
+
+def _point(point: common_pb2.GeoPoint) -> dict:
+    return {"latitude": point.latitude, "longitude": point.longitude}
+
+
+def _assignment(a: eldercare_pb2.Assignment) -> dict:
+    return {
+        "assignee_id": a.assignee_id,
+        "assignee_kind": ASSIGNEE_KIND_NAMES.get(a.assignee_kind, "unknown"),
+        "assignee_name": a.assignee_name,
+        "assigned_by": a.assigned_by,
+        "assigned_at": _time(a, "assigned_at"),
+        "accept_due_at": _time(a, "accept_due_at"),
+        "accepted_at": _time(a, "accepted_at"),
+        "override_reason": a.override_reason or None,
+    }
+
+
+def _visit(v: eldercare_pb2.Visit) -> dict:
+    return {
+        "visitor_id": v.visitor_id,
+        "checked_in_at": _time(v, "checked_in_at"),
+        "checked_in_at_position": _point(v.checked_in_at_position) if v.HasField("checked_in_at_position") else None,
+        "distance_m": v.distance_m,
+        "override_reason": v.override_reason or None,
+        "override_by": v.override_by or None,
+        "checked_out_at": _time(v, "checked_out_at"),
+        "notes": v.notes,
+    }
 
 
 def to_rest(care_request: eldercare_pb2.CareRequest) -> dict:
@@ -35,18 +80,32 @@ def to_rest(care_request: eldercare_pb2.CareRequest) -> dict:
         "status": STATUS_NAMES.get(message.status, "unknown"),
         "priority": message.priority,
         "channel": CHANNEL_NAMES.get(message.channel, "unknown"),
+        "device_id": message.device_id or None,
         "location": None,
+        "position": _point(message.position) if message.HasField("position") else None,
         "description": message.description,
         "raised_by": message.raised_by,
         "acknowledged_by": message.acknowledged_by or None,
         "escalation_level": message.escalation_level,
+        "escalated_to": message.escalated_to or None,
+        "assignment": _assignment(message.assignment) if message.HasField("assignment") else None,
+        "visit": _visit(message.visit) if message.HasField("visit") else None,
+        "disposition": DISPOSITION_NAMES.get(message.disposition) or None,
+        "cancel_reason": message.cancel_reason or None,
+        "feedback": None,
+        "history": [{"status": STATUS_NAMES.get(t.status, "unknown"), "at": _time(t, "at"), "by": t.by,
+                     "note": t.note} for t in message.history],
         "version": message.version,
     }
     if message.HasField("location"):
         where = message.location
         rest["location"] = {"building": where.building, "unit": where.unit, "floor": where.floor, "detail": where.detail}
+    if message.HasField("feedback"):
+        f = message.feedback
+        rest["feedback"] = {"rating": f.rating, "comment": f.comment, "rated_by": f.rated_by,
+                            "rated_at": _time(f, "rated_at")}
     for name in _TIMESTAMPS:
-        rest[name] = getattr(message, name).ToJsonString() if message.HasField(name) else None
+        rest[name] = _time(message, name)
     return rest
 
 
@@ -54,6 +113,9 @@ def from_event_json(care_request: dict) -> eldercare_pb2.CareRequest:
     """A care request as events carry it (proto JSON); fields a newer publisher added are ignored."""
     return json_format.ParseDict(care_request, eldercare_pb2.CareRequest(), ignore_unknown_fields=True)
 
+
+# -- input ---------------------------------------------------------------------------------------------
+# The api validates again; these keep plainly bad input from reaching it, with field-level problems.
 
 class LocationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -63,8 +125,14 @@ class LocationIn(BaseModel):
     detail: str = Field("", max_length=200)
 
 
+class GeoPointIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+
+
 class CareRequestIn(BaseModel):
-    """A call for help. The api validates again; this keeps plainly bad input from reaching it."""
+    """A call for help."""
 
     model_config = ConfigDict(extra="forbid")
     community_id: str = Field(min_length=1, max_length=64)
@@ -75,13 +143,66 @@ class CareRequestIn(BaseModel):
     description: str | None = Field(None, max_length=500)
 
 
+Note = Annotated[str, Field(max_length=500)]
+RequiredNote = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class AssignIn(BaseModel):
+    """Whom to send. override_reason is required (by the api) when they are not among the candidates."""
+
+    model_config = ConfigDict(extra="forbid")
+    assignee_id: str = Field(min_length=1, max_length=64)
+    assignee_kind: AssigneeKindName = "staff"
+    override_reason: Note = ""
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: RequiredNote
+
+
+class EnRouteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    eta_minutes: int = Field(ge=1, le=240)
+
+
+class ArriveIn(BaseModel):
+    """The assignee checks in with where they are; an operator may check them in anywhere, with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+    position: GeoPointIn | None = None
+    override_reason: Note = ""
+
+
+class CompleteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    notes: Note = ""
+
+
+class CloseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    disposition: DispositionName
+    note: Note = ""
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rating: int = Field(ge=1, le=5)
+    comment: Note = ""
+
+
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", pattern=r"^[A-Za-z0-9._:-]{1,64}$", description="Makes retries safe"),
 ]
 CareRequestId = Annotated[str, Path(min_length=1, max_length=128)]
+PageSize = Annotated[int, Query(ge=1, le=200)]
+PageToken = Annotated[str | None, Query(max_length=1024)]
+Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD, in the community's zone")]
 
 router = APIRouter(prefix="/v1/care-requests", tags=["care requests"])
+# The caller's own requests and the figures live outside /v1/care-requests but speak the same language.
+me_router = APIRouter(tags=["care requests"])
 
 
 def _eldercare(request: Request) -> eldercare_pb2_grpc.EldercareServiceStub:
@@ -95,6 +216,12 @@ def _call_options(request: Request, caller: Caller) -> dict:
         "timeout": request.app.state.grpc_timeout,
     }
 
+
+def _page(care_requests, next_page_token: str) -> dict:
+    return {"items": [to_rest(c) for c in care_requests], "next_page_token": next_page_token or None}
+
+
+# -- collection ----------------------------------------------------------------------------------------
 
 @router.post("", status_code=201)
 async def raise_care_request(
@@ -125,8 +252,8 @@ async def raise_care_request(
 async def list_open_care_requests(
     request: Request,
     community_id: Annotated[str | None, Query(max_length=64)] = None,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
-    page_token: Annotated[str | None, Query(max_length=1024)] = None,
+    page_size: PageSize = 50,
+    page_token: PageToken = None,
     caller: Caller = Depends(require_caller),
     eldercare=Depends(_eldercare),
 ) -> dict:
@@ -135,10 +262,7 @@ async def list_open_care_requests(
         community_id=community_id or "", page_size=page_size, page_token=page_token or ""
     )
     reply = await eldercare.ListOpenCareRequests(query, **_call_options(request, caller))
-    return {
-        "items": [to_rest(care_request) for care_request in reply.care_requests],
-        "next_page_token": reply.next_page_token or None,
-    }
+    return _page(reply.care_requests, reply.next_page_token)
 
 
 @router.get("/{care_request_id}")
@@ -153,6 +277,8 @@ async def get_care_request(
     return to_rest(reply.care_request)
 
 
+# -- the command centre's steps --------------------------------------------------------------------------
+
 @router.post("/{care_request_id}/acknowledge")
 async def acknowledge_care_request(
     care_request_id: CareRequestId,
@@ -163,3 +289,205 @@ async def acknowledge_care_request(
     command = eldercare_pb2.AcknowledgeCareRequestRequest(id=care_request_id)
     reply = await eldercare.AcknowledgeCareRequest(command, **_call_options(request, caller))
     return to_rest(reply.care_request)
+
+
+@router.get("/{care_request_id}/candidates")
+async def suggest_assignees(
+    care_request_id: CareRequestId,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    """Who to send, best first, each with the reasons an operator reads at a glance. distance_m is 0 when
+    the candidate's position is unknown (the reasons say so)."""
+    query = eldercare_pb2.SuggestAssigneesRequest(id=care_request_id, limit=limit)
+    reply = await eldercare.SuggestAssignees(query, **_call_options(request, caller))
+    return {"items": [
+        {"assignee_id": c.assignee_id, "assignee_kind": ASSIGNEE_KIND_NAMES.get(c.assignee_kind, "unknown"),
+         "name": c.name, "distance_m": c.distance_m, "load": c.load, "reasons": list(c.reasons)}
+        for c in reply.candidates]}
+
+
+@router.post("/{care_request_id}/assign")
+async def assign_care_request(
+    care_request_id: CareRequestId,
+    body: AssignIn,
+    request: Request,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    command = eldercare_pb2.AssignCareRequestRequest(
+        id=care_request_id, assignee_id=body.assignee_id,
+        assignee_kind=_ASSIGNEE_KIND_NUMBERS[body.assignee_kind], override_reason=body.override_reason)
+    reply = await eldercare.AssignCareRequest(command, **_call_options(request, caller))
+    return to_rest(reply.care_request)
+
+
+@router.post("/{care_request_id}/escalate")
+async def escalate_care_request(
+    care_request_id: CareRequestId,
+    body: ReasonIn,
+    request: Request,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    """Climb one rung of the ladder by hand (supervisor → family contact → emergency services)."""
+    command = eldercare_pb2.EscalateCareRequestRequest(id=care_request_id, reason=body.reason)
+    reply = await eldercare.EscalateCareRequest(command, **_call_options(request, caller))
+    return to_rest(reply.care_request)
+
+
+@router.post("/{care_request_id}/close")
+async def close_care_request(
+    care_request_id: CareRequestId,
+    body: CloseIn,
+    request: Request,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    command = eldercare_pb2.CloseCareRequestRequest(
+        id=care_request_id, disposition=_DISPOSITION_NUMBERS[body.disposition], note=body.note)
+    reply = await eldercare.CloseCareRequest(command, **_call_options(request, caller))
+    return to_rest(reply.care_request)
+
+
+@router.post("/{care_request_id}/cancel")
+async def cancel_care_request(
+    care_request_id: CareRequestId,
+    body: ReasonIn,
+    request: Request,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    """A false alarm or a request no longer needed: the elder themself or an operator, before anyone is on site."""
+    command = eldercare_pb2.CancelCareRequestRequest(id=care_request_id, reason=body.reason)
+    reply = await eldercare.CancelCareRequest(command, **_call_options(request, caller))
+    return to_rest(reply.care_request)
+
+
+# -- the assignee's steps (the staff app) -----------------------------------------------------------------
+
+@router.post("/{care_request_id}/accept")
+async def accept_assignment(
+    care_request_id: CareRequestId,
+    request: Request,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    command = eldercare_pb2.AcceptAssignmentRequest(id=care_request_id)
+    reply = await eldercare.AcceptAssignment(command, **_call_options(request, caller))
+    return to_rest(reply.care_request)
+
+
+@router.post("/{care_request_id}/decline")
+async def decline_assignment(
+    care_request_id: CareRequestId,
+    body: ReasonIn,
+    request: Request,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    """The request goes back to the command centre for someone else."""
+    command = eldercare_pb2.DeclineAssignmentRequest(id=care_request_id, reason=body.reason)
+    reply = await eldercare.DeclineAssignment(command, **_call_options(request, caller))
+    return to_rest(reply.care_request)
+
+
+@router.post("/{care_request_id}/en-route")
+async def start_travel(
+    care_request_id: CareRequestId,
+    body: EnRouteIn,
+    request: Request,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    command = eldercare_pb2.StartTravelRequest(id=care_request_id, eta_minutes=body.eta_minutes)
+    reply = await eldercare.StartTravel(command, **_call_options(request, caller))
+    return to_rest(reply.care_request)
+
+
+@router.post("/{care_request_id}/arrive")
+async def arrive_on_site(
+    care_request_id: CareRequestId,
+    body: ArriveIn,
+    request: Request,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    """Check in at the elder's home: within the geofence (else 409), or an operator's override with a reason."""
+    command = eldercare_pb2.ArriveOnSiteRequest(id=care_request_id, override_reason=body.override_reason)
+    if body.position is not None:
+        command.position.CopyFrom(common_pb2.GeoPoint(**body.position.model_dump()))
+    reply = await eldercare.ArriveOnSite(command, **_call_options(request, caller))
+    return to_rest(reply.care_request)
+
+
+@router.post("/{care_request_id}/complete")
+async def complete_care_request(
+    care_request_id: CareRequestId,
+    body: CompleteIn,
+    request: Request,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    command = eldercare_pb2.CompleteCareRequestRequest(id=care_request_id, notes=body.notes)
+    reply = await eldercare.CompleteCareRequest(command, **_call_options(request, caller))
+    return to_rest(reply.care_request)
+
+
+# -- the elder's and family's step ---------------------------------------------------------------------------
+
+@router.post("/{care_request_id}/rating")
+async def rate_care_request(
+    care_request_id: CareRequestId,
+    body: RatingIn,
+    request: Request,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    command = eldercare_pb2.RateCareRequestRequest(id=care_request_id, rating=body.rating, comment=body.comment)
+    reply = await eldercare.RateCareRequest(command, **_call_options(request, caller))
+    return to_rest(reply.care_request)
+
+
+# -- mine, and figures ---------------------------------------------------------------------------------------
+
+@me_router.get("/v1/me/care-requests")
+async def list_my_care_requests(
+    request: Request,
+    include_finished: bool = False,
+    page_size: PageSize = 50,
+    page_token: PageToken = None,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    """A caregiver's or volunteer's jobs; a resident's own calls; a family member's elders' calls. Open
+    first; closed and cancelled ones too with include_finished."""
+    query = eldercare_pb2.ListMyCareRequestsRequest(
+        include_finished=include_finished, page_size=page_size, page_token=page_token or "")
+    reply = await eldercare.ListMyCareRequests(query, **_call_options(request, caller))
+    return _page(reply.care_requests, reply.next_page_token)
+
+
+FIGURE_FIELDS = ("raised", "acknowledged", "acknowledge_p50_seconds", "acknowledge_p90_seconds",
+                 "acknowledged_within_sla_share", "arrived", "arrive_p50_seconds", "arrive_p90_seconds",
+                 "completed", "cancelled", "escalated", "average_rating")
+
+
+@me_router.get("/v1/figures/care", tags=["figures"])
+async def care_figures(
+    request: Request,
+    community_id: Annotated[str, Query(min_length=1, max_length=64)],
+    from_day: Day,
+    to_day: Day | None = None,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    """Per local day and kind: calls raised, time to acknowledge (p50, p90, share within SLA), time to
+    arrive, completed, cancelled, escalated, average rating. At most 92 days (operators, administrators)."""
+    query = eldercare_pb2.GetCareFiguresRequest(community_id=community_id, from_day=from_day, to_day=to_day or "")
+    reply = await eldercare.GetCareFigures(query, **_call_options(request, caller))
+    return {"community_id": community_id, "items": [
+        {"day": row.day, "kind": KIND_NAMES.get(row.kind, "unknown"),
+         **{name: getattr(row, name) for name in FIGURE_FIELDS}} for row in reply.figures]}

@@ -3,6 +3,7 @@
     linli run                       start everything (what `make run` does); Ctrl-C stops it all
     linli token --role operator     print a development bearer token
     linli test [TIER ...]           run the test tiers (what `make test` does)
+    linli simulate [--speed 600]    play a day of calls against the running platform
 """
 import argparse
 import os
@@ -49,6 +50,7 @@ def run_platform(args) -> int:
             f"  TOKEN=$(.venv/bin/linli token --role operator --community {demo.COMMUNITY})\n"
             f"  curl -H \"Authorization: Bearer $TOKEN\" {stack.gateway_url}/v1/care-requests\n"
             f"  curl -N -H \"Authorization: Bearer $TOKEN\" {stack.gateway_url}/v1/board/stream\n"
+            f"\nThe operator's board: {stack.gateway_url}/board   A day of calls: .venv/bin/linli simulate\n"
             f"\nCtrl-C stops everything.",
             flush=True,
         )
@@ -101,6 +103,12 @@ def main(argv: list[str] | None = None) -> None:
     tst = commands.add_parser("test", help="run the test tiers")
     tst.add_argument("tiers", nargs="*")
     tst.set_defaults(func=test)
+    commands.add_parser("simulate", help="play a day of calls against the running platform", add_help=False)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["simulate"]:  # the simulator parses its own options
+        from linli import simulate as simulator
+
+        sys.exit(simulator.main(argv[1:]))
     args = parser.parse_args(argv)
     if args.command == "token" and not args.community:
         from linli.demo import COMMUNITY

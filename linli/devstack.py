@@ -8,9 +8,11 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote, unquote, urlparse, urlunparse
 
 import grpc
 import pika
@@ -95,6 +97,38 @@ def stop_rabbitmq() -> None:
     subprocess.run([ctl, "stop"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
 
+def management_api(amqp_uri: str) -> tuple[str, tuple[str, str]]:
+    """RabbitMQ's management API beside a broker (port 15672, same credentials)."""
+    parts = urlparse(amqp_uri)
+    return f"http://{parts.hostname or '127.0.0.1'}:15672/api", (unquote(parts.username or "guest"),
+                                                                 unquote(parts.password or "guest"))
+
+
+def create_vhost(amqp_uri: str) -> tuple[str, str]:
+    """A fresh virtual host, so a test stack's workers never take another stack's events.
+    Returns (its name, the AMQP URI that points at it)."""
+    import httpx
+
+    api, auth = management_api(amqp_uri)
+    name = f"linli-test-{uuid.uuid4().hex[:10]}"
+    for url, body in ((f"{api}/vhosts/{name}", {}),
+                      (f"{api}/permissions/{name}/{quote(auth[0], safe='')}",
+                       {"configure": ".*", "write": ".*", "read": ".*"})):
+        response = httpx.put(url, json=body, auth=auth, timeout=10)
+        if response.status_code not in (201, 204):
+            raise StartError(f"cannot create RabbitMQ vhost through {api} ({response.status_code}): is the "
+                             "rabbitmq_management plugin enabled? (rabbitmq-plugins enable rabbitmq_management)")
+    parts = urlparse(amqp_uri)
+    return name, urlunparse(parts._replace(path="/" + quote(name, safe="")))
+
+
+def delete_vhost(amqp_uri: str, name: str) -> None:
+    import httpx
+
+    api, auth = management_api(amqp_uri)
+    httpx.delete(f"{api}/vhosts/{quote(name, safe='')}", auth=auth, timeout=10)
+
+
 def grpc_serving(address: str) -> bool:
     with grpc.insecure_channel(address) as channel:
         reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
@@ -140,6 +174,12 @@ class DevStack:
     env: dict[str, str]
     log_dir: Path
     processes: list[Process] = field(default_factory=list)
+    vhost: str | None = None
+
+    def isolate_broker(self) -> str:
+        """Point this stack at a fresh RabbitMQ vhost (removed again by stop()); returns its AMQP URI."""
+        self.vhost, self.env["AMQP_URI"] = create_vhost(self.env["AMQP_URI"])
+        return self.env["AMQP_URI"]
 
     def spawn(self, name: str, argv: list[str]) -> Process:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -200,13 +240,19 @@ class DevStack:
                 os.killpg(proc.popen.pid, signal.SIGKILL)
                 proc.popen.wait()
         self.processes.clear()
+        if self.vhost:
+            delete_vhost(self.env["AMQP_URI"], self.vhost)
+            self.vhost = None
 
 
-def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mongo_port: int | None = None) -> DevStack:
+def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mongo_port: int | None = None,
+             isolated_broker: bool = False) -> DevStack:
     """Start the whole platform. mongo_storage: where SecantusDB keeps data (":memory:" for tests);
-    None when env carries a MONGO_URI to use instead."""
+    None when env carries a MONGO_URI to use instead. isolated_broker: use a vhost of its own (tests)."""
     stack = DevStack(dict(env), log_dir)
     try:
+        if isolated_broker:
+            stack.isolate_broker()
         if mongo_storage is not None:
             stack.start_mongo(mongo_storage, mongo_port)
         stack.start_api("eldercare")

@@ -17,6 +17,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "An emergency call must be acknowledged within this many seconds, or it is escalated.",
     ),
     "ELDERCARE_ESCALATION_CHECK_SECONDS": ("5", "How often the eldercare worker looks for overdue calls."),
+    "ELDERCARE_DEVICE_CHECK_SECONDS": (
+        "60",
+        "How often the eldercare worker looks for call devices that stopped reporting (maintenance alerts).",
+    ),
     "GATEWAY_HOST": ("127.0.0.1", "Gateway bind address."),
     "GATEWAY_PORT": ("8080", "Gateway port."),
     "GATEWAY_GRPC_TIMEOUT_SECONDS": ("5", "Deadline of every gRPC call the gateway makes."),

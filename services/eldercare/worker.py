@@ -1,9 +1,11 @@
-"""The eldercare Nameko worker: escalates emergencies nobody acknowledged in time, and keeps the
-daily figures from the service's own events. Each method is a few lines over domain and store.
+"""The eldercare Nameko worker: escalates emergencies nobody acknowledged in time, returns assignments
+nobody accepted in time, and keeps the daily figures from the service's own events. Each method is a few lines over domain and store.
 
 Run: python -m linli.kit.workers services.eldercare.worker
 """
 import logging
+import uuid
+from datetime import datetime
 
 from nameko import config
 from nameko.events import event_handler
@@ -11,20 +13,26 @@ from nameko.timer import timer
 
 from linli.kit.config import number, setting
 from linli.kit.errors import Aborted
+from linli.kit.heartbeat import Heartbeat
 from linli.kit.mongo import utcnow
 from linli.kit.nameko_deps import Database
 from services.eldercare import events
 from services.eldercare.domain import care_requests as care
+from services.eldercare.domain import meals, residents
 from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE, with_emergency_sla
 from services.eldercare.store.care_requests import INDEXES, CareRequestStore
+from services.eldercare.store import residents as resident_store
+from services.eldercare.store.meals import MealStore
 
 log = logging.getLogger(__name__)
 
 
 class EldercareWorker:
     name = "eldercare"
+    # Touches a file every few seconds: the liveness probe of a worker, which has no port.
+    heartbeat = Heartbeat()
 
-    database = Database("eldercare", INDEXES)
+    database = Database("eldercare", INDEXES + resident_store.INDEXES)
 
     @property
     def store(self) -> CareRequestStore:
@@ -47,27 +55,111 @@ class EldercareWorker:
                 continue  # acknowledged (or escalated by another worker) since we read it
             log.warning("care request %s escalated to level %d", request.id, escalated.escalation_level)
 
+    @timer(interval=number("ELDERCARE_ESCALATION_CHECK_SECONDS"))
+    def reassign_unaccepted(self):
+        """An assignment nobody accepted in time goes back to the queue for someone else."""
+        now = utcnow()
+        store = self.store
+        for request in store.overdue_assignments(now):
+            assignee = request.assignment.assignee_id
+            returned = care.time_out_assignment(request, now)
+            try:
+                store.update(returned, events.assignment_declined(returned, assignee, "not accepted in time", True, now))
+            except Aborted:
+                continue  # accepted since we read it
+            log.warning("care request %s: %s did not accept in time; back for reassignment", request.id, assignee)
+
+    @timer(interval=number("ELDERCARE_DEVICE_CHECK_SECONDS"))
+    def find_silent_devices(self):
+        """A device that missed its heartbeats needs maintenance: an alert for an operator, not a care request."""
+        now = utcnow()
+        store = resident_store.ResidentStore(self.database.client, self.database.db)
+        for device in store.silent_devices(now):
+            quiet, alert = residents.silent_alert(device, now, str(uuid.uuid4()))
+            try:
+                store.save_device(quiet, alert, events.maintenance_event(residents.DEVICE_MAINTENANCE_NEEDED, alert))
+            except Aborted:
+                continue  # it reported (or another worker raised the alert) since we read it
+            log.warning("device %s of elder %s is silent: maintenance alert %s", device.id, device.elder_id, alert.id)
+
+    # Daily figures per community, day and kind, kept from the service's own events.
+
     @event_handler("eldercare", care.CARE_REQUEST_RAISED)
     def count_raised(self, event):
         self._count(event, "count_raised", {"raised": 1})
 
     @event_handler("eldercare", care.CARE_REQUEST_ACKNOWLEDGED)
     def count_acknowledged(self, event):
+        self._count_acknowledgement(event, "count_acknowledged")
+
+    @event_handler("eldercare", care.CARE_REQUEST_ASSIGNED)
+    def count_assigned(self, event):
+        # Assigning a raised call acknowledges it: count the acknowledgement once, here.
         request = events.care_request_in(event)
-        seconds = (request.acknowledged_at - request.raised_at).total_seconds()
-        within = 1 if care.acknowledged_within_sla(request) else 0
-        self._count(event, "count_acknowledged", {"acknowledged": 1, "acknowledged_within_sla": within}, seconds)
+        if request.acknowledged_at == request.assignment.assigned_at:
+            self._count_acknowledgement(event, "count_assigned")
 
     @event_handler("eldercare", care.CARE_REQUEST_ESCALATED)
     def count_escalated(self, event):
         self._count(event, "count_escalated", {"escalated": 1})
 
-    def _count(self, event: dict, handler: str, increments: dict, acknowledge_seconds: float | None = None):
+    @event_handler("eldercare", care.CARE_REQUEST_ON_SITE)
+    def count_arrived(self, event):
+        request = events.care_request_in(event)
+        seconds = (request.visit.checked_in_at - request.raised_at).total_seconds()
+        self._count(event, "count_arrived", {"arrived": 1}, {"arrive_seconds": seconds})
+
+    @event_handler("eldercare", care.CARE_REQUEST_COMPLETED)
+    def count_completed(self, event):
+        self._count(event, "count_completed", {"completed": 1})
+
+    @event_handler("eldercare", care.CARE_REQUEST_CANCELLED)
+    def count_cancelled(self, event):
+        self._count(event, "count_cancelled", {"cancelled": 1})
+
+    @event_handler("eldercare", care.CARE_REQUEST_RATED)
+    def count_rating(self, event):
+        rating = events.care_request_in(event).feedback.rating
+        self._count(event, "count_rating", {"rating_sum": rating, "rating_count": 1})
+
+    # A meal delivery follows its care request: en route → dispatched, completed → delivered.
+
+    @event_handler("eldercare", care.CARE_REQUEST_EN_ROUTE)
+    def dispatch_meal_order(self, event):
+        self._advance_meal_order(event, "dispatch_meal_order", meals.dispatch, meals.MEAL_ORDER_DISPATCHED)
+
+    @event_handler("eldercare", care.CARE_REQUEST_COMPLETED)
+    def deliver_meal_order(self, event):
+        self._advance_meal_order(event, "deliver_meal_order", meals.deliver, meals.MEAL_ORDER_DELIVERED)
+
+    def _advance_meal_order(self, event: dict, handler: str, step, event_type: str):
+        request = events.care_request_in(event)
+        if request.kind != "meal":
+            return
+        at = datetime.fromisoformat(event["occurred_at"])
+        store = MealStore(self.database.client, self.database.db)
+
+        def effect(session):
+            order = store.by_care_request(request.id, session=session)
+            advanced = step(order, at) if order else None  # None: not an order's delivery, or already past
+            if advanced is not None:
+                store.update(advanced, events.meal_order_event(event_type, advanced, at), session=session)
+
+        self.database.apply_once(f"eldercare.{handler}", event, effect)
+
+    def _count_acknowledgement(self, event: dict, handler: str):
+        request = events.care_request_in(event)
+        seconds = (request.acknowledged_at - request.raised_at).total_seconds()
+        within = 1 if care.acknowledged_within_sla(request) else 0
+        self._count(event, handler, {"acknowledged": 1, "acknowledged_within_sla": within},
+                    {"acknowledge_seconds": seconds})
+
+    def _count(self, event: dict, handler: str, increments: dict, samples: dict | None = None):
         request = events.care_request_in(event)
         day = care.local_day(request.raised_at, DEFAULT_COMMUNITY_ZONE)
         store = self.store
         self.database.apply_once(
             f"eldercare.{handler}", event,
             lambda session: store.count_in_figures(session, request.community_id, day, request.kind,
-                                                   increments, acknowledge_seconds),
+                                                   increments, samples),
         )

@@ -11,16 +11,27 @@ from linli.kit.config import setting
 
 
 @pytest.fixture(scope="session")
-def api_address():
+def stack():
     address = f"127.0.0.1:{free_port()}"
     stack = DevStack({"ELDERCARE_API_ADDR": address, "AMQP_URI": setting("AMQP_URI"),
                       "MONGO_DB_PREFIX": "contract_"}, Path(tempfile.mkdtemp(prefix="linli-contract-")))
     try:
+        stack.isolate_broker()  # the api's relay publishes here, away from any other Linli on this broker
         stack.start_mongo(":memory:")
         stack.start_api("eldercare")
-        yield address
+        yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="session")
+def api_address(stack):
+    return stack.env["ELDERCARE_API_ADDR"]
+
+
+@pytest.fixture(scope="session")
+def amqp_uri(stack):
+    return stack.env["AMQP_URI"]
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 from linli.eldercare.v1 import staff_pb2, staff_pb2_grpc
-from linli.kit.config import setting
 from linli.kit.identity import Caller
 
 HOME = common_pb2.GeoPoint(latitude=41.8810, longitude=123.9570)
@@ -136,8 +135,8 @@ def bind_to_care_request_events(amqp_uri):
     return connection, channel, queue
 
 
-def test_the_board_resumes_after_the_last_event_it_saw(api, operator, community):
-    connection, channel, queue = bind_to_care_request_events(setting("AMQP_URI"))
+def test_the_board_resumes_after_the_last_event_it_saw(api, operator, community, amqp_uri):
+    connection, channel, queue = bind_to_care_request_events(amqp_uri)
     try:
         raised = [raise_at_home(api, operator, community) for _ in range(3)]
         seen, deadline = [], time.monotonic() + 10

@@ -42,7 +42,7 @@ def stack(otlp, issuer_dir):
         "OTEL_BSP_SCHEDULE_DELAY": "200",
     })
     log_dir = Path(tempfile.mkdtemp(prefix="linli-e2e-logs-"))
-    stack = platform(env, log_dir, mongo_storage=":memory:")
+    stack = platform(env, log_dir, mongo_storage=":memory:", isolated_broker=True)
     yield stack
     stack.stop()
 

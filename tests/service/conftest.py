@@ -7,6 +7,7 @@ from pathlib import Path
 
 # The worker reads its timer interval when imported: check often, so tests wait for seconds, not minutes.
 os.environ.setdefault("ELDERCARE_ESCALATION_CHECK_SECONDS", "0.2")
+os.environ.setdefault("ELDERCARE_DEVICE_CHECK_SECONDS", "0.2")
 
 import pytest  # noqa: E402
 

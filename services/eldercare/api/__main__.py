@@ -1,14 +1,22 @@
 """Run the eldercare api: python -m services.eldercare.api"""
-from linli.eldercare.v1 import eldercare_pb2
-from linli.eldercare.v1 import eldercare_pb2_grpc
+from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc, staff_pb2, staff_pb2_grpc
+from linli.eldercare.v1 import meals_pb2, meals_pb2_grpc
+from linli.eldercare.v1 import residents_pb2, residents_pb2_grpc
 from linli.kit import telemetry
 from linli.kit.config import database_name, number, setting
 from linli.kit.grpc_server import GrpcApi, ServiceBinding, serve_until_signalled
-from linli.kit.mongo import connect
+from linli.kit.mongo import connect, ensure_indexes
 from linli.kit.outbox import OutboxRelay
 from services.eldercare.api.care_requests import EldercareApi
+from services.eldercare.api.meals import MealApi
+from services.eldercare.api.residents import ResidentApi
+from services.eldercare.api.staff import StaffApi
 from services.eldercare.policy import with_emergency_sla
+from services.eldercare.store import staff as staff_store
+from services.eldercare.store import meals as meal_store
 from services.eldercare.store.care_requests import CareRequestStore
+from services.eldercare.store.residents import ResidentStore
+from services.eldercare.store.staff import StaffStore
 
 
 def binding(module, name: str, servicer) -> ServiceBinding:
@@ -17,7 +25,8 @@ def binding(module, name: str, servicer) -> ServiceBinding:
                           getattr(grpc_modules[module], f"add_{name}Servicer_to_server"), servicer)
 
 
-grpc_modules = {eldercare_pb2: eldercare_pb2_grpc}
+grpc_modules = {eldercare_pb2: eldercare_pb2_grpc, staff_pb2: staff_pb2_grpc, meals_pb2: meals_pb2_grpc,
+                residents_pb2: residents_pb2_grpc}
 
 
 def main() -> None:
@@ -27,10 +36,20 @@ def main() -> None:
     db = client[database_name("eldercare")]
     store = CareRequestStore(client, db)
     store.ensure_indexes()
+    ensure_indexes(db, staff_store.INDEXES)
+    ensure_indexes(db, meal_store.INDEXES)
+    staff = StaffStore(db)
+    elders = ResidentStore(client, db)
+    elders.ensure_indexes()
     relay = OutboxRelay(db, setting("AMQP_URI"), poll_seconds=number("LINLI_OUTBOX_POLL_SECONDS")).start()
     policy = with_emergency_sla(number("ELDERCARE_EMERGENCY_ACK_SLA_SECONDS"))
     api = GrpcApi(setting("ELDERCARE_API_ADDR"), [
-        binding(eldercare_pb2, "EldercareService", EldercareApi(store, policy, relay)),
+        binding(eldercare_pb2, "EldercareService",
+                EldercareApi(store, staff, policy, relay, family_of=elders.family_of)),
+        binding(staff_pb2, "StaffService", StaffApi(staff)),
+        binding(meals_pb2, "MealService",
+                MealApi(meal_store.MealStore(client, db), store, policy, relay, family_of=elders.family_of)),
+        binding(residents_pb2, "ResidentService", ResidentApi(elders, store, policy, relay)),
     ])
 
     def on_stop() -> None:

@@ -81,7 +81,8 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
     def RaiseCareRequest(self, request, context):
         caller = current_caller()
         new = messages.new_care_request(request)
-        raised = care.raise_request(caller, new, str(uuid.uuid4()), self.clock(), self.policy)
+        raised = care.raise_request(caller, new, str(uuid.uuid4()), self.clock(), self.policy,
+                                    self.family_of(caller))
         saved = self.store.add(raised, events.raised(raised))
         self._published()
         return pb.RaiseCareRequestResponse(care_request=messages.care_request(saved))
@@ -188,7 +189,7 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
     def CancelCareRequest(self, request, context):
         return pb.CancelCareRequestResponse(care_request=self._change(
             request.id, care.CARE_REQUEST_CANCELLED,
-            lambda caller, found, now: care.cancel(caller, found, request.reason, now)))
+            lambda caller, found, now: care.cancel(caller, found, request.reason, now, self.family_of(caller))))
 
     def EscalateCareRequest(self, request, context):
         return pb.EscalateCareRequestResponse(care_request=self._change(

@@ -201,19 +201,24 @@ def validate(new: NewCareRequest) -> None:
     check_fields(problems, "invalid care request")
 
 
-def may_raise_for(caller: Caller, community_id: str, elder_id: str) -> bool:
-    """Staff raise calls for anyone they serve (a phone call, a device press); residents for themselves."""
+def speaks_for(caller: Caller, elder_id: str, family_of: frozenset[str]) -> bool:
+    """The elder themself, or a family member registered as their contact."""
+    return ((caller.has_role("resident") and caller.subject == elder_id)
+            or (caller.has_role("family") and elder_id in family_of))
+
+
+def may_raise_for(caller: Caller, community_id: str, elder_id: str, family_of: frozenset[str] = frozenset()) -> bool:
+    """Staff raise calls for anyone they serve (a phone call, a device press); residents for themselves,
+    families for their elder."""
     if not caller.serves(community_id):
         return False
-    if caller.has_role(*STAFF_ROLES, "device"):
-        return True
-    return caller.has_role("resident") and caller.subject == elder_id
+    return caller.has_role(*STAFF_ROLES, "device") or speaks_for(caller, elder_id, family_of)
 
 
 def raise_request(caller: Caller, new: NewCareRequest, request_id: str, now: datetime,
-                  policy: dict[str, KindPolicy]) -> CareRequest:
+                  policy: dict[str, KindPolicy], family_of: frozenset[str] = frozenset()) -> CareRequest:
     validate(new)
-    if not may_raise_for(caller, new.community_id, new.elder_id):
+    if not may_raise_for(caller, new.community_id, new.elder_id, family_of):
         raise PermissionDenied("you may not raise a care request for this elder in this community")
     rule = policy[new.kind]
     due = now + rule.acknowledge_within
@@ -239,11 +244,8 @@ def is_assignee(caller: Caller, request: CareRequest) -> bool:
 
 def visible_to(caller: Caller, request: CareRequest, family_of: frozenset[str] = frozenset()) -> bool:
     """family_of: the elders whose family the caller is (from the elders' registered contacts)."""
-    if is_staff_for(caller, request) or is_assignee(caller, request):
-        return True
-    if caller.has_role("resident") and caller.subject == request.elder_id:
-        return True
-    return caller.has_role("family") and request.elder_id in family_of
+    return is_staff_for(caller, request) or is_assignee(caller, request) or speaks_for(caller, request.elder_id,
+                                                                                        family_of)
 
 
 def check_visible(caller: Caller, request: CareRequest | None, request_id: str,
@@ -408,10 +410,12 @@ def close(caller: Caller, request: CareRequest, disposition: str, note: str, now
                   escalate_at=None)
 
 
-def cancel(caller: Caller, request: CareRequest, reason: str, now: datetime) -> CareRequest:
-    """A false alarm or a request no longer needed, before anyone is on site: by an operator or the elder."""
-    if not (is_staff_for(caller, request) or (caller.has_role("resident") and caller.subject == request.elder_id)):
-        raise PermissionDenied("only the elder or an operator serving this community may cancel it")
+def cancel(caller: Caller, request: CareRequest, reason: str, now: datetime,
+           family_of: frozenset[str] = frozenset()) -> CareRequest:
+    """A false alarm or a request no longer needed, before anyone is on site: by an operator, the elder,
+    or their family."""
+    if not (is_staff_for(caller, request) or speaks_for(caller, request.elder_id, family_of)):
+        raise PermissionDenied("only the elder, their family or an operator serving this community may cancel it")
     _require_status(request, CANCELLABLE, "cancel")
     reason = _note(reason, "reason", required=True)
     return _moved(request, CANCELLED, now, caller.subject, reason, cancel_reason=reason, escalate_at=None,
@@ -453,9 +457,7 @@ def escalation_reason(request: CareRequest) -> str:
 def rate(caller: Caller, request: CareRequest, rating: int, comment: str, now: datetime,
          family_of: frozenset[str] = frozenset()) -> CareRequest:
     """The elder, or their family, rates the service once it is done."""
-    own = caller.has_role("resident") and caller.subject == request.elder_id
-    family = caller.has_role("family") and request.elder_id in family_of
-    if not (own or family):
+    if not speaks_for(caller, request.elder_id, family_of):
         raise PermissionDenied("only the elder or their family may rate this service")
     _require_status(request, (COMPLETED, CLOSED), "rate")
     if request.feedback is not None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import grpc
 
-from linli.eldercare.v1 import common_pb2, residents_pb2, residents_pb2_grpc, staff_pb2, staff_pb2_grpc
+from linli.eldercare.v1 import (common_pb2, meals_pb2, meals_pb2_grpc, residents_pb2, residents_pb2_grpc, staff_pb2,
+                                staff_pb2_grpc)
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 from linli.kit.identity import Caller
@@ -116,6 +117,23 @@ CALLS = [
 ]
 
 
+# The canteen's lunch, as the report describes it: four dishes for 10 yuan.
+DISHES = ["茄汁鱼", "酱鸡脖", "油焖尖椒", "熘豆腐"]
+
+
+def set_canteen_menus(meals) -> None:
+    """Today's and tomorrow's lunch menus (setting a menu again replaces it)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    for day in (today, today + timedelta(days=1)):
+        meals.SetMenu(meals_pb2.SetMenuRequest(
+            community_id=COMMUNITY, day=day.isoformat(), dishes=[meals_pb2.Dish(name=name) for name in DISHES],
+            price_fen=1000, order_cutoff="09:30", dine_in=True, delivery=True, delivery_fee_fen=0),
+            metadata=OPERATOR.to_metadata(), timeout=10)
+
+
 def _ignore_existing(call):
     try:
         call()
@@ -173,6 +191,7 @@ def load(env: dict[str, str], progress=sys.stderr) -> int:
             team.ReportPosition(staff_pb2.ReportPositionRequest(
                 position=common_pb2.GeoPoint(latitude=where.latitude, longitude=where.longitude)), metadata=me,
                 timeout=10)
+        set_canteen_menus(meals_pb2_grpc.MealServiceStub(channel))
         by_id = {person.id: person for person in people}
         for request_id, elder_id, kind, said in CALLS:
             home = by_id[elder_id].details.address

@@ -132,6 +132,12 @@ class EldercareWorker:
     def deliver_meal_order(self, event):
         self._advance_meal_order(event, "deliver_meal_order", meals.deliver, meals.MEAL_ORDER_DELIVERED)
 
+    @event_handler("eldercare", care.CARE_REQUEST_CANCELLED)
+    def cancel_meal_order(self, event):
+        reason = events.care_request_in(event).cancel_reason
+        self._advance_meal_order(event, "cancel_meal_order",
+                                 lambda order, at: meals.delivery_cancelled(order, reason, at), meals.MEAL_ORDER_CANCELLED)
+
     def _advance_meal_order(self, event: dict, handler: str, step, event_type: str):
         request = events.care_request_in(event)
         if request.kind != "meal":

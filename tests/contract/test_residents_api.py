@@ -81,6 +81,19 @@ def test_a_press_raises_a_care_request_at_the_elders_home(api, channel):
     assert stored.device_id == device.id and stored.position == POSITION
 
 
+def test_pressing_again_while_the_call_is_unanswered_raises_nothing_new(api, channel):
+    device = register_device(api, register_elder(api))
+    pager = Caller(device.id, frozenset({"device"}), frozenset({COMMUNITY}))
+    press = pb.PressDeviceRequest(device_id=device.id, kind=care_pb.CARE_KIND_EMERGENCY)
+    first = call(api.PressDevice, press, caller=pager).care_request
+    again = call(api.PressDevice, press, caller=pager).care_request
+    assert again.id == first.id
+    care_api = care_pb_grpc.EldercareServiceStub(channel)
+    call(care_api.AcknowledgeCareRequest, care_pb.AcknowledgeCareRequestRequest(id=first.id))
+    answered_then_pressed = call(api.PressDevice, press, caller=pager).care_request
+    assert answered_then_pressed.id != first.id
+
+
 def test_a_press_for_an_unregistered_device_is_not_found(api):
     error = rpc_error(lambda: call(api.PressDevice, pb.PressDeviceRequest(device_id="pager-nobody",
                                                                            kind=care_pb.CARE_KIND_EMERGENCY)))

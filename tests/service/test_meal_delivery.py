@@ -125,3 +125,15 @@ def test_other_completed_care_requests_leave_meal_orders_alone(worker, stores, r
             relay.publish_pending()
     assert meal_store.get(order.id) == order
     assert db[outbox.OUTBOX].count_documents({"routing_key": meals.MEAL_ORDER_DELIVERED}) == 0
+
+
+def test_an_operator_cancelling_the_delivery_cancels_the_order_too(worker, stores, relay, mongo_client, db):
+    meal_store, _ = stores
+    order, delivery = place_delivery(meal_store)
+    cancelled = care.cancel(OPERATOR, delivery, "老人去女儿家了", LUNCH)
+    publish(mongo_client, db, events.care_request_event(care.CARE_REQUEST_CANCELLED, cancelled, LUNCH))
+    with entrypoint_waiter(worker, "cancel_meal_order", timeout=10):
+        relay.publish_pending()
+    off = meal_store.get(order.id)
+    assert off.status == meals.CANCELLED and "老人去女儿家了" in off.cancel_reason
+    assert db[outbox.OUTBOX].count_documents({"routing_key": meals.MEAL_ORDER_CANCELLED}) == 1

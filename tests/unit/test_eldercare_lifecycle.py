@@ -129,7 +129,7 @@ def test_an_unaccepted_assignment_times_out_after_its_window_and_not_before():
 
 def test_a_false_alarm_can_be_cancelled_by_the_elder_but_not_once_someone_is_on_site():
     cancelled = care.cancel(ELDER, raised(), "按错了", NOW)
-    assert cancelled.status == care.CANCELLED and cancelled.disposition == "false_alarm"
+    assert cancelled.status == care.CANCELLED and cancelled.cancel_reason == "按错了"
     with pytest.raises(FailedPrecondition):
         care.cancel(OPERATOR, on_site(), "按错了", NOW)
     with pytest.raises(InvalidArgument):
@@ -194,3 +194,15 @@ def test_my_requests_mean_jobs_for_caregivers_and_calls_for_residents_and_famili
 def test_distance_between_two_points_is_in_metres():
     assert 30 < care.distance_m(HOME, NEARBY) < 50
     assert 950 < care.distance_m(HOME, FAR) < 1050
+
+
+def test_a_second_press_while_the_first_is_unanswered_is_the_same_call():
+    device = Caller("pager-1", frozenset({"device"}), frozenset({"donghuayuan"}))
+    press = care.NewCareRequest("donghuayuan", "elder-1", "emergency", "device", position=HOME, device_id="pager-1")
+    first = care.raise_request(device, press, "cr-1", NOW, DEFAULT_POLICY)
+    assert care.repeated_press([first], press, NOW + timedelta(seconds=30)) is first
+    assert care.repeated_press([first], press, NOW + timedelta(minutes=3)) is None
+    assert care.repeated_press([first], care.NewCareRequest("donghuayuan", "elder-1", "medical", "device"),
+                               NOW) is None
+    answered = care.acknowledge(OPERATOR, first, NOW + timedelta(seconds=10))
+    assert care.repeated_press([answered], press, NOW + timedelta(seconds=30)) is None

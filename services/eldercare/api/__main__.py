@@ -48,7 +48,8 @@ def main() -> None:
                 EldercareApi(store, staff, policy, relay, family_of=elders.family_of)),
         binding(staff_pb2, "StaffService", StaffApi(staff)),
         binding(meals_pb2, "MealService",
-                MealApi(meal_store.MealStore(client, db), store, policy, relay, family_of=elders.family_of)),
+                MealApi(meal_store.MealStore(client, db), store, policy, relay, family_of=elders.family_of,
+                        elder_home=elders.home_for_visit)),
         binding(residents_pb2, "ResidentService", ResidentApi(elders, store, policy, relay)),
     ])
 

@@ -1,6 +1,8 @@
 """MealService: the canteen's menus and elders' meal orders. Decode the request, apply the domain's
 rules, save through the store, encode the reply."""
+import dataclasses
 import uuid
+from typing import Callable
 
 from linli.eldercare.v1 import meals_pb2 as pb
 from linli.eldercare.v1 import meals_pb2_grpc as pb_grpc
@@ -19,9 +21,12 @@ from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.meals import MealStore
 
 
-def no_family_links_yet(caller: Caller) -> frozenset[str]:
-    """The hook for family members: until the residents part links families to elders, nobody is family."""
+def no_family_links(caller: Caller) -> frozenset[str]:
+    """Without the residents' records (tests of meals alone), nobody is family."""
     return frozenset()
+
+
+HomeLookup = Callable[[str, str], tuple[care.Location, care.GeoPoint | None] | None]
 
 
 def _order_id(value: str) -> str:
@@ -62,7 +67,8 @@ def _page_position(token: str) -> list | None:
 
 class MealApi(pb_grpc.MealServiceServicer):
     def __init__(self, store: MealStore, care_store: CareRequestStore, policy, relay: OutboxRelay | None,
-                 clock=utcnow, zone: str = DEFAULT_COMMUNITY_ZONE, family_of: FamilyLookup = no_family_links_yet):
+                 clock=utcnow, zone: str = DEFAULT_COMMUNITY_ZONE, family_of: FamilyLookup = no_family_links,
+                 elder_home: HomeLookup = lambda elder_id, kind: None):
         self.store = store
         self.care_store = care_store
         self.policy = policy
@@ -71,6 +77,8 @@ class MealApi(pb_grpc.MealServiceServicer):
         # Until communities carry their own zone, every community keeps the pilot's.
         self.zone = zone
         self.family_of = family_of
+        # Where a delivery goes for a registered elder (from the residents' records); None if unknown.
+        self.elder_home = elder_home
 
     def _published(self) -> None:
         if self.relay is not None:
@@ -111,6 +119,10 @@ class MealApi(pb_grpc.MealServiceServicer):
             first = self.store.find_retry(new.community_id, caller.subject, new.request_id)
             if first is not None:
                 return pb.PlaceMealOrderResponse(meal_order=events.meal_order_message(first))
+        # A registered elder's own door (and, with consent, map position) beats what the order says.
+        home = self.elder_home(new.elder_id, "meal") if new.mode == meals.DELIVERY else None
+        if home is not None:
+            new = dataclasses.replace(new, location=home[0])
         menu = self.store.get_menu(new.community_id, new.day) if meals.parse_day(new.day) else None
         order = meals.place_order(caller, new, menu, str(uuid.uuid4()), now, self.family_of(caller))
         delivery = care_event = None
@@ -118,8 +130,9 @@ class MealApi(pb_grpc.MealServiceServicer):
             delivery = care.raise_request(
                 caller,
                 care.NewCareRequest(order.community_id, order.elder_id, "meal", "app", location=order.location,
-                                    description=meals.describe_for_delivery(menu, order)),
-                str(uuid.uuid4()), now, self.policy)
+                                    description=meals.describe_for_delivery(menu, order),
+                                    position=home[1] if home else None),
+                str(uuid.uuid4()), now, self.policy, self.family_of(caller))
             order = meals.with_care_request(order, delivery.id)
             care_event = events.raised(delivery)
         saved = self.store.add(order, events.meal_order_event(meals.MEAL_ORDER_PLACED, order, now),
@@ -138,7 +151,7 @@ class MealApi(pb_grpc.MealServiceServicer):
         if delivery is not None and delivery.status == care.CANCELLED:
             delivery = None  # an operator cancelled the delivery already
         if delivery is not None:
-            delivery = care.cancel(caller, delivery, meals.care_cancel_reason(cancelled), now)
+            delivery = care.cancel(caller, delivery, meals.care_cancel_reason(cancelled), now, family_of)
 
         def work(session) -> None:
             self.store.update(cancelled, events.meal_order_event(meals.MEAL_ORDER_CANCELLED, cancelled, now),

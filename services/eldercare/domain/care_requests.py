@@ -231,6 +231,17 @@ def raise_request(caller: Caller, new: NewCareRequest, request_id: str, now: dat
     )
 
 
+# An anxious elder presses again and again: presses this close together, while the first call is still
+# unanswered, are the same call.
+REPEATED_PRESS_WINDOW = timedelta(minutes=2)
+
+
+def repeated_press(unanswered: list[CareRequest], new: NewCareRequest, now: datetime) -> CareRequest | None:
+    """The still-unanswered call that this press repeats, if any."""
+    return next((r for r in unanswered if r.status == RAISED and r.elder_id == new.elder_id and r.kind == new.kind
+                 and r.channel == "device" and now - r.raised_at <= REPEATED_PRESS_WINDOW), None)
+
+
 # -- who may see and do what ---------------------------------------------------------------------
 
 def is_staff_for(caller: Caller, request: CareRequest) -> bool:
@@ -418,8 +429,7 @@ def cancel(caller: Caller, request: CareRequest, reason: str, now: datetime,
         raise PermissionDenied("only the elder, their family or an operator serving this community may cancel it")
     _require_status(request, CANCELLABLE, "cancel")
     reason = _note(reason, "reason", required=True)
-    return _moved(request, CANCELLED, now, caller.subject, reason, cancel_reason=reason, escalate_at=None,
-                  disposition="false_alarm")
+    return _moved(request, CANCELLED, now, caller.subject, reason, cancel_reason=reason, escalate_at=None)
 
 
 def is_due_for_escalation(request: CareRequest, now: datetime) -> bool:

@@ -353,6 +353,15 @@ def deliver(order: MealOrder, at: datetime) -> MealOrder | None:
     return replace(order, status=DELIVERED, delivered_at=at, version=order.version + 1)
 
 
+def delivery_cancelled(order: MealOrder, reason: str, at: datetime) -> MealOrder | None:
+    """The delivery's care request was cancelled (by an operator, or the elder on the care side): the
+    order is off too, so it is neither cooked for nor counted as revenue. None when already settled."""
+    if order.mode != DELIVERY or order.status not in (PLACED, DISPATCHED):
+        return None
+    return replace(order, status=CANCELLED, cancelled_at=at, cancelled_by="system",
+                   cancel_reason=f"delivery cancelled: {reason}"[:MAX_NOTE], version=order.version + 1)
+
+
 # -- lists and figures -------------------------------------------------------------------------------
 
 def check_may_list_day(caller: Caller, community_id: str, day: str) -> None:

@@ -439,13 +439,18 @@ def press(caller: Caller, device: Device, elder: Elder, kind: str) -> care.NewCa
     """A press asks for help at the elder's home. The position goes with it when the elder consents to
     share their location, or in an emergency (they must be found)."""
     check_may_operate(caller, device)
+    location, position = home_for_visit(elder, kind)
+    return care.NewCareRequest(community_id=elder.community_id, elder_id=elder.id, kind=kind, channel="device",
+                               location=location, position=position, device_id=device.id)
+
+
+def home_for_visit(elder: Elder, kind: str) -> tuple[care.Location, care.GeoPoint | None]:
+    """Where someone sent to the elder goes: the door always; the map position with the elder's consent
+    to share their location, or in an emergency (they must be found)."""
     address = elder.details.address
     share_position = has_consent(elder, LOCATION) or kind == "emergency"
-    return care.NewCareRequest(
-        community_id=elder.community_id, elder_id=elder.id, kind=kind, channel="device",
-        location=care.Location(address.building, address.unit, address.floor, address.room),
-        position=address.position if share_position else None, device_id=device.id,
-    )
+    return (care.Location(address.building, address.unit, address.floor, address.room),
+            address.position if share_position else None)
 
 
 def resolve_alert(caller: Caller, alert: MaintenanceAlert, note: str, now: datetime) -> MaintenanceAlert:

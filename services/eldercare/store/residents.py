@@ -10,6 +10,7 @@ from linli.kit.identity import Caller
 from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain.care_requests import GeoPoint
+from services.eldercare.domain import residents
 from services.eldercare.domain.residents import (
     Address, Consent, Contact, Device, Elder, ElderDetails, ElderScope, MaintenanceAlert)
 from services.eldercare.store.care_requests import CareRequestStore
@@ -134,6 +135,12 @@ class ResidentStore:
     def elders_of_family(self, user_id: str) -> frozenset[str]:
         """Ids of the elders who list this user as a contact."""
         return frozenset(doc["_id"] for doc in self.elders.find({"details.contacts.user_id": user_id}, {"_id": 1}))
+
+    def home_for_visit(self, elder_id: str, kind: str):
+        """Where a visit of this kind goes for a registered elder (door, and position if shared); None if
+        the elder is not registered."""
+        elder = self.get_elder(elder_id)
+        return residents.home_for_visit(elder, kind) if elder else None
 
     def family_of(self, caller: Caller) -> frozenset[str]:
         """The elders whose family the caller is: the family_of lookup of the care-request and meal apis.

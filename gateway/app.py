@@ -6,21 +6,18 @@ import uuid
 from contextlib import asynccontextmanager
 
 import grpc
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import StreamingResponse
+from fastapi import FastAPI, Request
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry import trace
 from starlette.datastructures import Headers, MutableHeaders
 
-from gateway import care_requests, meals, problems, residents
-from gateway.auth import Authenticator, require_caller, require_role
-from gateway import staff
+from gateway import care_requests, meals, problems, residents, staff
+from gateway.auth import Authenticator
 from gateway.board import Board, BoardPage
 from gateway.board import router as board_router
 from gateway.problems import Problem
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc
 from linli.kit.config import number, setting
-from linli.kit.identity import Caller
 
 log = logging.getLogger(__name__)
 

@@ -141,10 +141,13 @@ def test_a_family_member_rates_their_elders_completed_visit_once(gateway_url, op
     assert post(gateway_url, f"{path}/rating", family, {"rating": 6}).status_code == 422
 
 
-def frames_for(reader: SseReader, care_request_id: str, seconds: float) -> list[dict]:
-    """Every event frame about one care request that arrives within seconds (and any reset)."""
+def frames_for(reader: SseReader, care_request_id: str, expected: int, seconds: float = 10) -> list[dict]:
+    """The event frames about one care request (and any reset) until `expected` have come, and any that
+    follow within a second after (duplicates would)."""
     frames, deadline = [], time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if len(frames) == expected:
+            deadline = min(deadline, time.monotonic() + 1)
         try:
             frame = reader.frames.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
@@ -172,7 +175,7 @@ def test_the_board_stream_resumes_after_a_dropped_connection_with_each_missed_ev
     resumed = SseReader(stream, {**operator_headers, "Last-Event-ID": seen["id"]})
     try:
         ok(post(gateway_url, f"{path}/escalate", operator_headers, {"reason": "老人未接电话"}))  # a live one
-        frames = frames_for(resumed, raised["id"], seconds=4)
+        frames = frames_for(resumed, raised["id"], expected=3)
     finally:
         resumed.close()
     assert [f["event"] for f in frames] == [
@@ -213,3 +216,27 @@ def test_the_figures_count_the_days_calls(gateway_url, operator_headers, issuer_
 
     resident = bearer(issuer_dir, "resident", fresh("elder"))
     assert httpx.get(figures_url, params=params, headers=resident, timeout=5).status_code == 403
+
+
+def test_a_residents_own_stream_carries_their_calls_only_and_asks_for_a_reload_on_resume(
+        gateway_url, operator_headers, issuer_dir):
+    elder_id, device_id = elder_with_pager(gateway_url, operator_headers, "东区 7号楼")
+    _, neighbours_device = elder_with_pager(gateway_url, operator_headers, "东区 7号楼", name="陈德福")
+    stream = f"{gateway_url}/v1/me/care-requests/stream"
+    resident = bearer(issuer_dir, "resident", elder_id)
+    mine = SseReader(stream, resident)
+    try:
+        neighbours = press(gateway_url, issuer_dir, neighbours_device)
+        own = press(gateway_url, issuer_dir, device_id, "meal")
+        frame = mine.next_matching(lambda f: f["event"] == "care_request.raised")
+        assert frame["data"]["care_request"]["id"] == own["id"] != neighbours["id"]
+    finally:
+        mine.close()
+
+    # The api resumes only the operators' board so far: a resident's stream is told to reload its list.
+    resumed = SseReader(stream, {**resident, "Last-Event-ID": frame["id"]})
+    try:
+        assert resumed.next_matching(lambda f: True, timeout=5)["event"] == "reset"
+    finally:
+        resumed.close()
+    assert httpx.get(stream, headers=operator_headers, timeout=5).status_code == 403  # operators use the board

@@ -20,7 +20,8 @@ const OPEN = new Set(["raised", "acknowledged", "assigned", "en_route", "on_site
 const TOKEN_KEY = "linli.board.token"; // sessionStorage: gone when the tab closes
 const LANGUAGE_KEY = "linli.board.language"; // localStorage: the screen keeps its language
 const COMMUNITY_KEY = "linli.board.community";
-const SILENCE_MS = 40_000; // the gateway sends a heartbeat every 15 s; this much quiet means a dead line
+const SILENCE_MS = 40_000;
+const COUNTED = new Set(["care_request.raised", "care_request.acknowledged", "care_request.assigned"]); // the gateway sends a heartbeat every 15 s; this much quiet means a dead line
 
 const $ = (id) => document.getElementById(id);
 
@@ -38,6 +39,7 @@ const state = {
   candidates: new Map(), // care request id -> candidates (null while loading)
   staff: [],
   elders: new Map(), // elder id -> {state, elder, at}
+  figuresTimer: null,
 };
 
 class ApiError extends Error {
@@ -193,6 +195,11 @@ function onEvent(frame) {
   if (data.care_request && apply(data.care_request)) {
     state.candidates.delete(data.care_request.id); // who is best placed may have changed
     render(data.care_request.id);
+  }
+  if (COUNTED.has(frame.event)) {
+    // The worker counts from the same events a moment later: ask once things have settled.
+    clearTimeout(state.figuresTimer);
+    state.figuresTimer = setTimeout(refreshFigures, 3000);
   }
 }
 

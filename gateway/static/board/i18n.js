@@ -30,7 +30,7 @@ const WORDS = {
     allergies: "过敏", medications: "用药", withheld: "未授权查看",
     plan_positions: "按定位绘制", plan_layout: "按楼号示意",
     north: "北", zone_east: "东区", zone_west: "西区", no_location: "未知位置",
-    minutes: "分", seconds: "秒", load: "单",
+    off_shift: "不在岗",
   },
   en: {
     title: "Home Care Command Centre",
@@ -58,7 +58,7 @@ const WORDS = {
     allergies: "Allergies", medications: "Medications", withheld: "not shared",
     plan_positions: "from positions", plan_layout: "by building number",
     north: "N", zone_east: "East", zone_west: "West", no_location: "unknown location",
-    minutes: "m", seconds: "s", load: "jobs",
+    off_shift: "off shift",
   },
 };
 

@@ -338,7 +338,7 @@ export function renderActions(container, request, candidates, staff, onAct) {
     parts.push(el("div", { class: "assign" }, el("h4", { text: t("candidates") }), el("ol", { class: "candidates" }, ...rows)));
     const pick = el("select", { name: "assignee", "aria-label": t("override_pick") },
       el("option", { value: "", text: t("override_pick") }),
-      ...staff.map((m) => el("option", { value: m.id, text: `${m.name} (${m.id})${m.on_shift ? "" : " ·off"}` })));
+      ...staff.map((m) => el("option", { value: m.id, text: `${m.name} (${m.id})${m.on_shift ? "" : ` · ${t("off_shift")}`}` })));
     parts.push(reasonForm("override", t("act_override"), t("override_reason"), onAct, pick));
   }
   if (ESCALATABLE.includes(s) && request.escalation_level < 3) {

@@ -155,9 +155,17 @@ def test_the_board_resumes_after_the_last_event_it_saw(api, operator, community,
     assert [e.id for e in resumed.events] == [e["id"] for e in seen[1:]]
     assert [e.care_request.id for e in resumed.events] == [r.id for r in raised[1:]]
     stranger = Caller("op-far", frozenset({"operator"}), frozenset({"elsewhere"}))
-    hidden = api.ListBoardEvents(pb.ListBoardEventsRequest(after_event_id=seen[0]["id"]),
-                                 metadata=stranger.to_metadata(), timeout=5)
-    assert not hidden.events
+    neighbour = Caller("elder-2", frozenset({"resident"}), frozenset({community}))
+    for outsider in (stranger, neighbour):
+        hidden = api.ListBoardEvents(pb.ListBoardEventsRequest(after_event_id=seen[0]["id"]),
+                                     metadata=outsider.to_metadata(), timeout=5)
+        assert not hidden.events
+    # The elder's own stream resumes with the events of their own requests.
+    elder = Caller("elder-1", frozenset({"resident"}), frozenset({community}))
+    own = api.ListBoardEvents(pb.ListBoardEventsRequest(after_event_id=seen[0]["id"]),
+                              metadata=elder.to_metadata(), timeout=5)
+    assert [e.care_request.id for e in own.events if e.care_request.community_id == community] == [
+        r.id for r in raised[1:]]
 
 
 def test_resuming_from_an_unknown_event_tells_the_board_to_reload(api, operator):

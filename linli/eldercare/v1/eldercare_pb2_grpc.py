@@ -255,7 +255,8 @@ class EldercareServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListBoardEvents(self, request, context):
-        """Care-request events after a given event id, for the board to resume a dropped live stream.
+        """Care-request events after a given event id, for a live stream to resume after a drop: operators get
+        their communities' events, residents, families and assignees those of the requests they may see.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

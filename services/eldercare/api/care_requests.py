@@ -1,5 +1,6 @@
 """EldercareService: care requests. Decode the request, apply the domain's rules, save through the
 store, encode the reply."""
+import logging
 import uuid
 from typing import Callable
 
@@ -8,7 +9,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
-from linli.kit import pagination
+from linli.kit import pagination, rpc
 from linli.kit.errors import InvalidArgument, NotFound, PermissionDenied
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
@@ -113,8 +114,20 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
 
     def _suggestions(self, found: care.CareRequest, limit: int) -> list[staff.Candidate]:
         on_shift = self.staff.in_community(found.community_id, on_shift_only=True)
-        loads = self.store.loads([member.id for member in on_shift])
-        return staff.suggest(found, on_shift, loads, self.policy, limit)
+        offers = []
+        if self.policy[found.kind].volunteers_welcome:
+            # Volunteers near the elder, from the volunteer worker over internal RPC (short timeout);
+            # without its answer dispatch goes on with staff alone.
+            where = found.position
+            try:
+                offers = rpc.call("volunteer", "available_near", found.community_id, where and where.latitude,
+                                  where and where.longitude, found.kind, limit)
+            except Exception as error:  # noqa: BLE001 (no failure of the volunteer service may stop dispatch)
+                logging.getLogger(__name__).warning("care request %s: no volunteers offered: %s", found.id, error)
+        loads = self.store.loads([member.id for member in on_shift] + [offer["id"] for offer in offers])
+        volunteers = [staff.Candidate(offer["id"], "volunteer", offer["name"], offer["distance_m"],
+                                      loads.get(offer["id"], 0), tuple(offer["reasons"])) for offer in offers]
+        return staff.suggest(found, on_shift, loads, self.policy, limit, volunteers=volunteers)
 
     def SuggestAssignees(self, request, context):
         caller = current_caller()
@@ -212,20 +225,22 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
             pb.KindFigures(**{**row, "kind": enum_number(pb.CareKind, row["kind"])}) for row in rows])
 
     def ListBoardEvents(self, request, context):
+        """Operators resume the board; residents, families and assignees resume their own stream, with the
+        events of the requests they may see."""
         caller = current_caller()
-        if not caller.has_role(*care.STAFF_ROLES):
-            raise PermissionDenied("the board is for operators and administrators")
         if not request.after_event_id:
             raise InvalidArgument("after_event_id is required", {"after_event_id": "the last event id seen"})
-        scope = care.list_scope(caller, request.community_id)
+        if caller.has_role(*care.STAFF_ROLES):
+            scope = care.list_scope(caller, request.community_id)
+        else:
+            scope = care.my_scope(caller, self.family_of(caller))
         limit = _limit(request.limit, 200, 500, "limit")
-        envelopes, complete = self.store.events_after(request.after_event_id, scope.communities, limit)
+        envelopes, complete = self.store.events_after(request.after_event_id, scope, limit)
         return pb.ListBoardEventsResponse(complete=complete, events=[
             pb.BoardEvent(id=e["id"], type=e["type"], occurred_at=_timestamp_of(e["occurred_at"]),
                           care_request=json_format.ParseDict(e["data"]["care_request"], pb.CareRequest(),
                                                              ignore_unknown_fields=True))
             for e in envelopes])
-
 
 def _timestamp_of(rfc3339: str) -> Timestamp:
     stamp = Timestamp()

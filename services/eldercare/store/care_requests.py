@@ -177,21 +177,22 @@ class CareRequestStore:
         ]
         return {row["_id"]: row["jobs"] for row in self.requests.aggregate(pipeline)}
 
-    def events_after(self, after_event_id: str, communities: frozenset[str] | None,
-                     limit: int) -> tuple[list[dict], bool]:
-        """Published care-request events after the given one, oldest first, for a board resuming its stream.
+    def events_after(self, after_event_id: str, scope: ListScope, limit: int) -> tuple[list[dict], bool]:
+        """Care-request events committed after the given one, oldest first, for a stream resuming.
         Returns (envelopes, complete); complete is False when the given event is unknown or expired."""
         last = self.db[outbox.OUTBOX].find_one({"_id": after_event_id}, {"created_at": 1})
         if last is None:
             return [], False
+        # Unsent events too: one committed just before the client reconnected may not be published yet,
+        # and the client drops the copy that later arrives live (same event id).
         query: dict = {
             "routing_key": {"$regex": r"^care_request\."},
-            "sent_at": {"$ne": None},  # unsent ones will still arrive on the live stream
             "$or": [{"created_at": {"$gt": last["created_at"]}},
                     {"created_at": last["created_at"], "_id": {"$gt": after_event_id}}],
         }
-        if communities is not None:
-            query["body.community_id"] = {"$in": sorted(communities)}
+        # The same scope as the lists, on the request each event carries.
+        query.update({("body." if field == "community_id" else "body.data.care_request.") + field: condition
+                      for field, condition in _scope_query(scope).items()})
         records = self.db[outbox.OUTBOX].find(query).sort([("created_at", 1), ("_id", 1)]).limit(limit + 1)
         envelopes = [record["body"] for record in records]
         return envelopes[:limit], len(envelopes) <= limit

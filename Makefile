@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.installed
 TOOLS := node_modules/.installed
+BENCH_TOOLS := .venv-bench/.installed
 
-.PHONY: run test proto lock deploy-lock token clean
+.PHONY: run test proto lock deploy-lock bench bench-lock token clean
 
 run: $(READY)
 	$(BIN)/linli run
@@ -28,6 +29,22 @@ lock:
 	/tmp/linli-lock/bin/pip install -q --upgrade pip && /tmp/linli-lock/bin/pip install -q -r requirements.in
 	/tmp/linli-lock/bin/pip freeze --all | grep -v -E "^(pip)==" > requirements.lock
 
+# Every Linli path next to its bare transport, one table (docs/performance.md). ARGS=--quick: 1-2 minutes.
+bench: $(READY) $(BENCH_TOOLS)
+	$(BIN)/python -m bench.run $(ARGS)
+
+$(BENCH_TOOLS): requirements-bench.lock
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -r requirements-bench.lock
+	touch $@
+
+# Re-pin requirements-bench.lock (locust, py-spy: the benchmarks' tools) from requirements-bench.in.
+bench-lock:
+	rm -rf /tmp/linli-bench-lock && $(PYTHON) -m venv /tmp/linli-bench-lock
+	/tmp/linli-bench-lock/bin/pip install -q -r requirements-bench.in
+	(echo "# Generated from requirements-bench.in by \`make bench-lock\` (pip freeze --all, less pip); Python 3.11."; \
+	 /tmp/linli-bench-lock/bin/pip freeze --all | grep -v -E "^(pip)==") > requirements-bench.lock
+
 # Re-pin requirements-deploy.lock (the deploy tier's tools) from requirements-deploy.in.
 deploy-lock:
 	rm -rf /tmp/linli-deploy-lock && $(PYTHON) -m venv /tmp/linli-deploy-lock
@@ -49,4 +66,4 @@ $(TOOLS): package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) .venv-deploy node_modules var
+	rm -rf $(VENV) .venv-deploy .venv-bench node_modules var

@@ -7,22 +7,38 @@ from contextlib import asynccontextmanager
 
 import grpc
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry import trace
+from pydantic import BaseModel
 from starlette.datastructures import Headers, MutableHeaders
 
-from gateway import care_requests, meals, problems, residents, staff
-from gateway.auth import Authenticator
-from gateway.board import Board, BoardPage
+from gateway import care_requests, clinic, employment, meals, openapi, problems, residents, staff, volunteer
+from gateway.auth import Authenticator, IdentifyCaller
+from gateway.board import Board, BoardEventData, BoardPage
 from gateway.board import router as board_router
+from gateway.conditional import ConditionalGet
+from gateway.idempotency import Idempotency, IdempotencyStore
+from gateway.limits import BodyLimit
 from gateway.problems import Problem
+from gateway.ratelimit import RateLimit, TokenBuckets
+from gateway.shedding import LoadShedding, shedding_settings
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc
+from linli.kit import telemetry
 from linli.kit.config import number, setting
 
 log = logging.getLogger(__name__)
 
 ELDERCARE_SERVICE = eldercare_pb2.DESCRIPTOR.services_by_name["EldercareService"].full_name
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# Headers a browser page on another origin (GATEWAY_CORS_ORIGINS) may send, and may read.
+CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "If-None-Match", "Last-Event-ID",
+                        "X-Request-Id"]
+CORS_RESPONSE_HEADERS = ["ETag", "Location", "Retry-After", "X-Request-Id", "X-Trace-Id", "Idempotency-Replayed"]
+
+
+class Health(BaseModel):
+    status: str
 
 
 class RequestContext:
@@ -38,6 +54,7 @@ class RequestContext:
         offered = Headers(scope=scope).get("x-request-id", "")
         request_id = offered if _SANE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        request_id_token = telemetry.REQUEST_ID.set(request_id)  # every log line of this request carries it
         started = False
 
         async def send_with_ids(message):
@@ -59,6 +76,8 @@ class RequestContext:
             log.exception("unhandled error in %s %s (request %s)", scope["method"], scope["path"], request_id)
             trace.get_current_span().record_exception(error)
             await problems.internal_error(scope["path"], request_id)(scope, receive, send_with_ids)
+        finally:
+            telemetry.REQUEST_ID.reset(request_id_token)
 
 
 def create_app(
@@ -66,11 +85,18 @@ def create_app(
     authenticator: Authenticator | None = None,
     board: Board | None = None,
     eldercare_addr: str | None = None,
+    idempotency: IdempotencyStore | None = None,
+    rate_limit: TokenBuckets | None = None,
 ) -> FastAPI:
     """The gateway app. Nothing connects until the lifespan starts (uvicorn, or `with TestClient(app)`)."""
     authenticator = authenticator or Authenticator.from_settings()
     board = board or Board(setting("AMQP_URI"))
     eldercare_addr = eldercare_addr or setting("ELDERCARE_API_ADDR")
+    grpc_timeout = number("GATEWAY_GRPC_TIMEOUT_SECONDS")
+    if idempotency is None:
+        idempotency = IdempotencyStore.from_settings(grpc_timeout)
+    if rate_limit is None:
+        rate_limit = TokenBuckets(number("GATEWAY_RATE_LIMIT_PER_SECOND"), number("GATEWAY_RATE_LIMIT_BURST"))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -81,24 +107,53 @@ def create_app(
         app.state.meals = meals.MealServiceStub(channel)
         app.state.residents = residents.ResidentServiceStub(channel)
         app.state.health = health_pb2_grpc.HealthStub(channel)
+        app.state.volunteer = volunteer.VolunteerStubs(setting("VOLUNTEER_API_ADDR"))
+        app.state.employment = employment.EmploymentStubs(setting("EMPLOYMENT_API_ADDR"))
+        clinic_channel = grpc.aio.insecure_channel(setting("CLINIC_API_ADDR"))
+        app.state.clinic = clinic.ClinicStubs(clinic_channel)
         board.start(asyncio.get_running_loop())
+        await asyncio.to_thread(idempotency.open)
         try:
             yield
         finally:
             board.close_streams()
             await asyncio.to_thread(board.stop)
             await channel.close(grace=1)
+            await asyncio.to_thread(idempotency.close)
+            await app.state.volunteer.close()
+            await app.state.employment.close()
+            await clinic_channel.close(grace=1)
 
     app = FastAPI(
         title="Linli gateway",
         version="1",
         description="REST API of the Linli community-services platform. Errors are RFC 9457 problems.",
         lifespan=lifespan,
+        docs_url=None,  # openapi.install serves /docs without a CDN
+        redoc_url=None,
     )
     app.state.authenticator = authenticator
     app.state.board = board
-    app.state.grpc_timeout = number("GATEWAY_GRPC_TIMEOUT_SECONDS")
+    app.state.grpc_timeout = grpc_timeout
     problems.install(app)
+    openapi.install(app, event_models=(BoardEventData,))
+    # Each add_middleware wraps everything added before it, so they are added innermost first. A request
+    # passes, outermost first: RequestContext (ids, crash → 500 problem) → CORS → BodyLimit (413; keeps the
+    # body for the next ones) → IdentifyCaller (checks the token once) → RateLimit (429, per caller) →
+    # LoadShedding (503 when overloaded; never a call for help: gateway/shedding.py) →
+    # Idempotency (replays) → ConditionalGet (ETag, 304) → the routes.
+    app.add_middleware(ConditionalGet)
+    app.add_middleware(Idempotency, store=idempotency, wait_seconds=grpc_timeout + 1)
+    app.add_middleware(LoadShedding, **shedding_settings())
+    app.add_middleware(RateLimit, buckets=rate_limit)
+    app.add_middleware(IdentifyCaller, authenticator=authenticator)
+    app.add_middleware(BodyLimit, max_bytes=int(number("GATEWAY_MAX_BODY_BYTES")))
+    cors_origins = [origin.strip() for origin in setting("GATEWAY_CORS_ORIGINS").split(",") if origin.strip()]
+    if cors_origins:
+        # Bearer tokens, not cookies: no credentials mode, so no page can ride on a user's session.
+        app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_credentials=False,
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=CORS_REQUEST_HEADERS, expose_headers=CORS_RESPONSE_HEADERS, max_age=600)
     app.add_middleware(RequestContext)
     app.include_router(care_requests.router)
     app.include_router(care_requests.me_router)
@@ -107,8 +162,11 @@ def create_app(
     app.mount("/board", BoardPage(), name="board")  # the operator's big-screen page
     app.include_router(meals.router)
     app.include_router(residents.router)
+    app.include_router(volunteer.router)
+    app.include_router(clinic.router)
+    app.include_router(employment.router)
 
-    @app.get("/healthz", tags=["operations"])
+    @app.get("/healthz", tags=["operations"], response_model=Health)
     async def healthz(request: Request) -> dict:
         """200 when the eldercare api is SERVING and the board is consuming; 503 problem otherwise."""
         failing = []

@@ -4,6 +4,7 @@ service apis in gRPC metadata.
 
 Refusals say only "invalid token": telling a caller which check failed helps an attacker more than them.
 """
+import asyncio
 import logging
 from pathlib import Path
 
@@ -91,6 +92,41 @@ _bearer = HTTPBearer(auto_error=False, description="RS256 JWT from the Linli iss
 _REALM = 'Bearer realm="linli"'
 
 
+def bearer_token(scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return (token.strip() or None) if scheme.lower() == "bearer" else None
+    return None
+
+
+def authenticated_caller(scope) -> Caller | None:
+    """The caller IdentifyCaller found for this request, if its token is valid."""
+    outcome = scope.get("state", {}).get("auth")
+    return outcome if isinstance(outcome, Caller) else None
+
+
+class IdentifyCaller:
+    """App middleware: checks the bearer token once, early, because rate limits and idempotency keys are
+    per caller; require_caller answers from the same outcome. It refuses nothing itself."""
+
+    def __init__(self, app, authenticator: "Authenticator"):
+        self.app = app
+        self.authenticator = authenticator
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            token = bearer_token(scope)
+            if token is not None:
+                try:
+                    # In a thread: a JWKS fetch must never block the loop.
+                    outcome = await asyncio.to_thread(self.authenticator.caller, token)
+                except (InvalidToken, AuthUnavailable) as error:
+                    outcome = error
+                scope.setdefault("state", {})["auth"] = outcome
+        await self.app(scope, receive, send)
+
+
 def require_caller(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Caller:
     """FastAPI dependency: the authenticated Caller, or a 401 problem.
 
@@ -100,6 +136,11 @@ def require_caller(request: Request, credentials: HTTPAuthorizationCredentials |
         raise Problem(401, "unauthenticated", "Unauthenticated", "A bearer token is required.",
                       headers={"WWW-Authenticate": _REALM})
     try:
+        outcome = request.scope.get("state", {}).get("auth")
+        if isinstance(outcome, Exception):
+            raise outcome
+        if isinstance(outcome, Caller):
+            return outcome
         return request.app.state.authenticator.caller(credentials.credentials)
     except InvalidToken as error:
         log.info("refused bearer token: %s", error)

@@ -29,11 +29,12 @@ import pika.exceptions
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 from google.protobuf.json_format import ParseError
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from gateway.auth import require_caller, require_role
-from gateway.care_requests import _call_options, from_event_json, to_rest
+from gateway.care_requests import CareRequest, Time, _call_options, from_event_json, to_rest
 from linli.eldercare.v1 import eldercare_pb2
 from linli.kit.identity import Caller
 
@@ -317,6 +318,23 @@ async def _fetch_missed(missed: MissedEvents | None, last_event_id: str, caller:
 
 # -- routes --------------------------------------------------------------------------------------------
 
+class BoardEventData(BaseModel):
+    """The JSON on the `data:` line of each Server-Sent Events frame of the board's and "my requests"
+    streams. The frame's `event:` is the same type and its `id:` the event id to resume after
+    (Last-Event-ID). An `event: reset` frame (no id) means: reload the list, then carry on."""
+
+    type: str = Field(description="care_request.raised, care_request.acknowledged, ...")
+    occurred_at: Time | None
+    care_request: CareRequest = Field(description="The request as it is after the event")
+
+
+class EventStream(StreamingResponse):
+    media_type = "text/event-stream"
+
+
+_STREAM_DOC = {200: {"description": "Server-Sent Events; each frame's data is a BoardEventData (see "
+                                    "components.schemas), `: heartbeat` comments keep the connection open"}}
+
 router = APIRouter(tags=["board"])
 
 LastEventId = Annotated[str | None, Header(alias="Last-Event-ID", max_length=256,
@@ -343,16 +361,16 @@ def _missed_events(request: Request, caller: Caller) -> MissedEvents:
 
 def _sse(body: AsyncIterator[str]) -> StreamingResponse:
     # No caching, and no buffering by a reverse proxy: frames must arrive as they happen.
-    return StreamingResponse(body, media_type="text/event-stream", headers=_SSE_HEADERS)
+    return EventStream(body, headers=_SSE_HEADERS)
 
 
-@router.get("/v1/board/stream", response_class=StreamingResponse)
+@router.get("/v1/board/stream", response_class=EventStream, responses=_STREAM_DOC)
 async def board_stream(
     request: Request,
     last_event_id_header: LastEventId = None,
     last_event_id: LastEventIdQuery = None,
     caller: Caller = Depends(require_caller),
-) -> StreamingResponse:
+) -> EventStream:
     """Server-Sent Events of care-request changes in the caller's communities (operators). Reconnect with
     Last-Event-ID to get what was missed first; an event `reset` means: reload the list."""
     require_role(caller, "operator", "administrator")
@@ -375,13 +393,14 @@ async def _family_elder_ids(request: Request, caller: Caller) -> frozenset[str]:
     return frozenset(elders)
 
 
-@router.get("/v1/me/care-requests/stream", tags=["care requests"], response_class=StreamingResponse)
+@router.get("/v1/me/care-requests/stream", tags=["care requests"], response_class=EventStream,
+            responses=_STREAM_DOC)
 async def my_care_requests_stream(
     request: Request,
     last_event_id_header: LastEventId = None,
     last_event_id: LastEventIdQuery = None,
     caller: Caller = Depends(require_caller),
-) -> StreamingResponse:
+) -> EventStream:
     """Server-Sent Events of the caller's own requests: a resident's calls, a family member's elders',
     a caregiver's or volunteer's jobs. Same events, resume and `reset` as the board's stream."""
     require_role(caller, "resident", "family", "caregiver", "volunteer")

@@ -35,6 +35,141 @@ _ASSIGNEE_KIND_NUMBERS = {name: number for number, name in ASSIGNEE_KIND_NAMES.i
 _TIMESTAMPS = ("raised_at", "acknowledge_due_at", "acknowledged_at", "escalated_at", "eta")
 
 
+def _named(names: dict[int, str]):
+    """The output enum of a proto enum: its short names, and "unknown" for a value newer than this gateway."""
+    return Literal[tuple(name for number, name in names.items() if number) + ("unknown",)]
+
+
+def name_of(names: dict[int, str], number: int) -> str:
+    return names.get(number) or "unknown"
+
+
+# -- output: the one REST representation, as the published contract (/openapi.json) describes it --------
+
+Time = Annotated[str, Field(description="RFC 3339, UTC", json_schema_extra={"format": "date-time"})]
+KindOut, StatusOut, ChannelOut = _named(KIND_NAMES), _named(STATUS_NAMES), _named(CHANNEL_NAMES)
+
+
+class GeoPoint(BaseModel):
+    latitude: float
+    longitude: float
+
+
+class Location(BaseModel):
+    building: str
+    unit: str
+    floor: int
+    detail: str
+
+
+class Assignment(BaseModel):
+    assignee_id: str
+    assignee_kind: _named(ASSIGNEE_KIND_NAMES)
+    assignee_name: str
+    assigned_by: str
+    assigned_at: Time | None
+    accept_due_at: Time | None
+    accepted_at: Time | None
+    override_reason: str | None
+
+
+class Visit(BaseModel):
+    visitor_id: str
+    checked_in_at: Time | None
+    checked_in_at_position: GeoPoint | None
+    distance_m: float
+    override_reason: str | None
+    override_by: str | None
+    checked_out_at: Time | None
+    notes: str
+
+
+class Feedback(BaseModel):
+    rating: int
+    comment: str
+    rated_by: str
+    rated_at: Time | None
+
+
+class Transition(BaseModel):
+    status: StatusOut
+    at: Time | None
+    by: str
+    note: str
+
+
+class CareRequest(BaseModel):
+    """A call for help and everything that happened to it. Times are UTC; null means "not (yet)"."""
+
+    id: str
+    community_id: str
+    elder_id: str
+    kind: KindOut
+    status: StatusOut
+    priority: int = Field(description="Lower is more urgent")
+    channel: ChannelOut
+    device_id: str | None
+    location: Location | None
+    position: GeoPoint | None = Field(description="Only with the elder's consent (always for emergencies)")
+    description: str
+    raised_by: str
+    acknowledged_by: str | None
+    escalation_level: int
+    escalated_to: str | None
+    assignment: Assignment | None
+    visit: Visit | None
+    disposition: _named(DISPOSITION_NAMES) | None
+    cancel_reason: str | None
+    feedback: Feedback | None
+    history: list[Transition]
+    version: int = Field(description="Grows by one with every change")
+    raised_at: Time | None
+    acknowledge_due_at: Time | None
+    acknowledged_at: Time | None
+    escalated_at: Time | None
+    eta: Time | None
+
+
+class CareRequestPage(BaseModel):
+    items: list[CareRequest]
+    next_page_token: str | None = Field(description="Pass as page_token for the next page; null on the last")
+
+
+class Candidate(BaseModel):
+    assignee_id: str
+    assignee_kind: _named(ASSIGNEE_KIND_NAMES)
+    name: str
+    distance_m: float = Field(description="0 when the candidate's position is unknown")
+    load: int = Field(description="Jobs they have now")
+    reasons: list[str]
+
+
+class Candidates(BaseModel):
+    items: list[Candidate]
+
+
+class CareFigureRow(BaseModel):
+    day: str
+    kind: KindOut
+    raised: int
+    acknowledged: int
+    acknowledge_p50_seconds: float
+    acknowledge_p90_seconds: float
+    acknowledged_within_sla_share: float
+    arrived: int
+    arrive_p50_seconds: float
+    arrive_p90_seconds: float
+    completed: int
+    cancelled: int
+    escalated: int
+    average_rating: float
+
+
+class CareFigures(BaseModel):
+    community_id: str
+    items: list[CareFigureRow]
+
+
 def _time(holder, name: str) -> str | None:
     return getattr(holder, name).ToJsonString() if holder.HasField(name) else None
 
@@ -46,7 +181,7 @@ def _point(point: common_pb2.GeoPoint) -> dict:
 def _assignment(a: eldercare_pb2.Assignment) -> dict:
     return {
         "assignee_id": a.assignee_id,
-        "assignee_kind": ASSIGNEE_KIND_NAMES.get(a.assignee_kind, "unknown"),
+        "assignee_kind": name_of(ASSIGNEE_KIND_NAMES, a.assignee_kind),
         "assignee_name": a.assignee_name,
         "assigned_by": a.assigned_by,
         "assigned_at": _time(a, "assigned_at"),
@@ -76,10 +211,10 @@ def to_rest(care_request: eldercare_pb2.CareRequest) -> dict:
         "id": message.id,
         "community_id": message.community_id,
         "elder_id": message.elder_id,
-        "kind": KIND_NAMES.get(message.kind, "unknown"),
-        "status": STATUS_NAMES.get(message.status, "unknown"),
+        "kind": name_of(KIND_NAMES, message.kind),
+        "status": name_of(STATUS_NAMES, message.status),
         "priority": message.priority,
-        "channel": CHANNEL_NAMES.get(message.channel, "unknown"),
+        "channel": name_of(CHANNEL_NAMES, message.channel),
         "device_id": message.device_id or None,
         "location": None,
         "position": _point(message.position) if message.HasField("position") else None,
@@ -93,7 +228,7 @@ def to_rest(care_request: eldercare_pb2.CareRequest) -> dict:
         "disposition": DISPOSITION_NAMES.get(message.disposition) or None,
         "cancel_reason": message.cancel_reason or None,
         "feedback": None,
-        "history": [{"status": STATUS_NAMES.get(t.status, "unknown"), "at": _time(t, "at"), "by": t.by,
+        "history": [{"status": name_of(STATUS_NAMES, t.status), "at": _time(t, "at"), "by": t.by,
                      "note": t.note} for t in message.history],
         "version": message.version,
     }
@@ -223,7 +358,7 @@ def _page(care_requests, next_page_token: str) -> dict:
 
 # -- collection ----------------------------------------------------------------------------------------
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=CareRequest)
 async def raise_care_request(
     body: CareRequestIn,
     request: Request,
@@ -248,7 +383,7 @@ async def raise_care_request(
     return care_request
 
 
-@router.get("")
+@router.get("", response_model=CareRequestPage)
 async def list_open_care_requests(
     request: Request,
     community_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -265,7 +400,7 @@ async def list_open_care_requests(
     return _page(reply.care_requests, reply.next_page_token)
 
 
-@router.get("/{care_request_id}")
+@router.get("/{care_request_id}", response_model=CareRequest)
 async def get_care_request(
     care_request_id: CareRequestId,
     request: Request,
@@ -279,7 +414,7 @@ async def get_care_request(
 
 # -- the command centre's steps --------------------------------------------------------------------------
 
-@router.post("/{care_request_id}/acknowledge")
+@router.post("/{care_request_id}/acknowledge", response_model=CareRequest)
 async def acknowledge_care_request(
     care_request_id: CareRequestId,
     request: Request,
@@ -291,7 +426,7 @@ async def acknowledge_care_request(
     return to_rest(reply.care_request)
 
 
-@router.get("/{care_request_id}/candidates")
+@router.get("/{care_request_id}/candidates", response_model=Candidates)
 async def suggest_assignees(
     care_request_id: CareRequestId,
     request: Request,
@@ -304,12 +439,12 @@ async def suggest_assignees(
     query = eldercare_pb2.SuggestAssigneesRequest(id=care_request_id, limit=limit)
     reply = await eldercare.SuggestAssignees(query, **_call_options(request, caller))
     return {"items": [
-        {"assignee_id": c.assignee_id, "assignee_kind": ASSIGNEE_KIND_NAMES.get(c.assignee_kind, "unknown"),
+        {"assignee_id": c.assignee_id, "assignee_kind": name_of(ASSIGNEE_KIND_NAMES, c.assignee_kind),
          "name": c.name, "distance_m": c.distance_m, "load": c.load, "reasons": list(c.reasons)}
         for c in reply.candidates]}
 
 
-@router.post("/{care_request_id}/assign")
+@router.post("/{care_request_id}/assign", response_model=CareRequest)
 async def assign_care_request(
     care_request_id: CareRequestId,
     body: AssignIn,
@@ -324,7 +459,7 @@ async def assign_care_request(
     return to_rest(reply.care_request)
 
 
-@router.post("/{care_request_id}/escalate")
+@router.post("/{care_request_id}/escalate", response_model=CareRequest)
 async def escalate_care_request(
     care_request_id: CareRequestId,
     body: ReasonIn,
@@ -338,7 +473,7 @@ async def escalate_care_request(
     return to_rest(reply.care_request)
 
 
-@router.post("/{care_request_id}/close")
+@router.post("/{care_request_id}/close", response_model=CareRequest)
 async def close_care_request(
     care_request_id: CareRequestId,
     body: CloseIn,
@@ -352,7 +487,7 @@ async def close_care_request(
     return to_rest(reply.care_request)
 
 
-@router.post("/{care_request_id}/cancel")
+@router.post("/{care_request_id}/cancel", response_model=CareRequest)
 async def cancel_care_request(
     care_request_id: CareRequestId,
     body: ReasonIn,
@@ -368,7 +503,7 @@ async def cancel_care_request(
 
 # -- the assignee's steps (the staff app) -----------------------------------------------------------------
 
-@router.post("/{care_request_id}/accept")
+@router.post("/{care_request_id}/accept", response_model=CareRequest)
 async def accept_assignment(
     care_request_id: CareRequestId,
     request: Request,
@@ -380,7 +515,7 @@ async def accept_assignment(
     return to_rest(reply.care_request)
 
 
-@router.post("/{care_request_id}/decline")
+@router.post("/{care_request_id}/decline", response_model=CareRequest)
 async def decline_assignment(
     care_request_id: CareRequestId,
     body: ReasonIn,
@@ -394,7 +529,7 @@ async def decline_assignment(
     return to_rest(reply.care_request)
 
 
-@router.post("/{care_request_id}/en-route")
+@router.post("/{care_request_id}/en-route", response_model=CareRequest)
 async def start_travel(
     care_request_id: CareRequestId,
     body: EnRouteIn,
@@ -407,7 +542,7 @@ async def start_travel(
     return to_rest(reply.care_request)
 
 
-@router.post("/{care_request_id}/arrive")
+@router.post("/{care_request_id}/arrive", response_model=CareRequest)
 async def arrive_on_site(
     care_request_id: CareRequestId,
     body: ArriveIn,
@@ -423,7 +558,7 @@ async def arrive_on_site(
     return to_rest(reply.care_request)
 
 
-@router.post("/{care_request_id}/complete")
+@router.post("/{care_request_id}/complete", response_model=CareRequest)
 async def complete_care_request(
     care_request_id: CareRequestId,
     body: CompleteIn,
@@ -438,7 +573,7 @@ async def complete_care_request(
 
 # -- the elder's and family's step ---------------------------------------------------------------------------
 
-@router.post("/{care_request_id}/rating")
+@router.post("/{care_request_id}/rating", response_model=CareRequest)
 async def rate_care_request(
     care_request_id: CareRequestId,
     body: RatingIn,
@@ -453,7 +588,7 @@ async def rate_care_request(
 
 # -- mine, and figures ---------------------------------------------------------------------------------------
 
-@me_router.get("/v1/me/care-requests")
+@me_router.get("/v1/me/care-requests", response_model=CareRequestPage)
 async def list_my_care_requests(
     request: Request,
     include_finished: bool = False,
@@ -475,7 +610,7 @@ FIGURE_FIELDS = ("raised", "acknowledged", "acknowledge_p50_seconds", "acknowled
                  "completed", "cancelled", "escalated", "average_rating")
 
 
-@me_router.get("/v1/figures/care", tags=["figures"])
+@me_router.get("/v1/figures/care", tags=["figures"], response_model=CareFigures)
 async def care_figures(
     request: Request,
     community_id: Annotated[str, Query(min_length=1, max_length=64)],
@@ -489,5 +624,5 @@ async def care_figures(
     query = eldercare_pb2.GetCareFiguresRequest(community_id=community_id, from_day=from_day, to_day=to_day or "")
     reply = await eldercare.GetCareFigures(query, **_call_options(request, caller))
     return {"community_id": community_id, "items": [
-        {"day": row.day, "kind": KIND_NAMES.get(row.kind, "unknown"),
+        {"day": row.day, "kind": name_of(KIND_NAMES, row.kind),
          **{name: getattr(row, name) for name in FIGURE_FIELDS}} for row in reply.figures]}

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import IdempotencyKey, LocationIn, _call_options
+from gateway.care_requests import IdempotencyKey, Location, LocationIn, Time, _call_options, _named, name_of
 from linli.eldercare.v1 import eldercare_pb2, meals_pb2
 from linli.eldercare.v1.meals_pb2_grpc import MealServiceStub
 from linli.kit.identity import Caller
@@ -51,12 +51,12 @@ def order_to_rest(order: meals_pb2.MealOrder) -> dict:
         "community_id": order.community_id,
         "elder_id": order.elder_id,
         "day": order.day,
-        "mode": MODE_NAMES.get(order.mode, "unknown"),
+        "mode": name_of(MODE_NAMES, order.mode),
         "quantity": order.quantity,
         "price_fen": order.price_fen,
         "delivery_fee_fen": order.delivery_fee_fen,
         "total_fen": order.total_fen,
-        "status": STATUS_NAMES.get(order.status, "unknown"),
+        "status": name_of(STATUS_NAMES, order.status),
         "location": {"building": where.building, "unit": where.unit, "floor": where.floor, "detail": where.detail}
         if where.building else None,
         "note": order.note,
@@ -71,6 +71,74 @@ def order_to_rest(order: meals_pb2.MealOrder) -> dict:
         rest[name] = getattr(order, name).ToJsonString() if order.HasField(name) else None
     return rest
 
+
+# -- output ---------------------------------------------------------------------------------------------
+
+class Dish(BaseModel):
+    name: str
+    note: str
+
+
+class Menu(BaseModel):
+    community_id: str
+    day: str = Field(description="Local day in the community's zone, YYYY-MM-DD")
+    dishes: list[Dish]
+    price_fen: int
+    order_cutoff: str = Field(description="HH:MM, local time on the day")
+    order_cutoff_at: Time
+    dine_in: bool
+    delivery: bool
+    delivery_fee_fen: int
+    set_by: str
+    set_at: Time
+    version: int
+
+
+class MealOrder(BaseModel):
+    id: str
+    community_id: str
+    elder_id: str
+    day: str
+    mode: _named(MODE_NAMES)
+    quantity: int
+    price_fen: int
+    delivery_fee_fen: int
+    total_fen: int
+    status: _named(STATUS_NAMES)
+    location: Location | None
+    note: str
+    placed_by: str
+    care_request_id: str | None = Field(description="The delivery's care request (deliveries only)")
+    served_by: str | None
+    cancelled_by: str | None
+    cancel_reason: str | None
+    version: int
+    placed_at: Time | None
+    dispatched_at: Time | None
+    delivered_at: Time | None
+    served_at: Time | None
+    cancelled_at: Time | None
+
+
+class MealOrderPage(BaseModel):
+    items: list[MealOrder]
+    next_page_token: str | None
+
+
+class MealFigureRow(BaseModel):
+    day: str
+    mode: _named(MODE_NAMES)
+    orders: int
+    meals: int
+    cancelled: int
+    revenue_fen: int
+
+
+class MealFigures(BaseModel):
+    items: list[MealFigureRow]
+
+
+# -- input ----------------------------------------------------------------------------------------------
 
 class DishIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -111,7 +179,7 @@ def _meals(request: Request) -> MealServiceStub:
     return request.app.state.meals
 
 
-@router.get("/v1/menus/{community_id}/{day}")
+@router.get("/v1/menus/{community_id}/{day}", response_model=Menu)
 async def get_menu(community_id: CommunityId, day: Day, request: Request,
                    caller: Caller = Depends(require_caller), meals=Depends(_meals)) -> dict:
     reply = await meals.GetMenu(meals_pb2.GetMenuRequest(community_id=community_id, day=day),
@@ -119,7 +187,7 @@ async def get_menu(community_id: CommunityId, day: Day, request: Request,
     return menu_to_rest(reply.menu)
 
 
-@router.put("/v1/menus/{community_id}/{day}")
+@router.put("/v1/menus/{community_id}/{day}", response_model=Menu)
 async def set_menu(community_id: CommunityId, day: Day, body: MenuIn, request: Request,
                    caller: Caller = Depends(require_caller), meals=Depends(_meals)) -> dict:
     """Set or replace the day's menu (operators and administrators serving the community)."""
@@ -132,7 +200,7 @@ async def set_menu(community_id: CommunityId, day: Day, body: MenuIn, request: R
     return menu_to_rest(reply.menu)
 
 
-@router.post("/v1/meal-orders", status_code=201)
+@router.post("/v1/meal-orders", status_code=201, response_model=MealOrder)
 async def place_meal_order(body: MealOrderIn, request: Request, idempotency_key: IdempotencyKey = None,
                            caller: Caller = Depends(require_caller), meals=Depends(_meals)) -> dict:
     """Order meals before the menu's cutoff. A delivery also raises a meal care request for the courier."""
@@ -146,7 +214,7 @@ async def place_meal_order(body: MealOrderIn, request: Request, idempotency_key:
     return order_to_rest(reply.meal_order)
 
 
-@router.get("/v1/meal-orders")
+@router.get("/v1/meal-orders", response_model=MealOrderPage)
 async def list_meal_orders(
     request: Request,
     community_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -164,7 +232,7 @@ async def list_meal_orders(
             "next_page_token": reply.next_page_token or None}
 
 
-@router.post("/v1/meal-orders/{meal_order_id}/cancel")
+@router.post("/v1/meal-orders/{meal_order_id}/cancel", response_model=MealOrder)
 async def cancel_meal_order(meal_order_id: MealOrderId, request: Request, body: CancelIn | None = None,
                             caller: Caller = Depends(require_caller), meals=Depends(_meals)) -> dict:
     """Cancel before the menu's cutoff; a delivery's care request is cancelled with it."""
@@ -173,7 +241,7 @@ async def cancel_meal_order(meal_order_id: MealOrderId, request: Request, body: 
     return order_to_rest(reply.meal_order)
 
 
-@router.post("/v1/meal-orders/{meal_order_id}/serve")
+@router.post("/v1/meal-orders/{meal_order_id}/serve", response_model=MealOrder)
 async def serve_meal_order(meal_order_id: MealOrderId, request: Request,
                            caller: Caller = Depends(require_caller), meals=Depends(_meals)) -> dict:
     """Canteen staff hand a dine-in order over at the counter."""
@@ -182,7 +250,7 @@ async def serve_meal_order(meal_order_id: MealOrderId, request: Request,
     return order_to_rest(reply.meal_order)
 
 
-@router.get("/v1/meal-figures/{community_id}")
+@router.get("/v1/meal-figures/{community_id}", response_model=MealFigures)
 async def get_meal_figures(
     community_id: CommunityId,
     request: Request,
@@ -194,6 +262,6 @@ async def get_meal_figures(
     """Orders, meals and revenue (fen) per day and mode; cancelled orders are counted apart."""
     query = meals_pb2.GetMealFiguresRequest(community_id=community_id, from_day=from_day, to_day=to_day or "")
     reply = await meals.GetMealFigures(query, **_call_options(request, caller))
-    return {"items": [{"day": f.day, "mode": MODE_NAMES.get(f.mode, "unknown"), "orders": f.orders,
+    return {"items": [{"day": f.day, "mode": name_of(MODE_NAMES, f.mode), "orders": f.orders,
                        "meals": f.meals, "cancelled": f.cancelled, "revenue_fen": f.revenue_fen}
                       for f in reply.figures]}

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from google.protobuf.message import DecodeError
 from google.rpc import error_details_pb2, status_pb2
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,22 @@ log = logging.getLogger(__name__)
 TYPE_BASE = "https://linli.example/problems/"
 MEDIA_TYPE = "application/problem+json"
 DETAILS_KEY = "grpc-status-details-bin"
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. location.floor")
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """An RFC 9457 problem (application/problem+json). `type` is stable: branch on it, not on `title`."""
+
+    type: str = Field(description=f"{TYPE_BASE}<slug>, e.g. {TYPE_BASE}not-found")
+    title: str
+    status: int
+    detail: str
+    instance: str = Field(description="The request path")
+    errors: list[FieldProblem] | None = Field(None, description="Field by field, on 400 and 422")
 
 
 class Problem(Exception):

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import GeoPointIn, Kind, _KIND_NUMBERS, _call_options, to_rest as care_request_to_rest
+from gateway.care_requests import (CareRequest, GeoPoint, GeoPointIn, Kind, Time, _KIND_NUMBERS, _call_options, _named,
+                                    name_of, to_rest as care_request_to_rest)
 from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import residents_pb2 as pb
 from linli.eldercare.v1.residents_pb2_grpc import ResidentServiceStub
@@ -39,7 +40,7 @@ def _time(message, name: str) -> str | None:
 
 
 def elder_to_rest(elder: pb.Elder) -> dict:
-    withheld = {PART_NAMES[part] for part in elder.withheld_parts}
+    withheld = {name_of(PART_NAMES, part) for part in elder.withheld_parts}
     a = elder.address
     address = None
     if "address" not in withheld:
@@ -62,7 +63,7 @@ def elder_to_rest(elder: pb.Elder) -> dict:
         "medications": list(elder.medications) if health_shown else None,
         "allergies": list(elder.allergies) if health_shown else None,
         "consents": None if "consents" in withheld else [
-            {"topic": TOPIC_NAMES.get(c.topic, "unknown"), "granted": c.granted, "recorded_by": c.recorded_by,
+            {"topic": name_of(TOPIC_NAMES, c.topic), "granted": c.granted, "recorded_by": c.recorded_by,
              "recorded_at": _time(c, "recorded_at")} for c in elder.consents],
         "registered_at": _time(elder, "registered_at"),
         "registered_by": elder.registered_by,
@@ -77,7 +78,7 @@ def device_to_rest(device: pb.Device) -> dict:
         "id": device.id,
         "community_id": device.community_id,
         "elder_id": device.elder_id,
-        "kind": DEVICE_KIND_NAMES.get(device.kind, "unknown"),
+        "kind": name_of(DEVICE_KIND_NAMES, device.kind),
         "heartbeat_interval_seconds": device.heartbeat_interval_seconds,
         "registered_at": _time(device, "registered_at"),
         "registered_by": device.registered_by,
@@ -93,7 +94,7 @@ def alert_to_rest(alert: pb.MaintenanceAlert) -> dict:
         "community_id": alert.community_id,
         "device_id": alert.device_id,
         "elder_id": alert.elder_id,
-        "reason": REASON_NAMES.get(alert.reason, "unknown"),
+        "reason": name_of(REASON_NAMES, alert.reason),
         "raised_at": _time(alert, "raised_at"),
         "last_heartbeat_at": _time(alert, "last_heartbeat_at"),
         "battery_percent": alert.battery_percent if alert.battery_percent >= 0 else None,
@@ -103,6 +104,92 @@ def alert_to_rest(alert: pb.MaintenanceAlert) -> dict:
         "version": alert.version,
     }
 
+
+# -- output ---------------------------------------------------------------------------------------------
+
+class Address(BaseModel):
+    building: str
+    unit: str
+    floor: int
+    room: str
+    position: GeoPoint | None = Field(description="null when withheld (no consent to share location)")
+
+
+class Contact(BaseModel):
+    name: str
+    relation: str
+    phone: str
+    user_id: str | None
+    holds_key: bool
+
+
+class Consent(BaseModel):
+    topic: _named(TOPIC_NAMES)
+    granted: bool
+    recorded_by: str
+    recorded_at: Time | None
+
+
+class Elder(BaseModel):
+    """An elder as the caller may see them: a withheld part is null and named in `withheld`."""
+
+    id: str
+    community_id: str
+    name: str
+    phone: str
+    mobility: _named(MOBILITY_NAMES) | None
+    address: Address | None
+    contacts: list[Contact] | None
+    conditions: list[str] | None
+    medications: list[str] | None
+    allergies: list[str] | None
+    consents: list[Consent] | None
+    registered_at: Time | None
+    registered_by: str
+    updated_at: Time | None
+    version: int
+    withheld: list[_named(PART_NAMES)]
+
+
+class ElderPage(BaseModel):
+    items: list[Elder]
+    next_page_token: str | None
+
+
+class Device(BaseModel):
+    id: str
+    community_id: str
+    elder_id: str
+    kind: _named(DEVICE_KIND_NAMES)
+    heartbeat_interval_seconds: int
+    registered_at: Time | None
+    registered_by: str
+    last_heartbeat_at: Time | None
+    battery_percent: int | None
+    version: int
+
+
+class MaintenanceAlert(BaseModel):
+    id: str
+    community_id: str
+    device_id: str
+    elder_id: str
+    reason: _named(REASON_NAMES)
+    raised_at: Time | None
+    last_heartbeat_at: Time | None
+    battery_percent: int | None
+    resolved_at: Time | None
+    resolved_by: str | None
+    resolution_note: str | None
+    version: int
+
+
+class MaintenanceAlertPage(BaseModel):
+    items: list[MaintenanceAlert]
+    next_page_token: str | None
+
+
+# -- input ----------------------------------------------------------------------------------------------
 
 class AddressIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -191,7 +278,7 @@ def _residents(request: Request) -> ResidentServiceStub:
     return request.app.state.residents
 
 
-@router.post("/v1/elders", status_code=201)
+@router.post("/v1/elders", status_code=201, response_model=Elder)
 async def register_elder(body: ElderIn, request: Request, response: Response,
                          caller: Caller = Depends(require_caller), residents=Depends(_residents)) -> dict:
     command = pb.RegisterElderRequest(id=body.id, community_id=body.community_id, details=body.details())
@@ -200,7 +287,7 @@ async def register_elder(body: ElderIn, request: Request, response: Response,
     return elder_to_rest(reply.elder)
 
 
-@router.get("/v1/elders")
+@router.get("/v1/elders", response_model=ElderPage)
 async def list_elders(
     request: Request,
     community_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -215,14 +302,14 @@ async def list_elders(
     return {"items": [elder_to_rest(e) for e in reply.elders], "next_page_token": reply.next_page_token or None}
 
 
-@router.get("/v1/elders/{elder_id}")
+@router.get("/v1/elders/{elder_id}", response_model=Elder)
 async def get_elder(elder_id: ElderId, request: Request, caller: Caller = Depends(require_caller),
                     residents=Depends(_residents)) -> dict:
     reply = await residents.GetElder(pb.GetElderRequest(id=elder_id), **_call_options(request, caller))
     return elder_to_rest(reply.elder)
 
 
-@router.patch("/v1/elders/{elder_id}")
+@router.patch("/v1/elders/{elder_id}", response_model=Elder)
 async def update_elder(elder_id: ElderId, body: ElderChanges, request: Request,
                        caller: Caller = Depends(require_caller), residents=Depends(_residents)) -> dict:
     """Changes the fields present in the body, and only those."""
@@ -232,7 +319,7 @@ async def update_elder(elder_id: ElderId, body: ElderChanges, request: Request,
     return elder_to_rest(reply.elder)
 
 
-@router.put("/v1/elders/{elder_id}/consents/{topic}")
+@router.put("/v1/elders/{elder_id}/consents/{topic}", response_model=Elder)
 async def record_consent(elder_id: ElderId, topic: Topic, body: ConsentIn, request: Request,
                          caller: Caller = Depends(require_caller), residents=Depends(_residents)) -> dict:
     """Grant (true) or withdraw (false) consent to share location or health data; applies at once."""
@@ -242,7 +329,7 @@ async def record_consent(elder_id: ElderId, topic: Topic, body: ConsentIn, reque
     return elder_to_rest(reply.elder)
 
 
-@router.post("/v1/devices", status_code=201)
+@router.post("/v1/devices", status_code=201, response_model=Device)
 async def register_device(body: DeviceIn, request: Request, caller: Caller = Depends(require_caller),
                           residents=Depends(_residents)) -> dict:
     command = pb.RegisterDeviceRequest(id=body.id, elder_id=body.elder_id,
@@ -252,7 +339,7 @@ async def register_device(body: DeviceIn, request: Request, caller: Caller = Dep
     return device_to_rest(reply.device)
 
 
-@router.get("/v1/devices/maintenance-alerts")
+@router.get("/v1/devices/maintenance-alerts", response_model=MaintenanceAlertPage)
 async def list_maintenance_alerts(
     request: Request,
     community_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -269,7 +356,7 @@ async def list_maintenance_alerts(
     return {"items": [alert_to_rest(a) for a in reply.alerts], "next_page_token": reply.next_page_token or None}
 
 
-@router.post("/v1/devices/maintenance-alerts/{alert_id}/resolve")
+@router.post("/v1/devices/maintenance-alerts/{alert_id}/resolve", response_model=MaintenanceAlert)
 async def resolve_maintenance_alert(alert_id: AlertId, body: ResolveIn, request: Request,
                                     caller: Caller = Depends(require_caller), residents=Depends(_residents)) -> dict:
     command = pb.ResolveMaintenanceAlertRequest(id=alert_id, note=body.note)
@@ -277,7 +364,7 @@ async def resolve_maintenance_alert(alert_id: AlertId, body: ResolveIn, request:
     return alert_to_rest(reply.alert)
 
 
-@router.post("/v1/devices/{device_id}/heartbeat")
+@router.post("/v1/devices/{device_id}/heartbeat", response_model=Device)
 async def report_heartbeat(device_id: DeviceId, body: HeartbeatIn, request: Request,
                            caller: Caller = Depends(require_caller), residents=Depends(_residents)) -> dict:
     command = pb.ReportDeviceHeartbeatRequest(device_id=device_id, battery_percent=body.battery_percent)
@@ -285,7 +372,7 @@ async def report_heartbeat(device_id: DeviceId, body: HeartbeatIn, request: Requ
     return device_to_rest(reply.device)
 
 
-@router.post("/v1/devices/{device_id}/press", status_code=201)
+@router.post("/v1/devices/{device_id}/press", status_code=201, response_model=CareRequest)
 async def press_device(device_id: DeviceId, request: Request, response: Response, body: PressIn | None = None,
                        caller: Caller = Depends(require_caller), residents=Depends(_residents)) -> dict:
     """The elder pressed the device (the device itself, or an operator simulating it): raises a care request

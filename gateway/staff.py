@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import KIND_NAMES, GeoPointIn, Kind, _call_options
+from gateway.care_requests import KIND_NAMES, GeoPoint, GeoPointIn, Kind, KindOut, Time, _call_options, name_of
 from linli.eldercare.v1 import common_pb2, staff_pb2
 from linli.eldercare.v1.staff_pb2_grpc import StaffServiceStub  # app.py makes one per channel
 from linli.kit.identity import Caller
@@ -32,13 +32,30 @@ def staff_to_rest(member: staff_pb2.StaffMember) -> dict:
         "community_id": member.community_id,
         "name": member.name,
         "phone": member.phone,
-        "skills": [KIND_NAMES.get(skill, "unknown") for skill in member.skills],
+        "skills": [name_of(KIND_NAMES, skill) for skill in member.skills],
         "on_shift": member.on_shift,
         "shift_started_at": at("shift_started_at"),
         "position": {"latitude": member.position.latitude, "longitude": member.position.longitude}
         if member.HasField("position") else None,
         "position_at": at("position_at"),
     }
+
+
+class StaffMember(BaseModel):
+    id: str
+    community_id: str
+    name: str
+    phone: str
+    skills: list[KindOut]
+    on_shift: bool
+    shift_started_at: Time | None
+    position: GeoPoint | None = Field(description="Where the staff app last reported them")
+    position_at: Time | None
+
+
+class StaffList(BaseModel):
+    items: list[StaffMember]
+    next_page_token: None = Field(description="Always null: one page holds a community's staff")
 
 
 class StaffIn(BaseModel):
@@ -52,7 +69,7 @@ class StaffIn(BaseModel):
     skills: list[Kind] = Field(min_length=1, max_length=8)
 
 
-@router.post("/v1/staff", status_code=201)
+@router.post("/v1/staff", status_code=201, response_model=StaffMember)
 async def register_staff(body: StaffIn, request: Request, caller: Caller = Depends(require_caller),
                          staff=Depends(_staff)) -> dict:
     command = staff_pb2.RegisterStaffRequest(id=body.id, community_id=body.community_id, name=body.name,
@@ -61,7 +78,7 @@ async def register_staff(body: StaffIn, request: Request, caller: Caller = Depen
     return staff_to_rest(reply.staff_member)
 
 
-@router.get("/v1/staff")
+@router.get("/v1/staff", response_model=StaffList)
 async def list_staff(
     request: Request,
     community_id: Annotated[str, Query(min_length=1, max_length=64)],
@@ -76,14 +93,14 @@ async def list_staff(
     return {"items": [staff_to_rest(member) for member in reply.staff], "next_page_token": None}
 
 
-@router.get("/v1/staff/{staff_id}")
+@router.get("/v1/staff/{staff_id}", response_model=StaffMember)
 async def get_staff_member(staff_id: StaffId, request: Request, caller: Caller = Depends(require_caller),
                            staff=Depends(_staff)) -> dict:
     reply = await staff.GetStaffMember(staff_pb2.GetStaffMemberRequest(id=staff_id), **_call_options(request, caller))
     return staff_to_rest(reply.staff_member)
 
 
-@router.post("/v1/staff/{staff_id}/shift/start")
+@router.post("/v1/staff/{staff_id}/shift/start", response_model=StaffMember)
 async def start_shift(staff_id: StaffId, request: Request, caller: Caller = Depends(require_caller),
                       staff=Depends(_staff)) -> dict:
     """The staff member themself, or an operator serving their community."""
@@ -91,14 +108,14 @@ async def start_shift(staff_id: StaffId, request: Request, caller: Caller = Depe
     return staff_to_rest(reply.staff_member)
 
 
-@router.post("/v1/staff/{staff_id}/shift/end")
+@router.post("/v1/staff/{staff_id}/shift/end", response_model=StaffMember)
 async def end_shift(staff_id: StaffId, request: Request, caller: Caller = Depends(require_caller),
                     staff=Depends(_staff)) -> dict:
     reply = await staff.EndShift(staff_pb2.EndShiftRequest(id=staff_id), **_call_options(request, caller))
     return staff_to_rest(reply.staff_member)
 
 
-@router.post("/v1/me/position")
+@router.post("/v1/me/position", response_model=StaffMember)
 async def report_position(body: GeoPointIn, request: Request, caller: Caller = Depends(require_caller),
                           staff=Depends(_staff)) -> dict:
     """The staff app reports where its holder is (dispatch ranks by distance)."""

@@ -4,6 +4,9 @@
     linli token --role operator     print a development bearer token
     linli test [TIER ...]           run the test tiers (what `make test` does)
     linli simulate [--speed 600]    play a day of calls against the running platform
+    linli dead-letters list|show|replay|drop   events the workers gave up on (linli/deadletters.py)
+    linli partner-cert --partner ID | --server   certificates from the alliance's development CA
+    linli partner-sim [--partner ID] [--once]    a partner hospital working referrals over mTLS
 """
 import argparse
 import os
@@ -44,6 +47,8 @@ def run_platform(args) -> int:
             f"  gateway        {stack.gateway_url}  (health: {stack.gateway_url}/healthz)\n"
             f"  API docs       {stack.gateway_url}/docs\n"
             f"  eldercare gRPC {stack.env['ELDERCARE_API_ADDR']}\n"
+            f"  clinic gRPC    {stack.env['CLINIC_API_ADDR']}  partner port (mTLS) {stack.env['CLINIC_PARTNER_ADDR']}: "
+            f".venv/bin/linli partner-sim plays the city hospital\n"
             f"  MongoDB        {stack.env['MONGO_URI']}\n"
             f"  demo data      {loaded} open care requests in community {demo.COMMUNITY}\n"
             f"\nA token for calling the API:\n"
@@ -104,11 +109,29 @@ def main(argv: list[str] | None = None) -> None:
     tst.add_argument("tiers", nargs="*")
     tst.set_defaults(func=test)
     commands.add_parser("simulate", help="play a day of calls against the running platform", add_help=False)
+    commands.add_parser("partner-cert", help="issue a partner's (or the partner port's) certificate from the "
+                        "alliance's development CA", add_help=False)
+    commands.add_parser("partner-sim", help="a partner hospital working referrals against the running platform",
+                        add_help=False)
+    commands.add_parser("dead-letters", help="list, show, replay or drop events the workers gave up on",
+                        add_help=False)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["simulate"]:  # the simulator parses its own options
         from linli import simulate as simulator
 
         sys.exit(simulator.main(argv[1:]))
+    if argv[:1] == ["partner-cert"]:  # parses its own options
+        from linli import partner_ca
+
+        sys.exit(partner_ca.main(argv[1:]))
+    if argv[:1] == ["partner-sim"]:  # parses its own options
+        from linli import partner_sim
+
+        sys.exit(partner_sim.main(argv[1:]))
+    if argv[:1] == ["dead-letters"]:  # parses its own options
+        from linli import deadletters
+
+        sys.exit(deadletters.main(argv[1:]))
     args = parser.parse_args(argv)
     if args.command == "token" and not args.community:
         from linli.demo import COMMUNITY

@@ -24,13 +24,19 @@ VENV_BIN = Path(sys.executable).parent
 
 # The event queues the workers consume; a worker is ready once each has a consumer.
 WORKER_QUEUES = {
-    "eldercare": [
-        "evt-eldercare-care_request.raised--eldercare.count_raised",
-        "evt-eldercare-care_request.acknowledged--eldercare.count_acknowledged",
-        "evt-eldercare-care_request.escalated--eldercare.count_escalated",
+    "eldercare": [  # priority queues (linli.kit.handlers, urgent_first): Nameko's name + "--urgent-first"
+        "evt-eldercare-care_request.raised--eldercare.count_raised--urgent-first",
+        "evt-eldercare-care_request.acknowledged--eldercare.count_acknowledged--urgent-first",
+        "evt-eldercare-care_request.escalated--eldercare.count_escalated--urgent-first",
     ],
+    "volunteer": ["evt-eldercare-care_request.completed--volunteer.log_care_service", "rpc-volunteer"],
+    "clinic": ["evt-eldercare-care_request.raised--clinic.open_triage_entry--urgent-first"],
+    "employment": ["evt-employment-vacancy.opened--employment.rank_vacancy",
+                   "evt-employment-seeker.registered--employment.rank_seeker",
+                   "evt-employment-vacancies.imported--employment.rank_import"],
 }
-APIS = {"eldercare": "ELDERCARE_API_ADDR"}
+APIS = {"eldercare": "ELDERCARE_API_ADDR", "volunteer": "VOLUNTEER_API_ADDR", "clinic": "CLINIC_API_ADDR",
+        "employment": "EMPLOYMENT_API_ADDR"}
 
 
 class StartError(RuntimeError):
@@ -181,11 +187,11 @@ class DevStack:
         self.vhost, self.env["AMQP_URI"] = create_vhost(self.env["AMQP_URI"])
         return self.env["AMQP_URI"]
 
-    def spawn(self, name: str, argv: list[str]) -> Process:
+    def spawn(self, name: str, argv: list[str], extra_env: dict[str, str] | None = None) -> Process:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.log_dir / f"{name}.log"
         log = open(log_path, "ab")
-        env = {**os.environ, **self.env, "LINLI_PROCESS_NAME": name, "PYTHONPATH": str(ROOT),
+        env = {**os.environ, **self.env, **(extra_env or {}), "LINLI_PROCESS_NAME": name, "PYTHONPATH": str(ROOT),
                "PYTHONWARNINGS": "ignore::DeprecationWarning", "PYTHONUNBUFFERED": "1"}
         popen = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                  stdin=subprocess.DEVNULL, start_new_session=True)
@@ -221,8 +227,9 @@ class DevStack:
         wait_until(lambda: queues_consumed(self.env["AMQP_URI"], queues), 60, "workers", proc)
         return proc
 
-    def start_gateway(self) -> Process:
-        proc = self.spawn("gateway", [sys.executable, "-m", "gateway"])
+    def start_gateway(self, extra_env: dict[str, str] | None = None) -> Process:
+        """extra_env: settings for the gateway alone (the fault tests point it at proxies of the apis)."""
+        proc = self.spawn("gateway", [sys.executable, "-m", "gateway"], extra_env)
         wait_until(lambda: http_ok(self.gateway_url + "/healthz"), 60, "gateway", proc)
         return proc
 
@@ -245,10 +252,23 @@ class DevStack:
             self.vhost = None
 
 
+def start_clinic_api(stack: DevStack) -> Process:
+    """The clinic api, with development certificates for its partner port made first if there are none,
+    from a development CA beside them (var/partner-tls and var/alliance-ca for `linli run`; `linli
+    partner-cert --partner ...` issues partners theirs from it)."""
+    from linli import partner_ca
+    from linli.kit.config import setting
+
+    tls = ROOT / (stack.env.get("CLINIC_PARTNER_TLS_DIR") or setting("CLINIC_PARTNER_TLS_DIR"))
+    partner_ca.ensure_server(tls, tls.parent / "alliance-ca")
+    return stack.start_api("clinic")
+
+
 def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mongo_port: int | None = None,
-             isolated_broker: bool = False) -> DevStack:
+             isolated_broker: bool = False, gateway_env: dict[str, str] | None = None) -> DevStack:
     """Start the whole platform. mongo_storage: where SecantusDB keeps data (":memory:" for tests);
-    None when env carries a MONGO_URI to use instead. isolated_broker: use a vhost of its own (tests)."""
+    None when env carries a MONGO_URI to use instead. isolated_broker: use a vhost of its own (tests).
+    gateway_env: settings for the gateway alone (tests/chaos: api addresses of fault proxies)."""
     stack = DevStack(dict(env), log_dir)
     try:
         if isolated_broker:
@@ -256,8 +276,11 @@ def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mong
         if mongo_storage is not None:
             stack.start_mongo(mongo_storage, mongo_port)
         stack.start_api("eldercare")
-        stack.start_workers(["eldercare"])
-        stack.start_gateway()
+        stack.start_api("volunteer")
+        start_clinic_api(stack)
+        stack.start_api("employment")
+        stack.start_workers(["eldercare", "volunteer", "clinic", "employment"])
+        stack.start_gateway(gateway_env)
     except BaseException:
         stack.stop()
         raise

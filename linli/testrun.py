@@ -47,6 +47,24 @@ def ensure_chromium() -> str:
     return CHROMIUM
 
 
+def ensure_cjk_font() -> None:
+    """A CJK font for the volunteer certificates' PDFs (contract and e2e tiers), installed with apt-get
+    when none is found; without one those tests cannot read Chinese back from the PDF."""
+    from services.volunteer import certificate_pdf
+
+    if certificate_pdf.available():
+        return
+    print("no CJK font for certificate PDFs; installing Debian's fonts-noto-cjk", flush=True)
+    install = ["apt-get", "install", "-y", "-q", "fonts-noto-cjk"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.STDOUT}
+    if subprocess.run(install, **quiet).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], **quiet)
+        subprocess.run(install, **quiet)
+    certificate_pdf.font.cache_clear()
+    if not certificate_pdf.available():
+        raise StartError(f"certificate PDFs need a CJK font: {certificate_pdf.INSTALL_HINT}")
+
+
 def command(tier: str, report: Path) -> list[str]:
     bin_dir = Path(sys.executable).parent
     common = [f"tests/{tier}", f"--junitxml={report}", "-p", "no:cacheprovider"]
@@ -75,6 +93,8 @@ def main(tiers: list[str]) -> int:
     tiers = tiers or list(TIERS)
     try:
         ensure_rabbitmq(setting("AMQP_URI"), management=True)
+        if {"contract", "e2e"} & set(tiers):
+            ensure_cjk_font()
         if "browser" in tiers:
             ensure_chromium()  # before the tier's session: an install may take longer than a test's timeout
     except StartError as error:

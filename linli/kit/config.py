@@ -21,9 +21,64 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "60",
         "How often the eldercare worker looks for call devices that stopped reporting (maintenance alerts).",
     ),
+    "VOLUNTEER_API_ADDR": ("127.0.0.1:50054", "Where the volunteer gRPC api listens; the gateway dials it."),
+    "VOLUNTEER_CHECKOUT_CHECK_SECONDS": (
+        "30",
+        "How often the volunteer worker closes forgotten check-outs of shifts that have ended.",
+    ),
+    "VOLUNTEER_CERTIFICATE_FONT": (
+        "",
+        "CJK font (.ttf/.ttc/.otf) embedded in certificate PDFs; empty: the first of Debian's Noto CJK or WenQuanYi fonts found.",
+    ),
+    "VOLUNTEER_CERTIFICATE_VERIFY_URL": (
+        "http://127.0.0.1:8080/v1/certificates/{code}",
+        "Where certificates tell readers to check their code (the gateway's public verification route).",
+    ),
+    "LINLI_RPC_TIMEOUT_SECONDS": (
+        "2",
+        "How long a plain (non-Nameko) process waits for a worker's internal RPC reply (eldercare dispatch asking for volunteers).",
+    ),
+    "CLINIC_API_ADDR": ("127.0.0.1:50052", "Where the clinic's internal gRPC api listens; the gateway dials it."),
+    "CLINIC_PARTNER_ADDR": (
+        "127.0.0.1:50062",
+        "Where the clinic's partner exchange listens (gRPC with mutual TLS) for partner hospitals.",
+    ),
+    "CLINIC_PARTNER_TLS_DIR": (
+        "var/partner-tls",
+        "The partner port's `server.key`, `server.crt` and alliance CA bundle `ca.crt`; re-read when they change.",
+    ),
+    "CLINIC_PARTNERS": (
+        "city-central-hospital,district-hospital",
+        "Partner hospitals allowed on the partner port: the common names of their client certificates.",
+    ),
+    "CLINIC_MEETING_BASE_URL": (
+        "https://meet.linli.example/room",
+        "Teleconsultation join links are this URL followed by an unguessable token.",
+    ),
+    "EMPLOYMENT_API_ADDR": ("127.0.0.1:50053", "Where the employment gRPC api listens; the gateway dials it."),
+    "EMPLOYMENT_EXPIRY_CHECK_SECONDS": (
+        "60",
+        "How often the employment worker closes vacancies past their open days.",
+    ),
     "GATEWAY_HOST": ("127.0.0.1", "Gateway bind address."),
     "GATEWAY_PORT": ("8080", "Gateway port."),
     "GATEWAY_GRPC_TIMEOUT_SECONDS": ("5", "Deadline of every gRPC call the gateway makes."),
+    "GATEWAY_MAX_BODY_BYTES": ("262144", "Largest request body the gateway accepts (413 above it)."),
+    "GATEWAY_RATE_LIMIT_PER_SECOND": (
+        "10",
+        "Requests per second each client (token subject, else address) may make, per gateway replica; calls for help are never limited.",
+    ),
+    "GATEWAY_RATE_LIMIT_BURST": ("60", "How many requests a client may make at once before the rate applies."),
+    "GATEWAY_MAX_IN_FLIGHT": (
+        "32",
+        "Routine requests one gateway works on at once; more wait up to GATEWAY_QUEUE_SECONDS, then get 503 "
+        "(load shedding: calls for help and health checks are never shed).",
+    ),
+    "GATEWAY_QUEUE_SECONDS": ("0.5", "How long a routine request may wait for a place before it is shed (503)."),
+    "GATEWAY_CORS_ORIGINS": (
+        "",
+        "Comma-separated origins whose pages may call the API from a browser (e.g. the board hosted elsewhere); empty: same origin only.",
+    ),
     "GATEWAY_DRAIN_SECONDS": (
         "10",
         "On SIGTERM, how long the gateway lets in-flight HTTP requests finish (board streams close at once).",
@@ -34,6 +89,16 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LINLI_DEV_ISSUER_DIR": ("var/dev-issuer", "Where the development issuer keeps its signing key."),
     "LINLI_GRPC_DRAIN_SECONDS": ("10", "On SIGTERM, how long a gRPC api lets in-flight calls finish."),
     "LINLI_OUTBOX_POLL_SECONDS": ("0.5", "How often the outbox relay looks for unsent events."),
+    "LINLI_EVENT_RETRY_SECONDS": (
+        "1,5,30,120",
+        "A failing event handler is retried after each of these delays in turn; then its event goes to the "
+        "handler's dead-letter queue (`linli dead-letters`).",
+    ),
+    "LINLI_PRIORITY_QUEUE_TYPE": (
+        "classic",
+        "How priority-aware event queues are declared: `classic` (x-max-priority, any RabbitMQ) or `quorum` "
+        "(RabbitMQ 4.0+, whose quorum queues deliver priority 5 and above first).",
+    ),
     "LINLI_LOG_LEVEL": ("INFO", "Log level of every process (logs are JSON lines on stderr)."),
     "OTEL_EXPORTER_OTLP_ENDPOINT": ("", "OTLP/HTTP collector (e.g. http://127.0.0.1:4318); empty: no export."),
 }

@@ -5,6 +5,13 @@ import uuid
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
+# How urgent an event is; the relay publishes it with this AMQP priority and before less urgent ones,
+# and priority-aware consumer queues deliver it ahead of a backlog (linli/kit/handlers.py).
+ROUTINE = 0
+URGENT = 5  # e.g. a medical call; RabbitMQ quorum queues treat 5 and above as high priority
+EMERGENCY = 9
+MAX_PRIORITY = EMERGENCY
+
 
 def to_json_dict(message: Message) -> dict:
     """Proto3 JSON with the proto field names, as every Linli event and gRPC-to-HTTP mapping uses."""
@@ -14,7 +21,8 @@ def to_json_dict(message: Message) -> dict:
 
 
 def envelope(
-    source: str, event_type: str, community_id: str, data: Message, occurred_at: dt.datetime, version: int = 1
+    source: str, event_type: str, community_id: str, data: Message, occurred_at: dt.datetime, version: int = 1,
+    priority: int = ROUTINE,
 ) -> dict:
     return {
         "id": str(uuid.uuid4()),
@@ -24,6 +32,7 @@ def envelope(
         "source": source,
         "community_id": community_id,
         "data": to_json_dict(data),
+        "priority": priority,
     }
 
 

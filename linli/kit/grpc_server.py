@@ -18,7 +18,7 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from linli.kit import identity
+from linli.kit import identity, telemetry
 from linli.kit.errors import InvalidArgument, LinliError
 
 log = logging.getLogger(__name__)
@@ -58,14 +58,21 @@ def _aborted_already(context) -> bool:
     return code is not None and code != grpc.StatusCode.OK
 
 
+def identity_from_metadata(context: grpc.ServicerContext) -> identity.Caller:
+    """The caller the gateway forwarded in metadata: how the internal apis learn who calls."""
+    return identity.from_metadata(context.invocation_metadata())
+
+
 @contextlib.contextmanager
-def _guarded(method: str, context: grpc.ServicerContext):
+def _guarded(method: str, context: grpc.ServicerContext, identify):
     """Around every call: set the caller, map domain errors, never leak a stack trace."""
     try:
-        caller = identity.from_metadata(context.invocation_metadata())
+        caller = identify(context)
     except LinliError as error:
         _abort(context, error)
     token = identity.use_caller(caller)
+    # The gateway's request id, so this api's log lines name the HTTP request they serve.
+    request_id = telemetry.REQUEST_ID.set(dict(context.invocation_metadata() or ()).get("x-request-id"))
     try:
         yield
     except LinliError as error:
@@ -78,25 +85,29 @@ def _guarded(method: str, context: grpc.ServicerContext):
         context.abort(grpc.StatusCode.INTERNAL, f"internal error; reference {reference}")
     finally:
         identity.reset_caller(token)
+        telemetry.REQUEST_ID.reset(request_id)
 
 
-def _guard_unary(method: str, behaviour):
+def _guard_unary(method: str, behaviour, identify):
     def handle(request, context):
-        with _guarded(method, context):
+        with _guarded(method, context, identify):
             return behaviour(request, context)
 
     return handle
 
 
-def _guard_stream(method: str, behaviour):
+def _guard_stream(method: str, behaviour, identify):
     def handle(request, context):
-        with _guarded(method, context):
+        with _guarded(method, context, identify):
             yield from behaviour(request, context)
 
     return handle
 
 
 class _GuardInterceptor(grpc.ServerInterceptor):
+    def __init__(self, identify):
+        self.identify = identify
+
     def intercept_service(self, continuation, handler_call_details):
         handler = continuation(handler_call_details)
         method = handler_call_details.method
@@ -104,13 +115,13 @@ class _GuardInterceptor(grpc.ServerInterceptor):
             return handler
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(
-                _guard_unary(method, handler.unary_unary),
+                _guard_unary(method, handler.unary_unary, self.identify),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(
-                _guard_stream(method, handler.unary_stream),
+                _guard_stream(method, handler.unary_stream, self.identify),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
@@ -118,12 +129,18 @@ class _GuardInterceptor(grpc.ServerInterceptor):
 
 
 class GrpcApi:
-    """A started grpcio server with health and reflection; stop() drains it."""
+    """A started grpcio server with health and reflection; stop() drains it.
 
-    def __init__(self, address: str, bindings: list[ServiceBinding], max_workers: int = 16):
+    By default it listens in plaintext and takes the caller from metadata (the gateway's forwarding);
+    a server for callers outside the platform passes TLS credentials and its own identify(context)
+    (the clinic's partner port: mutual TLS, the partner named by its client certificate)."""
+
+    def __init__(self, address: str, bindings: list[ServiceBinding], max_workers: int = 16,
+                 credentials: grpc.ServerCredentials | None = None,
+                 identify: Callable[[grpc.ServicerContext], identity.Caller] = identity_from_metadata):
         self.server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
-            interceptors=[_GuardInterceptor()],
+            interceptors=[_GuardInterceptor(identify)],
             options=[("grpc.max_receive_message_length", 4 * 1024 * 1024)],
         )
         self.health = health.HealthServicer()
@@ -132,7 +149,10 @@ class GrpcApi:
             binding.add_to_server(binding.servicer, self.server)
         names = [binding.full_name for binding in bindings]
         reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
-        self.port = self.server.add_insecure_port(address)
+        if credentials is None:
+            self.port = self.server.add_insecure_port(address)
+        else:
+            self.port = self.server.add_secure_port(address, credentials)
         if self.port == 0:
             raise SystemExit(f"cannot listen on {address}")
         self.server.start()
@@ -145,13 +165,17 @@ class GrpcApi:
         self.server.stop(grace_seconds).wait()
 
 
-def serve_until_signalled(api: GrpcApi, grace_seconds: float, on_stop: Callable[[], None] = lambda: None) -> None:
+def serve_until_signalled(api: GrpcApi, grace_seconds: float, on_stop: Callable[[], None] = lambda: None,
+                          before_drain: Callable[[], None] = lambda: None) -> None:
+    """Serve until SIGTERM or SIGINT; then before_drain() (e.g. start draining a second server), drain
+    this one, and on_stop()."""
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
     log.info("serving gRPC on port %d", api.port)
     stopping.wait()
     log.info("draining for up to %.0fs", grace_seconds)
+    before_drain()
     api.stop(grace_seconds)
     on_stop()
     log.info("stopped")

@@ -28,13 +28,16 @@ SENT_RETENTION = timedelta(days=7)
 
 INDEXES = [
     Index(OUTBOX, [("sent_at", 1), ("created_at", 1)]),
+    # What the relay reads: unsent records, most urgent first, then in commit order.
+    Index(OUTBOX, [("sent_at", 1), ("priority", -1), ("created_at", 1), ("_id", 1)]),
     # Sent records are kept a week for inspection, then removed; unsent ones (sent_at null) never expire.
     Index(OUTBOX, [("sent_at", 1)], {"expireAfterSeconds": int(SENT_RETENTION.total_seconds())}),
 ]
 
 
 def add(db, session: ClientSession, envelope: dict) -> None:
-    """Record an event inside the caller's transaction, with the current trace context."""
+    """Record an event inside the caller's transaction, with the current trace context and the envelope's
+    priority (linli.kit.events: the relay publishes urgent records first, with that AMQP priority)."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     db[OUTBOX].insert_one(
@@ -44,6 +47,7 @@ def add(db, session: ClientSession, envelope: dict) -> None:
             "routing_key": envelope["type"],
             "body": envelope,
             "trace": carrier,
+            "priority": int(envelope.get("priority") or 0),
             "created_at": utcnow(),
             "sent_at": None,
         },
@@ -88,19 +92,31 @@ class OutboxRelay:
             raise
 
     def publish_pending(self) -> int:
-        """Publish every unsent record, oldest first; return how many were published."""
+        """Publish every unsent record, most urgent first, then oldest first; return how many were published.
+
+        Urgent first: an emergency committed behind a backlog of routine events goes out in the next batch.
+        Every event of one aggregate carries the same priority, so its events keep their commit order."""
         published = 0
         while not self._stop.is_set():
             records = list(
-                self.db[OUTBOX].find({"sent_at": None}).sort([("created_at", 1), ("_id", 1)]).limit(self.batch_size)
+                self.db[OUTBOX].find({"sent_at": None})
+                .sort([("priority", -1), ("created_at", 1), ("_id", 1)]).limit(self.batch_size)
             )
             if not records:
                 return published
             channel = self._open_channel()
-            for record in records:
-                self._publish(channel, record)
-                self.db[OUTBOX].update_one({"_id": record["_id"]}, {"$set": {"sent_at": utcnow()}})
-                published += 1
+            confirmed = []
+            try:
+                for record in records:
+                    self._publish(channel, record)
+                    confirmed.append(record["_id"])
+            finally:
+                # One write marks what the broker confirmed, not one per record: the relay is serial, and a
+                # round trip to MongoDB per event was half its time (docs/performance.md). A crash before
+                # this write publishes the batch again; consumers apply each event once.
+                if confirmed:
+                    self.db[OUTBOX].update_many({"_id": {"$in": confirmed}}, {"$set": {"sent_at": utcnow()}})
+            published += len(confirmed)
         return published
 
     def _publish(self, channel, record: dict) -> None:
@@ -127,6 +143,7 @@ class OutboxRelay:
                         content_encoding="utf-8",
                         delivery_mode=pika.DeliveryMode.Persistent,
                         message_id=record["_id"],
+                        priority=int(record.get("priority") or 0),
                         headers=headers,
                     ),
                 )
@@ -172,6 +189,16 @@ class OutboxRelay:
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
         self._close()
+        self.release_lease()
+
+    def release_lease(self) -> None:
+        """Let another replica's relay take over at once rather than when the lease runs out (a rolling
+        update stops relays one by one; each would otherwise leave events waiting up to lease_seconds)."""
+        try:
+            self.db[LEASES].update_one({"_id": "relay", "holder": self.holder},
+                                       {"$set": {"expires_at": utcnow() - timedelta(seconds=1)}})
+        except pymongo.errors.PyMongoError as error:
+            log.warning("outbox relay %s: could not release its lease: %s", self.db.name, error)
 
     def start(self) -> "OutboxRelay":
         self._thread = threading.Thread(target=self.run, name=f"outbox-relay-{self.db.name}", daemon=True)

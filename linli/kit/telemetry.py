@@ -5,6 +5,7 @@ are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set. OTLP over H
 because the same exporter must work inside eventlet-patched Nameko workers. Logs are JSON lines that
 carry the trace and span ids.
 """
+import contextvars
 import json
 import logging
 import sys
@@ -18,6 +19,11 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from linli.kit.config import setting
 
 
+# The id of the request being handled (the gateway's X-Request-Id, passed on to the apis in gRPC
+# metadata), so each log line says which request it belongs to.
+REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("linli_request_id", default=None)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -27,6 +33,9 @@ class JsonFormatter(logging.Formatter):
             "process": getattr(record, "linli_process", None) or PROCESS_NAME,
             "message": record.getMessage(),
         }
+        request_id = REQUEST_ID.get()
+        if request_id:
+            entry["request_id"] = request_id
         span = trace.get_current_span().get_span_context()
         if span.is_valid:
             entry["trace_id"] = format(span.trace_id, "032x")
@@ -80,7 +89,9 @@ def instrument_grpc_server() -> None:
 def instrument_nameko() -> None:
     from nameko_opentelemetry import NamekoInstrumentor
 
-    NamekoInstrumentor().instrument()
+    # Linli's retrying event handler (linli.kit.handlers) gets the spans of Nameko's own event handler.
+    NamekoInstrumentor().instrument(entrypoint_adapters={
+        "linli.kit.handlers.EventHandler": "nameko_opentelemetry.events.EventHandlerEntrypointAdapter"})
 
 
 def shutdown() -> None:

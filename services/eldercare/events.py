@@ -11,6 +11,7 @@ from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import meals
 from linli.eldercare.v1 import resident_events_pb2, residents_pb2
 from services.eldercare.domain import residents
+from services.eldercare.policy import event_priority
 
 SOURCE = "eldercare"
 
@@ -33,7 +34,7 @@ CARE_REQUEST_PAYLOADS = {
 
 def care_request_event(event_type: str, request: care.CareRequest, at: datetime, **details) -> dict:
     payload = CARE_REQUEST_PAYLOADS[event_type](care_request=messages.care_request(request), **details)
-    return envelope(SOURCE, event_type, request.community_id, payload, at)
+    return envelope(SOURCE, event_type, request.community_id, payload, at, priority=event_priority(request.kind))
 
 
 def raised(request: care.CareRequest) -> dict:

@@ -2,6 +2,8 @@
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from linli.kit import events
+
 
 @dataclass(frozen=True)
 class KindPolicy:
@@ -25,6 +27,15 @@ DEFAULT_POLICY: dict[str, KindPolicy] = {
     "cleaning": KindPolicy(5, timedelta(minutes=15), False, volunteers_welcome=True),
     "recreation": KindPolicy(6, timedelta(minutes=15), False, volunteers_welcome=True),
 }
+
+# How urgent a kind's events are on the wire (linli.kit.events): emergency > medical > the rest. The
+# relay publishes them first and priority-aware handler queues deliver them ahead of routine work.
+EVENT_PRIORITY = {"emergency": events.EMERGENCY, "medical": events.URGENT}
+
+
+def event_priority(kind: str) -> int:
+    return EVENT_PRIORITY.get(kind, events.ROUTINE)
+
 
 # The ladder an unanswered emergency climbs, one rung per missed SLA window.
 ESCALATION_LADDER = ("supervisor", "family_contact", "emergency_services")

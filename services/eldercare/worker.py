@@ -8,12 +8,13 @@ import uuid
 from datetime import datetime
 
 from nameko import config
-from nameko.events import event_handler
 from nameko.timer import timer
 
 from linli.kit.config import number, setting
 from linli.kit.errors import Aborted
+from linli.kit.handlers import event_handler  # retries, dead letters, emergencies first
 from linli.kit.heartbeat import Heartbeat
+from linli.kit.identity import Caller
 from linli.kit.mongo import utcnow
 from linli.kit.nameko_deps import Database
 from services.eldercare import events
@@ -84,55 +85,55 @@ class EldercareWorker:
 
     # Daily figures per community, day and kind, kept from the service's own events.
 
-    @event_handler("eldercare", care.CARE_REQUEST_RAISED)
+    @event_handler("eldercare", care.CARE_REQUEST_RAISED, urgent_first=True)
     def count_raised(self, event):
         self._count(event, "count_raised", {"raised": 1})
 
-    @event_handler("eldercare", care.CARE_REQUEST_ACKNOWLEDGED)
+    @event_handler("eldercare", care.CARE_REQUEST_ACKNOWLEDGED, urgent_first=True)
     def count_acknowledged(self, event):
         self._count_acknowledgement(event, "count_acknowledged")
 
-    @event_handler("eldercare", care.CARE_REQUEST_ASSIGNED)
+    @event_handler("eldercare", care.CARE_REQUEST_ASSIGNED, urgent_first=True)
     def count_assigned(self, event):
         # Assigning a raised call acknowledges it: count the acknowledgement once, here.
         request = events.care_request_in(event)
         if request.acknowledged_at == request.assignment.assigned_at:
             self._count_acknowledgement(event, "count_assigned")
 
-    @event_handler("eldercare", care.CARE_REQUEST_ESCALATED)
+    @event_handler("eldercare", care.CARE_REQUEST_ESCALATED, urgent_first=True)
     def count_escalated(self, event):
         self._count(event, "count_escalated", {"escalated": 1})
 
-    @event_handler("eldercare", care.CARE_REQUEST_ON_SITE)
+    @event_handler("eldercare", care.CARE_REQUEST_ON_SITE, urgent_first=True)
     def count_arrived(self, event):
         request = events.care_request_in(event)
         seconds = (request.visit.checked_in_at - request.raised_at).total_seconds()
         self._count(event, "count_arrived", {"arrived": 1}, {"arrive_seconds": seconds})
 
-    @event_handler("eldercare", care.CARE_REQUEST_COMPLETED)
+    @event_handler("eldercare", care.CARE_REQUEST_COMPLETED, urgent_first=True)
     def count_completed(self, event):
         self._count(event, "count_completed", {"completed": 1})
 
-    @event_handler("eldercare", care.CARE_REQUEST_CANCELLED)
+    @event_handler("eldercare", care.CARE_REQUEST_CANCELLED, urgent_first=True)
     def count_cancelled(self, event):
         self._count(event, "count_cancelled", {"cancelled": 1})
 
-    @event_handler("eldercare", care.CARE_REQUEST_RATED)
+    @event_handler("eldercare", care.CARE_REQUEST_RATED, urgent_first=True)
     def count_rating(self, event):
         rating = events.care_request_in(event).feedback.rating
         self._count(event, "count_rating", {"rating_sum": rating, "rating_count": 1})
 
     # A meal delivery follows its care request: en route → dispatched, completed → delivered.
 
-    @event_handler("eldercare", care.CARE_REQUEST_EN_ROUTE)
+    @event_handler("eldercare", care.CARE_REQUEST_EN_ROUTE, urgent_first=True)
     def dispatch_meal_order(self, event):
         self._advance_meal_order(event, "dispatch_meal_order", meals.dispatch, meals.MEAL_ORDER_DISPATCHED)
 
-    @event_handler("eldercare", care.CARE_REQUEST_COMPLETED)
+    @event_handler("eldercare", care.CARE_REQUEST_COMPLETED, urgent_first=True)
     def deliver_meal_order(self, event):
         self._advance_meal_order(event, "deliver_meal_order", meals.deliver, meals.MEAL_ORDER_DELIVERED)
 
-    @event_handler("eldercare", care.CARE_REQUEST_CANCELLED)
+    @event_handler("eldercare", care.CARE_REQUEST_CANCELLED, urgent_first=True)
     def cancel_meal_order(self, event):
         reason = events.care_request_in(event).cancel_reason
         self._advance_meal_order(event, "cancel_meal_order",
@@ -152,6 +153,30 @@ class EldercareWorker:
                 store.update(advanced, events.meal_order_event(event_type, advanced, at), session=session)
 
         self.database.apply_once(f"eldercare.{handler}", event, effect)
+
+    # A partner hospital handed a discharged elder back to the community clinic: a home follow-up visit.
+    # (The clinic's referral.back_referral_received, read as plain JSON: eldercare never imports the clinic.)
+    @event_handler("clinic", "referral.back_referral_received")
+    def schedule_follow_up_visit(self, event):
+        data = event["data"]
+        referral, follow_up = data["referral"], data.get("follow_up") or {}
+        community_id, elder_id = referral["community_id"], referral["resident_id"]
+        elder = resident_store.ResidentStore(self.database.client, self.database.db).get_elder(elder_id)
+        if elder is None or elder.community_id != community_id:
+            log.info("back-referral %s: %s is no elder of %s; no home visit", referral["id"], elder_id, community_id)
+            return
+        due = f"（{follow_up['due_date']}前）" if follow_up.get("due_date") else ""
+        hospital = data.get("requester_name") or referral.get("requester_id", "")
+        description = f"出院随访: {follow_up.get('plan', '')}{due} —— {hospital}"[:care.MAX_DESCRIPTION]
+        home = elder.details.address
+        clinic = Caller("clinic", frozenset({"operator"}), frozenset({community_id}))
+        new = care.NewCareRequest(community_id, elder_id, "medical", "phone",
+                                  care.Location(home.building, home.unit, home.floor, home.room), description,
+                                  request_id=f"back-referral:{referral['id']}"[:64])
+        request = care.raise_request(clinic, new, str(uuid.uuid4()), utcnow(), self.policy)
+        store = self.store
+        self.database.apply_once("eldercare.schedule_follow_up_visit", event,
+                                 lambda session: store.add(request, events.raised(request), session=session))
 
     def _count_acknowledgement(self, event: dict, handler: str):
         request = events.care_request_in(event)

@@ -12,6 +12,27 @@ FLOWS = {
     ("eldercare-worker", "mongodb", 27017),
     ("eldercare-worker", "rabbitmq", 5672),  # events, timers' RPC, internal RPC
     ("eldercare-worker", "otel-collector", 4318),
+    ("gateway", "volunteer-api", 50051),
+    ("volunteer-api", "mongodb", 27017),
+    ("volunteer-api", "rabbitmq", 5672),  # its outbox relay (events its worker writes too)
+    ("volunteer-api", "otel-collector", 4318),
+    ("volunteer-worker", "mongodb", 27017),
+    ("volunteer-worker", "rabbitmq", 5672),  # eldercare's events; the dispatch RPC eldercare-api calls
+    ("volunteer-worker", "otel-collector", 4318),
+    ("gateway", "clinic-api", 50051),
+    ("clinic-api", "mongodb", 27017),
+    ("clinic-api", "rabbitmq", 5672),  # its outbox relay
+    ("clinic-api", "otel-collector", 4318),
+    ("clinic-worker", "mongodb", 27017),
+    ("clinic-worker", "rabbitmq", 5672),  # eldercare's care_request.raised, for the nurse's triage list
+    ("clinic-worker", "otel-collector", 4318),
+    ("gateway", "employment-api", 50051),
+    ("employment-api", "mongodb", 27017),
+    ("employment-api", "rabbitmq", 5672),  # its outbox relay (the worker's events too)
+    ("employment-api", "otel-collector", 4318),
+    ("employment-worker", "mongodb", 27017),
+    ("employment-worker", "rabbitmq", 5672),  # its own events, to keep rankings current
+    ("employment-worker", "otel-collector", 4318),
     ("mongodb", "mongodb", 27017),  # replication
     ("mongodb-replica-set", "mongodb", 27017),  # the Job that forms the set
     ("rabbitmq", "rabbitmq", 4369),  # clustering: epmd
@@ -32,6 +53,7 @@ OUTSIDE = {
     ("gateway", "egress", "anywhere TCP/443"),
     ("rabbitmq", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/15692"),
     ("otel-collector", "egress", "anywhere TCP/4317"),
+    ("clinic-api", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} TCP/50062"),  # partner hospitals (mutual TLS)
 }
 
 

@@ -77,10 +77,12 @@ def test_the_compose_file_is_valid_and_runs_the_whole_platform(tools):
     assert result.returncode == 0, result.stderr
     services = json.loads(result.stdout)["services"]
     assert {"mongo", "rabbitmq", "otel-collector", "jaeger", "eldercare-api", "eldercare-worker",
-            "gateway"} == set(services)
+            "volunteer-api", "volunteer-worker", "clinic-api", "clinic-worker", "employment-api",
+            "employment-worker", "gateway"} == set(services)
     assert "--replSet" in services["mongo"]["command"]
     assert services["rabbitmq"]["image"].endswith("-management")
-    for name in ("eldercare-api", "eldercare-worker", "gateway"):
+    for name in ("eldercare-api", "eldercare-worker", "volunteer-api", "volunteer-worker", "clinic-api",
+                 "clinic-worker", "employment-api", "employment-worker", "gateway"):
         assert services[name]["read_only"] is True and services[name]["cap_drop"] == ["ALL"], name
 
 

@@ -35,8 +35,17 @@ def stack(otlp, issuer_dir):
     env = {name: setting(name) for name in SETTINGS}
     env.update({
         "ELDERCARE_API_ADDR": f"127.0.0.1:{free_port()}",
+        "VOLUNTEER_API_ADDR": f"127.0.0.1:{free_port()}",
+        "CLINIC_API_ADDR": f"127.0.0.1:{free_port()}",
+        "EMPLOYMENT_API_ADDR": f"127.0.0.1:{free_port()}",
+        "CLINIC_PARTNER_ADDR": f"127.0.0.1:{free_port()}",
+        # The clinic's partner port gets certificates from a CA of this session (tests/e2e/clinic_partner.py).
+        "CLINIC_PARTNER_TLS_DIR": str(Path(tempfile.mkdtemp(prefix="linli-e2e-alliance-")) / "partner-tls"),
         "GATEWAY_PORT": str(free_port()),
         "MONGO_DB_PREFIX": "e2e_",
+        # Tests call much faster than people do (rate limits themselves: tests/unit/test_gateway_protection.py).
+        "GATEWAY_RATE_LIMIT_PER_SECOND": "1000",
+        "GATEWAY_RATE_LIMIT_BURST": "1000",
         "LINLI_DEV_ISSUER_DIR": issuer_dir,
         "OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "200",

@@ -83,10 +83,13 @@ def test_bad_input_gets_a_specific_problem_and_creates_nothing(gateway_url, oper
 def test_one_care_request_makes_one_connected_trace_from_http_to_the_worker(gateway_url, operator_headers, otlp):
     response = post_emergency(gateway_url, operator_headers)
     trace_id = response.headers["x-trace-id"]
+    # Processes export on their own schedules: wait for the worker's span and for every parent to arrive.
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         spans = otlp.trace(trace_id)
-        if any(s.service == "workers" and s.name == "eldercare.count_raised" for s in spans):
+        ids = {span.span_id for span in spans}
+        if (any(s.service == "workers" and s.name == "eldercare.count_raised" for s in spans)
+                and all(not s.parent_id or s.parent_id in ids for s in spans)):
             break
         time.sleep(0.2)
     spans = otlp.trace(trace_id)

@@ -8,6 +8,7 @@ import time
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from tests.e2e.arrange import BUILDINGS, bearer, elder_with_pager, fresh, ok, press, staff_on_shift
 from tests.e2e.conftest import COMMUNITY, SseReader
@@ -218,7 +219,7 @@ def test_the_figures_count_the_days_calls(gateway_url, operator_headers, issuer_
     assert httpx.get(figures_url, params=params, headers=resident, timeout=5).status_code == 403
 
 
-def test_a_residents_own_stream_carries_their_calls_only_and_asks_for_a_reload_on_resume(
+def test_a_residents_own_stream_carries_their_calls_only_and_resumes_with_what_they_missed(
         gateway_url, operator_headers, issuer_dir):
     elder_id, device_id = elder_with_pager(gateway_url, operator_headers, "东区 7号楼")
     _, neighbours_device = elder_with_pager(gateway_url, operator_headers, "东区 7号楼", name="陈德福")
@@ -233,10 +234,15 @@ def test_a_residents_own_stream_carries_their_calls_only_and_asks_for_a_reload_o
     finally:
         mine.close()
 
-    # The api resumes only the operators' board so far: a resident's stream is told to reload its list.
+    # While disconnected: another call of theirs, and one of the neighbour's. Resuming brings theirs only.
+    missed = press(gateway_url, issuer_dir, device_id, "shopping")
+    press(gateway_url, issuer_dir, neighbours_device, "cleaning")
     resumed = SseReader(stream, {**resident, "Last-Event-ID": frame["id"]})
     try:
-        assert resumed.next_matching(lambda f: True, timeout=5)["event"] == "reset"
+        first = resumed.next_matching(lambda f: True, timeout=5)
+        assert (first["event"], first["data"]["care_request"]["id"]) == ("care_request.raised", missed["id"])
+        with pytest.raises(AssertionError):  # nothing else: the neighbour's call is not theirs to see
+            resumed.next_matching(lambda f: True, timeout=1)
     finally:
         resumed.close()
     assert httpx.get(stream, headers=operator_headers, timeout=5).status_code == 403  # operators use the board

@@ -160,8 +160,7 @@ def test_invalid_input_is_a_422_problem_naming_every_bad_field_and_never_reaches
     body = {"community_id": "pilot", "elder_id": "", "kind": "teleport", "description": "x" * 501,
             "location": {"floor": "high"}, "colour": "red"}
 
-    response = client.post("/v1/care-requests", json=body,
-                           headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "has spaces"})
+    response = client.post("/v1/care-requests", json=body, headers={"Authorization": f"Bearer {token}"})
 
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
@@ -169,7 +168,20 @@ def test_invalid_input_is_a_422_problem_naming_every_bad_field_and_never_reaches
     assert problem["type"] == "https://linli.example/problems/validation-failed"
     assert problem["instance"] == "/v1/care-requests"
     fields = {error["field"] for error in problem["errors"]}
-    assert fields == {"elder_id", "kind", "description", "location.floor", "colour", "Idempotency-Key"}
+    assert fields == {"elder_id", "kind", "description", "location.floor", "colour"}
+    assert eldercare.calls == 0
+
+
+def test_a_malformed_idempotency_key_is_a_422_problem_before_anything_else(token, issuer_dir):
+    eldercare = FailingEldercare(AssertionError("must not be called"))
+    client = TestClient(app_with(eldercare, issuer_dir))
+
+    response = client.post("/v1/care-requests", json=VALID_BODY,
+                           headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "has spaces"})
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    assert [error["field"] for error in response.json()["errors"]] == ["Idempotency-Key"]
     assert eldercare.calls == 0
 
 

@@ -17,6 +17,24 @@ def percentile(values: list[float], q: float) -> float:
     return float(ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)])
 
 
+def merge(parts: list[dict]) -> list[dict]:
+    """One counters dict per (day, kind) from the parts the worker spreads them over (the store keeps
+    several documents per community, day and kind): numbers add up, sample lists join. Parts sorted by
+    day and kind give results sorted the same way."""
+    merged: dict[tuple[str, str], dict] = {}
+    for part in parts:
+        whole = merged.setdefault((part["day"], part["kind"]),
+                                  {"community_id": part.get("community_id"), "day": part["day"], "kind": part["kind"]})
+        for name, value in part.items():
+            if name in ("_id", "community_id", "day", "kind"):
+                continue
+            if isinstance(value, list):
+                whole[name] = whole.get(name, []) + value
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                whole[name] = whole.get(name, 0) + value
+    return list(merged.values())
+
+
 def summarize(counters: dict) -> dict:
     acknowledged = counters.get("acknowledged", 0)
     rated = counters.get("rating_count", 0)

@@ -1,0 +1,135 @@
+"""Before and after the two fixes `make bench` led to, measured side by side (interleaved runs) on one
+SecantusDB and one RabbitMQ vhost, so the machine's noise hits both alike:
+
+1. daily figures: ten concurrent handlers counting calls of one community, day and kind, each in an
+   apply-once transaction. Before: one counters document (every transaction writes it, so they conflict
+   and retry). After: CareRequestStore.count_in_figures (spread over FIGURE_SHARDS documents).
+2. outbox relay: publishing a backlog. Before: one update_one per record after its confirm. After:
+   OutboxRelay.publish_pending (one update_many per batch of confirmed records).
+
+    .venv/bin/python -m bench.before_after [--runs 5] [--seconds 4] [--records 400]
+"""
+import argparse
+import copy
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from bench.common import median, spread
+from linli.devstack import DevStack
+from linli.kit import consumer, outbox
+from linli.kit.config import setting
+from linli.kit.mongo import connect, ensure_indexes, utcnow
+from services.eldercare.store.care_requests import CareRequestStore
+
+HANDLERS = 10  # the workers' Nameko max_workers
+
+
+def count_before(store: CareRequestStore, session, increments: dict) -> None:
+    """The figures update as it was: one document per community, day and kind."""
+    store.db["daily_figures"].update_one(
+        {"_id": "donghuayuan:2026-01-01:meal"},
+        {"$inc": increments, "$setOnInsert": {"community_id": "donghuayuan", "day": "2026-01-01", "kind": "meal"}},
+        upsert=True, session=session)
+
+
+def count_after(store: CareRequestStore, session, increments: dict) -> None:
+    store.count_in_figures(session, "donghuayuan", "2026-01-01", "meal", increments)
+
+
+def counting_rate(client, db, count, seconds: float) -> float:
+    """Events applied per second by HANDLERS threads, each applying events once with `count`."""
+    store = CareRequestStore(client, db)
+    done = [0]
+    deadline = time.monotonic() + seconds
+
+    def handler() -> None:
+        while time.monotonic() < deadline:
+            envelope = {"id": str(uuid.uuid4()), "type": "care_request.raised"}
+            consumer.apply_once(client, db, "bench.count_raised", envelope,
+                                lambda session: count(store, session, {"raised": 1}))
+            done[0] += 1
+
+    threads = [threading.Thread(target=handler) for _ in range(HANDLERS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done[0] / (time.monotonic() - started)
+
+
+class RelayBefore(outbox.OutboxRelay):
+    """The relay's loop as it was: mark each record sent on its own after its confirm."""
+
+    def publish_pending(self) -> int:
+        published = 0
+        while not self._stop.is_set():
+            records = list(self.db[outbox.OUTBOX].find({"sent_at": None})
+                           .sort([("priority", -1), ("created_at", 1), ("_id", 1)]).limit(self.batch_size))
+            if not records:
+                return published
+            channel = self._open_channel()
+            for record in records:
+                self._publish(channel, record)
+                self.db[outbox.OUTBOX].update_one({"_id": record["_id"]}, {"$set": {"sent_at": utcnow()}})
+                published += 1
+        return published
+
+
+def relay_rate(db, amqp_uri: str, relay_class, records: int) -> float:
+    """Records per second a relay publishes (with confirms) and marks sent, from a backlog of `records`."""
+    template = {"exchange": "bench_relay.events", "routing_key": "care_request.raised", "trace": {},
+                "priority": 0, "sent_at": None,
+                "body": {"id": "", "type": "care_request.raised", "data": {"pad": "x" * 900}}}
+    docs = []
+    for _ in range(records):
+        doc = copy.deepcopy(template)
+        doc["_id"] = doc["body"]["id"] = str(uuid.uuid4())
+        doc["created_at"] = utcnow()
+        docs.append(doc)
+    db[outbox.OUTBOX].insert_many(docs)
+    relay = relay_class(db, amqp_uri)
+    started = time.monotonic()
+    published = relay.publish_pending()
+    elapsed = time.monotonic() - started
+    relay._close()
+    return published / elapsed
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--records", type=int, default=400)
+    args = parser.parse_args(argv)
+    stack = DevStack({"AMQP_URI": setting("AMQP_URI")}, Path(tempfile.mkdtemp(prefix="linli-before-after-")))
+    try:
+        amqp_uri = stack.isolate_broker()
+        client = connect(stack.start_mongo(":memory:"), "before-after")
+        db = client["bench_before_after"]
+        ensure_indexes(db, consumer.INDEXES + outbox.INDEXES)
+        results: dict[str, list[float]] = {"figures before": [], "figures after": [],
+                                           "relay before": [], "relay after": []}
+        for run in range(args.runs):
+            # Alternate which goes first, so a drift on the machine favours neither.
+            for side in (("before", "after") if run % 2 == 0 else ("after", "before")):
+                count = count_before if side == "before" else count_after
+                results[f"figures {side}"].append(counting_rate(client, db, count, args.seconds))
+                relay = RelayBefore if side == "before" else outbox.OutboxRelay
+                results[f"relay {side}"].append(relay_rate(db, amqp_uri, relay, args.records))
+            print(f"run {run + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:.0f}/s" for k, v in results.items()),
+                  flush=True)
+        print()
+        for name, values in results.items():
+            print(f"{name:15} {median(values):7.0f}/s   spread {spread(values)}")
+        for what in ("figures", "relay"):
+            print(f"{what}: after/before = {median(results[what + ' after']) / median(results[what + ' before']):.2f}×")
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""The published contract: /openapi.json (OpenAPI 3.1, as FastAPI generates it from the routes' models),
+completed in one place with what every route shares, so a route added later is documented the same way:
+
+- every error an operation can answer, as an RFC 9457 problem (application/problem+json);
+- the Idempotency-Key header on every POST (gateway/idempotency.py), and ETag / If-None-Match / 304 on
+  every JSON GET (gateway/conditional.py);
+- X-Request-Id on every response, Retry-After on 429 and 503;
+- the shape of the data in Server-Sent Events frames (BoardEvent).
+
+And /docs: Swagger UI served from this process (assets from the fastapi-offline package), because the
+page FastAPI ships loads them from a CDN that offline and locked-down networks cannot reach.
+"""
+from pathlib import Path
+
+import fastapi_offline
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+from gateway.problems import MEDIA_TYPE, ProblemDetails
+
+ASSETS = Path(fastapi_offline.__file__).parent / "static"
+ASSETS_URL = "/docs/assets"
+METHODS_WITH_BODY = {"post", "put", "patch"}
+
+_DESCRIPTIONS = {
+    "304": "Not modified: the representation still has the ETag sent in If-None-Match",
+    "400": "The api refused the input (field by field in `errors`)",
+    "401": "No bearer token, or one that is not valid (WWW-Authenticate says which)",
+    "403": "Your role may not do this",
+    "404": "No such resource, or not one you may see (someone else's record is reported as missing)",
+    "409": "Not allowed in the current state, changed concurrently, already exists, or the same "
+           "Idempotency-Key is still being answered",
+    "413": "The request body is too large",
+    "422": "The request is malformed (field by field in `errors`), or its Idempotency-Key was used "
+           "with a different request",
+    "429": "Too many requests: wait Retry-After seconds",
+    "500": "The gateway failed; `detail` carries a reference for the operators",
+    "502": "A service failed",
+    "503": "A service is unavailable or the gateway is overloaded: retry after Retry-After seconds",
+    "504": "A service did not answer in time",
+}
+_HEADERS = {
+    "X-Request-Id": {"description": "This request's id (yours, if you sent a sane X-Request-Id); quote it "
+                                    "when reporting a problem", "schema": {"type": "string"}},
+    "X-Trace-Id": {"description": "The OpenTelemetry trace id, when the request was traced",
+                   "schema": {"type": "string"}},
+    "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}},
+    "ETag": {"description": "Validator of this representation; send it back as If-None-Match",
+             "schema": {"type": "string"}},
+    "Idempotency-Replayed": {"description": "true when this is the stored answer to an earlier request with "
+                                            "the same Idempotency-Key", "schema": {"type": "string"}},
+}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Makes a retry safe: the same key with the same request replays the first answer (for "
+                   "24 hours); the same key with a different request is refused (422). 1-64 characters "
+                   "A-Z a-z 0-9 . _ : -",
+    "schema": {"type": "string", "pattern": r"^[A-Za-z0-9._:-]{1,64}$"},
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match", "in": "header", "required": False,
+    "description": "The ETag of the representation you hold: answered 304 with no body if it is unchanged",
+    "schema": {"type": "string", "maxLength": 1024},
+}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _header_refs(*names: str) -> dict:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+
+
+def _add_models(schemas: dict, *models: type[BaseModel]) -> None:
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+
+
+def _error_statuses(method: str, operation: dict) -> list[str]:
+    statuses = ["400", "404", "422", "429", "500", "502", "503", "504"]
+    if operation.get("security"):
+        statuses += ["401", "403"]
+    if method != "get":
+        statuses.append("409")
+    if method in METHODS_WITH_BODY:
+        statuses.append("413")
+    return sorted(statuses)
+
+
+def _is_json_get(method: str, operation: dict) -> bool:
+    ok = operation.get("responses", {}).get("200", {})
+    return method == "get" and "application/json" in ok.get("content", {})
+
+
+def complete(document: dict, event_models: tuple[type[BaseModel], ...] = ()) -> dict:
+    """Add what every operation shares to a FastAPI-generated document (changes it in place)."""
+    components = document.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    # FastAPI's own validation error shapes are never sent: validation errors are problems too.
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    _add_models(schemas, ProblemDetails, *event_models)
+    components["headers"] = _HEADERS
+    for path_item in document.get("paths", {}).values():
+        for method, operation in path_item.items():
+            responses = operation.setdefault("responses", {})
+            for status, response in responses.items():
+                if status.startswith("2"):
+                    response.setdefault("headers", {}).update(_header_refs("X-Request-Id", "X-Trace-Id"))
+            for status in _error_statuses(method, operation):
+                headers = _header_refs("X-Request-Id", "X-Trace-Id")
+                if status in ("429", "503"):
+                    headers.update(_header_refs("Retry-After"))
+                responses[status] = {"description": _DESCRIPTIONS[status], "headers": headers,
+                                     "content": {MEDIA_TYPE: {"schema": _ref("ProblemDetails")}}}
+            parameters = operation.setdefault("parameters", [])
+            named = {(p.get("in"), p.get("name", "").lower()) for p in parameters}
+            if method == "post":
+                if ("header", "idempotency-key") not in named:
+                    parameters.append(IDEMPOTENCY_KEY)
+                for status, response in responses.items():
+                    if status.startswith("2"):
+                        response["headers"].update(_header_refs("Idempotency-Replayed"))
+            if _is_json_get(method, operation):
+                parameters.append(IF_NONE_MATCH)
+                responses["200"]["headers"].update(_header_refs("ETag"))
+                responses["304"] = {"description": _DESCRIPTIONS["304"],
+                                    "headers": _header_refs("ETag", "X-Request-Id", "X-Trace-Id")}
+            if not parameters:
+                del operation["parameters"]
+    return document
+
+
+def install(app: FastAPI, event_models: tuple[type[BaseModel], ...] = ()) -> None:
+    """Serve the completed document at /openapi.json and Swagger UI at /docs (create the app with
+    docs_url=None and redoc_url=None)."""
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, openapi_version=app.openapi_version,
+                                   description=app.description, routes=app.routes, tags=app.openapi_tags)
+            app.openapi_schema = complete(document, event_models)
+        return app.openapi_schema
+
+    app.openapi = openapi
+    app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url, title=f"{app.title} — API",
+            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js", swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+            swagger_ui_parameters={"persistAuthorization": False, "displayRequestDuration": True},
+        )

@@ -1,0 +1,1 @@
+"""Fault injection for the reliability tests (make chaos): a TCP fault proxy and the platform under it."""

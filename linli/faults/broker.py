@@ -1,0 +1,86 @@
+"""A private RabbitMQ node for the fault tests: its own node name, ports and data directory, on loopback,
+so "RabbitMQ stopped and restarted" never touches the machine's shared broker. Its data survives a
+stop, as a real broker's does (durable queues, persistent messages).
+
+Needs the rabbitmq-server package (its scripts under /usr/lib/rabbitmq/bin) and no management plugin.
+"""
+import os
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import pika
+
+from linli.devstack import StartError, free_port, wait_until
+
+SCRIPTS = Path("/usr/lib/rabbitmq/bin")
+
+
+def available() -> bool:
+    return (SCRIPTS / "rabbitmq-server").exists() or shutil.which("rabbitmq-server") is not None
+
+
+class PrivateRabbitMQ:
+    def __init__(self, base: Path, port: int | None = None):
+        self.base = base
+        self.port = port or free_port()
+        self.dist_port = free_port()
+        self.node = f"linli-chaos-{self.port}@localhost"
+        self.popen: subprocess.Popen | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/"
+
+    def _env(self) -> dict[str, str]:
+        self.base.mkdir(parents=True, exist_ok=True)
+        (self.base / "enabled_plugins").write_text("[].\n")
+        (self.base / "rabbitmq-env.conf").write_text("ERL_EPMD_ADDRESS=127.0.0.1\n")
+        (self.base / "rabbitmq.conf").write_text(f"listeners.tcp.1 = 127.0.0.1:{self.port}\n")
+        return {
+            **os.environ,
+            "RABBITMQ_NODENAME": self.node, "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+            "RABBITMQ_NODE_PORT": str(self.port), "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_MNESIA_BASE": str(self.base / "mnesia"), "RABBITMQ_LOG_BASE": str(self.base / "log"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.base / "enabled_plugins"),
+            "RABBITMQ_CONF_ENV_FILE": str(self.base / "rabbitmq-env.conf"),
+            "RABBITMQ_CONFIG_FILE": str(self.base / "rabbitmq"),
+            "RABBITMQ_PID_FILE": str(self.base / "rabbitmq.pid"),
+            "ERL_EPMD_ADDRESS": "127.0.0.1",
+            "ERL_FLAGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+        }
+
+    def answers(self) -> bool:
+        try:
+            params = pika.URLParameters(self.uri)
+            params.socket_timeout = params.blocked_connection_timeout = 2
+            params.connection_attempts = 1
+            pika.BlockingConnection(params).close()
+            return True
+        except pika.exceptions.AMQPError:
+            return False
+
+    def start(self, timeout: float = 90) -> "PrivateRabbitMQ":
+        script = SCRIPTS / "rabbitmq-server"
+        server = str(script) if script.exists() else shutil.which("rabbitmq-server")
+        if not server:
+            raise StartError("the fault tests need rabbitmq-server installed (apt-get install rabbitmq-server)")
+        env = self._env()
+        log = open(self.base / "server.log", "ab")
+        self.popen = subprocess.Popen([server], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                      stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        wait_until(self.answers, timeout, f"private RabbitMQ {self.node}")
+        return self
+
+    def stop(self, timeout: float = 60) -> None:
+        """A clean stop (SIGTERM: the server script stops the node), as an operator's restart does."""
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        self.popen.send_signal(signal.SIGTERM)
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()

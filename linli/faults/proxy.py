@@ -1,0 +1,165 @@
+"""A TCP fault proxy, in the manner of toxiproxy: put it between a client and a server on loopback, then
+add latency, swallow traffic (blackhole) or reset connections, from the test process, while traffic flows.
+
+    proxy = FaultProxy(("127.0.0.1", 5672)).start()     # clients dial 127.0.0.1:proxy.port
+    proxy.latency(0.2)        # every chunk, each way, arrives 200 ms late
+    proxy.blackhole()         # connections stay open, nothing gets through either way
+    proxy.reset()             # every connection is reset (RST), and new ones are, until heal()
+    proxy.heal()              # back to a plain pipe
+    proxy.stop()
+
+It runs its own asyncio loop in a daemon thread; the methods above are safe to call from any thread.
+Loopback only: it listens on 127.0.0.1.
+"""
+import asyncio
+import logging
+import socket
+import struct
+import threading
+
+log = logging.getLogger(__name__)
+
+NORMAL, BLACKHOLE, RESET = "normal", "blackhole", "reset"
+
+
+class FaultProxy:
+    def __init__(self, upstream: tuple[str, int], port: int = 0, name: str = ""):
+        self.upstream = upstream
+        self.name = name or f"proxy->{upstream[0]}:{upstream[1]}"
+        self.port = port
+        self.mode = NORMAL
+        self.delay = 0.0
+        self.connections_total = 0
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.base_events.Server | None = None
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- control (any thread) -----------------------------------------------------------------------
+
+    def latency(self, seconds: float) -> "FaultProxy":
+        self.delay = seconds
+        return self
+
+    def blackhole(self) -> "FaultProxy":
+        self.mode = BLACKHOLE
+        return self
+
+    def reset(self) -> "FaultProxy":
+        """Reset every open connection now, and every new one until heal()."""
+        self.mode = RESET
+        self._call(self._reset_all)
+        return self
+
+    def reset_once(self) -> "FaultProxy":
+        """Reset every open connection now; new ones go through."""
+        self._call(self._reset_all)
+        return self
+
+    def heal(self) -> "FaultProxy":
+        self.mode, self.delay = NORMAL, 0.0
+        return self
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def open_connections(self) -> int:
+        return len(self._writers) // 2
+
+    def start(self) -> "FaultProxy":
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError(f"{self.name} did not start")
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._loop.is_running():
+            self._call(self._shutdown)
+        if self._thread is not None:
+            self._thread.join(5)
+
+    # -- inside the proxy's loop ----------------------------------------------------------------------
+
+    def _call(self, fn) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(fn)
+
+    def _run(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._loop.run_until_complete(self._listen())
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.close()
+
+    async def _listen(self) -> None:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port, reuse_address=True)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    def _shutdown(self) -> None:
+        self._reset_all()
+        if self._server is not None:
+            self._server.close()
+        self._loop.call_later(0.1, self._loop.stop)
+
+    def _reset_all(self) -> None:
+        for writer in list(self._writers):
+            _abort(writer)
+        self._writers.clear()
+
+    async def _accept(self, client_reader, client_writer) -> None:
+        self.connections_total += 1
+        if self.mode == RESET:
+            _abort(client_writer)
+            return
+        try:
+            upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
+        except OSError:
+            _abort(client_writer)  # the server is down: the client sees its connection reset
+            return
+        pair = (client_writer, upstream_writer)
+        self._writers.update(pair)
+        try:
+            await asyncio.gather(self._pump(client_reader, upstream_writer), self._pump(upstream_reader, client_writer))
+        finally:
+            for writer in pair:
+                self._writers.discard(writer)
+                if not writer.is_closing():
+                    writer.close()
+
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                chunk = await reader.read(65536)
+                if not chunk:
+                    break
+                if self.delay:
+                    await asyncio.sleep(self.delay)
+                if self.mode == BLACKHOLE:
+                    continue  # swallowed: the other side waits for an answer that never comes
+                if self.mode == RESET or writer.is_closing():
+                    break
+                writer.write(chunk)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            if not writer.is_closing():
+                try:
+                    writer.write_eof()
+                except (OSError, RuntimeError):
+                    writer.close()
+
+
+def _abort(writer: asyncio.StreamWriter) -> None:
+    """Close with RST rather than FIN: what a crashed peer or a middlebox dropping state looks like."""
+    sock = writer.get_extra_info("socket")
+    try:
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass
+    writer.transport.abort()

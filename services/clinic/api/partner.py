@@ -1,0 +1,227 @@
+"""The partner exchange: PartnerExchangeService on its own port, with mutual TLS.
+
+- Transport: the server presents its certificate and demands a client certificate issued by the
+  alliance CA (TLS refuses no certificate, or one from another CA, before any call is made).
+- Identity: the partner is the common name of its client certificate, and must be a listed partner
+  (CLINIC_PARTNERS); a certificate of the alliance naming anyone else is PERMISSION_DENIED.
+- Rotation: the server's key, its certificate and the CA bundle are files (a mounted Secret); they are
+  re-read when they change, at the next handshake, without a restart. Put the old and the new CA in the
+  bundle while partners move to certificates from the new CA, then drop the old one.
+- Isolation: a partner sees only the referrals it sent or received; any other id is NOT_FOUND.
+"""
+import logging
+import os
+import threading
+from pathlib import Path
+
+import grpc
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from linli.clinic.partner.v1 import partner_pb2 as pb
+from linli.clinic.partner.v1 import partner_pb2_grpc as pb_grpc
+from linli.kit import pagination
+from linli.kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from linli.kit.identity import Caller, current_caller
+from linli.kit.protomap import datetime_of, timestamp
+from services.clinic import fhir, messages
+from services.clinic.api.common import check_id, page_position, partner_accessor
+from services.clinic.api.referrals import ReferralDesk
+from services.clinic.domain import referrals as ref
+from services.clinic.domain.referrals import Referral
+
+log = logging.getLogger(__name__)
+
+SERVER_CERT, SERVER_KEY, CA_BUNDLE = "server.crt", "server.key", "ca.crt"
+CHANGE_TYPES = {ref.CREATED: pb.CHANGE_TYPE_CREATED, ref.STATUS_CHANGED: pb.CHANGE_TYPE_STATUS_CHANGED,
+                ref.OUTCOME_ATTACHED: pb.CHANGE_TYPE_OUTCOME_ATTACHED}
+WATCH_BATCH = 100
+
+
+# -- transport: certificates that can be rotated without a restart --------------------------------------
+
+class TlsMaterial:
+    """The server's key and certificate chain and the alliance CA bundle, read from a directory
+    (server.key, server.crt, ca.crt) and read again when any of them changes."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._stamp = self._current_stamp()
+        self.initial = self._configuration()
+
+    def _paths(self) -> list[Path]:
+        return [self.directory / name for name in (SERVER_KEY, SERVER_CERT, CA_BUNDLE)]
+
+    def _current_stamp(self) -> tuple:
+        return tuple((p.stat().st_mtime_ns, p.stat().st_size, p.stat().st_ino) for p in self._paths())
+
+    def _configuration(self):
+        key, chain, bundle = (p.read_bytes() for p in self._paths())
+        _check_pair(key, chain)
+        if not x509.load_pem_x509_certificates(bundle):
+            raise ValueError(f"{CA_BUNDLE} holds no certificate")
+        return grpc.ssl_server_certificate_configuration([(key, chain)], root_certificates=bundle)
+
+    def fetch(self):
+        """grpcio calls this before every handshake: a new configuration when the files changed, else None
+        (keep the current one). Half-written or mismatched files keep the current one too."""
+        try:
+            stamp = self._current_stamp()
+            with self._lock:
+                if stamp == self._stamp:
+                    return None
+                configuration = self._configuration()
+                self._stamp = stamp
+            log.info("partner TLS material in %s changed: new handshakes use it", self.directory)
+            return configuration
+        except (OSError, ValueError) as error:
+            log.warning("partner TLS material in %s is not usable yet (%s); keeping the current one",
+                        self.directory, error)
+            return None
+
+    def credentials(self) -> grpc.ServerCredentials:
+        return grpc.dynamic_ssl_server_credentials(self.initial, self.fetch, require_client_authentication=True)
+
+
+def _check_pair(key_pem: bytes, chain_pem: bytes) -> None:
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    leaf = x509.load_pem_x509_certificates(chain_pem)[0]
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
+    if key.public_key().public_bytes(serialization.Encoding.DER, public) != leaf.public_key().public_bytes(
+            serialization.Encoding.DER, public):
+        raise ValueError("the server key does not match its certificate")
+
+
+def partner_identity(partners: frozenset[str]):
+    """identify(context) for the partner port: the partner named by its client certificate."""
+
+    def identify(context: grpc.ServicerContext) -> Caller:
+        names = (context.auth_context() or {}).get("x509_common_name") or []
+        if not names:
+            raise Unauthenticated("a client certificate from the alliance CA is required")
+        partner = names[0].decode("utf-8", "replace")
+        if partner not in partners:
+            log.warning("refused a call from %r: not a listed partner of the alliance", partner)
+            raise PermissionDenied(f"{partner} is not a listed partner of the alliance")
+        # No roles: a partner never acts as anyone inside the platform.
+        return Caller(partner, frozenset(), frozenset())
+
+    return identify
+
+
+# -- the service ---------------------------------------------------------------------------------------
+
+class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
+    def __init__(self, desk: ReferralDesk, poll_seconds: float = 0.5):
+        self.desk = desk
+        self.store = desk.store
+        self.poll_seconds = poll_seconds
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """End open watches at once (partners resume elsewhere with their token), so a drain is quick."""
+        self._stopping.set()
+        self.desk.bell.ring()
+
+    def _partner(self) -> str:
+        return current_caller().subject
+
+    def _visible(self, partner: str, referral_id: str) -> Referral:
+        referral_id = check_id(referral_id, "referral_id")
+        return ref.check_partner_visible(partner, self.store.get(referral_id), referral_id)
+
+    def _message(self, referral: Referral, partner: str):
+        return messages.referral_message(self.desk.view(referral, partner, self.desk.clock()))
+
+    def SubmitReferral(self, request, context):
+        partner = self._partner()
+        referral, created = self.desk.submit_inbound(partner, partner_accessor(partner), request.request_id,
+                                                     request.patient_id, request.performer_id,
+                                                     messages.content(request.content))
+        return pb.SubmitReferralResponse(referral=self._message(referral, partner), created=created)
+
+    def UpdateTaskStatus(self, request, context):
+        partner = self._partner()
+        referral = self._visible(partner, request.referral_id)
+        changed = self.desk.update_task(referral, partner, partner, partner_accessor(partner),
+                                        messages.task_status(request.status) if request.status else "",
+                                        request.business_status, request.reason)
+        return pb.UpdateTaskStatusResponse(referral=self._message(changed, partner))
+
+    def AttachOutcome(self, request, context):
+        partner = self._partner()
+        referral = self._visible(partner, request.referral_id)
+        changed = self.desk.attach_outcome(referral, partner, partner, partner_accessor(partner), request.text,
+                                           messages.attachments(request.attachments))
+        return pb.AttachOutcomeResponse(referral=self._message(changed, partner))
+
+    def GetReferral(self, request, context):
+        partner = self._partner()
+        referral = self._visible(partner, request.referral_id)
+        self.desk.read(partner_accessor(partner), "referral.read", [referral], self.desk.clock())
+        return pb.GetReferralResponse(referral=self._message(referral, partner))
+
+    def ListReferrals(self, request, context):
+        partner, now = self._partner(), self.desk.clock()
+        statuses = ref.check_statuses([messages.task_status(s) for s in request.statuses])
+        since = datetime_of(request.changed_since) if request.HasField("changed_since") else None
+        before = datetime_of(request.changed_before) if request.HasField("changed_before") else None
+        size = pagination.page_size(request.page_size)
+        after = page_position(request.page_token, 2)
+        page = self.store.list_for_partner(partner, statuses, since, before, after, size + 1)
+        shown = page[:size]
+        self.desk.read(partner_accessor(partner), "referral.list", shown, now)
+        reply = pb.ListReferralsResponse(referrals=[messages.referral_message(v)
+                                                    for v in self.desk.views(shown, partner, now)])
+        if len(page) > size:
+            reply.next_page_token = pagination.encode([shown[-1].last_modified.isoformat(), shown[-1].id])
+        return reply
+
+    def WatchReferrals(self, request, context):
+        partner = self._partner()
+        after = self._resume_point(request.resume_token)
+        bell = self.desk.bell.count
+        yield pb.WatchReferralsResponse(change_type=pb.CHANGE_TYPE_WATCH_STARTED, changed_at=timestamp(self.desk.clock()),
+                                        resume_token=pagination.encode([after]))
+        while context.is_active() and not self._stopping.is_set():
+            changes = self.store.changes_after(partner, after, WATCH_BATCH)
+            if not changes:
+                bell = self.desk.bell.wait(bell, self.poll_seconds)
+                continue
+            now = self.desk.clock()
+            referrals = [change.referral for _, change in changes]
+            views = self.desk.views(referrals, partner, now)
+            # Audited before sending: a partner that disconnects mid-batch is recorded as having read more
+            # than it received, never less.
+            self.desk.read(partner_accessor(partner), "referral.watch", referrals, now)
+            for (seq, change), view in zip(changes, views):
+                yield pb.WatchReferralsResponse(
+                    change_type=CHANGE_TYPES[change.kind], referral=messages.referral_message(view),
+                    changed_at=timestamp(change.at), resume_token=pagination.encode([seq]),
+                    changed_by=messages.organisation_message(change.by_organisation))
+                after = seq
+
+    def _resume_point(self, token: str) -> int:
+        if not token:
+            return self.store.last_change()
+        position = page_position(token, 1)
+        if not isinstance(position[0], int) or position[0] < 0:
+            raise InvalidArgument("resume_token is not one this service issued", {"resume_token": "not recognised"})
+        return position[0]
+
+    def GetReferralFhir(self, request, context):
+        partner = self._partner()
+        referral = self._visible(partner, request.referral_id)
+        now = self.desk.clock()
+        self.desk.read(partner_accessor(partner), "referral.read_fhir", [referral], now)
+        return pb.GetReferralFhirResponse(fhir_json=fhir.bundle_json(self.desk.view(referral, partner, now)))
+
+
+def tls_directory_problem(directory: str) -> str | None:
+    """Why the partner port cannot start from this directory, or None."""
+    missing = [name for name in (SERVER_KEY, SERVER_CERT, CA_BUNDLE) if not os.path.exists(os.path.join(directory, name))]
+    if missing:
+        return (f"partner TLS material missing in {directory}: {', '.join(missing)}. For development run "
+                f"`linli partner-cert --server`; in a cluster mount the clinic-partner-tls Secret there.")
+    return None

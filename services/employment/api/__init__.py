@@ -1,0 +1,1 @@
+"""The employment gRPC api: python -m services.employment.api"""

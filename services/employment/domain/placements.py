@@ -1,0 +1,98 @@
+"""Placements: a hire, followed up at 3 and 6 months. Pure: no I/O.
+
+A counsellor calls (or visits) the placed resident at 3 months, then at 6, and records whether they are
+still at work. Recording is open from a week before each is due. A follow-up that finds them out of work
+ends the placement and puts the seeker back to searching; the first that finds them at work marks the
+seeker followed up. Retention (the figures) is the share still at work among those followed up.
+"""
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from linli.kit.errors import FailedPrecondition, InvalidArgument, check_fields
+from linli.kit.identity import Caller
+from services.employment.domain.common import (
+    MAX_NOTE, add_months, check_counsellor, hidden, is_counsellor_for, local_day)
+from services.employment.domain import seekers
+
+ACTIVE, ENDED = "active", "ended"
+FOLLOW_UP_MONTHS = (3, 6)
+OPENS_DAYS_BEFORE_DUE = 7
+
+PLACEMENT_STARTED = "placement.started"
+PLACEMENT_FOLLOWED_UP = "placement.followed_up"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    months: int
+    due_on: str
+    recorded_at: datetime | None = None
+    recorded_by: str = ""
+    still_employed: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Placement:
+    id: str  # the hiring application's id
+    community_id: str
+    seeker_id: str
+    seeker_name: str
+    vacancy_id: str
+    vacancy_title: str
+    employer_id: str
+    employer_name: str
+    started_on: str
+    started_at: datetime
+    follow_ups: tuple[FollowUp, ...]
+    status: str = ACTIVE
+    ended_on: str = ""
+    version: int = 1
+
+
+def start(application, now: datetime) -> Placement:
+    """The placement a hire starts, with its follow-ups due 3 and 6 months from today (local)."""
+    today = local_day(now)
+    return Placement(application.id, application.community_id, application.seeker_id, application.seeker_name,
+                     application.vacancy_id, application.vacancy_title, application.employer_id,
+                     application.employer_name, today.isoformat(), now,
+                     tuple(FollowUp(months, add_months(today, months).isoformat()) for months in FOLLOW_UP_MONTHS))
+
+
+def may_see(caller: Caller, placement: Placement) -> bool:
+    return seekers.is_self(caller, placement.seeker_id) or is_counsellor_for(caller, placement.community_id)
+
+
+def check_visible(caller: Caller, placement: Placement | None, placement_id: str) -> Placement:
+    if placement is None or not may_see(caller, placement):
+        raise hidden("placement", placement_id)
+    return placement
+
+
+def record_follow_up(caller: Caller, placement: Placement, months: int, still_employed: bool, note: str,
+                     now: datetime) -> Placement:
+    check_counsellor(caller, placement.community_id, "record follow-ups")
+    if months not in FOLLOW_UP_MONTHS:
+        raise InvalidArgument("months must be 3 or 6", {"months": "3 or 6"})
+    if len(note) > MAX_NOTE:
+        check_fields({"note": f"at most {MAX_NOTE} characters"})
+    if placement.status != ACTIVE:
+        raise FailedPrecondition(f"placement {placement.id} ended on {placement.ended_on}: nothing more to follow up")
+    index = FOLLOW_UP_MONTHS.index(months)
+    follow_up = placement.follow_ups[index]
+    if follow_up.recorded_at is not None:
+        raise FailedPrecondition(f"the {months}-month follow-up of placement {placement.id} is recorded already")
+    if index and placement.follow_ups[index - 1].recorded_at is None:
+        raise FailedPrecondition(f"record the {FOLLOW_UP_MONTHS[index - 1]}-month follow-up first")
+    today = local_day(now)
+    opens = date.fromisoformat(follow_up.due_on) - timedelta(days=OPENS_DAYS_BEFORE_DUE)
+    if today < opens:
+        raise FailedPrecondition(f"the {months}-month follow-up is due on {follow_up.due_on}; "
+                                 f"it can be recorded from {opens.isoformat()}")
+    done = replace(follow_up, recorded_at=now, recorded_by=caller.subject, still_employed=still_employed,
+                   note=note.strip())
+    follow_ups = placement.follow_ups[:index] + (done,) + placement.follow_ups[index + 1:]
+    changed = replace(placement, follow_ups=follow_ups, version=placement.version + 1)
+    if not still_employed:
+        changed = replace(changed, status=ENDED, ended_on=today.isoformat())
+    return changed

@@ -1,0 +1,5 @@
+"""Employment's MongoDB access, one module per area; INDEXES: every index the service declares."""
+from services.employment.store import applications, fairs, jobs, seekers, training, workshop
+
+INDEXES = (jobs.INDEXES + seekers.INDEXES + applications.INDEXES + fairs.INDEXES + training.INDEXES
+           + workshop.INDEXES)

@@ -1,0 +1,1 @@
+"""The volunteer gRPC api: VolunteerService, ActivityService, HoursService (python -m services.volunteer.api)."""

@@ -1,0 +1,573 @@
+"""The fault suite's machinery: the whole platform on loopback with a fault proxy in front of RabbitMQ and
+of every api, a steady workload through the gateway, one fault at a time, and a check that every intended
+effect happened exactly once.
+
+    platform = ChaosPlatform(workdir).start()
+    result = run_scenario(platform, SCENARIOS["workers SIGKILL + restart"], community="chaos-1")
+    platform.stop()
+
+A scenario: the workload runs; the fault is injected and held (a killed process stays down, a proxy
+stays broken); then healed (the process restarted, the proxy mended). Recovery time is from the heal
+until a new call for help goes through end to end again: accepted over HTTP and its event handled by the
+worker. Then the workload stops, every operation finishes (clients retry with the same idempotency key,
+as the mobile apps do), the pipeline drains, and the checks run:
+
+- lost: an operation whose effect is missing (a care request, its acknowledgement, a meal order, the
+  delivery visit of an order), or an event whose handler never applied it;
+- duplicated: an effect made twice (two care requests or orders for one client request, two visits for
+  one order, an event counted twice in the day's figures).
+"""
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+import httpx
+import pymongo
+
+from gateway import dev_issuer
+from linli.devstack import APIS, WORKER_QUEUES, DevStack, Process, free_port, platform
+from linli.faults.broker import PrivateRabbitMQ
+from linli.faults.proxy import FaultProxy
+from linli.kit.config import SETTINGS, setting
+
+ZONE = ZoneInfo("Asia/Shanghai")
+PROBE_COMMUNITY = "chaos-probe"
+# Which worker handler must apply each event the workload causes (consumer name in applied_events).
+CONSUMERS = {
+    "care_request.raised": "eldercare.count_raised",
+    "care_request.acknowledged": "eldercare.count_acknowledged",
+}
+RETRYABLE = {408, 409, 425, 429, 500, 502, 503, 504}
+
+
+# -- the platform ------------------------------------------------------------------------------------
+
+class ChaosPlatform:
+    """Every process of `make run`, with SecantusDB keeping its data on disk (so it survives a kill),
+    RabbitMQ behind a fault proxy (a private node of its own when private_broker, so that it can be
+    stopped; else a fresh vhost on the machine's broker), and the gateway dialling every api through a
+    fault proxy of its own."""
+
+    def __init__(self, workdir: Path, private_broker: bool = True):
+        self.workdir = workdir
+        self.broker = PrivateRabbitMQ(workdir / "rabbitmq") if private_broker else None
+        self.amqp_proxy: FaultProxy | None = None
+        self.api_proxies: dict[str, FaultProxy] = {}
+        self.gateway_env: dict[str, str] = {}
+        self.stack: DevStack | None = None
+        self.mongo_port = free_port()
+        self.issuer_dir = workdir / "issuer"
+        self._mongo: pymongo.MongoClient | None = None
+
+    def start(self) -> "ChaosPlatform":
+        env = {name: setting(name) for name in SETTINGS}
+        for name in SETTINGS:  # every listening address its own free port: nothing clashes with `make run`
+            if name.endswith("_ADDR"):
+                env[name] = f"127.0.0.1:{free_port()}"
+        env.update({
+            "MONGO_DB_PREFIX": "chaos_", "GATEWAY_PORT": str(free_port()),
+            "LINLI_DEV_ISSUER_DIR": str(self.issuer_dir), "LINLI_OUTBOX_POLL_SECONDS": "0.2",
+            "CLINIC_PARTNER_TLS_DIR": str(self.workdir / "partner-tls"),
+            # The workload is one busy client: the per-client rate limit is not what these tests are about.
+            "GATEWAY_RATE_LIMIT_PER_SECOND": "10000", "GATEWAY_RATE_LIMIT_BURST": "10000",
+            "LINLI_LOG_LEVEL": "WARNING",
+        })
+        if self.broker is not None:
+            self.broker.start()
+            upstream, vhost = ("127.0.0.1", self.broker.port), ""
+        else:
+            from linli.devstack import create_vhost
+
+            self._vhost, uri = create_vhost(env["AMQP_URI"])
+            parts = urlparse(uri)
+            upstream, vhost = (parts.hostname, parts.port or 5672), parts.path.lstrip("/")
+        self.amqp_proxy = FaultProxy(upstream, name="amqp").start()
+        env["AMQP_URI"] = f"amqp://guest:guest@127.0.0.1:{self.amqp_proxy.port}/{vhost}"
+        for service, name in APIS.items():
+            host, port = env[name].rsplit(":", 1)
+            self.api_proxies[service] = FaultProxy((host, int(port)), name=f"{service}-api").start()
+        self.gateway_env = {APIS[s]: p.address for s, p in self.api_proxies.items()}
+        self.stack = platform(env, self.workdir / "log", str(self.workdir / "mongo"), self.mongo_port,
+                              gateway_env=self.gateway_env)
+        return self
+
+    def stop(self) -> None:
+        if self.stack is not None:
+            self.stack.stop()
+        for proxy in [self.amqp_proxy, *self.api_proxies.values()]:
+            if proxy is not None:
+                proxy.stop()
+        if self.broker is not None:
+            self.broker.stop()
+        elif getattr(self, "_vhost", None):
+            from linli.devstack import delete_vhost
+
+            delete_vhost(setting("AMQP_URI"), self._vhost)
+        if self._mongo is not None:
+            self._mongo.close()
+
+    @property
+    def gateway_url(self) -> str:
+        return self.stack.gateway_url
+
+    def mongo(self) -> pymongo.MongoClient:
+        if self._mongo is None:
+            self._mongo = pymongo.MongoClient(self.stack.env["MONGO_URI"], serverSelectionTimeoutMS=3000,
+                                              tz_aware=True)
+        return self._mongo
+
+    def db(self, service: str = "eldercare"):
+        return self.mongo()[f"chaos_{service}"]
+
+    def token(self, role: str, subject: str) -> str:
+        return dev_issuer.issue_token(subject, [role], ["*"], directory=self.issuer_dir)
+
+    # -- processes -----------------------------------------------------------------------------------
+
+    def process(self, name: str) -> Process:
+        return next(p for p in reversed(self.stack.processes) if p.name == name)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: no drain, no clean-up, as a crash or an OOM kill."""
+        proc = self.process(name)
+        if proc.popen.poll() is None:
+            os.killpg(proc.popen.pid, signal.SIGKILL)
+            proc.popen.wait()
+
+    def restart(self, name: str) -> None:
+        if name == "gateway":
+            self.stack.start_gateway(self.gateway_env)
+        elif name == "workers":
+            self.stack.start_workers(list(WORKER_QUEUES))
+        elif name == "secantusdb":
+            self.stack.start_mongo(str(self.workdir / "mongo"), self.mongo_port)
+        elif name.endswith("-api"):
+            self.stack.start_api(name.removesuffix("-api"))
+        else:
+            raise ValueError(f"no process {name}")
+
+    def all_alive(self) -> list[str]:
+        """Names of processes that should run but do not."""
+        latest = {}
+        for proc in self.stack.processes:
+            latest[proc.name] = proc
+        return [name for name, proc in latest.items() if proc.popen.poll() is not None]
+
+    def queue_depths(self) -> dict[str, int]:
+        """Every queue on the private broker with its depth (rabbitmqctl on our own node only)."""
+        if self.broker is None:
+            return {}
+        result = subprocess.run(["rabbitmqctl", "-n", self.broker.node, "list_queues", "-q", "--no-table-headers",
+                                 "name", "messages"], capture_output=True, text=True, timeout=30)
+        depths = {}
+        for line in result.stdout.splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[1].isdigit():
+                depths[parts[0]] = int(parts[1])
+        return depths
+
+
+# -- the workload --------------------------------------------------------------------------------------
+
+@dataclass
+class Op:
+    kind: str
+    key: str
+    started: float
+    finished: float | None = None
+    outcome: str = "pending"  # ok | gave up: <why> | refused: <status>
+    ids: dict = field(default_factory=dict)
+    attempts: int = 0
+
+
+class Refused(Exception):
+    pass
+
+
+class GaveUp(Exception):
+    pass
+
+
+class Workload:
+    """Threads of clients placing care requests (raise, then acknowledge) and meal orders (delivery)
+    through the gateway, each retried with its idempotency key until it succeeds or OP_DEADLINE passes."""
+
+    OP_DEADLINE = 120.0
+
+    def __init__(self, chaos: ChaosPlatform, community: str, clients: int = 3, pause: float = 0.3):
+        self.chaos = chaos
+        self.community = community
+        self.pause = pause
+        self.ops: list[Op] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._threads = [threading.Thread(target=self._client, args=(n,), daemon=True) for n in range(clients)]
+        self.headers = {"Authorization": f"Bearer {chaos.token('operator', 'chaos-operator')}"}
+        self.day = (dt.datetime.now(ZONE).date() + dt.timedelta(days=1)).isoformat()
+
+    def prepare(self) -> None:
+        """Tomorrow's menu in the scenario's community, open for orders all day."""
+        menu = {"dishes": [{"name": "茄汁鱼", "note": ""}, {"name": "酱鸡脖", "note": "少盐"}], "price_fen": 1000,
+                "order_cutoff": "23:59", "dine_in": True, "delivery": True, "delivery_fee_fen": 200}
+        with httpx.Client(timeout=10) as http:
+            self._call(http, "PUT", f"/v1/menus/{self.community}/{self.day}", menu, None, time.monotonic() + 60)
+
+    def start(self) -> "Workload":
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Start no new operation; let those under way finish (or give up at their deadline)."""
+        self._stopping.set()
+        for thread in self._threads:
+            thread.join(self.OP_DEADLINE + 30)
+
+    def _client(self, n: int) -> None:
+        rng = random.Random(n)
+        with httpx.Client(timeout=httpx.Timeout(5.0)) as http:
+            count = 0
+            while not self._stopping.is_set():
+                kind = "meal_order" if count % 3 == 2 else "care_request"
+                op = Op(kind, f"{self.community}-{kind}-{n}-{count}-{uuid.uuid4().hex[:6]}", time.monotonic())
+                with self._lock:
+                    self.ops.append(op)
+                deadline = op.started + self.OP_DEADLINE
+                try:
+                    if kind == "care_request":
+                        self._care_request(http, op, rng, deadline)
+                    else:
+                        self._meal_order(http, op, n, deadline)
+                    op.outcome = "ok"
+                except Refused as refused:
+                    op.outcome = f"refused: {refused}"
+                except GaveUp as why:
+                    op.outcome = f"gave up: {why}"
+                op.finished = time.monotonic()
+                count += 1
+                self._stopping.wait(self.pause)
+
+    def _care_request(self, http, op: Op, rng, deadline) -> None:
+        body = {"community_id": self.community, "elder_id": f"elder-{rng.randint(1, 40)}",
+                "kind": rng.choice(["cleaning", "shopping", "medical", "emergency"]), "channel": "phone"}
+        raised = self._call(http, "POST", "/v1/care-requests", body, op.key, deadline, op)
+        op.ids["care_request"] = raised["id"]
+        try:
+            self._call(http, "POST", f"/v1/care-requests/{raised['id']}/acknowledge", None, op.key + "-ack",
+                       deadline, op)
+        except Refused:
+            # An earlier attempt did it and its answer was lost: acknowledged is acknowledged.
+            current = self._call(http, "GET", f"/v1/care-requests/{raised['id']}", None, None, deadline, op)
+            if current["status"] == "raised":
+                raise
+        op.ids["acknowledged"] = True
+
+    def _meal_order(self, http, op: Op, n: int, deadline) -> None:
+        body = {"community_id": self.community, "elder_id": f"elder-{n}", "day": self.day, "mode": "delivery",
+                "quantity": 1, "location": {"building": "东区 7号楼", "unit": "2单元", "floor": 3}}
+        order = self._call(http, "POST", "/v1/meal-orders", body, op.key, deadline, op)
+        op.ids["meal_order"] = order["id"]
+
+    def _call(self, http, method, path, body, key, deadline, op: Op | None = None) -> dict:
+        headers = dict(self.headers)
+        if key:
+            headers["Idempotency-Key"] = key
+        pause = 0.2
+        last = "no attempt"
+        while time.monotonic() < deadline:
+            if op is not None:
+                op.attempts += 1
+            try:
+                response = http.request(method, self.chaos.gateway_url + path, json=body, headers=headers)
+            except httpx.HTTPError as error:
+                last = type(error).__name__
+            else:
+                if response.status_code < 300:
+                    return response.json()
+                if response.status_code not in RETRYABLE:
+                    raise Refused(f"{method} {path}: {response.status_code} {response.text[:200]}")
+                if response.status_code == 409 and "in-flight" not in response.text:
+                    raise Refused(f"{method} {path}: 409 {response.text[:200]}")
+                last = str(response.status_code)
+                retry_after = response.headers.get("Retry-After", "")
+                if retry_after.isdigit():
+                    pause = max(pause, min(float(retry_after), 2.0))
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+        raise GaveUp(f"{method} {path}: last {last}")
+
+
+# -- recovery ------------------------------------------------------------------------------------------
+
+def end_to_end_once(chaos: ChaosPlatform, headers: dict, until: float) -> bool:
+    """One call for help through the gateway, then wait for the worker to have handled its event."""
+    key = f"probe-{uuid.uuid4().hex[:12]}"
+    body = {"community_id": PROBE_COMMUNITY, "elder_id": "elder-probe", "kind": "emergency", "channel": "phone"}
+    try:
+        response = httpx.post(chaos.gateway_url + "/v1/care-requests", json=body,
+                              headers={**headers, "Idempotency-Key": key}, timeout=3)
+    except httpx.HTTPError:
+        return False
+    if response.status_code != 201:
+        return False
+    request_id = response.json()["id"]
+    db = chaos.db()
+    while time.monotonic() < until:
+        try:
+            event = db["outbox"].find_one({"routing_key": "care_request.raised",
+                                           "body.data.care_request.id": request_id}, {"_id": 1})
+            if event and db["applied_events"].find_one({"_id": f"eldercare.count_raised:{event['_id']}"}):
+                return True
+        except pymongo.errors.PyMongoError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def recovery_seconds(chaos: ChaosPlatform, healed_at: float, limit: float = 150) -> float | None:
+    headers = {"Authorization": f"Bearer {chaos.token('operator', 'chaos-probe')}"}
+    until = healed_at + limit
+    while time.monotonic() < until:
+        if end_to_end_once(chaos, headers, min(until, time.monotonic() + 30)):
+            return time.monotonic() - healed_at
+        time.sleep(0.2)
+    return None
+
+
+# -- the checks ----------------------------------------------------------------------------------------
+
+@dataclass
+class Verdict:
+    lost: list[str] = field(default_factory=list)
+    duplicated: list[str] = field(default_factory=list)
+
+
+def check(chaos: ChaosPlatform, community: str, ops: list[Op]) -> Verdict:
+    """Every intended effect of the community's operations, exactly once."""
+    db = chaos.db()
+    verdict = Verdict()
+    requests = list(db["care_requests"].find({"community_id": community},
+                                             {"request_id": 1, "status": 1, "kind": 1, "acknowledged_at": 1}))
+    by_key: dict[str, list[dict]] = {}
+    for request in requests:
+        by_key.setdefault(request.get("request_id", ""), []).append(request)
+    orders = list(db["meal_orders"].find({"community_id": community}, {"request_id": 1, "care_request_id": 1}))
+    orders_by_key: dict[str, list[dict]] = {}
+    for order in orders:
+        orders_by_key.setdefault(order.get("request_id", ""), []).append(order)
+    events: dict[tuple[str, str], list[dict]] = {}
+    for record in db["outbox"].find({"body.community_id": community},
+                                    {"routing_key": 1, "sent_at": 1, "body.data.care_request.id": 1}):
+        request_id = record.get("body", {}).get("data", {}).get("care_request", {}).get("id")
+        events.setdefault((record["routing_key"], request_id), []).append(record)
+    applied = {doc["_id"] for doc in db["applied_events"].find({}, {"_id": 1})}
+    requests_by_id = {r["_id"]: r for r in requests}
+
+    def event_once(routing_key: str, request_id: str, what: str) -> None:
+        found = events.get((routing_key, request_id), [])
+        if not found:
+            verdict.lost.append(f"{what}: no {routing_key} event")
+        elif len(found) > 1:
+            verdict.duplicated.append(f"{what}: {len(found)} {routing_key} events")
+        for record in found:
+            if record.get("sent_at") is None:
+                verdict.lost.append(f"{what}: {routing_key} event {record['_id']} never published")
+            consumer = CONSUMERS.get(routing_key)
+            if consumer and f"{consumer}:{record['_id']}" not in applied:
+                verdict.lost.append(f"{what}: {routing_key} event {record['_id']} never handled by {consumer}")
+
+    for op in ops:
+        if op.kind == "care_request":
+            found = by_key.get(op.key, [])
+            if len(found) > 1:
+                verdict.duplicated.append(f"{op.key}: {len(found)} care requests")
+            if not found:
+                if op.outcome == "ok" or "care_request" in op.ids:
+                    verdict.lost.append(f"{op.key}: care request missing")
+                continue
+            request = found[0]
+            event_once("care_request.raised", request["_id"], op.key)
+            if op.ids.get("acknowledged"):
+                if request.get("acknowledged_at") is None:
+                    verdict.lost.append(f"{op.key}: acknowledgement missing")
+                else:
+                    event_once("care_request.acknowledged", request["_id"], op.key)
+        elif op.kind == "meal_order":
+            found = orders_by_key.get(op.key, [])
+            if len(found) > 1:
+                verdict.duplicated.append(f"{op.key}: {len(found)} meal orders")
+            if not found:
+                if op.outcome == "ok" or "meal_order" in op.ids:
+                    verdict.lost.append(f"{op.key}: meal order missing")
+                continue
+            visit = requests_by_id.get(found[0].get("care_request_id"))
+            if visit is None:
+                verdict.lost.append(f"{op.key}: the order's delivery visit is missing")
+            else:
+                event_once("care_request.raised", visit["_id"], f"{op.key} (delivery)")
+    deliveries = sum(1 for r in requests if r["kind"] == "meal")
+    if deliveries > len(orders):
+        verdict.duplicated.append(f"{deliveries} delivery visits for {len(orders)} meal orders")
+    # The day's figures count each raised and acknowledged event once: never more (applied twice).
+    figures = list(db["daily_figures"].find({"community_id": community}))
+    for field_name, expected in (("raised", len(requests)),
+                                 ("acknowledged", sum(1 for r in requests if r.get("acknowledged_at")))):
+        counted = sum(doc.get(field_name, 0) for doc in figures)
+        if counted > expected:
+            verdict.duplicated.append(f"figures count {counted} {field_name} for {expected} requests")
+    return verdict
+
+
+def settle(chaos: ChaosPlatform, community: str, ops: list[Op], limit: float = 90) -> Verdict:
+    """Wait for the pipeline to drain (events published and handled), then check; give up after limit."""
+    deadline = time.monotonic() + limit
+    verdict = Verdict()
+    while time.monotonic() < deadline:
+        try:
+            verdict = check(chaos, community, ops)
+        except pymongo.errors.PyMongoError:
+            time.sleep(1)
+            continue
+        if not verdict.lost and not verdict.duplicated:
+            return verdict
+        time.sleep(1)
+    return verdict
+
+
+# -- scenarios -----------------------------------------------------------------------------------------
+
+@dataclass
+class Scenario:
+    name: str
+    inject: Callable[[ChaosPlatform], None]
+    heal: Callable[[ChaosPlatform], None]
+    hold: float = 6.0
+    what: str = ""
+
+
+def _noop(chaos: ChaosPlatform) -> None:
+    pass
+
+
+def _proxies(chaos: ChaosPlatform, which: str) -> list[FaultProxy]:
+    return [chaos.amqp_proxy] if which == "amqp" else list(chaos.api_proxies.values())
+
+
+def _proxy_fault(which: str, fault: str) -> Callable[[ChaosPlatform], None]:
+    def inject(chaos: ChaosPlatform) -> None:
+        for proxy in _proxies(chaos, which):
+            if fault == "latency":
+                proxy.latency(0.3)
+            elif fault == "blackhole":
+                proxy.blackhole()
+            else:
+                proxy.reset()
+    return inject
+
+
+def _heal(which: str) -> Callable[[ChaosPlatform], None]:
+    def heal(chaos: ChaosPlatform) -> None:
+        for proxy in _proxies(chaos, which):
+            proxy.heal()
+    return heal
+
+
+def _kill(name: str) -> Callable[[ChaosPlatform], None]:
+    return lambda chaos: chaos.kill(name)
+
+
+def _restart(name: str) -> Callable[[ChaosPlatform], None]:
+    return lambda chaos: chaos.restart(name)
+
+
+def scenarios() -> dict[str, Scenario]:
+    found = [
+        Scenario("no fault (baseline)", _noop, _noop, 4.0, "the workload alone"),
+        Scenario("RabbitMQ stopped and restarted", lambda c: c.broker.stop(), lambda c: c.broker.start(), 6.0,
+                 "the private broker stopped cleanly, down 6 s, started again on the same data"),
+    ]
+    for service in APIS:
+        name = f"{service}-api"
+        found.append(Scenario(f"{name} SIGKILL + restart", _kill(name), _restart(name), 4.0,
+                              f"{name} killed mid-load, down 4 s, restarted"))
+    found += [
+        Scenario("workers SIGKILL + restart", _kill("workers"), _restart("workers"), 4.0,
+                 "every Nameko worker killed mid-handling, down 4 s, restarted"),
+        Scenario("gateway SIGKILL + restart", _kill("gateway"), _restart("gateway"), 3.0,
+                 "the gateway killed, down 3 s, restarted"),
+        Scenario("SecantusDB SIGKILL + restart", _kill("secantusdb"), _restart("secantusdb"), 4.0,
+                 "the database killed, down 4 s, restarted on the same files"),
+        Scenario("RabbitMQ link: 300 ms latency", _proxy_fault("amqp", "latency"), _heal("amqp"), 8.0,
+                 "every AMQP connection delayed 300 ms each way"),
+        Scenario("RabbitMQ link: blackhole", _proxy_fault("amqp", "blackhole"), _heal("amqp"), 6.0,
+                 "AMQP connections open but silent for 6 s"),
+        Scenario("RabbitMQ link: connection reset", _proxy_fault("amqp", "reset"), _heal("amqp"), 4.0,
+                 "every AMQP connection reset, new ones refused for 4 s"),
+        Scenario("gateway→api link: 300 ms latency", _proxy_fault("apis", "latency"), _heal("apis"), 8.0,
+                 "every gateway→api connection delayed 300 ms each way"),
+        Scenario("gateway→api link: blackhole", _proxy_fault("apis", "blackhole"), _heal("apis"), 6.0,
+                 "gateway→api connections open but silent for 6 s (past the gateway's 5 s deadline)"),
+        Scenario("gateway→api link: connection reset", _proxy_fault("apis", "reset"), _heal("apis"), 4.0,
+                 "every gateway→api connection reset, new ones refused for 4 s"),
+    ]
+    return {s.name: s for s in found}
+
+
+@dataclass
+class Result:
+    scenario: str
+    operations: int
+    lost: int
+    duplicated: int
+    recovery_seconds: float | None
+    gave_up: int = 0
+    dead_letters: int = 0
+    details: list[str] = field(default_factory=list)
+    what: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.lost == 0 and self.duplicated == 0 and self.recovery_seconds is not None
+
+
+def run_scenario(chaos: ChaosPlatform, scenario: Scenario, community: str, warmup: float = 3.0,
+                 tail: float = 2.0) -> Result:
+    workload = Workload(chaos, community)
+    workload.prepare()
+    workload.start()
+    time.sleep(warmup)
+    scenario.inject(chaos)
+    time.sleep(scenario.hold)
+    healed_at = time.monotonic()
+    scenario.heal(chaos)
+    recovery = recovery_seconds(chaos, healed_at)
+    time.sleep(tail)
+    workload.stop()
+    verdict = settle(chaos, community, workload.ops)
+    dead = sum(depth for name, depth in chaos.queue_depths().items() if name.endswith(".dead"))
+    gave_up = [op for op in workload.ops if op.outcome != "ok"]
+    details = verdict.lost + verdict.duplicated + [f"{op.key}: {op.outcome}" for op in gave_up]
+    return Result(scenario.name, len(workload.ops), len(verdict.lost), len(verdict.duplicated), recovery,
+                  len(gave_up), dead, details, scenario.what)
+
+
+def table(results: list[Result]) -> str:
+    rows = [("scenario", "operations", "lost", "duplicated", "recovery time", "gave up", "dead letters")]
+    for r in results:
+        recovery = f"{r.recovery_seconds:.1f} s" if r.recovery_seconds is not None else "not recovered"
+        rows.append((r.scenario, str(r.operations), str(r.lost), str(r.duplicated), recovery, str(r.gave_up),
+                     str(r.dead_letters)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)

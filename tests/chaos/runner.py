@@ -1,0 +1,100 @@
+"""`make chaos`: the fault suite. Starts the whole platform on loopback (a private RabbitMQ node, SecantusDB
+on disk, every api, the workers, the gateway, fault proxies in front of RabbitMQ and the apis), runs the
+scenarios one at a time under a steady workload, and prints the table: scenario, operations, lost,
+duplicated, recovery time. Exits non-zero if any effect was lost or duplicated, or the platform did not
+recover. The report also lands in var/chaos/latest.md and latest.json.
+
+    python -m tests.chaos.runner                       every scenario (about 8 minutes on 2 cores)
+    python -m tests.chaos.runner --list
+    python -m tests.chaos.runner -s "workers SIGKILL + restart" -s "RabbitMQ link: blackhole"
+"""
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from linli.devstack import ROOT, StartError, wait_until
+from linli.faults import broker
+from tests.chaos.harness import ChaosPlatform, Result, run_scenario, scenarios, table
+
+SCENARIO_BUDGET = 150  # seconds one scenario may take at most (workload, fault, recovery, settling)
+
+
+def healthy(chaos: ChaosPlatform) -> None:
+    for name in chaos.all_alive():
+        print(f"  ({name} was down before the scenario: restarting it)", flush=True)
+        chaos.restart(name)
+    wait_until(lambda: httpx.get(chaos.gateway_url + "/healthz", timeout=2).status_code == 200, 90,
+               "the platform to be healthy")
+
+
+def main(argv: list[str]) -> int:
+    every = scenarios()
+    parser = argparse.ArgumentParser(prog="make chaos", description="Linli's fault suite")
+    parser.add_argument("-s", "--scenario", action="append", help="run only this one (repeatable)")
+    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("--budget", type=float, default=900, help="stop starting scenarios after this many seconds")
+    args = parser.parse_args(argv)
+    if args.list:
+        for scenario in every.values():
+            print(f"{scenario.name}: {scenario.what}")
+        return 0
+    unknown = [name for name in args.scenario or [] if name not in every]
+    if unknown:
+        print(f"unknown scenario(s): {unknown}; see --list", file=sys.stderr)
+        return 2
+    chosen = [every[name] for name in args.scenario] if args.scenario else list(every.values())
+    if not broker.available():
+        print("make chaos needs rabbitmq-server installed (a private node is started on other ports; the "
+              "machine's broker is never stopped)", file=sys.stderr)
+        return 1
+
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="linli-chaos-"))
+    print(f"starting the platform under fault proxies (logs in {workdir / 'log'}) ...", flush=True)
+    chaos = ChaosPlatform(workdir)
+    results: list[Result] = []
+    try:
+        chaos.start()
+        print(f"platform up in {time.monotonic() - started:.0f}s", flush=True)
+        run = dt.datetime.now().strftime("%H%M%S")
+        for n, scenario in enumerate(chosen):
+            if time.monotonic() - started > args.budget - SCENARIO_BUDGET:
+                print(f"-- {scenario.name}: not run (time budget)", flush=True)
+                continue
+            healthy(chaos)
+            began = time.monotonic()
+            print(f"-- {scenario.name} ...", flush=True)
+            result = run_scenario(chaos, scenario, community=f"chaos-{run}-{n}")
+            results.append(result)
+            recovery = f"{result.recovery_seconds:.1f}s" if result.recovery_seconds is not None else "never"
+            print(f"   {result.operations} operations, {result.lost} lost, {result.duplicated} duplicated, "
+                  f"recovered in {recovery}, {result.gave_up} gave up ({time.monotonic() - began:.0f}s)", flush=True)
+            for line in result.details[:10]:
+                print(f"     {line}", flush=True)
+    except StartError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        chaos.stop()
+    elapsed = time.monotonic() - started
+    report = table(results)
+    print(f"\n{report}\n\n{len(results)} scenario(s) in {elapsed:.0f}s")
+    out = ROOT / "var" / "chaos"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    (out / "latest.md").write_text(f"Fault suite run of {stamp}, {elapsed:.0f}s in all.\n\n{report}\n")
+    (out / "latest.json").write_text(json.dumps({"when": stamp, "seconds": round(elapsed),
+                                                 "results": [dataclasses.asdict(r) for r in results]},
+                                                ensure_ascii=False, indent=1))
+    return 0 if results and all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,183 @@
+"""The clinic worker, and the clinic's events reaching elder care, on real RabbitMQ and SecantusDB:
+
+- a medical or emergency call raised in elder care opens one entry on the nurse's triage list, with its
+  audit record, however often the event arrives;
+- a back-referral from a partner hospital reaches the eldercare worker, which raises a home follow-up
+  visit for the elder (and that visit, a medical call, reaches the nurse in turn).
+
+Each service keeps its own database; events travel only through each one's outbox relay and RabbitMQ."""
+import time
+import uuid
+
+import pytest
+from nameko.testing.services import entrypoint_waiter
+
+from linli.kit import outbox
+from linli.kit.identity import Caller
+from linli.kit.mongo import utcnow
+from linli.kit.outbox import OutboxRelay
+from services.clinic import events as clinic_events
+from services.clinic.domain import audit, patients, referrals
+from services.clinic.store.indexes import INDEXES as CLINIC_INDEXES
+from services.clinic.store.patients import PatientStore
+from services.clinic.store.referrals import ReferralStore
+from services.clinic.store.triage import TriageStore
+from services.clinic.worker import ClinicWorker
+from services.eldercare import events as eldercare_events
+from services.eldercare.domain import care_requests as care
+from services.eldercare.domain import residents
+from services.eldercare.policy import DEFAULT_POLICY
+from services.eldercare.store.care_requests import CareRequestStore
+from services.eldercare.store.residents import ResidentStore
+from services.eldercare.worker import EldercareWorker
+from linli.kit.mongo import ensure_indexes
+
+COMMUNITY = "donghuayuan"
+OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({COMMUNITY}))
+NURSE = Caller("nurse-zhao", frozenset({"clinician"}), frozenset({COMMUNITY}))
+CITY = "city-central-hospital"
+HOSPITAL = audit.Accessor(CITY, audit.PARTNER, (), audit.PARTNER_CHANNEL)
+
+
+@pytest.fixture
+def eldercare_db(mongo_client):
+    name = f"test_eldercare_{uuid.uuid4().hex[:8]}"
+    yield mongo_client[name]
+    mongo_client.drop_database(name)
+
+
+@pytest.fixture
+def clinic_db(mongo_client):
+    name = f"test_clinic_{uuid.uuid4().hex[:8]}"
+    db = mongo_client[name]
+    ensure_indexes(db, list(CLINIC_INDEXES))
+    ReferralStore(mongo_client, db).ensure_indexes()
+    yield db
+    mongo_client.drop_database(name)
+
+
+@pytest.fixture
+def clinic_worker(container_factory, rabbit_config, mongo_uri, clinic_db):
+    container = container_factory(ClinicWorker, {"MONGO_URI": mongo_uri, "MONGO_DB": clinic_db.name})
+    container.start()  # reads MONGO_DB now: a second container may patch the config after this
+    return container
+
+
+@pytest.fixture
+def eldercare_worker(container_factory, rabbit_config, mongo_uri, eldercare_db):
+    container = container_factory(EldercareWorker, {"MONGO_URI": mongo_uri, "MONGO_DB": eldercare_db.name,
+                                                    "ELDERCARE_EMERGENCY_ACK_SLA_SECONDS": 60})
+    container.start()
+    return container
+
+
+def wait_for(check, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def elder_at_home(mongo_client, eldercare_db, elder_id: str) -> residents.Elder:
+    details = residents.ElderDetails("刘桂兰", "138 0413 1001", "uses_aid",
+                                     residents.Address("东区 3号楼", "2单元", 4, "402"))
+    elder = residents.register(OPERATOR, elder_id, COMMUNITY, details, utcnow())
+    store = ResidentStore(mongo_client, eldercare_db)
+    store.ensure_indexes()
+    return store.add_elder(elder)
+
+
+def raise_call(mongo_client, eldercare_db, elder_id: str, kind: str) -> care.CareRequest:
+    store = CareRequestStore(mongo_client, eldercare_db)
+    store.ensure_indexes()
+    request = care.raise_request(OPERATOR, care.NewCareRequest(
+        COMMUNITY, elder_id, kind, "phone", care.Location("东区 3号楼", "2单元", 4, "402"), "胸口疼，出冷汗"),
+        f"cr-{uuid.uuid4().hex[:8]}", utcnow(), DEFAULT_POLICY)
+    return store.add(request, eldercare_events.raised(request))
+
+
+def test_a_medical_call_in_elder_care_opens_one_audited_triage_entry_however_often_it_arrives(
+        clinic_worker, mongo_client, eldercare_db, clinic_db, amqp_uri):
+    request = raise_call(mongo_client, eldercare_db, "elder-dq-0312", "medical")
+    relay = OutboxRelay(eldercare_db, amqp_uri)
+    with entrypoint_waiter(clinic_worker, "open_triage_entry", timeout=10):
+        assert relay.publish_pending() == 1
+    eldercare_db[outbox.OUTBOX].update_many({}, {"$set": {"sent_at": None}})  # a relay that crashed: again
+    with entrypoint_waiter(clinic_worker, "open_triage_entry", timeout=10):
+        assert relay.publish_pending() == 1
+    entry = TriageStore(mongo_client, clinic_db).by_care_request(request.id)
+    assert (entry.kind, entry.priority, entry.resident_id, entry.status) == ("medical", 2, "elder-dq-0312", "open")
+    assert entry.description == "胸口疼，出冷汗" and entry.location == "东区 3号楼 2单元 4层 402"
+    assert clinic_db["triage_entries"].count_documents({}) == 1
+    [record] = clinic_db["audit_log"].find({"resource": f"triage/{entry.id}"})
+    assert (record["action"], record["actor"], record["channel"]) == ("triage.open", "clinic-worker", "event")
+
+
+def test_only_medical_and_emergency_calls_reach_the_nurse(clinic_worker, mongo_client, eldercare_db, clinic_db,
+                                                         amqp_uri):
+    meal = raise_call(mongo_client, eldercare_db, "elder-dq-0313", "meal")
+    emergency = raise_call(mongo_client, eldercare_db, "elder-dq-0314", "emergency")
+    relay = OutboxRelay(eldercare_db, amqp_uri)
+    relay.publish_pending()
+    triage = TriageStore(mongo_client, clinic_db)
+    assert wait_for(lambda: triage.by_care_request(emergency.id) is not None)
+    assert triage.by_care_request(emergency.id).priority == 1
+    time.sleep(0.5)
+    assert triage.by_care_request(meal.id) is None
+
+
+def back_referral(mongo_client, clinic_db, resident_id: str) -> referrals.Referral:
+    """What the partner exchange does when the hospital sends a discharged patient back: the referral
+    up (so the hospital knows the patient), then the back-referral, each with its events."""
+    now = utcnow()
+    patient_store, referral_store = PatientStore(mongo_client, clinic_db), ReferralStore(mongo_client, clinic_db)
+    patient = patients.register(NURSE, f"pt-{uuid.uuid4().hex[:8]}", COMMUNITY, resident_id,
+                                patients.PatientDetails("刘桂兰"), now)
+    patient, _ = patients.grant_consent(NURSE, patient, "c-1", (patients.REFERRAL,), CITY, None,
+                                        frozenset({CITY}), now)
+    patient_store.add(patient, [])
+    up = referrals.create_outbound(NURSE, patient, f"ref-{uuid.uuid4().hex[:8]}", CITY, referrals.Content(
+        "referral", "urgent", "胸闷气短两周"), "", None, frozenset({CITY}), now)
+    referral_store.add(referrals.Change(referrals.CREATED, up, up.requester, now), clinic_events.created(up), [])
+    back = referrals.submit_inbound(CITY, patient, patient.id, f"ref-{uuid.uuid4().hex[:8]}", "", referrals.Content(
+        "back-referral", "routine", "急性冠脉综合征PCI术后出院", based_on=up.id,
+        follow_up=referrals.FollowUp("术后一周上门随访：测血压心率，查看穿刺点，核对双抗用药", "2026-12-08", "2026-12-01")),
+        "discharge-2026-0042", up, now)
+    referral_store.add(referrals.Change(referrals.CREATED, back, CITY, now), clinic_events.created(back), [])
+    return back
+
+
+def test_a_back_referral_becomes_a_home_follow_up_visit_for_the_elder_through_rabbitmq(
+        eldercare_worker, clinic_worker, mongo_client, eldercare_db, clinic_db, amqp_uri):
+    elder = elder_at_home(mongo_client, eldercare_db, "elder-dq-0420")
+    back = back_referral(mongo_client, clinic_db, elder.id)
+    with entrypoint_waiter(eldercare_worker, "schedule_follow_up_visit", timeout=10):
+        OutboxRelay(clinic_db, amqp_uri).publish_pending()
+    [visit] = eldercare_db["care_requests"].find({"elder_id": elder.id})
+    assert (visit["kind"], visit["channel"], visit["status"]) == ("medical", "phone", "raised")
+    assert visit["description"].startswith("出院随访: 术后一周上门随访") and "2026-12-08" in visit["description"]
+    assert "抚顺市中心医院" in visit["description"]
+    assert visit["location"] == {"building": "东区 3号楼", "unit": "2单元", "floor": 4, "detail": "402"}
+    assert visit["request_id"] == f"back-referral:{back.id}"
+    # The visit is a medical call like any other: on the board, and on the nurse's list.
+    with entrypoint_waiter(clinic_worker, "open_triage_entry", timeout=10):
+        OutboxRelay(eldercare_db, amqp_uri).publish_pending()
+    entry = TriageStore(mongo_client, clinic_db).by_care_request(visit["_id"])
+    assert entry.description.startswith("出院随访") and entry.patient_id == back.patient_id
+
+
+def test_a_back_referral_is_applied_once_and_skipped_for_someone_who_is_not_an_elder(
+        eldercare_worker, mongo_client, eldercare_db, clinic_db, amqp_uri):
+    elder = elder_at_home(mongo_client, eldercare_db, "elder-dq-0421")
+    back_referral(mongo_client, clinic_db, elder.id)
+    back_referral(mongo_client, clinic_db, "resident-not-an-elder")
+    relay = OutboxRelay(clinic_db, amqp_uri)
+    relay.publish_pending()
+    assert wait_for(lambda: eldercare_db["applied_events"].count_documents({}) >= 1)
+    clinic_db[outbox.OUTBOX].update_many({}, {"$set": {"sent_at": None}})
+    relay.publish_pending()  # every event again, as after a relay crash
+    time.sleep(1.0)
+    assert eldercare_db["care_requests"].count_documents({"elder_id": elder.id}) == 1
+    assert eldercare_db["care_requests"].count_documents({"elder_id": "resident-not-an-elder"}) == 0

@@ -148,18 +148,18 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
                                   {"assignee_id": "required", "assignee_kind": "staff or volunteer"})
 
         def assign(caller, found, now):
+            suggestion = next((c for c in self._suggestions(found, staff.MAX_CANDIDATES)
+                               if c.assignee_id == request.assignee_id and c.assignee_kind == kind), None)
             if kind == "staff":
                 member = self.staff.get(request.assignee_id)
                 if member is None or member.community_id != found.community_id:
                     raise NotFound(f"staff member {request.assignee_id} not found in community {found.community_id}")
                 name = member.name
             else:
-                # The volunteer service (not yet running) will vouch for volunteers; until then an operator
-                # may still send one they know, with a logged reason.
-                name = request.assignee_id
-            suggested = any(c.assignee_id == request.assignee_id
-                            for c in self._suggestions(found, staff.MAX_CANDIDATES))
-            return care.assign(caller, found, care.Assignee(request.assignee_id, kind, name), suggested,
+                # The volunteer service vouches for the volunteers it offers; an operator may still send one
+                # it did not offer (the volunteer service is down, say), with a logged reason.
+                name = suggestion.name if suggestion else request.assignee_id
+            return care.assign(caller, found, care.Assignee(request.assignee_id, kind, name), suggestion is not None,
                                request.override_reason, now, self.policy)
 
         return pb.AssignCareRequestResponse(care_request=self._change(request.id, care.CARE_REQUEST_ASSIGNED, assign))

@@ -18,6 +18,12 @@ RUN grep -v -i -E '^(secantusdb|pytest|pytest-timeout|playwright)==' /tmp/requir
  && /opt/linli/bin/pip uninstall --yes pip
 
 FROM python:3.11.16-slim-trixie
+# Volunteer certificates are PDFs in Chinese: the smallest CJK font Debian ships (about 5 MB). Its version
+# is the one the pinned trixie base image's archive carries.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install --yes --no-install-recommends fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
 # A fixed high uid/gid, matching the pods' securityContext (runAsUser: 10001).
 RUN groupadd --system --gid 10001 linli \
  && useradd --system --uid 10001 --gid linli --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin linli

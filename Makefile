@@ -6,7 +6,7 @@ READY := $(VENV)/.installed
 TOOLS := node_modules/.installed
 BENCH_TOOLS := .venv-bench/.installed
 
-.PHONY: run test proto lock deploy-lock bench bench-lock token clean
+.PHONY: run test proto lock deploy-lock schemathesis-lock bench bench-lock token clean
 
 run: $(READY)
 	$(BIN)/linli run
@@ -45,6 +45,13 @@ bench-lock:
 	(echo "# Generated from requirements-bench.in by \`make bench-lock\` (pip freeze --all, less pip); Python 3.11."; \
 	 /tmp/linli-bench-lock/bin/pip freeze --all | grep -v -E "^(pip)==") > requirements-bench.lock
 
+# Re-pin requirements-schemathesis.lock (the API fuzzer of the e2e tier, in .venv-schemathesis).
+schemathesis-lock:
+	rm -rf /tmp/linli-schemathesis-lock && $(PYTHON) -m venv /tmp/linli-schemathesis-lock
+	/tmp/linli-schemathesis-lock/bin/pip install -q -r requirements-schemathesis.in
+	(echo "# Generated from requirements-schemathesis.in by \`make schemathesis-lock\` (pip freeze --all, less pip); Python 3.11."; \
+	 /tmp/linli-schemathesis-lock/bin/pip freeze --all | grep -v -E "^(pip)==") > requirements-schemathesis.lock
+
 # Re-pin requirements-deploy.lock (the deploy tier's tools) from requirements-deploy.in.
 deploy-lock:
 	rm -rf /tmp/linli-deploy-lock && $(PYTHON) -m venv /tmp/linli-deploy-lock
@@ -66,4 +73,4 @@ $(TOOLS): package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) .venv-deploy .venv-bench node_modules var
+	rm -rf $(VENV) .venv-deploy .venv-bench .venv-schemathesis node_modules var

@@ -3,10 +3,16 @@ add latency, swallow traffic (blackhole) or reset connections, from the test pro
 
     proxy = FaultProxy(("127.0.0.1", 5672)).start()     # clients dial 127.0.0.1:proxy.port
     proxy.latency(0.2)        # every chunk, each way, arrives 200 ms late
-    proxy.blackhole()         # connections stay open, nothing gets through either way
+    proxy.blackhole()         # a partition: connections stay open, nothing gets through either way
     proxy.reset()             # every connection is reset (RST), and new ones are, until heal()
-    proxy.heal()              # back to a plain pipe
+    proxy.heal()              # back to a plain pipe: what a partition held back is delivered
     proxy.stop()
+
+A blackhole holds data back rather than discarding it: over a real network TCP retransmits what a
+partition dropped, so a connection that outlives the partition delivers every byte, late. (Discarding
+bytes from a live stream, as toxiproxy's timeout toxic does, is something no real TCP connection does;
+it leaves any AMQP client waiting forever for a reply the broker never saw.) Whoever gives up first on
+a silent connection (a heartbeat, a deadline) sees it as a failure, as it would in a real partition.
 
 It runs its own asyncio loop in a daemon thread; the methods above are safe to call from any thread.
 Loopback only: it listens on 127.0.0.1.
@@ -35,6 +41,7 @@ class FaultProxy:
         self._server: asyncio.base_events.Server | None = None
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
+        self._flowing: asyncio.Event | None = None  # cleared during a blackhole
 
     # -- control (any thread) -----------------------------------------------------------------------
 
@@ -44,6 +51,7 @@ class FaultProxy:
 
     def blackhole(self) -> "FaultProxy":
         self.mode = BLACKHOLE
+        self._call(self._flowing.clear)
         return self
 
     def reset(self) -> "FaultProxy":
@@ -59,6 +67,7 @@ class FaultProxy:
 
     def heal(self) -> "FaultProxy":
         self.mode, self.delay = NORMAL, 0.0
+        self._call(self._flowing.set)
         return self
 
     @property
@@ -96,6 +105,8 @@ class FaultProxy:
         self._loop.close()
 
     async def _listen(self) -> None:
+        self._flowing = asyncio.Event()
+        self._flowing.set()
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port, reuse_address=True)
         self.port = self._server.sockets[0].getsockname()[1]
 
@@ -133,13 +144,13 @@ class FaultProxy:
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
+                await self._flowing.wait()  # a partition: stop reading, so senders' buffers fill up
                 chunk = await reader.read(65536)
                 if not chunk:
                     break
                 if self.delay:
                     await asyncio.sleep(self.delay)
-                if self.mode == BLACKHOLE:
-                    continue  # swallowed: the other side waits for an answer that never comes
+                await self._flowing.wait()  # read just as the partition began: held until it ends
                 if self.mode == RESET or writer.is_closing():
                     break
                 writer.write(chunk)

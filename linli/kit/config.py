@@ -75,6 +75,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "(load shedding: calls for help and health checks are never shed).",
     ),
     "GATEWAY_QUEUE_SECONDS": ("0.5", "How long a routine request may wait for a place before it is shed (503)."),
+    "GATEWAY_SHED_LOOP_LAG_SECONDS": (
+        "0.2",
+        "Routine requests are shed (503) while the gateway's event loop runs this much late (it is out of CPU); 0: never.",
+    ),
     "GATEWAY_CORS_ORIGINS": (
         "",
         "Comma-separated origins whose pages may call the API from a browser (e.g. the board hosted elsewhere); empty: same origin only.",

@@ -23,7 +23,10 @@ from services.employment.store.jobs import JobStore
 from services.employment.store.seekers import SeekerStore
 
 log = logging.getLogger(__name__)
-BATCH = 100  # rankings saved at once; also how often a long re-ranking lets other work run
+BATCH = 100  # rankings saved at once
+# How often a long re-ranking lets other work run: locally every worker shares one process, and an
+# emergency's handler should not wait behind more than a few milliseconds of ranking.
+PAUSE_EVERY = 5
 
 
 @dataclass
@@ -49,7 +52,7 @@ class Matcher:
         self.jobs = job_store
         self.seekers = seeker_store
         self.clock = clock
-        # Called between batches of a long re-ranking: the worker passes eventlet.sleep(0), so other
+        # Called every few rankings of a long re-ranking: the worker passes eventlet.sleep(0), so other
         # handlers (and the heartbeat) run meanwhile.
         self.pause = pause
         self.indexes: dict[str, CommunityIndex] = {}
@@ -125,32 +128,32 @@ class Matcher:
         written = ranked_seekers = ranked_vacancies = 0
 
         def flush() -> int:
-            subjects = self._subject_revisions(batch)
-            count = self.seekers.save_rankings(batch, subjects)
+            count = self.seekers.save_rankings(batch, self._subject_revisions(batch))
             batch.clear()
-            self.pause()
             return count
+
+        def ranked(ranking: matching.Ranking) -> int:
+            batch.append(ranking)
+            if len(batch) % PAUSE_EVERY == 0:
+                self.pause()
+            return flush() if len(batch) >= BATCH else 0
 
         for seeker_id in seeker_ids:
             seeker = index.seekers.get(seeker_id)
             if seeker is None:  # no longer searching; its stored ranking went when it changed
                 continue
             matches = index.vacancies.rank(seeker, at, matching.SEEKER_MATCHES)
-            batch.append(matching.Ranking(matching.SEEKER_RANKING, seeker_id, index.community_id, revision, now,
-                                          tuple(matches)))
+            written += ranked(matching.Ranking(matching.SEEKER_RANKING, seeker_id, index.community_id, revision, now,
+                                               tuple(matches)))
             ranked_seekers += 1
-            if len(batch) >= BATCH:
-                written += flush()
         for vacancy_id in vacancy_ids:
             vacancy = index.vacancies.get(vacancy_id)
             if vacancy is None:
                 continue
             shortlist = index.seekers.rank(vacancy, at, matching.SHORTLIST)
-            batch.append(matching.Ranking(matching.VACANCY_RANKING, vacancy_id, index.community_id, revision, now,
-                                          tuple(shortlist)))
+            written += ranked(matching.Ranking(matching.VACANCY_RANKING, vacancy_id, index.community_id, revision, now,
+                                               tuple(shortlist)))
             ranked_vacancies += 1
-            if len(batch) >= BATCH:
-                written += flush()
         if batch:
             written += flush()
         return Reranked(ranked_seekers, ranked_vacancies, written)

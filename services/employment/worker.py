@@ -42,7 +42,7 @@ class EmploymentWorker:
         client, db = self.database.client, self.database.db
         key = (id(client), db.name)
         if key not in _matchers:
-            # Between batches of a long re-ranking, let other handlers and the heartbeat run.
+            # Every few rankings of a long re-ranking, let other handlers and the heartbeat run.
             _matchers[key] = Matcher(JobStore(client, db), SeekerStore(client, db), pause=lambda: eventlet.sleep(0))
         return _matchers[key]
 

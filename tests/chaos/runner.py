@@ -21,17 +21,20 @@ import httpx
 
 from linli.devstack import ROOT, StartError, wait_until
 from linli.faults import broker
-from tests.chaos.harness import ChaosPlatform, Result, run_scenario, scenarios, table
+from tests.chaos.harness import ChaosPlatform, Result, recovery_seconds, run_scenario, scenarios, table
 
 SCENARIO_BUDGET = 150  # seconds one scenario may take at most (workload, fault, recovery, settling)
 
 
 def healthy(chaos: ChaosPlatform) -> None:
+    """Every process up and a call for help going through end to end, before the next fault."""
     for name in chaos.all_alive():
         print(f"  ({name} was down before the scenario: restarting it)", flush=True)
         chaos.restart(name)
     wait_until(lambda: httpx.get(chaos.gateway_url + "/healthz", timeout=2).status_code == 200, 90,
                "the platform to be healthy")
+    if recovery_seconds(chaos, time.monotonic(), limit=60) is None:
+        print("  (warning: a call for help did not get through end to end before this scenario)", flush=True)
 
 
 def main(argv: list[str]) -> int:

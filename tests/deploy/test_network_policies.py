@@ -5,6 +5,7 @@ from deploy import check
 FLOWS = {
     ("gateway", "eldercare-api", 50051),  # REST -> gRPC
     ("gateway", "rabbitmq", 5672),  # the board's live event feed
+    ("gateway", "mongodb", 27017),  # idempotency keys, shared by the replicas
     ("gateway", "otel-collector", 4318),
     ("eldercare-api", "mongodb", 27017),
     ("eldercare-api", "rabbitmq", 5672),  # the outbox relay publishes events

@@ -3,6 +3,7 @@ its places and its short wait, a routine request gets 503 with Retry-After at on
 and health checks still go through."""
 import asyncio
 import json
+import time
 
 import httpx
 
@@ -93,3 +94,26 @@ async def _test_no_more_wait_than_may_run_so_memory_stays_bounded():
         held.release.set()
         codes = sorted(r.status_code for r in await asyncio.gather(*tasks))
     assert codes == [200] * 4 + [503] * 6
+
+
+def test_while_the_event_loop_runs_late_routine_requests_are_shed_and_calls_for_help_are_not():
+    asyncio.run(_test_while_the_event_loop_runs_late_routine_requests_are_shed_and_calls_for_help_are_not())
+
+
+async def _test_while_the_event_loop_runs_late_routine_requests_are_shed_and_calls_for_help_are_not():
+    held = Held()
+    held.release.set()
+    shedding = LoadShedding(held, max_in_flight=4, queue_seconds=0.2, max_loop_lag=0.2)
+    app = BodyLimit(shedding, max_bytes=65536)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client:
+        assert (await routine(client)).status_code == 200  # starts the lag watcher
+        await asyncio.sleep(0.01)
+        time.sleep(0.5)  # the loop is stuck (out of CPU): its lag watcher fires late
+        await asyncio.sleep(0.06)
+        assert shedding.lag.seconds > 0.2
+        assert (await routine(client)).status_code == 503
+        emergency = await client.post("/v1/care-requests", content=json.dumps({"kind": "emergency"}))
+        assert emergency.status_code == 200
+        for _ in range(40):  # caught up: the smoothed lag falls and routine requests are served again
+            await asyncio.sleep(0.05)
+        assert shedding.lag.seconds < 0.2 and (await routine(client)).status_code == 200

@@ -163,9 +163,9 @@ class ResidentStore:
         return _device(doc) if doc else None
 
     def save_device(self, device: Device, alert: MaintenanceAlert | None = None, event: dict | None = None) -> Device:
-        """Save a changed device (version check), with the alert it raised and its event, in one transaction."""
+        """Save a changed device (version check); with the alert it raised and its event, in one transaction."""
 
-        def work(session: ClientSession) -> None:
+        def work(session: ClientSession | None) -> None:
             result = self.devices.replace_one({"_id": device.id, "version": device.version - 1},
                                               _device_doc(device), session=session)
             if result.matched_count != 1:
@@ -174,7 +174,12 @@ class ResidentStore:
                 self.alerts.insert_one(_alert_doc(alert), session=session)
                 outbox.add(self.db, session, event)
 
-        transaction(self.client, work)
+        if alert is None:
+            # The usual heartbeat writes one document, which MongoDB writes atomically on its own: no
+            # transaction. Heartbeats are most of a district's requests (docs/performance.md, docs/scaling.md).
+            work(None)
+        else:
+            transaction(self.client, work)
         return device
 
     def save_press(self, device: Device, request: care.CareRequest, raised_event: dict,

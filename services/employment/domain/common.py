@@ -2,7 +2,7 @@
 Pure: no I/O."""
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from linli.kit.errors import NotFound, PermissionDenied
@@ -113,7 +113,3 @@ def hidden(kind: str, record_id: str) -> NotFound:
 
 def epoch_seconds(at: datetime) -> int:
     return int(at.timestamp())
-
-
-def days_later(at: datetime, days: int) -> datetime:
-    return at + timedelta(days=days)

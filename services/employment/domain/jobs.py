@@ -42,8 +42,6 @@ VACANCY_FILLED = "vacancy.filled"
 VACANCY_EXPIRED = "vacancy.expired"
 VACANCY_CLOSED = "vacancy.closed"
 VACANCIES_IMPORTED = "vacancies.imported"
-# Events after which a vacancy is no longer matched.
-VACANCY_ENDED = (VACANCY_FILLED, VACANCY_EXPIRED, VACANCY_CLOSED)
 
 
 @dataclass(frozen=True)
@@ -244,9 +242,10 @@ def validate_draft(draft: VacancyDraft, known_skills: frozenset[str]) -> None:
     check_fields(problems, "invalid vacancy")
 
 
-def _with_draft(vacancy: Vacancy, draft: VacancyDraft) -> Vacancy:
-    return replace(
-        vacancy, title=draft.title.strip(), description=draft.description.strip(), skills=tuple(draft.skills),
+def _drafted(draft: VacancyDraft) -> dict:
+    """A vacancy's fields as a (validated) draft sets them."""
+    return dict(
+        title=draft.title.strip(), description=draft.description.strip(), skills=tuple(draft.skills),
         headcount=draft.headcount, wage_fen=draft.wage_fen, wage_period=draft.wage_period,
         hours_per_week=draft.hours_per_week, monthly_pay_fen=monthly_pay_fen(draft), schedule=draft.schedule,
         address=draft.address.strip(), position=draft.position, physical_demand=draft.physical_demand,
@@ -257,9 +256,9 @@ def create_vacancy(caller: Caller, employer: Employer, draft: VacancyDraft, vaca
                    known_skills: frozenset[str], fair_id: str = "") -> Vacancy:
     check_may_manage(caller, employer)
     validate_draft(draft, known_skills)
-    blank = Vacancy(vacancy_id, employer.community_id, employer.id, employer.name, "", "", (), 1, 1, "month", 1, 0,
-                    "", "", draft.position, "", False, "", DEFAULT_OPEN_DAYS, caller.subject, now, fair_id=fair_id)
-    return _with_draft(blank, draft)
+    return Vacancy(id=vacancy_id, community_id=employer.community_id, employer_id=employer.id,
+                   employer_name=employer.name, created_by=caller.subject, created_at=now, fair_id=fair_id,
+                   **_drafted(draft))
 
 
 def update_vacancy(caller: Caller, employer: Employer, vacancy: Vacancy, draft: VacancyDraft,
@@ -272,7 +271,7 @@ def update_vacancy(caller: Caller, employer: Employer, vacancy: Vacancy, draft: 
         raise FailedPrecondition(f"vacancy {vacancy.id} is {vacancy.status}: it can no longer change")
     if draft.headcount < vacancy.hired:
         raise FailedPrecondition(f"vacancy {vacancy.id} has hired {vacancy.hired} already: headcount cannot be lower")
-    changed = _with_draft(vacancy, draft)
+    changed = replace(vacancy, **_drafted(draft))
     if vacancy.status != DRAFT:
         changed = replace(changed, open_days=vacancy.open_days)  # the open period was fixed when it opened
         if changed.hired == changed.headcount:

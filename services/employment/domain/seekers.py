@@ -145,9 +145,10 @@ def validate_profile(profile: Profile, known_skills: frozenset[str], now: dateti
     check_fields(problems, "invalid job seeker profile")
 
 
-def _with_profile(seeker: JobSeeker, profile: Profile) -> JobSeeker:
-    return replace(
-        seeker, name=profile.name.strip(), birth_year=profile.birth_year, address=profile.address.strip(),
+def _profiled(profile: Profile) -> dict:
+    """A seeker's fields as a (validated) profile sets them."""
+    return dict(
+        name=profile.name.strip(), birth_year=profile.birth_year, address=profile.address.strip(),
         home=profile.home, phone=profile.phone.strip(), skills=tuple(profile.skills),
         experience=tuple(line.strip() for line in profile.experience if line.strip()),
         schedules=tuple(profile.schedules), max_commute_m=profile.max_commute_m,
@@ -167,9 +168,8 @@ def register(caller: Caller, seeker_id: str, community_id: str, profile: Profile
     if not (is_counsellor_for(caller, community_id) or (is_self(caller, seeker_id) and caller.serves(community_id))):
         raise PermissionDenied("residents register themselves in their community; counsellors register anyone there")
     validate_profile(profile, known_skills, now)
-    blank = JobSeeker(seeker_id, community_id, "", 0, "", profile.home, "", (), (), (), 0, 0, "", "", caller.subject,
-                      now, history=(Transition(REGISTERED, now, caller.subject),), updated_at=now)
-    return _with_profile(blank, profile)
+    return JobSeeker(id=seeker_id, community_id=community_id, registered_by=caller.subject, registered_at=now,
+                     history=(Transition(REGISTERED, now, caller.subject),), updated_at=now, **_profiled(profile))
 
 
 def update_profile(caller: Caller, seeker: JobSeeker, profile: Profile, now: datetime,
@@ -179,7 +179,7 @@ def update_profile(caller: Caller, seeker: JobSeeker, profile: Profile, now: dat
     if seeker.status == EXITED:
         raise FailedPrecondition(f"job seeker {seeker.id} has exited: start searching again first")
     validate_profile(profile, known_skills, now)
-    return replace(_with_profile(seeker, profile), updated_at=now, version=seeker.version + 1)
+    return replace(seeker, updated_at=now, version=seeker.version + 1, **_profiled(profile))
 
 
 def with_skills(seeker: JobSeeker, codes: tuple[str, ...], now: datetime) -> JobSeeker | None:

@@ -94,7 +94,3 @@ def add_skill(caller: Caller, new: NewSkill, existing_codes: frozenset[str]) -> 
         raise AlreadyExists(f"skill {new.code} is already in the taxonomy")
     return Skill(new.code, new.name_zh.strip(), new.name_en.strip(), new.group, new.occupation_code,
                  new.informal, caller.subject)
-
-
-def unknown_codes(codes, known: frozenset[str]) -> list[str]:
-    return sorted(set(codes) - known)

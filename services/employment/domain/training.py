@@ -24,8 +24,6 @@ NEXT = {SIGNED_UP: (ENROLLED, DROPPED), ENROLLED: (COMPLETED, DROPPED), COMPLETE
 MAX_SEATS = 500
 MAX_COURSE_SKILLS = 8
 
-ENROLMENT_CERTIFIED = "enrolment.certified"
-
 
 def event_type(status: str) -> str:
     return f"enrolment.{status}"

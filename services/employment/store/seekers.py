@@ -98,10 +98,6 @@ class SeekerStore:
         return [from_doc(seekers.JobSeeker, doc) for doc in self.seekers.find({"community_id": community_id,
                                                                                "matchable": True})]
 
-    def searching_ids(self, community_id: str) -> list[str]:
-        cursor = self.seekers.find({"community_id": community_id, "matchable": True}, {"_id": 1}).sort("_id", 1)
-        return [doc["_id"] for doc in cursor]
-
     # -- rankings (written by the worker, read by the api)
 
     def get_ranking(self, kind: str, subject_id: str) -> matching.Ranking | None:

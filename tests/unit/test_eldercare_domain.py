@@ -125,3 +125,11 @@ def test_list_scope_follows_the_communities_served():
 def test_figures_count_by_the_communitys_local_day():
     # 17:30 UTC on the 26th is already the 27th in Beijing.
     assert care.local_day(datetime(2026, 11, 26, 17, 30, tzinfo=timezone.utc), "Asia/Shanghai") == "2026-11-27"
+
+
+def test_a_call_device_raises_calls_only_by_pressing_as_itself():
+    pager = Caller("pager-7", frozenset({"device"}), frozenset({"donghuayuan"}))
+    assert raised(caller=pager, device_id="pager-7").device_id == "pager-7"
+    for forged in (dict(device_id="pager-8"), dict(device_id="pager-7", channel="phone"), dict(device_id="")):
+        with pytest.raises(PermissionDenied):
+            raised(caller=pager, **forged)

@@ -135,7 +135,7 @@ def check_care_request(request: care.CareRequest) -> None:
 @given(kind=st.sampled_from(care.KINDS), steps=st.lists(st.tuples(care_operation(), step_callers, later), min_size=10, max_size=40))
 def test_no_sequence_of_care_request_operations_reaches_an_undeclared_state_or_loses_history(kind, steps):
     now = START
-    new = care.NewCareRequest(COMMUNITY, "elder-1", kind, "device", position=HOME)
+    new = care.NewCareRequest(COMMUNITY, "elder-1", kind, "device", position=HOME, device_id="dev-1")
     request = care.raise_request(CALLERS["device"], new, "cr-1", now, DEFAULT_POLICY)
     changes = 0
     for (name, operation), who, wait in steps:

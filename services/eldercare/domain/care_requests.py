@@ -207,18 +207,20 @@ def speaks_for(caller: Caller, elder_id: str, family_of: frozenset[str]) -> bool
             or (caller.has_role("family") and elder_id in family_of))
 
 
-def may_raise_for(caller: Caller, community_id: str, elder_id: str, family_of: frozenset[str] = frozenset()) -> bool:
+def may_raise_for(caller: Caller, new: NewCareRequest, family_of: frozenset[str] = frozenset()) -> bool:
     """Staff raise calls for anyone they serve (a phone call, a device press); residents for themselves,
-    families for their elder."""
-    if not caller.serves(community_id):
+    families for their elder; a call device only presses, as itself."""
+    if not caller.serves(new.community_id):
         return False
-    return caller.has_role(*STAFF_ROLES, "device") or speaks_for(caller, elder_id, family_of)
+    if caller.has_role(*STAFF_ROLES) or speaks_for(caller, new.elder_id, family_of):
+        return True
+    return caller.has_role("device") and new.channel == "device" and new.device_id == caller.subject
 
 
 def raise_request(caller: Caller, new: NewCareRequest, request_id: str, now: datetime,
                   policy: dict[str, KindPolicy], family_of: frozenset[str] = frozenset()) -> CareRequest:
     validate(new)
-    if not may_raise_for(caller, new.community_id, new.elder_id, family_of):
+    if not may_raise_for(caller, new, family_of):
         raise PermissionDenied("you may not raise a care request for this elder in this community")
     rule = policy[new.kind]
     due = now + rule.acknowledge_within

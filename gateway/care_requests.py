@@ -13,6 +13,7 @@ from google.protobuf import json_format
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
+from gateway.models import GeoPointIn
 from linli.eldercare.v1 import common_pb2, eldercare_pb2, eldercare_pb2_grpc
 from linli.kit.identity import Caller
 from linli.kit.protomap import short_names
@@ -258,12 +259,6 @@ class LocationIn(BaseModel):
     unit: str = Field("", max_length=64)
     floor: int = Field(0, ge=-10, le=200)
     detail: str = Field("", max_length=200)
-
-
-class GeoPointIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    latitude: float = Field(ge=-90, le=90)
-    longitude: float = Field(ge=-180, le=180)
 
 
 class CareRequestIn(BaseModel):

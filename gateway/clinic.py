@@ -143,7 +143,7 @@ class ResultIn(BaseModel):
     content_type: str = Field("", max_length=100)
 
 
-class ConsentIn(BaseModel):
+class PatientConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scopes: list[_names(patients_pb2.ConsentScope)] = Field(min_length=1, max_length=4)
     recipient: str = Field(min_length=1, max_length=64, description="A partner hospital's id, or * for every partner")
@@ -206,7 +206,7 @@ async def add_result(patient_id: Id, body: ResultIn, request: Request, purpose: 
 
 
 @router.post("/v1/patients/{patient_id}/consents", status_code=201)
-async def grant_consent(patient_id: Id, body: ConsentIn, request: Request, purpose: Purpose = None,
+async def grant_consent(patient_id: Id, body: PatientConsentIn, request: Request, purpose: Purpose = None,
                         caller: Caller = Depends(require_caller), clinic=Depends(_clinic)) -> dict:
     """The patient (or a clinician recording their signed form) consents to share with a partner."""
     reply = await clinic.patients.GrantConsent(patients_pb2.GrantConsentRequest(
@@ -254,7 +254,7 @@ class TextIn(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
 
 
-class ReasonIn(BaseModel):
+class TeleconsultationReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(min_length=1, max_length=500)
 
@@ -316,7 +316,7 @@ async def complete_teleconsultation(teleconsultation_id: Id, body: NoteIn, reque
 
 
 @router.post("/v1/teleconsultations/{teleconsultation_id}/cancel")
-async def cancel_teleconsultation(teleconsultation_id: Id, body: ReasonIn, request: Request,
+async def cancel_teleconsultation(teleconsultation_id: Id, body: TeleconsultationReasonIn, request: Request,
                                   purpose: Purpose = None, caller: Caller = Depends(require_caller),
                                   clinic=Depends(_clinic)) -> dict:
     reply = await clinic.teleconsultations.CancelTeleconsultation(T.CancelTeleconsultationRequest(
@@ -351,7 +351,7 @@ class AttachmentIn(BaseModel):
     title: str = Field(min_length=1, max_length=200, examples=["静息心电图"])
     content_type: str = Field(min_length=1, max_length=100, examples=["application/pdf"])
     url: str = Field(min_length=1, max_length=1000)
-    size_bytes: int = Field(0, ge=0)
+    size_bytes: int = Field(0, ge=0, le=10 * 1024 ** 3)  # attachments are metadata here; 10 GiB is plenty
 
     def message(self) -> common_pb2.Attachment:
         return common_pb2.Attachment(**self.model_dump())

@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from gateway.auth import require_caller
 from gateway.care_requests import IdempotencyKey, _call_options
+from gateway.models import GeoPointIn
 from linli.employment.v1 import common_pb2, fairs_pb2, jobs_pb2, seekers_pb2, training_pb2, workshop_pb2
 from linli.employment.v1 import fairs_pb2_grpc, jobs_pb2_grpc, seekers_pb2_grpc, training_pb2_grpc, workshop_pb2_grpc
 from linli.kit.identity import Caller
@@ -190,11 +191,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class GeoPointIn(Strict):
-    latitude: float = Field(ge=-90, le=90, examples=[41.8810])
-    longitude: float = Field(ge=-180, le=180, examples=[123.9570])
-
-
 class SkillIn(Strict):
     code: str = Field(min_length=1, max_length=94, examples=["handicraft.pottery"])
     name_zh: str = Field(min_length=1, max_length=40, examples=["陶艺"])
@@ -247,7 +243,7 @@ class ImportIn(Strict):
     vacancies: list[ImportedVacancyIn] = Field(min_length=1, max_length=500)
 
 
-class ReasonIn(Strict):
+class EmploymentReasonIn(Strict):
     reason: str = Field("", max_length=500)
 
 
@@ -338,7 +334,7 @@ class CourseIn(Strict):
     seats: int = Field(strict=True, ge=1, le=500)
 
 
-class SignUpIn(Strict):
+class TrainingSignUpIn(Strict):
     seeker_id: str = Field("", max_length=64, description="empty: your own")
     fair_id: str = Field("", max_length=64)
 
@@ -489,7 +485,7 @@ async def open_vacancy(vacancy_id: Id, request: Request, idempotency_key: Idempo
 
 
 @router.post("/v1/vacancies/{vacancy_id}/close", response_model=VacancyOut)
-async def close_vacancy(vacancy_id: Id, request: Request, body: ReasonIn | None = None,
+async def close_vacancy(vacancy_id: Id, request: Request, body: EmploymentReasonIn | None = None,
                         idempotency_key: IdempotencyKey = None, caller: Caller = Depends(require_caller),
                         api=Depends(_api)) -> dict:
     reply = await api.jobs.CloseVacancy(jobs_pb2.CloseVacancyRequest(id=vacancy_id, reason=body.reason if body else ""),
@@ -582,7 +578,7 @@ async def start_searching(seeker_id: Id, request: Request, idempotency_key: Idem
 
 
 @router.post("/v1/job-seekers/{seeker_id}/exit", response_model=SeekerOut)
-async def exit_seeker(seeker_id: Id, request: Request, body: ReasonIn | None = None,
+async def exit_seeker(seeker_id: Id, request: Request, body: EmploymentReasonIn | None = None,
                       idempotency_key: IdempotencyKey = None, caller: Caller = Depends(require_caller),
                       api=Depends(_api)) -> dict:
     command = seekers_pb2.ExitSeekerRequest(id=seeker_id, reason=body.reason if body else "")
@@ -802,7 +798,7 @@ async def list_courses(request: Request, community_id: Annotated[str, Query(min_
 
 
 @router.post("/v1/courses/{course_id}/enrolments", status_code=201, response_model=EnrolmentOut)
-async def sign_up(course_id: Id, request: Request, body: SignUpIn | None = None, idempotency_key: IdempotencyKey = None,
+async def sign_up(course_id: Id, request: Request, body: TrainingSignUpIn | None = None, idempotency_key: IdempotencyKey = None,
                   caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """Sign up for a course (yourself, or a counsellor for a seeker, at a fair with its id)."""
     fields = body.model_dump() if body else {}

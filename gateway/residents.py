@@ -246,7 +246,7 @@ class ElderIn(ElderChanges):
     name: str = Field(min_length=1, max_length=50, examples=["刘桂兰"])
 
 
-class ConsentIn(BaseModel):
+class ElderConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     granted: bool
 
@@ -320,7 +320,7 @@ async def update_elder(elder_id: ElderId, body: ElderChanges, request: Request,
 
 
 @router.put("/v1/elders/{elder_id}/consents/{topic}", response_model=Elder)
-async def record_consent(elder_id: ElderId, topic: Topic, body: ConsentIn, request: Request,
+async def record_consent(elder_id: ElderId, topic: Topic, body: ElderConsentIn, request: Request,
                          caller: Caller = Depends(require_caller), residents=Depends(_residents)) -> dict:
     """Grant (true) or withdraw (false) consent to share location or health data; applies at once."""
     command = pb.RecordConsentRequest(elder_id=elder_id, topic=enum_number(pb.ConsentTopic, topic),

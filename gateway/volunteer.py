@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import _call_options
+from gateway.models import GeoPointIn
 from linli.kit.identity import Caller
 from linli.volunteer.v1 import volunteer_pb2 as pb
 from linli.volunteer.v1 import volunteer_pb2_grpc as pb_grpc
@@ -74,12 +75,6 @@ Community = Annotated[str, Query(min_length=1, max_length=64)]
 PageSize = Annotated[int, Query(ge=1, le=200)]
 PageToken = Annotated[str | None, Query(max_length=1024)]
 Note = Annotated[str, Field(max_length=500)]
-
-
-class GeoPointIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    latitude: float = Field(ge=-90, le=90)
-    longitude: float = Field(ge=-180, le=180)
 
 
 class SlotIn(BaseModel):
@@ -143,12 +138,12 @@ class ShiftIn(BaseModel):
     capacity: int = Field(ge=1, le=1000)
 
 
-class SignUpIn(BaseModel):
+class ShiftSignUpIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     volunteer_id: str = Field("", max_length=64, description="Empty: yourself (coordinators may name one)")
 
 
-class ReasonIn(BaseModel):
+class VolunteerReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: Note = ""
 
@@ -291,7 +286,7 @@ async def list_shifts(activity_id: Id, request: Request, caller: Caller = Depend
 
 
 @router.post("/v1/shifts/{shift_id}/attendance", status_code=201, tags=["activities"])
-async def sign_up(shift_id: Id, body: SignUpIn, request: Request, caller: Caller = Depends(require_caller),
+async def sign_up(shift_id: Id, body: ShiftSignUpIn, request: Request, caller: Caller = Depends(require_caller),
                   api=Depends(_api)) -> dict:
     """Sign up for a shift (409 when it is full)."""
     reply = await api.activities.SignUp(pb.SignUpRequest(shift_id=shift_id, volunteer_id=body.volunteer_id),
@@ -332,7 +327,7 @@ async def confirm_attendance(attendance_id: Id, request: Request, caller: Caller
 
 
 @router.post("/v1/attendance/{attendance_id}/withdraw", tags=["activities"])
-async def withdraw_attendance(attendance_id: Id, body: ReasonIn, request: Request,
+async def withdraw_attendance(attendance_id: Id, body: VolunteerReasonIn, request: Request,
                               caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     reply = await api.activities.WithdrawAttendance(pb.WithdrawAttendanceRequest(id=attendance_id, reason=body.reason),
                                                     **_call_options(request, caller))
@@ -406,7 +401,7 @@ async def verify_one(entry_id: Id, body: VerifyIn, request: Request, caller: Cal
 
 
 @router.post("/v1/volunteer-hours/{entry_id}/reject", tags=["volunteer hours"])
-async def reject_hours(entry_id: Id, body: ReasonIn, request: Request, caller: Caller = Depends(require_caller),
+async def reject_hours(entry_id: Id, body: VolunteerReasonIn, request: Request, caller: Caller = Depends(require_caller),
                        api=Depends(_api)) -> dict:
     reply = await api.hours.RejectHours(pb.RejectHoursRequest(id=entry_id, reason=body.reason),
                                         **_call_options(request, caller))

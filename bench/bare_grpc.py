@@ -59,7 +59,7 @@ class BareStore:
     def press(self, device_id: str) -> None:
         device = self.db.devices.find_one({"_id": device_id})
         elder = self.db.elders.find_one({"_id": device["elder_id"]})
-        list(self.db.care_requests.find({"status": {"$in": ["raised"]}, "elder_id": {"$in": [elder["_id"]]}})
+        list(self.db.care_requests.find({"status": {"$in": ["raised"]}, "elder_id": elder["_id"]})
              .sort([("priority", 1), ("raised_at", 1), ("_id", 1)]).limit(20))
         care, record = copy.deepcopy(self.template("care_request")), copy.deepcopy(self.template("outbox"))
         care["_id"] = record["_id"] = str(uuid.uuid4())

@@ -6,8 +6,13 @@ SecantusDB and one RabbitMQ vhost, so the machine's noise hits both alike:
    and retry). After: CareRequestStore.count_in_figures (spread over FIGURE_SHARDS documents).
 2. outbox relay: publishing a backlog. Before: one update_one per record after its confirm. After:
    OutboxRelay.publish_pending (one update_many per batch of confirmed records).
+3. device heartbeats (most of a district's requests), eight at a time. Before: every heartbeat saved in a
+   transaction. After: ResidentStore.save_device (a heartbeat that raises no alert is one plain write).
+4. a device press's look for the elder's unanswered calls, with thousands of calls raised before. Before:
+   `elder_id: {$in: [one id]}` (SecantusDB scans the collection). After: CareRequestStore.list_requests
+   (equality for a single value, which SecantusDB answers from the index).
 
-    .venv/bin/python -m bench.before_after [--runs 5] [--seconds 4] [--records 400]
+    .venv/bin/python -m bench.before_after [--runs 5] [--seconds 4] [--records 400]      (about 3 minutes)
 """
 import argparse
 import copy
@@ -17,12 +22,19 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.common import median, spread
+from bench.common import median, spread, timed_loop
 from linli.devstack import DevStack
 from linli.kit import consumer, outbox
 from linli.kit.config import setting
-from linli.kit.mongo import connect, ensure_indexes, utcnow
+from linli.kit.errors import Aborted
+from linli.kit.identity import Caller
+from linli.kit.mongo import connect, ensure_indexes, transaction, utcnow
+from services.eldercare.domain import residents
+from services.eldercare.domain.care_requests import ListScope
+from services.eldercare.store import care_requests as care_store
+from services.eldercare.store import residents as resident_store
 from services.eldercare.store.care_requests import CareRequestStore
+from services.eldercare.store.residents import ResidentStore, _device_doc
 
 HANDLERS = 10  # the workers' Nameko max_workers
 
@@ -99,6 +111,71 @@ def relay_rate(db, amqp_uri: str, relay_class, records: int) -> float:
     return published / elapsed
 
 
+def save_device_before(store: ResidentStore, device: residents.Device) -> None:
+    """The heartbeat's write as it was: the device's replace, inside a transaction."""
+    def work(session) -> None:
+        if store.devices.replace_one({"_id": device.id, "version": device.version - 1}, _device_doc(device),
+                                     session=session).matched_count != 1:
+            raise Aborted(device.id)
+
+    transaction(store.client, work)
+
+
+def heartbeat_rate(client, db, save, seconds: float) -> float:
+    """Heartbeats saved per second by eight threads, each beating its own devices in turn."""
+    store = ResidentStore(client, db)
+    operator = Caller("bench-operator", frozenset({"operator"}), frozenset({"donghuayuan"}))
+    now = utcnow()
+    devices = []
+    for index in range(32):
+        elder = residents.register(operator, f"bench-hb-elder-{uuid.uuid4().hex[:8]}", "donghuayuan",
+                                   residents.ElderDetails(name="王桂兰"), now)
+        store.add_elder(elder)
+        devices.append(store.add_device(residents.register_device(operator, elder, f"bench-hb-{uuid.uuid4().hex[:8]}",
+                                                                  "pager", 0, now)))
+    done = [0]
+    deadline = time.monotonic() + seconds
+
+    def beat(mine: list[residents.Device]) -> None:
+        while time.monotonic() < deadline:
+            for position, device in enumerate(mine):
+                caller = Caller(device.id, frozenset({"device"}), frozenset({"donghuayuan"}))
+                mine[position], _ = residents.heartbeat(caller, device, 80, utcnow(), "unused")
+                save(store, mine[position])
+                done[0] += 1
+
+    threads = [threading.Thread(target=beat, args=(devices[i::8],)) for i in range(8)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done[0] / (time.monotonic() - started)
+
+
+def seed_unanswered(client, db, count: int) -> None:
+    """`count` raised calls of other elders (a busy store), and one elder with no call."""
+    doc = {"community_id": "donghuayuan", "status": "raised", "priority": 1, "kind": "meal", "pad": "x" * 800}
+    db["care_requests"].insert_many([{**doc, "_id": str(uuid.uuid4()), "elder_id": f"elder-{i % 500}",
+                                      "raised_at": utcnow()} for i in range(count)])
+
+
+def lookup_rate(client, db, shape: str, seconds: float) -> float:
+    """A press's look for the elder's unanswered calls, one after another, per second."""
+    store = CareRequestStore(client, db)
+    scope = ListScope(None, elder_ids=frozenset({"elder-without-calls"}))
+
+    def before() -> None:
+        query = {"status": {"$in": ["raised"]}, "elder_id": {"$in": ["elder-without-calls"]}}
+        list(db["care_requests"].find(query).sort([("priority", 1), ("raised_at", 1), ("_id", 1)]).limit(20))
+
+    def after() -> None:
+        store.list_requests(scope, ("raised",), None, 20)
+
+    count, _ = timed_loop(seconds, before if shape == "before" else after)
+    return count / seconds
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -111,8 +188,11 @@ def main(argv: list[str] | None = None) -> None:
         client = connect(stack.start_mongo(":memory:"), "before-after")
         db = client["bench_before_after"]
         ensure_indexes(db, consumer.INDEXES + outbox.INDEXES)
-        results: dict[str, list[float]] = {"figures before": [], "figures after": [],
-                                           "relay before": [], "relay after": []}
+        ensure_indexes(db, care_store.INDEXES + resident_store.INDEXES)
+        seed_unanswered(client, db, 5000)
+        lookup_rate(client, db, "after", 0.5)  # the first query of a collection is slow in SecantusDB: warm up
+        results: dict[str, list[float]] = {f"{what} {side}": [] for what in ("figures", "relay", "heartbeats", "lookup")
+                                           for side in ("before", "after")}
         for run in range(args.runs):
             # Alternate which goes first, so a drift on the machine favours neither.
             for side in (("before", "after") if run % 2 == 0 else ("after", "before")):
@@ -120,12 +200,15 @@ def main(argv: list[str] | None = None) -> None:
                 results[f"figures {side}"].append(counting_rate(client, db, count, args.seconds))
                 relay = RelayBefore if side == "before" else outbox.OutboxRelay
                 results[f"relay {side}"].append(relay_rate(db, amqp_uri, relay, args.records))
+                save = save_device_before if side == "before" else lambda store, device: store.save_device(device)
+                results[f"heartbeats {side}"].append(heartbeat_rate(client, db, save, args.seconds))
+                results[f"lookup {side}"].append(lookup_rate(client, db, side, args.seconds / 2))
             print(f"run {run + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:.0f}/s" for k, v in results.items()),
                   flush=True)
         print()
         for name, values in results.items():
             print(f"{name:15} {median(values):7.0f}/s   spread {spread(values)}")
-        for what in ("figures", "relay"):
+        for what in ("figures", "relay", "heartbeats", "lookup"):
             print(f"{what}: after/before = {median(results[what + ' after']) / median(results[what + ' before']):.2f}×")
     finally:
         stack.stop()

@@ -37,7 +37,7 @@ class Bench:
     """Settings of one `make bench` run, and the shared platform for modules that need processes."""
 
     runs: int = 5  # each measurement is repeated this many times; the table shows median and spread
-    seconds: float = 4.0  # how long one timed measurement lasts
+    seconds: float = 3.0  # how long one timed measurement lasts
     quick: bool = False  # --quick: fewer, shorter runs (one to two minutes in all)
     concurrency: int = 8  # in-flight calls of the throughput loads
     start_platform: Callable[[], object] | None = None  # set by the runner: returns the started Platform

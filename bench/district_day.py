@@ -1,7 +1,10 @@
 """A district's busiest hour at 10× its rate, through the gateway, with locust: requests per second,
 latency percentiles and errors per request type, and each process's memory.
 
-    .venv/bin/python -m bench.district_day [--multiplier 10] [--seconds 60]
+    .venv/bin/python -m bench.district_day [--multiplier 10] [--seconds 60] [--no-grpc]
+
+Then the same hour over gRPC (grpc.aio, open loops at the same rates) straight to the eldercare api:
+what the services behind the gateway carry without it.
 
 The district's peak hour, derived from the pilot community (東华园: 12,000 residents, ~2,000 elders with
 call devices, ~150 calls a day in linli/simulate.py) times 35 communities:
@@ -20,6 +23,7 @@ machine, locust beside them. The seeded world is smaller than a district (a few 
 for 70,000; they share the heartbeats), which changes what the store holds, not what each request does.
 """
 import argparse
+import asyncio
 import csv
 import datetime as dt
 import json
@@ -33,8 +37,9 @@ from zoneinfo import ZoneInfo
 
 import grpc
 
+from bench import loadgen
 from bench import platform as bench_platform
-from bench.common import fmt
+from bench.common import fmt, percentile
 from linli import demo
 from linli.eldercare.v1 import common_pb2, meals_pb2_grpc, staff_pb2, staff_pb2_grpc
 from linli.kit.identity import Caller
@@ -142,10 +147,109 @@ def report(stats: list[dict], cfg: dict, multiplier: float, memory: dict, idle: 
     return "\n".join(lines)
 
 
+# -- the same hour over gRPC, straight to the eldercare api (what the gateway's share costs shows by difference)
+
+async def _grpc_hour(plat: bench_platform.Platform, cfg: dict, seconds: float) -> dict[str, loadgen.Result]:
+    """Each class of the hour as an open loop at its rate (stories: one at a time per slot), over one
+    grpc.aio channel, with the identity each actor has."""
+    from linli.eldercare.v1 import eldercare_pb2 as pb
+    from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
+    from linli.eldercare.v1 import meals_pb2, residents_pb2, residents_pb2_grpc
+
+    def md(subject: str, role: str) -> list:
+        return Caller(subject, frozenset({role}), frozenset({bench_platform.COMMUNITY})).to_metadata()
+
+    operator = md("bench-operator-0", "operator")
+    staff_ids = list(cfg["staff_tokens"])
+    heartbeats = [d for d, _ in cfg["heartbeat_devices"]]
+    presses = [d for d, _ in cfg["press_devices"]]
+    families = [f"family-{i}" for i in range(50)]
+    results: dict[str, loadgen.Result] = {}
+    async with grpc.aio.insecure_channel(plat.api_addr) as channel:
+        care = pb_grpc.EldercareServiceStub(channel)
+        residents = residents_pb2_grpc.ResidentServiceStub(channel)
+        team = staff_pb2_grpc.StaffServiceStub(channel)
+        meals = meals_pb2_grpc.MealServiceStub(channel)
+
+        async def heartbeat(i: int) -> None:
+            device = heartbeats[i % len(heartbeats)]
+            await residents.ReportDeviceHeartbeat(residents_pb2.ReportDeviceHeartbeatRequest(
+                device_id=device, battery_percent=80), metadata=md(device, "device"), timeout=10)
+
+        async def call(i: int) -> None:
+            device = presses[i % len(presses)]
+            raised = (await residents.PressDevice(residents_pb2.PressDeviceRequest(
+                device_id=device, kind=pb.CARE_KIND_EMERGENCY), metadata=md(device, "device"), timeout=10)).care_request
+            found = (await care.SuggestAssignees(pb.SuggestAssigneesRequest(id=raised.id), metadata=operator,
+                                                 timeout=10)).candidates
+            if not found:
+                await care.CloseCareRequest(pb.CloseCareRequestRequest(id=raised.id, disposition=pb.DISPOSITION_NO_ACCESS),
+                                            metadata=operator, timeout=10)
+                return
+            staff = md(found[0].assignee_id, "caregiver")
+            await care.AssignCareRequest(pb.AssignCareRequestRequest(id=raised.id, assignee_id=found[0].assignee_id,
+                                                                     assignee_kind=found[0].assignee_kind),
+                                         metadata=operator, timeout=10)
+            await care.StartTravel(pb.StartTravelRequest(id=raised.id, eta_minutes=5), metadata=staff, timeout=10)
+            await care.ArriveOnSite(pb.ArriveOnSiteRequest(id=raised.id, override_reason="电话确认已到门口"),
+                                    metadata=operator, timeout=10)
+            await care.CompleteCareRequest(pb.CompleteCareRequestRequest(id=raised.id, notes="服务完成"),
+                                           metadata=staff, timeout=10)
+            await care.CloseCareRequest(pb.CloseCareRequestRequest(id=raised.id, disposition=pb.DISPOSITION_RESOLVED),
+                                        metadata=operator, timeout=10)
+
+        async def board(i: int) -> None:
+            await care.ListOpenCareRequests(pb.ListOpenCareRequestsRequest(community_id=bench_platform.COMMUNITY),
+                                            metadata=operator, timeout=10)
+
+        async def position(i: int) -> None:
+            await team.ReportPosition(staff_pb2.ReportPositionRequest(position=common_pb2.GeoPoint(
+                latitude=41.881, longitude=123.957)), metadata=md(staff_ids[i % len(staff_ids)], "caregiver"), timeout=10)
+
+        async def family(i: int) -> None:
+            await care.ListMyCareRequests(pb.ListMyCareRequestsRequest(), metadata=md(families[i % 50], "family"),
+                                          timeout=10)
+
+        async def menu(i: int) -> None:
+            await meals.GetMenu(meals_pb2.GetMenuRequest(community_id=bench_platform.COMMUNITY, day=cfg["menu_day"]),
+                                metadata=md(families[i % 50], "family"), timeout=10)
+
+        calls = {"heartbeat": heartbeat, "call": call, "board": board, "position": position, "family": family,
+                 "menu": menu}
+
+        async def one(kind: str) -> None:
+            rate = cfg["rates"][kind]
+            results[kind] = await loadgen.open_loop(calls[kind], rate, max(1, int(rate * seconds)))
+
+        await asyncio.gather(*(one(kind) for kind in calls))
+    return results
+
+
+def grpc_report(results: dict[str, "loadgen.Result"], cfg: dict, multiplier: float, seconds: float,
+                cores: dict[str, float]) -> str:
+    names = {"heartbeat": "ReportDeviceHeartbeat", "call": "a call's story (7 RPCs)", "board": "ListOpenCareRequests",
+             "position": "ReportPosition", "family": "ListMyCareRequests", "menu": "GetMenu"}
+    lines = [f"The same hour over gRPC, straight to the eldercare api, at {multiplier:g}× ({seconds:.0f}s)", "",
+             "| request | planned /s | answered /s | p50 ms | p95 ms | p99 ms | refused or failed, by status |",
+             "|---|---|---|---|---|---|---|"]
+    for kind, result in results.items():
+        done = len(result.latencies_ms) / seconds
+        kinds = ", ".join(f"{name} {count:,}" for name, count in result.error_kinds.most_common())
+        lines.append(f"| {names[kind]} | {fmt(cfg['rates'][kind])} | {fmt(done)} | "
+                     f"{fmt(percentile(result.latencies_ms, 0.5))} | {fmt(percentile(result.latencies_ms, 0.95))} | "
+                     f"{fmt(percentile(result.latencies_ms, 0.99))} | {kinds} |")
+    lines += ["", "| process | CPU (cores busy, of 2) |", "|---|---|"]
+    lines += [f"| {name} | {busy:.2f} |" for name, busy in sorted(cores.items(), key=lambda item: -item[1])
+              if not name.startswith("bare-")]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--multiplier", type=float, default=10.0, help="times the district's peak-hour rate")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the load runs (bounded)")
+    parser.add_argument("--grpc", action=argparse.BooleanOptionalAction, default=True,
+                        help="then play the same hour over gRPC, straight to the eldercare api (default: yes)")
     args = parser.parse_args(argv)
     if not LOCUST.exists():
         raise SystemExit(f"{LOCUST} is missing: `make bench` installs it (requirements-bench.lock)")
@@ -165,6 +269,20 @@ def main(argv: list[str] | None = None) -> None:
                                                 - children.ru_utime - children.ru_stime) / elapsed
         text = report(stats, cfg, args.multiplier, plat.process_memory(), plat.idle_memory, cores)
         print(f"\n{text}\n\n({time.monotonic() - started:.0f}s; locust's CSVs in {work})")
+        if args.grpc:
+            bench_platform.settle(plat)
+            print(f"\nthe same hour over gRPC for {args.seconds:.0f}s ...", flush=True)
+            before, started = cpu_seconds(plat), time.monotonic()
+            mine = resource.getrusage(resource.RUSAGE_SELF)
+            results = asyncio.run(_grpc_hour(plat, cfg, args.seconds))
+            after, elapsed = cpu_seconds(plat), time.monotonic() - started
+            cores = {name: (after[name] - before[name]) / elapsed for name in after if name in before}
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            cores["this process (the gRPC load generator)"] = (used.ru_utime + used.ru_stime - mine.ru_utime
+                                                               - mine.ru_stime) / elapsed
+            grpc_text = grpc_report(results, cfg, args.multiplier, elapsed, cores)
+            print(f"\n{grpc_text}")
+            text += "\n\n" + grpc_text
         out = ROOT / "var" / "bench"
         out.mkdir(parents=True, exist_ok=True)
         (out / f"district-{dt.datetime.now():%Y%m%d-%H%M%S}.md").write_text(text + "\n")

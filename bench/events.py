@@ -56,7 +56,7 @@ async def _linli_raises(plat: Platform, bench: Bench, rate: float | None) -> lis
         if rate is None:
             await loadgen.closed_loop(call, bench.concurrency, bench.seconds)
         else:
-            await loadgen.open_loop(call, rate, max(20, int(rate * bench.seconds)))
+            await loadgen.open_loop(call, rate, max(10 if bench.quick else 20, int(rate * bench.seconds)))
     return ids
 
 
@@ -140,6 +140,7 @@ def pika_run(amqp_uri: str, body_size: int, seconds: float, rate: float | None) 
     published = [0]
     done = threading.Event()
     consuming = threading.Event()
+    give_up_at = [float("inf")]  # once publishing is done: how long the consumer may wait for the rest
 
     def consume() -> None:
         connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
@@ -154,7 +155,7 @@ def pika_run(amqp_uri: str, body_size: int, seconds: float, rate: float | None) 
         consuming.set()
         while not done.is_set() or len(arrivals) < published[0]:
             connection.process_data_events(time_limit=0.1)
-            if done.is_set() and time.monotonic() > done.deadline:
+            if time.monotonic() > give_up_at[0]:
                 break
         connection.close()
 
@@ -176,7 +177,7 @@ def pika_run(amqp_uri: str, body_size: int, seconds: float, rate: float | None) 
             delivery_mode=pika.DeliveryMode.Persistent, content_type="application/json",
             headers={"sent": repr(time.time())}))
         published[0] += 1
-    done.deadline = time.monotonic() + 60
+    give_up_at[0] = time.monotonic() + 60
     done.set()
     consumer.join(70)
     publisher.close()

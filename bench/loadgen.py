@@ -4,6 +4,7 @@ HTTP/1.1 keep-alive client. The same client code drives Linli and the bare trans
 (on the same two cores) weighs on both alike."""
 import asyncio
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
@@ -14,6 +15,13 @@ class Result:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     first_error: str = ""
+    error_kinds: Counter = field(default_factory=Counter)  # gRPC status name, or the exception's type
+
+    def failed(self, error: Exception) -> None:
+        self.errors += 1
+        self.first_error = self.first_error or repr(error)[:200]
+        code = getattr(error, "code", None)
+        self.error_kinds[code().name if callable(code) else type(error).__name__] += 1
 
     @property
     def rate(self) -> float:
@@ -31,8 +39,7 @@ async def closed_loop(call: Callable[[int], Awaitable[None]], concurrency: int, 
             try:
                 await call(index)
             except Exception as error:  # noqa: BLE001 - counted and shown, never hidden
-                result.errors += 1
-                result.first_error = result.first_error or repr(error)[:200]
+                result.failed(error)
                 await asyncio.sleep(0.01)
                 continue
             result.latencies_ms.append((time.perf_counter() - started) * 1000)
@@ -53,8 +60,7 @@ async def open_loop(call: Callable[[int], Awaitable[None]], rate: float, count: 
         try:
             await call(index)
         except Exception as error:  # noqa: BLE001
-            result.errors += 1
-            result.first_error = result.first_error or repr(error)[:200]
+            result.failed(error)
             return
         result.latencies_ms.append((time.perf_counter() - planned) * 1000)
 

@@ -21,6 +21,7 @@ TIERS = {
     "contract": "pytest",  # the gRPC api with a stock grpcio client
     "service": "nameko",  # outbox relay, idempotent consumers, timers: real RabbitMQ and SecantusDB
     "e2e": "pytest",  # every process running: HTTP → gRPC → MongoDB → RabbitMQ → Nameko → SSE, traces
+    "chaos": "pytest",  # quick faults under load: SIGTERM drains, SIGKILL and resets lose nothing (make chaos: all)
     "deploy": "pytest",  # image, compose and Kubernetes manifests, offline (tools in .venv-deploy)
     "browser": "pytest",  # the operator's board page in Debian's Chromium, driven by Playwright
 }

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 # Calls anyone may make without an identity: probes and tooling.
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 DETAILS_KEY = "grpc-status-details-bin"
+# Calls an api holds at once (running and waiting) per worker thread; more are refused at once.
+MAX_QUEUED_PER_THREAD = 4
 
 
 @dataclass(frozen=True)
@@ -88,18 +90,29 @@ def _guarded(method: str, context: grpc.ServicerContext, identify):
         telemetry.REQUEST_ID.reset(request_id)
 
 
-def _guard_unary(method: str, behaviour, identify):
+def _decode(deserializer, raw: bytes):
+    """The request, parsed inside the guard: bytes that are not the method's message (malformed, or a field
+    of the wrong type) are the caller's fault, INVALID_ARGUMENT, where grpcio itself would answer INTERNAL."""
+    if deserializer is None:
+        return raw
+    try:
+        return deserializer(raw)
+    except Exception:  # google.protobuf.message.DecodeError, and what a wrong wire type raises
+        raise InvalidArgument("malformed request: the bytes are not this method's request message") from None
+
+
+def _guard_unary(method: str, behaviour, identify, deserializer=None):
     def handle(request, context):
         with _guarded(method, context, identify):
-            return behaviour(request, context)
+            return behaviour(_decode(deserializer, request), context)
 
     return handle
 
 
-def _guard_stream(method: str, behaviour, identify):
+def _guard_stream(method: str, behaviour, identify, deserializer=None):
     def handle(request, context):
         with _guarded(method, context, identify):
-            yield from behaviour(request, context)
+            yield from behaviour(_decode(deserializer, request), context)
 
     return handle
 
@@ -115,14 +128,12 @@ class _GuardInterceptor(grpc.ServerInterceptor):
             return handler
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(
-                _guard_unary(method, handler.unary_unary, self.identify),
-                request_deserializer=handler.request_deserializer,
+                _guard_unary(method, handler.unary_unary, self.identify, handler.request_deserializer),
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(
-                _guard_stream(method, handler.unary_stream, self.identify),
-                request_deserializer=handler.request_deserializer,
+                _guard_stream(method, handler.unary_stream, self.identify, handler.request_deserializer),
                 response_serializer=handler.response_serializer,
             )
         return handler
@@ -142,6 +153,10 @@ class GrpcApi:
             futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
             interceptors=[_GuardInterceptor(identify)],
             options=[("grpc.max_receive_message_length", 4 * 1024 * 1024)],
+            # Past this many calls in hand, a new one is refused at once (RESOURCE_EXHAUSTED) instead of
+            # queueing without bound: under overload the queue grew past every caller's deadline and almost
+            # nothing was answered in time (docs/performance.md, the district day over gRPC).
+            maximum_concurrent_rpcs=max_workers * MAX_QUEUED_PER_THREAD,
         )
         self.health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)

@@ -99,6 +99,7 @@ class EventHandler(NamekoEventHandler):
         if kwargs.get("handler_type", SERVICE_POOL) != SERVICE_POOL:
             raise ValueError("linli.kit.handlers.event_handler supports service-pool handlers only")
         kwargs.pop("requeue_on_error", None)  # failures go to the retry queue instead
+        kwargs.pop("reliable_delivery", None)  # always: durable queues that outlive the worker
         super().__init__(source_service, event_type, reliable_delivery=True, **kwargs)
         self.urgent_first = urgent_first
 

@@ -3,6 +3,8 @@ import datetime as dt
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from linli.kit.errors import InvalidArgument
+
 
 def _prefix(enum_type) -> str:
     # buf's STANDARD lint prefixes every value with the enum's name, as the zero value shows: CARE_KIND_
@@ -37,5 +39,12 @@ def timestamp(value: dt.datetime | None) -> Timestamp | None:
     return stamp
 
 
-def datetime_of(stamp: Timestamp) -> dt.datetime:
-    return stamp.ToDatetime(tzinfo=dt.timezone.utc)
+def datetime_of(stamp: Timestamp, field: str = "") -> dt.datetime:
+    """The instant a Timestamp names; InvalidArgument (not a crash) for one outside any calendar, e.g. negative
+    nanos or year 10000, which a partner's or a fuzzer's message may well carry."""
+    try:
+        return stamp.ToDatetime(tzinfo=dt.timezone.utc)
+    except (ValueError, OverflowError):
+        name = field or "timestamp"
+        raise InvalidArgument(f"{name} is not a valid time",
+                              {name: "seconds from 0001-01-01 to 9999-12-31, nanos 0 to 999999999"}) from None

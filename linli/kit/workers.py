@@ -30,6 +30,8 @@ def main(modules: list[str]) -> None:
         "MONGO_URI": setting("MONGO_URI"),
         # Failing handlers should not take the broker connection down with them.
         "max_workers": 10,
+        # A reply lost to a broker outage must not kill every service in the process (linli/kit/containers.py).
+        "SERVICE_CONTAINER_CLS": "linli.kit.containers.ResilientContainer",
         "PARENT_CALLS_TRACKED": 10,
     })
     logging.getLogger(__name__).info("starting workers: %s", ", ".join(modules))

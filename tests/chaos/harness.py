@@ -13,9 +13,10 @@ worker. Then the workload stops, every operation finishes (clients retry with th
 as the mobile apps do), the pipeline drains, and the checks run:
 
 - lost: an operation whose effect is missing (a care request, its acknowledgement, a meal order, the
-  delivery visit of an order), or an event whose handler never applied it;
-- duplicated: an effect made twice (two care requests or orders for one client request, two visits for
-  one order, an event counted twice in the day's figures).
+  delivery visit of an order, a referral, the hours a volunteer's visit earned), or an event whose handler
+  never applied it;
+- duplicated: an effect made twice (two care requests, orders or referrals for one client request, two
+  visits for one order, two hours entries for one visit, an event counted twice in the day's figures).
 """
 import datetime as dt
 import os
@@ -35,7 +36,7 @@ import httpx
 import pymongo
 
 from gateway import dev_issuer
-from linli.devstack import APIS, WORKER_QUEUES, DevStack, Process, free_port, platform
+from linli.devstack import APIS, VENV_BIN, WORKER_QUEUES, DevStack, Process, free_port, platform, wait_until
 from linli.faults.broker import PrivateRabbitMQ
 from linli.faults.proxy import FaultProxy
 from linli.kit.config import SETTINGS, setting
@@ -46,15 +47,20 @@ PROBE_COMMUNITY = "chaos-probe"
 CONSUMERS = {
     "care_request.raised": "eldercare.count_raised",
     "care_request.acknowledged": "eldercare.count_acknowledged",
+    "care_request.completed": "eldercare.count_completed",
 }
+PARTNER = "city-central-hospital"  # a listed partner hospital (CLINIC_PARTNERS' default)
+# The operations each client cycles through.
+KINDS = ("care_request", "meal_order", "referral", "volunteer_log")
 RETRYABLE = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
 # -- the platform ------------------------------------------------------------------------------------
 
 class ChaosPlatform:
-    """Every process of `make run`, with SecantusDB keeping its data on disk (so it survives a kill),
-    RabbitMQ behind a fault proxy (a private node of its own when private_broker, so that it can be
+    """Every process of `make run`, with SecantusDB keeping its data on disk and syncing every commit (so
+    that, like a production MongoDB writing with majority concern, it survives a kill), RabbitMQ behind a
+    fault proxy (a private node of its own when private_broker, so that it can be
     stopped; else a fresh vhost on the machine's broker), and the gateway dialling every api through a
     fault proxy of its own."""
 
@@ -65,7 +71,8 @@ class ChaosPlatform:
         self.api_proxies: dict[str, FaultProxy] = {}
         self.gateway_env: dict[str, str] = {}
         self.stack: DevStack | None = None
-        self.mongo_port = free_port()
+        self.mongo_stack = DevStack({}, workdir / "log")
+        self.mongo_port: int | None = None  # chosen as it starts; kept for restarts on the same files
         self.issuer_dir = workdir / "issuer"
         self._mongo: pymongo.MongoClient | None = None
 
@@ -97,13 +104,32 @@ class ChaosPlatform:
             host, port = env[name].rsplit(":", 1)
             self.api_proxies[service] = FaultProxy((host, int(port)), name=f"{service}-api").start()
         self.gateway_env = {APIS[s]: p.address for s, p in self.api_proxies.items()}
-        self.stack = platform(env, self.workdir / "log", str(self.workdir / "mongo"), self.mongo_port,
-                              gateway_env=self.gateway_env)
+        env["MONGO_URI"] = self.start_mongo()
+        self.stack = platform(env, self.workdir / "log", None, gateway_env=self.gateway_env)
         return self
+
+    def start_mongo(self) -> str:
+        """SecantusDB, syncing its log at every commit. By default it acknowledges a commit before the commit
+        is on disk (as mongod does with j:false): a kill then loses acknowledged writes, which production
+        (a replica set, majority write concern, journaled) never does. The suite tests the platform, not
+        that default."""
+        self.mongo_port = self.mongo_port or free_port()
+        uri = f"mongodb://127.0.0.1:{self.mongo_port}/"
+        proc = self.mongo_stack.spawn("secantusdb", [
+            str(VENV_BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(self.mongo_port), "--storage-path",
+            str(self.workdir / "mongo"), "--log-level", "WARNING", "--sync-on-commit"])
+
+        def answers() -> bool:
+            with pymongo.MongoClient(uri, serverSelectionTimeoutMS=500) as client:
+                return bool(client.admin.command("ping"))
+
+        wait_until(answers, 60, "SecantusDB", proc)
+        return uri
 
     def stop(self) -> None:
         if self.stack is not None:
             self.stack.stop()
+        self.mongo_stack.stop()
         for proxy in [self.amqp_proxy, *self.api_proxies.values()]:
             if proxy is not None:
                 proxy.stop()
@@ -122,7 +148,7 @@ class ChaosPlatform:
 
     def mongo(self) -> pymongo.MongoClient:
         if self._mongo is None:
-            self._mongo = pymongo.MongoClient(self.stack.env["MONGO_URI"], serverSelectionTimeoutMS=3000,
+            self._mongo = pymongo.MongoClient(f"mongodb://127.0.0.1:{self.mongo_port}/", serverSelectionTimeoutMS=3000,
                                               tz_aware=True)
         return self._mongo
 
@@ -135,7 +161,7 @@ class ChaosPlatform:
     # -- processes -----------------------------------------------------------------------------------
 
     def process(self, name: str) -> Process:
-        return next(p for p in reversed(self.stack.processes) if p.name == name)
+        return next(p for p in reversed(self.stack.processes + self.mongo_stack.processes) if p.name == name)
 
     def kill(self, name: str) -> None:
         """SIGKILL: no drain, no clean-up, as a crash or an OOM kill."""
@@ -150,7 +176,7 @@ class ChaosPlatform:
         elif name == "workers":
             self.stack.start_workers(list(WORKER_QUEUES))
         elif name == "secantusdb":
-            self.stack.start_mongo(str(self.workdir / "mongo"), self.mongo_port)
+            self.start_mongo()
         elif name.endswith("-api"):
             self.stack.start_api(name.removesuffix("-api"))
         else:
@@ -159,7 +185,7 @@ class ChaosPlatform:
     def all_alive(self) -> list[str]:
         """Names of processes that should run but do not."""
         latest = {}
-        for proc in self.stack.processes:
+        for proc in self.mongo_stack.processes + self.stack.processes:
             latest[proc.name] = proc
         return [name for name, proc in latest.items() if proc.popen.poll() is not None]
 
@@ -199,8 +225,11 @@ class GaveUp(Exception):
 
 
 class Workload:
-    """Threads of clients placing care requests (raise, then acknowledge) and meal orders (delivery)
-    through the gateway, each retried with its idempotency key until it succeeds or OP_DEADLINE passes."""
+    """Threads of clients through the gateway, each cycling through: a care request (raised, then
+    acknowledged), a meal order (delivery), a referral of a patient to a partner hospital, and a volunteer's
+    visit (a care request assigned to a volunteer, travelled, checked in, completed: the volunteer service
+    logs its hours from the completed event). Each call is retried with its idempotency key, or checked
+    and carried on from where it stands, until it succeeds or OP_DEADLINE passes."""
 
     OP_DEADLINE = 120.0
 
@@ -211,16 +240,38 @@ class Workload:
         self.ops: list[Op] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self.clients = clients
         self._threads = [threading.Thread(target=self._client, args=(n,), daemon=True) for n in range(clients)]
-        self.headers = {"Authorization": f"Bearer {chaos.token('operator', 'chaos-operator')}"}
+        self.headers = self._bearer("operator", "chaos-operator")
+        self.clinician = self._bearer("clinician", "chaos-nurse")
+        self.coordinator = self._bearer("coordinator", "chaos-coordinator")
         self.day = (dt.datetime.now(ZONE).date() + dt.timedelta(days=1)).isoformat()
+        self.patients: dict[int, str] = {}
+
+    def _bearer(self, role: str, subject: str) -> dict:
+        return {"Authorization": f"Bearer {self.chaos.token(role, subject)}"}
+
+    def volunteer(self, n: int) -> str:
+        # One volunteer per client: its visits follow each other, so they never overlap (which would,
+        # rightly, earn no hours).
+        return f"{self.community}-vol-{n}"
 
     def prepare(self) -> None:
         """Tomorrow's menu in the scenario's community, open for orders all day."""
         menu = {"dishes": [{"name": "茄汁鱼", "note": ""}, {"name": "酱鸡脖", "note": "少盐"}], "price_fen": 1000,
                 "order_cutoff": "23:59", "dine_in": True, "delivery": True, "delivery_fee_fen": 200}
+        until = time.monotonic() + 60
         with httpx.Client(timeout=10) as http:
-            self._call(http, "PUT", f"/v1/menus/{self.community}/{self.day}", menu, None, time.monotonic() + 60)
+            self._call(http, "PUT", f"/v1/menus/{self.community}/{self.day}", menu, None, until)
+            for n in range(self.clients):
+                self._call(http, "POST", "/v1/volunteers", {"id": self.volunteer(n), "community_id": self.community,
+                                                            "name": f"志愿者{n}"}, None, until, headers=self.coordinator)
+                patient = self._call(http, "POST", "/v1/patients", {
+                    "community_id": self.community, "resident_id": f"{self.community}-elder-{n}", "name": "刘桂兰"},
+                    None, until, headers=self.clinician)
+                self._call(http, "POST", f"/v1/patients/{patient['id']}/consents",
+                           {"scopes": ["referral"], "recipient": PARTNER}, None, until, headers=self.clinician)
+                self.patients[n] = patient["id"]
 
     def start(self) -> "Workload":
         for thread in self._threads:
@@ -238,7 +289,7 @@ class Workload:
         with httpx.Client(timeout=httpx.Timeout(5.0)) as http:
             count = 0
             while not self._stopping.is_set():
-                kind = "meal_order" if count % 3 == 2 else "care_request"
+                kind = KINDS[(count + n) % len(KINDS)]
                 op = Op(kind, f"{self.community}-{kind}-{n}-{count}-{uuid.uuid4().hex[:6]}", time.monotonic())
                 with self._lock:
                     self.ops.append(op)
@@ -246,8 +297,12 @@ class Workload:
                 try:
                     if kind == "care_request":
                         self._care_request(http, op, rng, deadline)
-                    else:
+                    elif kind == "meal_order":
                         self._meal_order(http, op, n, deadline)
+                    elif kind == "referral":
+                        self._referral(http, op, n, deadline)
+                    else:
+                        self._volunteer_log(http, op, n, deadline)
                     op.outcome = "ok"
                 except Refused as refused:
                     op.outcome = f"refused: {refused}"
@@ -278,8 +333,39 @@ class Workload:
         order = self._call(http, "POST", "/v1/meal-orders", body, op.key, deadline, op)
         op.ids["meal_order"] = order["id"]
 
-    def _call(self, http, method, path, body, key, deadline, op: Op | None = None) -> dict:
-        headers = dict(self.headers)
+    def _referral(self, http, op: Op, n: int, deadline) -> None:
+        body = {"patient_id": self.patients[n], "performer_id": PARTNER, "priority": "urgent",
+                "reason": "胸闷气短两周，心电图ST段改变"}
+        referral = self._call(http, "POST", "/v1/referrals", body, op.key, deadline, op, headers=self.clinician)
+        op.ids["referral"] = referral["id"]
+
+    def _volunteer_log(self, http, op: Op, n: int, deadline) -> None:
+        body = {"community_id": self.community, "elder_id": f"elder-{n}", "kind": "cleaning", "channel": "phone"}
+        raised = self._call(http, "POST", "/v1/care-requests", body, op.key, deadline, op)
+        request_id = raised["id"]
+        op.ids["care_request"] = request_id
+        volunteer = self._bearer("volunteer", self.volunteer(n))
+        steps = [  # (status it leads to, path, body, who)
+            ("assigned", "assign", {"assignee_id": self.volunteer(n), "assignee_kind": "volunteer",
+                                    "override_reason": "志愿者就近"}, self.headers),
+            ("en_route", "en-route", {"eta_minutes": 5}, volunteer),
+            ("on_site", "arrive", {"override_reason": "电话确认已到"}, self.headers),
+            ("completed", "complete", {"notes": "打扫完毕"}, volunteer),
+        ]
+        order = [status for status, *_ in steps]
+        for status, path, step_body, headers in steps:
+            try:
+                self._call(http, "POST", f"/v1/care-requests/{request_id}/{path}", step_body, None, deadline, op,
+                           headers=headers)
+            except Refused:
+                # An earlier attempt did it and its answer was lost: carry on from where the request stands.
+                current = self._call(http, "GET", f"/v1/care-requests/{request_id}", None, None, deadline, op)
+                if current["status"] not in order or order.index(current["status"]) < order.index(status):
+                    raise
+        op.ids["completed"] = True
+
+    def _call(self, http, method, path, body, key, deadline, op: Op | None = None, headers=None) -> dict:
+        headers = dict(headers or self.headers)
         if key:
             headers["Idempotency-Key"] = key
         pause = 0.2
@@ -372,6 +458,19 @@ def check(chaos: ChaosPlatform, community: str, ops: list[Op]) -> Verdict:
         events.setdefault((record["routing_key"], request_id), []).append(record)
     applied = {doc["_id"] for doc in db["applied_events"].find({}, {"_id": 1})}
     requests_by_id = {r["_id"]: r for r in requests}
+    clinic, volunteers = chaos.db("clinic"), chaos.db("volunteer")
+    referrals_by_key: dict[str, list[dict]] = {}
+    for referral in clinic["referrals"].find({"community_id": community}, {"request_id": 1}):
+        referrals_by_key.setdefault(referral.get("request_id", ""), []).append(referral)
+    referral_events: dict[str, list[dict]] = {}
+    for record in clinic["outbox"].find({"routing_key": "referral.created", "body.community_id": community},
+                                        {"sent_at": 1, "body.data.referral.id": 1}):
+        referral_events.setdefault(record["body"]["data"]["referral"]["id"], []).append(record)
+    hours_by_visit: dict[str, int] = {}
+    for entry in volunteers["hours_entries"].find({"community_id": community, "source": "care_request",
+                                                   "kind": "credit"}, {"source_id": 1}):
+        hours_by_visit[entry["source_id"]] = hours_by_visit.get(entry["source_id"], 0) + 1
+    volunteer_applied = {doc["_id"] for doc in volunteers["applied_events"].find({}, {"_id": 1})}
 
     def event_once(routing_key: str, request_id: str, what: str) -> None:
         found = events.get((routing_key, request_id), [])
@@ -415,13 +514,47 @@ def check(chaos: ChaosPlatform, community: str, ops: list[Op]) -> Verdict:
                 verdict.lost.append(f"{op.key}: the order's delivery visit is missing")
             else:
                 event_once("care_request.raised", visit["_id"], f"{op.key} (delivery)")
+        elif op.kind == "referral":
+            found = referrals_by_key.get(op.key, [])
+            if len(found) > 1:
+                verdict.duplicated.append(f"{op.key}: {len(found)} referrals")
+            if not found:
+                if op.outcome == "ok" or "referral" in op.ids:
+                    verdict.lost.append(f"{op.key}: referral missing")
+                continue
+            created = referral_events.get(found[0]["_id"], [])
+            if len(created) != 1 or created[0].get("sent_at") is None:
+                (verdict.duplicated if len(created) > 1 else verdict.lost).append(
+                    f"{op.key}: {len(created)} referral.created event(s), published: "
+                    f"{[r.get('sent_at') is not None for r in created]}")
+        elif op.kind == "volunteer_log":
+            found = by_key.get(op.key, [])
+            if len(found) > 1:
+                verdict.duplicated.append(f"{op.key}: {len(found)} care requests")
+            if not found:
+                if op.outcome == "ok" or "care_request" in op.ids:
+                    verdict.lost.append(f"{op.key}: care request missing")
+                continue
+            request = found[0]
+            event_once("care_request.raised", request["_id"], op.key)
+            if op.ids.get("completed"):
+                event_once("care_request.completed", request["_id"], op.key)
+                logged = hours_by_visit.get(request["_id"], 0)
+                if logged == 0:
+                    verdict.lost.append(f"{op.key}: the volunteer's hours for the visit are missing")
+                elif logged > 1:
+                    verdict.duplicated.append(f"{op.key}: {logged} hours entries for one visit")
+                completed = events.get(("care_request.completed", request["_id"]), [])
+                if completed and f"volunteer.log_care_service:{completed[0]['_id']}" not in volunteer_applied:
+                    verdict.lost.append(f"{op.key}: care_request.completed never handled by volunteer.log_care_service")
     deliveries = sum(1 for r in requests if r["kind"] == "meal")
     if deliveries > len(orders):
         verdict.duplicated.append(f"{deliveries} delivery visits for {len(orders)} meal orders")
     # The day's figures count each raised and acknowledged event once: never more (applied twice).
     figures = list(db["daily_figures"].find({"community_id": community}))
     for field_name, expected in (("raised", len(requests)),
-                                 ("acknowledged", sum(1 for r in requests if r.get("acknowledged_at")))):
+                                 ("acknowledged", sum(1 for r in requests if r.get("acknowledged_at"))),
+                                 ("completed", sum(1 for r in requests if r["status"] in ("completed", "closed")))):
         counted = sum(doc.get(field_name, 0) for doc in figures)
         if counted > expected:
             verdict.duplicated.append(f"figures count {counted} {field_name} for {expected} requests")

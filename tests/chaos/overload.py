@@ -30,7 +30,10 @@ def stack():
                       "ELDERCARE_API_ADDR": f"127.0.0.1:{free_port()}", "GATEWAY_PORT": str(free_port()),
                       "GATEWAY_HOST": "127.0.0.1", "LINLI_DEV_ISSUER_DIR": issuer, "LINLI_LOG_LEVEL": "WARNING",
                       # One client makes all the load here: the per-client rate limit must not be what stops it.
-                      "GATEWAY_RATE_LIMIT_PER_SECOND": "100000", "GATEWAY_RATE_LIMIT_BURST": "100000"},
+                      "GATEWAY_RATE_LIMIT_PER_SECOND": "100000", "GATEWAY_RATE_LIMIT_BURST": "100000",
+                      # Tighter than the defaults (32, 0.5 s): on a 2-core machine the load generator itself
+                      # can barely offer twice the capacity, and the point is what happens past the bounds.
+                      "GATEWAY_MAX_IN_FLIGHT": "16", "GATEWAY_QUEUE_SECONDS": "0.1"},
                      Path(tempfile.mkdtemp(prefix="linli-overload-")))
     try:
         stack.isolate_broker()
@@ -79,8 +82,7 @@ def every_quarter_second(call, seconds: float, into: list) -> threading.Thread:
     return thread
 
 
-def test_at_twice_its_capacity_the_gateway_sheds_routine_calls_and_calls_for_help_still_succeed(
-        stack, record_property):
+def test_at_twice_its_capacity_the_gateway_sheds_routine_calls_and_calls_for_help_still_succeed(stack):
     token = dev_issuer.issue_token("op-load", ["operator"], ["donghuayuan"], directory=stack.issuer)
     headers = {"Authorization": f"Bearer {token}"}
     gateway_pid = next(p for p in stack.processes if p.name == "gateway").popen.pid
@@ -110,7 +112,6 @@ def test_at_twice_its_capacity_the_gateway_sheds_routine_calls_and_calls_for_hel
                f"slowest {help_times[-1]:.2f}s; {len(health)} health checks {sorted({str(s) for s, _ in health})}; "
                f"gateway memory {memory_before:.0f} → {memory_after:.0f} MiB")
     print("\n" + summary)
-    record_property("overload", summary)
     assert capacity > 5
     assert statuses.get("503", 0) > 0 and overloaded["retry_after"] == ["1"]  # shed, told when to come back
     assert set(statuses) <= {"201", "503"}

@@ -21,6 +21,19 @@ def encode(position: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
+def position(token: str, parts: int) -> list | None:
+    """The position a page token holds (None for the first page); refuses a token of another shape."""
+    after = decode(token)
+    if after is not None and len(after) != parts:
+        raise InvalidArgument("page_token is not one this service issued", {"page_token": "not recognised"})
+    return after
+
+
+def next_token(page: list, size: int, key) -> str:
+    """page holds up to size + 1 items (one more tells that there is a next page); key gives an item's position."""
+    return encode(key(page[size - 1])) if len(page) > size else ""
+
+
 def decode(token: str) -> list | None:
     if not token:
         return None

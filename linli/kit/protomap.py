@@ -23,6 +23,11 @@ def enum_name(enum_type, number: int) -> str:
     return enum_type.Name(number).removeprefix(_prefix(enum_type)).lower()
 
 
+def known_enum_name(enum_type, number: int) -> str:
+    """Like enum_name, but an unknown number is "" too, so validation refuses it with a clear message."""
+    return enum_name(enum_type, number) if number in enum_type.values() else ""
+
+
 def enum_number(enum_type, name: str) -> int:
     """"emergency" -> CARE_KIND_EMERGENCY; unknown or empty -> 0 (UNSPECIFIED), for validation to refuse."""
     try:

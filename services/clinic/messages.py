@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from linli.clinic.v1 import audit_pb2, common_pb2, patients_pb2, referrals_pb2, teleconsultations_pb2, triage_pb2
-from linli.kit.protomap import datetime_of, enum_name, enum_number, timestamp
+from linli.kit.protomap import datetime_of, enum_number, known_enum_name, timestamp
 from services.clinic.domain import audit, organisations, referrals
 from services.clinic.domain.patients import DocumentRef, Patient, PatientDetails
 from services.clinic.domain.referrals import Attachment, Content, FollowUp, ReferralView
@@ -10,14 +10,9 @@ from services.clinic.domain.teleconsultations import Teleconsultation
 from services.clinic.domain.triage import TriageEntry
 
 
-def known(enum_type, number: int) -> str:
-    """An enum's short name; an unknown or unspecified value becomes "" and fails validation clearly."""
-    return enum_name(enum_type, number) if number in enum_type.values() else ""
-
-
 def fhir_code(enum_type, number: int) -> str:
     """TASK_STATUS_IN_PROGRESS -> "in-progress": FHIR codes use hyphens where proto enums use underscores."""
-    return known(enum_type, number).replace("_", "-")
+    return known_enum_name(enum_type, number).replace("_", "-")
 
 
 def fhir_number(enum_type, code: str) -> int:
@@ -40,7 +35,7 @@ def organisation_message(organisation_id: str) -> common_pb2.Organisation:
 # -- patients
 
 def details(message: patients_pb2.PatientDetails) -> PatientDetails:
-    return PatientDetails(message.name, known(patients_pb2.Sex, message.sex) if message.sex else "",
+    return PatientDetails(message.name, known_enum_name(patients_pb2.Sex, message.sex) if message.sex else "",
                           message.birth_date, message.phone, tuple(message.problems), tuple(message.medications),
                           tuple(message.allergies))
 

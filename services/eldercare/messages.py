@@ -1,14 +1,9 @@
 """Translation between the care-request domain's dataclasses and the eldercare proto messages."""
 from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import eldercare_pb2 as pb
-from linli.kit.protomap import datetime_of, enum_name, enum_number, timestamp
+from linli.kit.protomap import datetime_of, enum_name, enum_number, known_enum_name, timestamp
 from services.eldercare.domain.care_requests import (
     Assignment, CareRequest, Feedback, GeoPoint, Location, NewCareRequest, Transition, Visit)
-
-
-def _known(enum_type, number: int) -> str:
-    # An unknown or unspecified enum becomes "" and fails validation with a clear message.
-    return enum_name(enum_type, number) if number in enum_type.values() else ""
 
 
 def geo_point(message: common_pb2.GeoPoint | None) -> GeoPoint | None:
@@ -24,8 +19,8 @@ def new_care_request(message: pb.RaiseCareRequestRequest) -> NewCareRequest:
     return NewCareRequest(
         community_id=message.community_id,
         elder_id=message.elder_id,
-        kind=_known(pb.CareKind, message.kind),
-        channel=_known(pb.Channel, message.channel),
+        kind=known_enum_name(pb.CareKind, message.kind),
+        channel=known_enum_name(pb.Channel, message.channel),
         location=Location(loc.building, loc.unit, loc.floor, loc.detail),
         description=message.description,
         request_id=message.request_id,
@@ -33,7 +28,7 @@ def new_care_request(message: pb.RaiseCareRequestRequest) -> NewCareRequest:
 
 
 def status_name(number: int) -> str:
-    return _known(pb.CareRequestStatus, number)
+    return known_enum_name(pb.CareRequestStatus, number)
 
 
 def care_request(request: CareRequest) -> pb.CareRequest:

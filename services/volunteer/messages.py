@@ -1,15 +1,10 @@
 """Translation between the volunteer domain's dataclasses and the linli.volunteer.v1 proto messages."""
-from linli.kit.protomap import datetime_of, enum_name, enum_number, timestamp
+from linli.kit.protomap import datetime_of, enum_number, timestamp
 from linli.volunteer.v1 import volunteer_pb2 as pb
 from services.volunteer.domain import activities as act
 from services.volunteer.domain import hours
 from services.volunteer.domain.certificates import Certificate
 from services.volunteer.domain.volunteers import GeoPoint, Slot, Volunteer
-
-
-def known(enum_type, number: int) -> str:
-    # An unknown or unspecified enum becomes "" and fails validation with a clear message.
-    return enum_name(enum_type, number) if number in enum_type.values() else ""
 
 
 def geo_point(message: pb.GeoPoint) -> GeoPoint:

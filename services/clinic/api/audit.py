@@ -5,7 +5,6 @@ from linli.kit import pagination
 from linli.kit.identity import current_caller
 from linli.kit.protomap import datetime_of
 from services.clinic import messages
-from services.clinic.api.common import page_position
 from services.clinic.domain import audit
 from services.clinic.store.audit import AuditLog
 
@@ -17,7 +16,7 @@ class AuditApi(pb_grpc.AuditServiceServicer):
     def ListAuditRecords(self, request, context):
         communities = audit.query_scope(current_caller(), request.community_id)
         size = pagination.page_size(request.page_size)
-        after = page_position(request.page_token, 2)
+        after = pagination.position(request.page_token, 2)
         since = datetime_of(request.since) if request.HasField("since") else None
         until = datetime_of(request.until) if request.HasField("until") else None
         page = self.log.query(communities, request.patient_id, request.actor, since, until, after, size + 1)

@@ -5,7 +5,6 @@ from urllib.parse import unquote
 
 import grpc
 
-from linli.kit import pagination
 from linli.kit.errors import InvalidArgument
 from linli.kit.identity import Caller, current_caller
 from linli.kit.outbox import OutboxRelay
@@ -36,13 +35,6 @@ def check_id(value: str, field: str = "id") -> str:
     if not ID_PATTERN.match(value):
         raise InvalidArgument(f"{field} is required", {field: "1 to 64 letters, digits or . _ : -"})
     return value
-
-
-def page_position(token: str, length: int) -> list | None:
-    after = pagination.decode(token)
-    if after is not None and len(after) != length:
-        raise InvalidArgument("page_token is not one this service issued", {"page_token": "not recognised"})
-    return after
 
 
 class ChangeBell:

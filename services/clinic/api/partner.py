@@ -25,7 +25,7 @@ from linli.kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
 from linli.kit.identity import Caller, current_caller
 from linli.kit.protomap import datetime_of, timestamp
 from services.clinic import fhir, messages
-from services.clinic.api.common import check_id, page_position, partner_accessor
+from services.clinic.api.common import check_id, partner_accessor
 from services.clinic.api.referrals import ReferralDesk
 from services.clinic.domain import referrals as ref
 from services.clinic.domain.referrals import Referral
@@ -168,7 +168,7 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
         since = datetime_of(request.changed_since) if request.HasField("changed_since") else None
         before = datetime_of(request.changed_before) if request.HasField("changed_before") else None
         size = pagination.page_size(request.page_size)
-        after = page_position(request.page_token, 2)
+        after = pagination.position(request.page_token, 2)
         page = self.store.list_for_partner(partner, statuses, since, before, after, size + 1)
         shown = page[:size]
         self.desk.read(partner_accessor(partner), "referral.list", shown, now)
@@ -205,7 +205,7 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
     def _resume_point(self, token: str) -> int:
         if not token:
             return self.store.last_change()
-        position = page_position(token, 1)
+        position = pagination.position(token, 1)
         if not isinstance(position[0], int) or position[0] < 0:
             raise InvalidArgument("resume_token is not one this service issued", {"resume_token": "not recognised"})
         return position[0]

@@ -8,9 +8,9 @@ from linli.clinic.v1 import common_pb2
 from linli.kit import pagination
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
-from linli.kit.protomap import datetime_of
+from linli.kit.protomap import datetime_of, known_enum_name
 from services.clinic import messages
-from services.clinic.api.common import accessor, check_id, page_position
+from services.clinic.api.common import accessor, check_id
 from services.clinic.domain.audit import Touched, records as audit_records
 from services.clinic.domain import patients
 from services.clinic.domain.patients import Patient
@@ -59,7 +59,7 @@ class PatientApi(pb_grpc.PatientServiceServicer):
         caller, now = current_caller(), self.clock()
         scope = patients.list_scope(caller, request.community_id, request.resident_id)
         size = pagination.page_size(request.page_size)
-        after = page_position(request.page_token, 1)
+        after = pagination.position(request.page_token, 1)
         page = self.store.page(scope, after[0] if after else None, size + 1)
         shown = page[:size]
         self._read(context, "patient.list", shown, now)
@@ -80,7 +80,7 @@ class PatientApi(pb_grpc.PatientServiceServicer):
     def AddResult(self, request, context):
         caller, now = current_caller(), self.clock()
         patient = self._visible(request.patient_id, "patient_id")
-        doc_type = messages.known(common_pb2.DocumentType, request.type)
+        doc_type = known_enum_name(common_pb2.DocumentType, request.type)
         changed, result = patients.add_result(caller, patient, str(uuid.uuid4()), doc_type, request.title,
                                               request.date, request.reference, request.content_type, now)
         self._save(context, "patient.add_result", changed, now)
@@ -90,7 +90,7 @@ class PatientApi(pb_grpc.PatientServiceServicer):
     def GrantConsent(self, request, context):
         caller, now = current_caller(), self.clock()
         patient = self._visible(request.patient_id, "patient_id")
-        scopes = tuple(messages.known(pb.ConsentScope, s) for s in request.scopes)
+        scopes = tuple(known_enum_name(pb.ConsentScope, s) for s in request.scopes)
         expires = datetime_of(request.expires_at) if request.HasField("expires_at") else None
         changed, consent = patients.grant_consent(caller, patient, str(uuid.uuid4()), scopes, request.recipient,
                                                   expires, self.partners, now)

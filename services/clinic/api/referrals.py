@@ -12,7 +12,7 @@ from linli.kit.errors import PermissionDenied
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
 from services.clinic import events, fhir, messages
-from services.clinic.api.common import ChangeBell, accessor, check_id, page_position
+from services.clinic.api.common import ChangeBell, accessor, check_id
 from services.clinic.domain.audit import Accessor, Touched, records as audit_records
 from services.clinic.domain import patients
 from services.clinic.domain import referrals as ref
@@ -171,7 +171,7 @@ class ReferralApi(pb_grpc.ReferralServiceServicer):
         scope = ref.list_scope(caller, request.community_id, request.patient_id)
         statuses = ref.check_statuses([messages.task_status(s) for s in request.statuses])
         size = pagination.page_size(request.page_size)
-        after = page_position(request.page_token, 2)
+        after = pagination.position(request.page_token, 2)
         page = self.store.page(scope, statuses, after, size + 1)
         shown = page[:size]
         self.desk.read(accessor(context, caller), "referral.list", shown, now)

@@ -10,7 +10,7 @@ from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.protomap import datetime_of
 from services.clinic import messages
-from services.clinic.api.common import accessor, check_id, page_position
+from services.clinic.api.common import accessor, check_id
 from services.clinic.domain.audit import Touched, records as audit_records
 from services.clinic.domain import patients
 from services.clinic.domain import teleconsultations as tele
@@ -101,7 +101,7 @@ class TeleconsultationApi(pb_grpc.TeleconsultationServiceServicer):
         caller, now = current_caller(), self.clock()
         scope = tele.list_scope(caller, request.community_id, request.patient_id)
         size = pagination.page_size(request.page_size)
-        after = page_position(request.page_token, 2)
+        after = pagination.position(request.page_token, 2)
         page = self.store.page(scope, after, size + 1)
         shown = page[:size]
         self.store.audit.append(audit_records(accessor(context), "teleconsultation.list",

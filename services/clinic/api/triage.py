@@ -4,8 +4,9 @@ from linli.clinic.v1 import triage_pb2_grpc as pb_grpc
 from linli.kit import pagination
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
+from linli.kit.protomap import known_enum_name
 from services.clinic import messages
-from services.clinic.api.common import accessor, check_id, page_position
+from services.clinic.api.common import accessor, check_id
 from services.clinic.domain.audit import Touched, records as audit_records
 from services.clinic.domain import triage
 from services.clinic.domain.triage import TriageEntry
@@ -31,7 +32,7 @@ class TriageApi(pb_grpc.TriageServiceServicer):
         caller, now = current_caller(), self.clock()
         communities = triage.list_scope(caller, request.community_id)
         size = pagination.page_size(request.page_size)
-        after = page_position(request.page_token, 3)
+        after = pagination.position(request.page_token, 3)
         page = self.store.page(communities, request.include_closed, after, size + 1)
         shown = page[:size]
         self.store.audit.append(audit_records(accessor(context, caller), "triage.list",
@@ -57,7 +58,7 @@ class TriageApi(pb_grpc.TriageServiceServicer):
 
     def CloseTriageEntry(self, request, context):
         caller, now = current_caller(), self.clock()
-        disposition = messages.known(pb.TriageDisposition, request.disposition)
+        disposition = known_enum_name(pb.TriageDisposition, request.disposition)
         changed = triage.close(caller, self._visible(request.id), disposition, request.note, now)
         self.store.save(changed, audit_records(accessor(context, caller), "triage.close", [touched(changed)],
                                                TRIAGE, now))

@@ -14,7 +14,7 @@ from linli.kit.errors import InvalidArgument, NotFound, PermissionDenied
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
-from linli.kit.protomap import enum_name, enum_number
+from linli.kit.protomap import enum_number, known_enum_name
 from services.eldercare import events, messages
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import figures, staff
@@ -38,18 +38,9 @@ def _limit(requested: int, default: int, maximum: int, field: str) -> int:
     return requested
 
 
-def _page_position(token: str) -> list | None:
-    after = pagination.decode(token)
-    if after is not None and len(after) != 3:
-        raise InvalidArgument("page_token is not one this service issued", {"page_token": "not recognised"})
-    return after
-
-
-def _next_token(page: list[care.CareRequest], size: int) -> str:
-    if len(page) <= size:
-        return ""
-    last = page[size - 1]
-    return pagination.encode([last.priority, last.raised_at.isoformat(), last.id])
+def _board_position(request: care.CareRequest) -> list:
+    """Where a request stands in the board's order: priority, waiting time, id."""
+    return [request.priority, request.raised_at.isoformat(), request.id]
 
 
 class EldercareApi(pb_grpc.EldercareServiceServicer):
@@ -95,18 +86,18 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
     def ListOpenCareRequests(self, request, context):
         scope = care.list_scope(current_caller(), request.community_id)
         size = pagination.page_size(request.page_size)
-        page = self.store.list_open(scope, _page_position(request.page_token), size + 1)
+        page = self.store.list_open(scope, pagination.position(request.page_token, 3), size + 1)
         return pb.ListOpenCareRequestsResponse(care_requests=[messages.care_request(c) for c in page[:size]],
-                                               next_page_token=_next_token(page, size))
+                                               next_page_token=pagination.next_token(page, size, _board_position))
 
     def ListMyCareRequests(self, request, context):
         caller = current_caller()
         scope = care.my_scope(caller, self.family_of(caller))
         size = pagination.page_size(request.page_size)
         statuses = care.STATUSES if request.include_finished else care.OPEN_STATUSES
-        page = self.store.list_requests(scope, statuses, _page_position(request.page_token), size + 1)
+        page = self.store.list_requests(scope, statuses, pagination.position(request.page_token, 3), size + 1)
         return pb.ListMyCareRequestsResponse(care_requests=[messages.care_request(c) for c in page[:size]],
-                                             next_page_token=_next_token(page, size))
+                                             next_page_token=pagination.next_token(page, size, _board_position))
 
     def AcknowledgeCareRequest(self, request, context):
         return pb.AcknowledgeCareRequestResponse(care_request=self._change(
@@ -142,7 +133,7 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
             for c in self._suggestions(found, limit)])
 
     def AssignCareRequest(self, request, context):
-        kind = enum_name(pb.AssigneeKind, request.assignee_kind) if request.assignee_kind in pb.AssigneeKind.values() else ""
+        kind = known_enum_name(pb.AssigneeKind, request.assignee_kind)
         if kind not in care.ASSIGNEE_KINDS or not care.ID_PATTERN.match(request.assignee_id):
             raise InvalidArgument("assignee_id and assignee_kind are required",
                                   {"assignee_id": "required", "assignee_kind": "staff or volunteer"})
@@ -194,7 +185,7 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
             lambda caller, found, now: care.complete(caller, found, request.notes, now)))
 
     def CloseCareRequest(self, request, context):
-        disposition = enum_name(pb.Disposition, request.disposition) if request.disposition in pb.Disposition.values() else ""
+        disposition = known_enum_name(pb.Disposition, request.disposition)
         return pb.CloseCareRequestResponse(care_request=self._change(
             request.id, care.CARE_REQUEST_CLOSED,
             lambda caller, found, now: care.close(caller, found, disposition, request.note, now)))

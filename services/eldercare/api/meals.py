@@ -11,7 +11,7 @@ from linli.kit.errors import InvalidArgument, NotFound
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import transaction, utcnow
 from linli.kit.outbox import OutboxRelay
-from linli.kit.protomap import enum_name, enum_number, timestamp
+from linli.kit.protomap import enum_number, known_enum_name, timestamp
 from services.eldercare import events
 from services.eldercare.api.care_requests import FamilyLookup
 from services.eldercare.domain import care_requests as care
@@ -35,11 +35,6 @@ def _order_id(value: str) -> str:
     return value
 
 
-def _known(enum_type, number: int) -> str:
-    # An unknown or unspecified enum becomes "" and fails validation with a clear message.
-    return enum_name(enum_type, number) if number in enum_type.values() else ""
-
-
 def menu_message(menu: meals.Menu) -> pb.Menu:
     return pb.Menu(
         community_id=menu.community_id, day=menu.day,
@@ -56,13 +51,6 @@ def _page(orders: list[meals.MealOrder], size: int) -> tuple[list[pb.MealOrder],
         last = orders[size - 1]
         token = pagination.encode([last.placed_at.isoformat(), last.id])
     return [events.meal_order_message(order) for order in orders[:size]], token
-
-
-def _page_position(token: str) -> list | None:
-    after = pagination.decode(token)
-    if after is not None and len(after) != 2:
-        raise InvalidArgument("page_token is not one this service issued", {"page_token": "not recognised"})
-    return after
 
 
 class MealApi(pb_grpc.MealServiceServicer):
@@ -110,7 +98,7 @@ class MealApi(pb_grpc.MealServiceServicer):
         loc = request.location
         new = meals.NewMealOrder(
             community_id=request.community_id, elder_id=request.elder_id, day=request.day,
-            mode=_known(pb.MealMode, request.mode), quantity=request.quantity,
+            mode=known_enum_name(pb.MealMode, request.mode), quantity=request.quantity,
             location=care.Location(loc.building, loc.unit, loc.floor, loc.detail), note=request.note,
             request_id=request.request_id,
         )
@@ -176,7 +164,7 @@ class MealApi(pb_grpc.MealServiceServicer):
     def ListMealOrders(self, request, context):
         caller = current_caller()
         size = pagination.page_size(request.page_size)
-        after = _page_position(request.page_token)
+        after = pagination.position(request.page_token, 2)
         if request.community_id:
             meals.check_may_list_day(caller, request.community_id, request.day)
             page = self.store.list_day(request.community_id, request.day, after, size + 1)

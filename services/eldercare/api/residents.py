@@ -11,7 +11,7 @@ from linli.kit.errors import InvalidArgument, NotFound
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
-from linli.kit.protomap import enum_name, enum_number, timestamp
+from linli.kit.protomap import enum_number, known_enum_name, timestamp
 from services.eldercare import events, messages
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import residents
@@ -26,17 +26,12 @@ PARTS = {
 }
 
 
-def _known(enum_type, number: int) -> str:
-    # An unknown or unspecified enum becomes "" and fails validation with a clear message.
-    return enum_name(enum_type, number) if number in enum_type.values() else ""
-
-
 # -- proto -> domain
 
 def elder_details(message: pb.ElderDetails) -> residents.ElderDetails:
     a = message.address
     return residents.ElderDetails(
-        name=message.name, phone=message.phone, mobility=_known(pb.Mobility, message.mobility),
+        name=message.name, phone=message.phone, mobility=known_enum_name(pb.Mobility, message.mobility),
         address=residents.Address(a.building, a.unit, a.floor, a.room,
                                   GeoPoint(a.position.latitude, a.position.longitude)
                                   if a.HasField("position") else None),
@@ -85,13 +80,6 @@ def _id(value: str, field: str = "id") -> str:
     if not care.ID_PATTERN.match(value):
         raise InvalidArgument(f"{field} is required", {field: "1 to 64 letters, digits or . _ : -"})
     return value
-
-
-def _page_position(token: str, length: int) -> list | None:
-    after = pagination.decode(token)
-    if after is not None and len(after) != length:
-        raise InvalidArgument("page_token is not one this service issued", {"page_token": "not recognised"})
-    return after
 
 
 class ResidentApi(pb_grpc.ResidentServiceServicer):
@@ -152,7 +140,7 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
         caller = current_caller()
         scope = residents.list_scope(caller, request.community_id)
         size = pagination.page_size(request.page_size)
-        after = _page_position(request.page_token, 1)
+        after = pagination.position(request.page_token, 1)
         page = self.store.list_elders(scope, after[0] if after else None, size + 1)
         contexts = self._contexts(caller, [elder.id for elder in page[:size]])
         reply = pb.ListEldersResponse(elders=[
@@ -164,7 +152,7 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
     def RecordConsent(self, request, context):
         caller = current_caller()
         elder = self._elder(caller, request.elder_id)
-        changed = residents.record_consent(caller, elder, _known(pb.ConsentTopic, request.topic), request.granted,
+        changed = residents.record_consent(caller, elder, known_enum_name(pb.ConsentTopic, request.topic), request.granted,
                                            self.clock())
         self.store.save_elder(changed)
         return pb.RecordConsentResponse(elder=elder_message(self._view(caller, changed, changed.id)))
@@ -174,7 +162,7 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
     def RegisterDevice(self, request, context):
         caller = current_caller()
         elder = self._elder(caller, request.elder_id)
-        device = residents.register_device(caller, elder, request.id, _known(pb.DeviceKind, request.kind),
+        device = residents.register_device(caller, elder, request.id, known_enum_name(pb.DeviceKind, request.kind),
                                            request.heartbeat_interval_seconds, self.clock())
         self.store.add_device(device)
         return pb.RegisterDeviceResponse(device=device_message(device))
@@ -202,7 +190,7 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
         elder = self.store.get_elder(device.elder_id)
         if elder is None:
             raise NotFound(f"device {device.id} is registered to an elder who is no longer registered")
-        new = residents.press(caller, device, elder, _known(eldercare_pb2.CareKind, request.kind))
+        new = residents.press(caller, device, elder, known_enum_name(eldercare_pb2.CareKind, request.kind))
         unanswered = self.care_requests.list_requests(care.ListScope(None, elder_ids=frozenset({elder.id})),
                                                       (care.RAISED,), None, 20)
         repeated = care.repeated_press(unanswered, new, now)
@@ -218,7 +206,7 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
     def ListMaintenanceAlerts(self, request, context):
         communities = residents.alert_scope(current_caller(), request.community_id)
         size = pagination.page_size(request.page_size)
-        after = _page_position(request.page_token, 2)
+        after = pagination.position(request.page_token, 2)
         page = self.store.list_alerts(communities, request.include_resolved, after, size + 1)
         reply = pb.ListMaintenanceAlertsResponse(alerts=[events.maintenance_alert_message(a) for a in page[:size]])
         if len(page) > size:

@@ -20,10 +20,10 @@ def required_id(value: str, name: str = "id") -> str:
 def page_request(page_size: int, page_token: str) -> tuple[int, str]:
     """(page size, the id to continue after) of a list request."""
     size = pagination.page_size(page_size)
-    position = pagination.decode(page_token)
+    position = pagination.position(page_token, 1)
     if position is None:
         return size, ""
-    if len(position) != 1 or not isinstance(position[0], str):
+    if not isinstance(position[0], str):
         raise InvalidArgument("page_token is not one this service issued", {"page_token": "not recognised"})
     return size, position[0]
 

@@ -11,7 +11,6 @@ from linli.kit.protomap import datetime_of
 from linli.volunteer.v1 import volunteer_pb2 as pb
 from linli.volunteer.v1 import volunteer_pb2_grpc as pb_grpc
 from services.volunteer import checkout, events, messages
-from services.volunteer.api import paging
 from services.volunteer.domain import activities as act
 from services.volunteer.domain import hours
 from services.volunteer.domain.volunteers import ID_PATTERN, coordinates
@@ -56,10 +55,10 @@ class ActivityApi(pb_grpc.ActivityServiceServicer):
         if not act.may_see_activities(current_caller(), request.community_id):
             raise PermissionDenied(f"you do not serve or live in community {request.community_id}")
         size = pagination.page_size(request.page_size)
-        page = self.store.list_activities(request.community_id, paging.position(request.page_token, 2), size + 1)
+        page = self.store.list_activities(request.community_id, pagination.position(request.page_token, 2), size + 1)
         return pb.ListActivitiesResponse(
             activities=[messages.activity_message(a) for a in page[:size]],
-            next_page_token=paging.next_token(page, size, lambda a: [a.created_at.isoformat(), a.id]))
+            next_page_token=pagination.next_token(page, size, lambda a: [a.created_at.isoformat(), a.id]))
 
     def AddShift(self, request, context):
         activity = self._activity(request.activity_id)
@@ -125,8 +124,8 @@ class ActivityApi(pb_grpc.ActivityServiceServicer):
         if not caller.has_role("volunteer"):
             raise PermissionDenied("only volunteers have attendance of their own")
         size = pagination.page_size(request.page_size)
-        page = self.store.of_volunteer(caller.subject, paging.position(request.page_token, 2), size + 1)
+        page = self.store.of_volunteer(caller.subject, pagination.position(request.page_token, 2), size + 1)
         return pb.ListMyAttendanceResponse(
             attendance=[messages.attendance_message(a) for a in page[:size]],
-            next_page_token=paging.next_token(page, size, lambda a: [a.shift_starts_at.isoformat(), a.id]))
+            next_page_token=pagination.next_token(page, size, lambda a: [a.shift_starts_at.isoformat(), a.id]))
 

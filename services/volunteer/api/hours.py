@@ -8,11 +8,10 @@ from linli.kit.errors import InvalidArgument, LinliError, NotFound, PermissionDe
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
-from linli.kit.protomap import timestamp
+from linli.kit.protomap import known_enum_name, timestamp
 from linli.volunteer.v1 import volunteer_pb2 as pb
 from linli.volunteer.v1 import volunteer_pb2_grpc as pb_grpc
 from services.volunteer import certificate_pdf, events, messages
-from services.volunteer.api import paging
 from services.volunteer.domain import activities as act
 from services.volunteer.domain import certificates as certs
 from services.volunteer.domain import hours
@@ -48,12 +47,12 @@ class HoursApi(pb_grpc.HoursServiceServicer):
     def ListHoursEntries(self, request, context):
         scope = hours.list_scope(current_caller(), request.community_id, request.volunteer_id,
                                  request.awaiting_my_confirmation)
-        status = messages.known(pb.EntryStatus, request.status)
+        status = known_enum_name(pb.EntryStatus, request.status)
         size = pagination.page_size(request.page_size)
-        page = self.store.page(scope, status, paging.position(request.page_token, 2), size + 1)
+        page = self.store.page(scope, status, pagination.position(request.page_token, 2), size + 1)
         return pb.ListHoursEntriesResponse(
             entries=[messages.entry_message(e) for e in page[:size]],
-            next_page_token=paging.next_token(page, size, lambda e: [e.recorded_at.isoformat(), e.id]))
+            next_page_token=pagination.next_token(page, size, lambda e: [e.recorded_at.isoformat(), e.id]))
 
     def GetHoursEntry(self, request, context):
         return pb.GetHoursEntryResponse(entry=messages.entry_message(self._entry(request.id)))

@@ -7,7 +7,6 @@ from linli.kit.mongo import utcnow
 from linli.volunteer.v1 import volunteer_pb2 as pb
 from linli.volunteer.v1 import volunteer_pb2_grpc as pb_grpc
 from services.volunteer import messages
-from services.volunteer.api import paging
 from services.volunteer.domain import volunteers
 from services.volunteer.store.volunteers import VolunteerStore
 
@@ -32,10 +31,10 @@ class VolunteerApi(pb_grpc.VolunteerServiceServicer):
         if not volunteers.coordinates(current_caller(), request.community_id):
             raise PermissionDenied(f"only coordinators serving community {request.community_id} may list its volunteers")
         size = pagination.page_size(request.page_size)
-        after = paging.position(request.page_token, 1)
+        after = pagination.position(request.page_token, 1)
         page = self.store.in_community(request.community_id, after[0] if after else None, size + 1)
         return pb.ListVolunteersResponse(volunteers=[messages.volunteer_message(v) for v in page[:size]],
-                                         next_page_token=paging.next_token(page, size, lambda v: [v.id]))
+                                         next_page_token=pagination.next_token(page, size, lambda v: [v.id]))
 
     def UpdateVolunteer(self, request, context):
         current = self._visible(request.volunteer.id)

@@ -4,7 +4,6 @@ from datetime import datetime
 import pymongo
 from pymongo.client_session import ClientSession
 
-from linli.kit import outbox
 from linli.kit.errors import Aborted, AlreadyExists, FailedPrecondition
 from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.volunteer.domain import activities as act

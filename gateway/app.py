@@ -24,7 +24,7 @@ from gateway.problems import Problem
 from gateway.ratelimit import RateLimit, TokenBuckets
 from gateway.shedding import LoadShedding, shedding_settings
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc
-from linli.kit import telemetry
+from linli.kit import grpc_client, telemetry
 from linli.kit.config import number, setting
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # One channel per app: grpc.aio multiplexes every call over it.
-        channel = grpc.aio.insecure_channel(eldercare_addr)
+        channel = grpc_client.aio_insecure_channel(eldercare_addr)
         app.state.eldercare = eldercare_pb2_grpc.EldercareServiceStub(channel)
         app.state.staff = staff.StaffServiceStub(channel)
         app.state.meals = meals.MealServiceStub(channel)
@@ -109,7 +109,7 @@ def create_app(
         app.state.health = health_pb2_grpc.HealthStub(channel)
         app.state.volunteer = volunteer.VolunteerStubs(setting("VOLUNTEER_API_ADDR"))
         app.state.employment = employment.EmploymentStubs(setting("EMPLOYMENT_API_ADDR"))
-        clinic_channel = grpc.aio.insecure_channel(setting("CLINIC_API_ADDR"))
+        clinic_channel = grpc_client.aio_insecure_channel(setting("CLINIC_API_ADDR"))
         app.state.clinic = clinic.ClinicStubs(clinic_channel)
         board.start(asyncio.get_running_loop())
         await asyncio.to_thread(idempotency.open)

@@ -11,7 +11,6 @@ document and the api never drift apart.
 from functools import cache
 from typing import Annotated, Literal
 
-import grpc
 from fastapi import APIRouter, Depends, Path, Query, Request
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -22,6 +21,7 @@ from gateway.care_requests import IdempotencyKey, _call_options
 from gateway.models import GeoPointIn
 from linli.employment.v1 import common_pb2, fairs_pb2, jobs_pb2, seekers_pb2, training_pb2, workshop_pb2
 from linli.employment.v1 import fairs_pb2_grpc, jobs_pb2_grpc, seekers_pb2_grpc, training_pb2_grpc, workshop_pb2_grpc
+from linli.kit import grpc_client
 from linli.kit.identity import Caller
 
 router = APIRouter(tags=["employment"])
@@ -31,7 +31,7 @@ class EmploymentStubs:
     """The employment api's five services on one channel (grpc.aio multiplexes every call over it)."""
 
     def __init__(self, address: str):
-        self.channel = grpc.aio.insecure_channel(address)
+        self.channel = grpc_client.aio_insecure_channel(address)
         self.jobs = jobs_pb2_grpc.JobServiceStub(self.channel)
         self.seekers = seekers_pb2_grpc.SeekerServiceStub(self.channel)
         self.fairs = fairs_pb2_grpc.FairServiceStub(self.channel)

@@ -8,7 +8,6 @@ input and map gRPC errors to problems."""
 from typing import Annotated
 from urllib.parse import quote
 
-import grpc
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from google.protobuf import field_mask_pb2, json_format
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gateway.auth import require_caller
 from gateway.care_requests import _call_options
 from gateway.models import GeoPointIn
+from linli.kit import grpc_client
 from linli.kit.identity import Caller
 from linli.volunteer.v1 import volunteer_pb2 as pb
 from linli.volunteer.v1 import volunteer_pb2_grpc as pb_grpc
@@ -34,7 +34,7 @@ class VolunteerStubs:
     """The volunteer api's three services on one channel (grpc.aio multiplexes every call over it)."""
 
     def __init__(self, address: str):
-        self.channel = grpc.aio.insecure_channel(address)
+        self.channel = grpc_client.aio_insecure_channel(address)
         self.volunteers = pb_grpc.VolunteerServiceStub(self.channel)
         self.activities = pb_grpc.ActivityServiceStub(self.channel)
         self.hours = pb_grpc.HoursServiceStub(self.channel)

@@ -17,6 +17,7 @@ from linli.eldercare.v1 import (common_pb2, meals_pb2, meals_pb2_grpc, residents
                                 staff_pb2_grpc)
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
+from linli.kit import grpc_client
 from linli.kit.identity import Caller
 
 COMMUNITY = "donghuayuan"
@@ -149,7 +150,7 @@ def load(env: dict[str, str], progress=sys.stderr) -> int:
     load_volunteers(env)
     load_clinic(env)
     load_employment(env)
-    with grpc.insecure_channel(env["ELDERCARE_API_ADDR"]) as channel:
+    with grpc_client.insecure_channel(env["ELDERCARE_API_ADDR"]) as channel:
         residents = residents_pb2_grpc.ResidentServiceStub(channel)
         team = staff_pb2_grpc.StaffServiceStub(channel)
         api = pb_grpc.EldercareServiceStub(channel)
@@ -251,7 +252,7 @@ def load_volunteers(env: dict[str, str]) -> None:
     from linli.volunteer.v1 import volunteer_pb2, volunteer_pb2_grpc
 
     md = COORDINATOR.to_metadata()
-    with grpc.insecure_channel(env["VOLUNTEER_API_ADDR"]) as channel:
+    with grpc_client.insecure_channel(env["VOLUNTEER_API_ADDR"]) as channel:
         people = volunteer_pb2_grpc.VolunteerServiceStub(channel)
         for person in volunteers():
             _ignore_existing(lambda: people.RegisterVolunteer(volunteer_pb2.RegisterVolunteerRequest(volunteer=person),
@@ -300,7 +301,7 @@ def load_clinic(env: dict[str, str]) -> None:
 
     md = CLINICIAN.to_metadata()
     people = [person for person in elders() if person.details.conditions][:PATIENTS]
-    with grpc.insecure_channel(env["CLINIC_API_ADDR"]) as channel:
+    with grpc_client.insecure_channel(env["CLINIC_API_ADDR"]) as channel:
         station = patients_pb2_grpc.PatientServiceStub(channel)
         last = station.ListPatients(patients_pb2.ListPatientsRequest(community_id=COMMUNITY,
                                                                      resident_id=people[-1].id), metadata=md, timeout=10)
@@ -433,7 +434,7 @@ def load_employment(env: dict[str, str], progress=sys.stderr) -> None:
 
     md = COUNSELLOR.to_metadata()
     rng = random.Random(20190626)
-    with grpc.insecure_channel(env["EMPLOYMENT_API_ADDR"]) as channel:
+    with grpc_client.insecure_channel(env["EMPLOYMENT_API_ADDR"]) as channel:
         jobs, people = jobs_pb2_grpc.JobServiceStub(channel), seekers_pb2_grpc.SeekerServiceStub(channel)
         fairs, training = fairs_pb2_grpc.FairServiceStub(channel), training_pb2_grpc.TrainingServiceStub(channel)
         workshop = workshop_pb2_grpc.WorkshopServiceStub(channel)

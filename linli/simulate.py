@@ -27,6 +27,7 @@ from linli import demo
 from linli.eldercare.v1 import common_pb2, residents_pb2, residents_pb2_grpc, staff_pb2, staff_pb2_grpc
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
+from linli.kit import grpc_client
 from linli.kit.config import setting
 from linli.kit.identity import Caller
 from linli.kit.protomap import enum_name
@@ -179,7 +180,7 @@ def run(env: dict[str, str], speed: float, calls: int, seed: int) -> int:
     day = Day(speed, time.monotonic())
     print(f"simulating a day of {calls} calls at {speed:g}x (about {SIM_DAY_SECONDS / speed / 60:.1f} minutes)",
           file=sys.stderr)
-    with grpc.insecure_channel(env["ELDERCARE_API_ADDR"]) as channel, ThreadPoolExecutor(64) as pool:
+    with grpc_client.insecure_channel(env["ELDERCARE_API_ADDR"]) as channel, ThreadPoolExecutor(64) as pool:
         futures = []
         for at in times:
             while (time.monotonic() - day.started) * speed < at:

@@ -1,4 +1,4 @@
-"""The authorization matrix: every endpoint × every role × the caller's own object and someone else's,
+"""The authorization matrix of elder care: every endpoint × every role × the caller's own object and someone else's,
 generated from the one table below (TABLE), each cell a test that asserts the status the gateway answers.
 
 Own and foreign, per role:
@@ -18,59 +18,24 @@ its own (in the state the endpoint needs), so cells never depend on each other's
 platform gets wrong is listed in KNOWN_GAPS with the reason it was reported: a strict xfail, which turns
 red the day the gap is closed, so the table is updated with the fix.
 
-What is not here yet (reported to the lead): the clinic, employment and volunteer services' REST routes,
-which were being written when this table was.
+The other services' tables are in test_authorization_matrix_<service>.py, on the same machinery
+(tests/e2e/matrix.py).
 """
-import datetime as dt
 import uuid
-from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
 
 import httpx
 import pytest
 
 from tests.e2e.arrange import BUILDINGS
 from tests.e2e.conftest import COMMUNITY, token_for
+from tests.e2e.matrix import (ELSEWHERE, PERSONAL_ROLES, TODAY, TOMORROW, Row, cells, every,
+                              uncovered_routes)
 
-ELSEWHERE = "xinhe"  # another community of the district
-ROLES = ("resident", "family", "caregiver", "volunteer", "device", "operator", "administrator", "clinician",
-         "employer", "counsellor", "coordinator")
-# Whose "foreign" object is a neighbour's in their own community (the rest: another community's).
-PERSONAL_ROLES = {"resident", "family", "caregiver", "volunteer", "device"}
-TOMORROW = (dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() + dt.timedelta(days=1)).isoformat()
-TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
 HOME = BUILDINGS["东区 5号楼"]
-
-
-@dataclass(frozen=True)
-class Row:
-    """One endpoint. `target` names what {id} stands for: care_request@<state>, elder, device, staff,
-    meal_order, alert, community, or none. `own`: the status per role for their own object (roles not
-    named get `others`); `foreign`: per role for someone else's (roles not named get `foreign_others`).
-    `body(target_id, bundle)` builds the request body."""
-
-    method: str
-    path: str
-    target: str
-    own: dict[str, int]
-    others: int
-    foreign: dict[str, int] = field(default_factory=dict)
-    foreign_others: int | None = 404
-    body: object = None
-
-    def expected(self, role: str, which: str) -> int:
-        if which == "own":
-            return self.own.get(role, self.others)
-        return self.foreign.get(role, self.foreign_others)
-
-
 STAFF = ("operator", "administrator")
 FAMILY = ("resident", "family")
 ASSIGNEES = ("caregiver", "volunteer")
-
-
-def _all(status: int, *roles: str) -> dict[str, int]:
-    return {role: status for role in roles}
 
 
 def _new_request(target, bundle):
@@ -105,85 +70,85 @@ TABLE = [
     # -- care requests ------------------------------------------------------------------------------------
     # A call device raises calls only by pressing, as itself (POST /v1/devices/{id}/press).
     Row("POST", "/v1/care-requests", "elder",
-        own=_all(201, *STAFF, *FAMILY), others=403,
+        own=every(201, *STAFF, *FAMILY), others=403,
         foreign_others=403, body=_new_request),
     Row("GET", "/v1/care-requests?community_id={id}", "community",
-        own={**_all(200, *STAFF, "resident")}, others=403, foreign_others=403),
+        own={**every(200, *STAFF, "resident")}, others=403, foreign_others=403),
     Row("GET", "/v1/care-requests/{id}", "care_request@assigned",
-        own=_all(200, *STAFF, *FAMILY, *ASSIGNEES), others=404),
+        own=every(200, *STAFF, *FAMILY, *ASSIGNEES), others=404),
     Row("POST", "/v1/care-requests/{id}/acknowledge", "care_request@raised",
-        own={**_all(200, *STAFF), **_all(403, *FAMILY)}, others=404),
+        own={**every(200, *STAFF), **every(403, *FAMILY)}, others=404),
     Row("GET", "/v1/care-requests/{id}/candidates", "care_request@raised",
-        own={**_all(200, *STAFF), **_all(403, *FAMILY)}, others=404),
+        own={**every(200, *STAFF), **every(403, *FAMILY)}, others=404),
     Row("POST", "/v1/care-requests/{id}/assign", "care_request@raised",
-        own={**_all(200, *STAFF), **_all(403, *FAMILY)}, others=404, body=_assign),
+        own={**every(200, *STAFF), **every(403, *FAMILY)}, others=404, body=_assign),
     Row("POST", "/v1/care-requests/{id}/escalate", "care_request@raised",
-        own={**_all(200, *STAFF), **_all(403, *FAMILY)}, others=404, body=_REASON),
+        own={**every(200, *STAFF), **every(403, *FAMILY)}, others=404, body=_REASON),
     Row("POST", "/v1/care-requests/{id}/close", "care_request@raised",
-        own={**_all(200, *STAFF), **_all(403, *FAMILY)}, others=404, body={"disposition": "no_access"}),
+        own={**every(200, *STAFF), **every(403, *FAMILY)}, others=404, body={"disposition": "no_access"}),
     Row("POST", "/v1/care-requests/{id}/cancel", "care_request@raised",
-        own=_all(200, *STAFF, *FAMILY), others=404, body=_REASON),
+        own=every(200, *STAFF, *FAMILY), others=404, body=_REASON),
     Row("POST", "/v1/care-requests/{id}/accept", "care_request@assigned",
-        own={**_all(200, *ASSIGNEES), **_all(403, *STAFF, *FAMILY)}, others=404),
+        own={**every(200, *ASSIGNEES), **every(403, *STAFF, *FAMILY)}, others=404),
     Row("POST", "/v1/care-requests/{id}/decline", "care_request@assigned",
-        own={**_all(200, *ASSIGNEES), **_all(403, *STAFF, *FAMILY)}, others=404, body=_REASON),
+        own={**every(200, *ASSIGNEES), **every(403, *STAFF, *FAMILY)}, others=404, body=_REASON),
     Row("POST", "/v1/care-requests/{id}/en-route", "care_request@assigned",
-        own={**_all(200, *ASSIGNEES), **_all(403, *STAFF, *FAMILY)}, others=404, body={"eta_minutes": 10}),
+        own={**every(200, *ASSIGNEES), **every(403, *STAFF, *FAMILY)}, others=404, body={"eta_minutes": 10}),
     Row("POST", "/v1/care-requests/{id}/arrive", "care_request@en_route",
-        own={**_all(200, *ASSIGNEES), **_all(403, *STAFF, *FAMILY)}, others=404,
+        own={**every(200, *ASSIGNEES), **every(403, *STAFF, *FAMILY)}, others=404,
         body={"position": {"latitude": HOME[0], "longitude": HOME[1]}}),
     Row("POST", "/v1/care-requests/{id}/complete", "care_request@on_site",
-        own={**_all(200, *ASSIGNEES, *STAFF), **_all(403, *FAMILY)}, others=404, body={"notes": "买了米和油"}),
+        own={**every(200, *ASSIGNEES, *STAFF), **every(403, *FAMILY)}, others=404, body={"notes": "买了米和油"}),
     Row("POST", "/v1/care-requests/{id}/rating", "care_request@completed",
-        own={**_all(200, *FAMILY), **_all(403, *STAFF, *ASSIGNEES)}, others=404, body={"rating": 5}),
+        own={**every(200, *FAMILY), **every(403, *STAFF, *ASSIGNEES)}, others=404, body={"rating": 5}),
     Row("GET", "/v1/me/care-requests", "none",
-        own=_all(200, *FAMILY, *ASSIGNEES), others=403, foreign_others=None),
+        own=every(200, *FAMILY, *ASSIGNEES), others=403, foreign_others=None),
     Row("GET", f"/v1/figures/care?community_id={{id}}&from_day={TODAY}", "community",
-        own=_all(200, *STAFF), others=403, foreign_others=403),
-    Row("GET", "/v1/board/stream", "none", own=_all(200, *STAFF), others=403, foreign_others=None),
+        own=every(200, *STAFF), others=403, foreign_others=403),
+    Row("GET", "/v1/board/stream", "none", own=every(200, *STAFF), others=403, foreign_others=None),
     Row("GET", "/v1/me/care-requests/stream", "none",
-        own=_all(200, *FAMILY, *ASSIGNEES), others=403, foreign_others=None),
+        own=every(200, *FAMILY, *ASSIGNEES), others=403, foreign_others=None),
     # -- staff --------------------------------------------------------------------------------------------
-    Row("POST", "/v1/staff", "community", own=_all(201, *STAFF), others=403, foreign_others=403, body=_new_staff),
-    Row("GET", "/v1/staff?community_id={id}", "community", own=_all(200, *STAFF), others=403, foreign_others=403),
-    Row("GET", "/v1/staff/{id}", "staff", own=_all(200, *STAFF, "caregiver"), others=404),
-    Row("POST", "/v1/staff/{id}/shift/start", "staff", own=_all(200, *STAFF, "caregiver"), others=404),
-    Row("POST", "/v1/staff/{id}/shift/end", "staff", own=_all(200, *STAFF, "caregiver"), others=404),
-    Row("POST", "/v1/me/position", "none", own=_all(200, "caregiver"), others=404, foreign_others=None,
+    Row("POST", "/v1/staff", "community", own=every(201, *STAFF), others=403, foreign_others=403, body=_new_staff),
+    Row("GET", "/v1/staff?community_id={id}", "community", own=every(200, *STAFF), others=403, foreign_others=403),
+    Row("GET", "/v1/staff/{id}", "staff", own=every(200, *STAFF, "caregiver"), others=404),
+    Row("POST", "/v1/staff/{id}/shift/start", "staff", own=every(200, *STAFF, "caregiver"), others=404),
+    Row("POST", "/v1/staff/{id}/shift/end", "staff", own=every(200, *STAFF, "caregiver"), others=404),
+    Row("POST", "/v1/me/position", "none", own=every(200, "caregiver"), others=404, foreign_others=None,
         body={"latitude": HOME[0], "longitude": HOME[1]}),
     # -- elders and devices -------------------------------------------------------------------------------
-    Row("POST", "/v1/elders", "community", own=_all(201, *STAFF), others=403, foreign_others=403, body=_new_elder),
+    Row("POST", "/v1/elders", "community", own=every(201, *STAFF), others=403, foreign_others=403, body=_new_elder),
     Row("GET", "/v1/elders?community_id={id}", "community",
-        own=_all(200, *STAFF, *FAMILY), others=403, foreign={**_all(200, *FAMILY)}, foreign_others=403),
-    Row("GET", "/v1/elders/{id}", "elder", own=_all(200, *STAFF, *FAMILY, "caregiver"), others=404),
-    Row("PATCH", "/v1/elders/{id}", "elder", own={**_all(200, *STAFF, "resident"), **_all(403, "family", "caregiver")},
+        own=every(200, *STAFF, *FAMILY), others=403, foreign={**every(200, *FAMILY)}, foreign_others=403),
+    Row("GET", "/v1/elders/{id}", "elder", own=every(200, *STAFF, *FAMILY, "caregiver"), others=404),
+    Row("PATCH", "/v1/elders/{id}", "elder", own={**every(200, *STAFF, "resident"), **every(403, "family", "caregiver")},
         others=404, body={"phone": "138 0413 2277"}),
     Row("PUT", "/v1/elders/{id}/consents/health", "elder",
-        own={**_all(200, *STAFF, "resident"), **_all(403, "family", "caregiver")}, others=404, body={"granted": False}),
-    Row("POST", "/v1/devices", "elder", own={**_all(201, *STAFF), **_all(403, *FAMILY, "caregiver")}, others=404,
+        own={**every(200, *STAFF, "resident"), **every(403, "family", "caregiver")}, others=404, body={"granted": False}),
+    Row("POST", "/v1/devices", "elder", own={**every(201, *STAFF), **every(403, *FAMILY, "caregiver")}, others=404,
         body=_new_device),
-    Row("POST", "/v1/devices/{id}/heartbeat", "device", own=_all(200, *STAFF, "device"), others=403,
+    Row("POST", "/v1/devices/{id}/heartbeat", "device", own=every(200, *STAFF, "device"), others=403,
         foreign_others=403, body={"battery_percent": 80}),
-    Row("POST", "/v1/devices/{id}/press", "device", own=_all(201, *STAFF, "device"), others=403,
+    Row("POST", "/v1/devices/{id}/press", "device", own=every(201, *STAFF, "device"), others=403,
         foreign_others=403, body={"kind": "cleaning"}),
-    Row("GET", "/v1/devices/maintenance-alerts?community_id={id}", "community", own=_all(200, *STAFF), others=403,
+    Row("GET", "/v1/devices/maintenance-alerts?community_id={id}", "community", own=every(200, *STAFF), others=403,
         foreign_others=403),
-    Row("POST", "/v1/devices/maintenance-alerts/{id}/resolve", "alert", own=_all(200, *STAFF), others=404,
+    Row("POST", "/v1/devices/maintenance-alerts/{id}/resolve", "alert", own=every(200, *STAFF), others=404,
         body={"note": "换了电池"}),
     # -- meals --------------------------------------------------------------------------------------------
     Row("GET", f"/v1/menus/{{id}}/{TOMORROW}", "community", own={}, others=200, foreign_others=403),
-    Row("PUT", f"/v1/menus/{{id}}/{TOMORROW}", "community", own=_all(200, *STAFF), others=403, foreign_others=403,
+    Row("PUT", f"/v1/menus/{{id}}/{TOMORROW}", "community", own=every(200, *STAFF), others=403, foreign_others=403,
         body=_MENU),
-    Row("POST", "/v1/meal-orders", "elder", own=_all(201, *STAFF, *FAMILY), others=403, foreign_others=403,
+    Row("POST", "/v1/meal-orders", "elder", own=every(201, *STAFF, *FAMILY), others=403, foreign_others=403,
         body=_new_order),
-    Row("GET", f"/v1/meal-orders?community_id={{id}}&day={TOMORROW}", "community", own=_all(200, *STAFF),
+    Row("GET", f"/v1/meal-orders?community_id={{id}}&day={TOMORROW}", "community", own=every(200, *STAFF),
         others=403, foreign_others=403),
-    Row("GET", "/v1/meal-orders", "none", own=_all(200, *FAMILY), others=403, foreign_others=None),
-    Row("POST", "/v1/meal-orders/{id}/cancel", "meal_order", own=_all(200, *STAFF, *FAMILY), others=404,
+    Row("GET", "/v1/meal-orders", "none", own=every(200, *FAMILY), others=403, foreign_others=None),
+    Row("POST", "/v1/meal-orders/{id}/cancel", "meal_order", own=every(200, *STAFF, *FAMILY), others=404,
         body={"reason": "去女儿家吃"}),
-    Row("POST", "/v1/meal-orders/{id}/serve", "meal_order", own={**_all(200, *STAFF), **_all(403, *FAMILY)},
+    Row("POST", "/v1/meal-orders/{id}/serve", "meal_order", own={**every(200, *STAFF), **every(403, *FAMILY)},
         others=404),
-    Row("GET", f"/v1/meal-figures/{{id}}?from_day={TOMORROW}", "community", own=_all(200, *STAFF), others=403,
+    Row("GET", f"/v1/meal-figures/{{id}}?from_day={TOMORROW}", "community", own=every(200, *STAFF), others=403,
         foreign_others=403),
 ]
 
@@ -191,19 +156,7 @@ TABLE = [
 KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 
 
-def _cells():
-    for row in TABLE:
-        for role in ROLES:
-            for which in ("own", "foreign"):
-                if row.expected(role, which) is None:
-                    continue
-                name = f"{row.method} {row.path.split('?')[0]}[{role}-{which}]"
-                gap = KNOWN_GAPS.get((f"{row.method} {row.path}", role, which))
-                marks = [pytest.mark.xfail(reason=gap, strict=True)] if gap else []
-                yield pytest.param(row, role, which, id=name, marks=marks)
-
-
-CELLS = list(_cells())
+CELLS = cells(TABLE, KNOWN_GAPS)
 
 
 # -- the world the cells act in ------------------------------------------------------------------------------
@@ -364,32 +317,13 @@ def test_authorization(world, row, role, which):
 
 
 def test_the_matrix_covers_every_eldercare_route(gateway_url):
-    """A route added without a row here fails this test (other services' routes: see the docstring)."""
-    document = httpx.get(f"{gateway_url}/openapi.json", timeout=5).json()
-    routes = {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item}
-    covered = {f"{row.method} {row.path.split('?')[0]}" for row in TABLE}
-    templates = {route for route in routes
-                 if not route.endswith("/healthz") and route.split(" ")[1].startswith(ELDERCARE_PREFIXES)}
-    normalised = {_normalise(route) for route in templates}
-    assert normalised <= {_normalise(route) for route in covered}, sorted(normalised - {_normalise(r) for r in covered})
+    """A route added without a row here fails this test."""
+    assert uncovered_routes(gateway_url, TABLE, ELDERCARE_PREFIXES, frozenset({"health", "location"})) == []
 
 
 ELDERCARE_PREFIXES = ("/v1/care-requests", "/v1/me/care-requests", "/v1/figures", "/v1/board", "/v1/staff",
                       "/v1/me/position", "/v1/elders", "/v1/devices", "/v1/menus", "/v1/meal-orders",
                       "/v1/meal-figures")
-
-
-def _normalise(route: str) -> str:
-    """Path parameters all look alike: /v1/elders/{elder_id} and /v1/elders/{id} are one route; a literal
-    day or topic in a row's path stands for its parameter."""
-    method, path = route.split(" ", 1)
-    parts = []
-    for part in path.split("/"):
-        if part.startswith("{") or part[:1].isdigit() or part in ("health", "location"):
-            parts.append("{}")
-        else:
-            parts.append(part)
-    return f"{method} {'/'.join(parts)}"
 
 
 # -- every route of every service refuses a caller without a valid token --------------------------------------

@@ -1,0 +1,47 @@
+"""Channels to the platform's own gRPC apis, written once: every client (the gateway, the demo loader,
+the simulator) retries a call the api never started, so a rolling update of an api fails no call.
+
+In a rolling update the api being replaced sends GOAWAY and drains. Calls that reached it after it stopped
+taking new ones fail before any of its code runs: most as UNAVAILABLE, and some as CANCELLED, because
+grpcio's server cancels the calls still waiting to be picked up when it shuts down
+(https://github.com/grpc/grpc/issues/41785). Both are safe to send again, and the channel then reaches a
+replica that serves (through the Service's new connection, or another address behind the name).
+
+Our apis never answer UNAVAILABLE or CANCELLED themselves once a call has started, with one exception: a
+call still running when the api's drain time (LINLI_GRPC_DRAIN_SECONDS) runs out is cancelled. Every
+client's deadline is shorter than that drain (GATEWAY_GRPC_TIMEOUT_SECONDS, 5 s, against 10 s), so such a
+call has already failed at the client with DEADLINE_EXCEEDED, which is not retried.
+"""
+import json
+
+import grpc
+
+RETRIED_CODES = ("UNAVAILABLE", "CANCELLED")
+
+SERVICE_CONFIG = json.dumps({
+    "methodConfig": [{
+        "name": [{}],  # every method of every service on the channel
+        "retryPolicy": {
+            "maxAttempts": 4,
+            "initialBackoff": "0.05s",
+            "maxBackoff": "0.5s",
+            "backoffMultiplier": 2,
+            "retryableStatusCodes": list(RETRIED_CODES),
+        },
+    }],
+})
+
+CHANNEL_OPTIONS = (
+    ("grpc.enable_retries", 1),
+    ("grpc.service_config", SERVICE_CONFIG),
+)
+
+
+def insecure_channel(address: str) -> grpc.Channel:
+    """A blocking channel to a platform api that retries calls the api never started."""
+    return grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+
+
+def aio_insecure_channel(address: str) -> grpc.aio.Channel:
+    """The asyncio twin, for the gateway."""
+    return grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)

@@ -398,6 +398,21 @@ def drains_fit_the_grace_period(objects: list[dict]) -> list[str]:
     return problems
 
 
+def clients_give_up_before_a_drain_ends(objects: list[dict]) -> list[str]:
+    """The apis' clients retry a call cancelled by a stopping api (linli.kit.grpc_client). That is safe only
+    because a call the api had started is cancelled when its drain runs out, by which time the gateway has
+    given up on it: the gateway's deadline must be shorter than the apis' drain."""
+    sys.path.insert(0, str(ROOT))
+    from linli.kit.config import SETTINGS
+
+    settings = {name: default for name, (default, _) in SETTINGS.items()} | config(objects)
+    timeout = float(settings["GATEWAY_GRPC_TIMEOUT_SECONDS"])
+    drain = float(settings["LINLI_GRPC_DRAIN_SECONDS"])
+    if timeout < drain:
+        return []
+    return [f"GATEWAY_GRPC_TIMEOUT_SECONDS {timeout:g}s is not shorter than LINLI_GRPC_DRAIN_SECONDS {drain:g}s"]
+
+
 def linli_settings_are_known(objects: list[dict]) -> list[str]:
     sys.path.insert(0, str(ROOT))
     from linli.kit.config import SETTINGS
@@ -454,7 +469,8 @@ CONSISTENCY = [
     service_selectors_match_pods, probe_ports_exist, linli_apis_use_grpc_probes,
     every_workload_has_a_disruption_budget, deny_all_is_the_default, every_pod_has_its_own_network_policy,
     containers_are_hardened, service_accounts_mount_no_token, workloads_spread_across_nodes_and_zones,
-    linli_deployments_autoscale, drains_fit_the_grace_period, linli_settings_are_known,
+    linli_deployments_autoscale, drains_fit_the_grace_period, clients_give_up_before_a_drain_ends,
+    linli_settings_are_known,
     secrets_are_referenced_never_committed, everything_is_namespaced,
 ]
 

@@ -102,6 +102,19 @@ def test_the_pre_stop_pause_and_drain_fit_the_termination_grace_period(overlay):
     assert not problems, problems_in(problems)
 
 
+def test_the_gateway_gives_up_on_a_call_before_an_api_drain_would_cancel_it(overlay):
+    name, objects = overlay
+    problems = check.clients_give_up_before_a_drain_ends(objects)
+    assert not problems, problems_in(problems)
+
+
+def test_a_gateway_deadline_as_long_as_the_drain_is_reported(overlay):
+    name, objects = overlay
+    longer = [{**obj, "data": {**obj.get("data", {}), "GATEWAY_GRPC_TIMEOUT_SECONDS": "10"}}
+              if obj["kind"] == "ConfigMap" else obj for obj in objects]
+    assert check.clients_give_up_before_a_drain_ends(longer)
+
+
 def test_configuration_uses_only_settings_linli_knows(overlay):
     name, objects = overlay
     problems = check.linli_settings_are_known(objects)

@@ -166,6 +166,12 @@ def create_app(
     app.include_router(clinic.router)
     app.include_router(employment.router)
 
+    @app.get("/livez", tags=["operations"], response_model=Health)
+    async def livez() -> dict:
+        """200 while the gateway's event loop runs. Asks no api, so a slow or failing dependency never gets
+        the gateway restarted: that is readiness (/healthz), which only takes it out of the load balancer."""
+        return {"status": "ok"}
+
     @app.get("/healthz", tags=["operations"], response_model=Health)
     async def healthz(request: Request) -> dict:
         """200 when the eldercare api is SERVING and the board is consuming; 503 problem otherwise."""

@@ -4,7 +4,7 @@ An empty bucket answers 429 with Retry-After.
 
 Never limited: calls for help (a device press, a care request of kind emergency: gateway/limits.py) —
 refusing one would be worse than any overload it adds, and each is authenticated and attributable —,
-the health check, the board page and the API docs.
+the health checks (/healthz, /livez), the board page and the API docs.
 
 The buckets live in this process's memory. With N gateway replicas behind a load balancer a client gets
 between 1 and N times the limit, depending on how its requests are spread; for a hard cluster-wide cap,
@@ -18,7 +18,7 @@ from gateway.auth import authenticated_caller
 from gateway.limits import is_emergency
 from gateway.problems import Problem, problem_response
 
-EXEMPT_PREFIXES = ("/healthz", "/board", "/docs")
+EXEMPT_PREFIXES = ("/healthz", "/livez", "/board", "/docs")
 
 
 class TokenBuckets:

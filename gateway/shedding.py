@@ -14,8 +14,8 @@ A per-client rate limit (ratelimit.py, 429) stops one client hogging the platfor
 clients together from drowning it.
 
 Never shed, never waiting for a place: calls for help (a device press, a care request of kind emergency:
-gateway/limits.py), the health check, the board's live streams (long-lived by design: a place each would
-starve everything else), the board page and the API docs.
+gateway/limits.py), the health checks (/healthz, /livez), the board's live streams (long-lived by design:
+a place each would starve everything else), the board page and the API docs.
 """
 import asyncio
 
@@ -23,7 +23,7 @@ from gateway.limits import is_emergency
 from gateway.problems import Problem, problem_response
 from linli.kit.config import number
 
-EXEMPT_PREFIXES = ("/healthz", "/board", "/docs", "/openapi.json")
+EXEMPT_PREFIXES = ("/healthz", "/livez", "/board", "/docs", "/openapi.json")
 STREAMS = ("/v1/board/stream", "/v1/me/care-requests/stream")
 
 

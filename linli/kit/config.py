@@ -98,6 +98,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "A failing event handler is retried after each of these delays in turn; then its event goes to the "
         "handler's dead-letter queue (`linli dead-letters`).",
     ),
+    "LINLI_APPLIED_EVENTS_RETENTION_DAYS": (
+        "30",
+        "How long a handler's record that it applied an event is kept (it makes a redelivery a no-op); read at "
+        "start-up, and a change alters the existing index.",
+    ),
     "LINLI_PRIORITY_QUEUE_TYPE": (
         "classic",
         "How priority-aware event queues are declared: `classic` (x-max-priority, any RabbitMQ) or `quorum` "

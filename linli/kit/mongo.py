@@ -1,6 +1,7 @@
 """MongoDB access shared by every service: one client per process, indexes declared in code,
 short transactions. Works against SecantusDB (the embedded default) and a real replica set alike."""
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Callable, TypeVar
 
@@ -11,6 +12,9 @@ from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
 DUPLICATE_KEY = 11000
+UNAUTHORIZED = 13
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -28,9 +32,34 @@ class Index:
 
 
 def ensure_indexes(db, indexes: list[Index]) -> None:
-    """Create the declared indexes; creating an existing index is a no-op, so every start runs this."""
+    """Create the declared indexes; creating an existing index is a no-op, so every start runs this. An
+    existing TTL index whose expiry changed (or a plain index that became a TTL one) is altered in place."""
     for index in indexes:
+        expiry = index.options.get("expireAfterSeconds")
+        if expiry is not None and not _alter_expiry(db[index.collection], index.keys, expiry):
+            continue  # left as it was: create_index would refuse the new expiry
         db[index.collection].create_index(index.keys, **index.options)
+
+
+def _alter_expiry(collection, keys: list[tuple[str, int]], seconds: int) -> bool:
+    """Give an existing index on keys this TTL, if it has another: create_index refuses to change one
+    (IndexKeySpecsConflict), collMod changes it in place and makes a plain index a TTL one (MongoDB 5.1+).
+
+    False when the user may not run collMod (MongoDB's readWrite role lacks it): the index keeps its old
+    expiry, and the process starts anyway; housekeeping is no reason to stop serving."""
+    for existing in collection.list_indexes():
+        if list(existing["key"].items()) == keys and existing.get("expireAfterSeconds") != seconds:
+            try:
+                collection.database.command("collMod", collection.name,
+                                            index={"name": existing["name"], "expireAfterSeconds": seconds})
+            except pymongo.errors.OperationFailure as error:
+                if error.code != UNAUTHORIZED:
+                    raise
+                log.error("index %s of %s.%s keeps expireAfterSeconds %s instead of %s: this user may not run "
+                          "collMod (grant it on the database: docs/reliability.md)", existing["name"],
+                          collection.database.name, collection.name, existing.get("expireAfterSeconds"), seconds)
+                return False
+    return True
 
 
 def transaction(client: MongoClient, work: Callable[[ClientSession], T]) -> T:

@@ -16,6 +16,8 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from deploy import check
 from linli.kit import probe
 
+GATEWAY_COMMAND = ["python", "-m", "gateway"]
+
 
 def probe_command(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "linli.kit.probe", *args], cwd=check.ROOT,
@@ -125,3 +127,25 @@ def test_every_worker_keeps_a_heartbeat_for_its_liveness_probe(rendered):
                                and getattr(value, "name", None) and value.__module__ == module]
                     assert classes and all(any(isinstance(v, Heartbeat) for v in vars(cls).values())
                                            for cls in classes), f"{module} declares no Heartbeat()"
+
+
+def test_the_gateway_is_alive_by_livez_and_ready_by_healthz_both_routes_it_serves(overlay, tmp_path, monkeypatch):
+    # Liveness asks no api, so a slow api takes the gateway out of the load balancer but never restarts it.
+    from fastapi.routing import APIRoute
+
+    from gateway.app import create_app
+    from gateway.auth import Authenticator
+    from gateway.board import Board
+
+    monkeypatch.setenv("LINLI_DEV_ISSUER_DIR", str(tmp_path))
+    app = create_app(authenticator=Authenticator.from_settings(), board=Board("amqp://127.0.0.1:1/"))
+    served = {route.path for route in app.routes if isinstance(route, APIRoute) and "GET" in route.methods}
+    name, objects = overlay
+    gateways = [container for obj in check.of_kind(objects, "Deployment")
+                for container in check.containers(obj, init=False) if container.get("command") == GATEWAY_COMMAND]
+    assert gateways, f"no gateway Deployment in the {name} overlay"
+    for container in gateways:
+        paths = {kind: container[kind]["httpGet"]["path"]
+                 for kind in ("startupProbe", "livenessProbe", "readinessProbe")}
+        assert paths == {"startupProbe": "/livez", "livenessProbe": "/livez", "readinessProbe": "/healthz"}
+        assert set(paths.values()) <= served

@@ -69,13 +69,21 @@ for (const host of members.slice(1)) {
   });
 }
 
-// Each service reads and writes its own database and nothing else.
+// Each service reads and writes its own database and nothing else. It may also run collMod there, which
+// readWrite lacks: a changed TTL (LINLI_APPLIED_EVENTS_RETENTION_DAYS) alters the index in place.
 const admin = primary();
 for (const service of (env.LINLI_SERVICES || "").split(/\s+/).filter(Boolean)) {
   const password = env[service.toUpperCase() + "_MONGO_PASSWORD"];
   if (!password) throw new Error("no password for " + service);
   const database = admin.getSiblingDB(env.MONGO_DB_PREFIX + service);
-  const roles = [{role: "readWrite", db: database.getName()}];
+  const alterIndexes = {privileges: [{resource: {db: database.getName(), collection: ""}, actions: ["collMod"]}],
+                        roles: []};
+  if (database.getRole("linliCollMod")) {
+    database.updateRole("linliCollMod", alterIndexes);
+  } else {
+    database.createRole({role: "linliCollMod", ...alterIndexes});
+  }
+  const roles = [{role: "readWrite", db: database.getName()}, {role: "linliCollMod", db: database.getName()}];
   if (database.getUser(service)) {
     database.updateUser(service, {pwd: password, roles: roles});
   } else {

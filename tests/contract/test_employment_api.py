@@ -115,6 +115,26 @@ def test_someone_elses_vacancy_is_not_found(employment, community):
                                                           metadata=md["resident"])) == grpc.StatusCode.NOT_FOUND
 
 
+def test_an_open_vacancy_is_seen_but_not_changed_by_others_and_lists_are_refused_rather_than_empty(
+        employment, community):
+    md = people(community)
+    vacancy = open_vacancy(employment, md, community)
+    close = jobs_pb2.CloseVacancyRequest(id=vacancy.id)
+    assert status_of(lambda: employment.jobs.CloseVacancy(close, metadata=md["other_boss"])) == \
+        grpc.StatusCode.PERMISSION_DENIED  # public within the community: seen, not theirs
+    assert status_of(lambda: employment.jobs.CloseVacancy(close, metadata=md["elsewhere"])) == grpc.StatusCode.NOT_FOUND
+    applications = seekers_pb2.ListApplicationsRequest(vacancy_id=vacancy.id)
+    assert status_of(lambda: employment.seekers.ListApplications(applications, metadata=md["other_boss"])) == \
+        grpc.StatusCode.PERMISSION_DENIED
+    for call, who in ((lambda m: employment.jobs.ListVacancies(jobs_pb2.ListVacanciesRequest(community_id=community),
+                                                               metadata=m), "elsewhere"),
+                      (lambda m: employment.seekers.ListSeekers(seekers_pb2.ListSeekersRequest(community_id=community),
+                                                                metadata=m), "resident"),
+                      (lambda m: employment.workshop.ListWorkshopOrders(
+                          workshop_pb2.ListWorkshopOrdersRequest(community_id=community), metadata=m), "boss")):
+        assert status_of(lambda: call(md[who])) == grpc.StatusCode.PERMISSION_DENIED
+
+
 def test_an_illegal_transition_is_a_failed_precondition(employment, community):
     md = people(community)
     vacancy = open_vacancy(employment, md, community)

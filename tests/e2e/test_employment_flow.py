@@ -81,7 +81,8 @@ def test_a_resident_finds_a_job_through_their_matches_and_the_employer_hires_fro
                            ["items"] and found)
     assert [(e["seeker_name"], e["match"]["seeker_id"]) for e in shortlist["items"]] == [("刘桂兰", resident_id)]
     other_boss = bearer(issuer_dir, "employer", fresh("boss"))
-    assert get(gateway_url, f"/v1/vacancies/{vacancy['id']}/shortlist", other_boss).status_code == 404
+    # The vacancy is open, so public within the community; its shortlist is its employer's alone.
+    assert get(gateway_url, f"/v1/vacancies/{vacancy['id']}/shortlist", other_boss).status_code == 403
 
     application = ok(post(gateway_url, "/v1/applications", resident, {"vacancy_id": vacancy["id"]}), 201)
     assert application["status"] == "intention_expressed"

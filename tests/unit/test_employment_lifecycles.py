@@ -87,12 +87,14 @@ def test_lowering_the_headcount_to_those_hired_fills_the_vacancy_but_not_below()
 
 def test_someone_elses_vacancy_is_not_found_and_only_its_employer_or_a_counsellor_manages_it():
     vacancy = open_vacancy()
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):  # an open vacancy is public within its community: seen, not theirs
         jobs.close_vacancy(OTHER_BOSS, employer(), vacancy, "", NOW)
     with pytest.raises(NotFound):
         jobs.close_vacancy(ELSEWHERE, employer(), vacancy, "", NOW)
     assert jobs.close_vacancy(COUNSELLOR, employer(), vacancy, "", NOW).status == jobs.CLOSED
     draft_only = jobs.create_vacancy(BOSS, employer(), draft(), "v-2", NOW, KNOWN)
+    with pytest.raises(NotFound):  # a draft is its employer's business
+        jobs.open_vacancy(OTHER_BOSS, employer(), draft_only, NOW)
     with pytest.raises(NotFound):
         jobs.check_visible(RESIDENT, draft_only, employer(), "v-2")  # residents see open vacancies only
     assert jobs.check_visible(RESIDENT, vacancy, employer(), "v-1") == vacancy
@@ -192,6 +194,10 @@ def test_an_employer_suggests_its_vacancy_only_to_seekers_on_its_shortlist():
         applications.suggest(BOSS, seeker(), open_vacancy(), employer(), "app-1", NOW)
     invited = applications.suggest(BOSS, seeker(), open_vacancy(), employer(), "app-1", NOW, on_shortlist=True)
     assert invited.status == "suggested" and invited.created_by == "boss-zhao"
+    with pytest.raises(PermissionDenied):  # the seeker themself expresses intention instead
+        applications.suggest(RESIDENT, seeker(), open_vacancy(), employer(), "app-1", NOW)
+    with pytest.raises(NotFound):
+        applications.suggest(NEIGHBOUR, seeker(), open_vacancy(), employer(), "app-1", NOW)
 
 
 def test_expressing_intention_on_a_suggestion_advances_it_but_not_an_application_under_way():

@@ -29,7 +29,9 @@ class JobServiceStub:
     """Skills, employers and their vacancies, shortlists, and the service's figures.
 
     Employers are registered by counsellors and list the users who act for them (role employer); those
-    users see and change only their employer's vacancies: anything else is NOT_FOUND. Money is in fen
+    users change only their employer's vacancies. A vacancy the caller may not see (a draft, another
+    community's) is NOT_FOUND; an open one is public within its community, so changing someone else's is
+    PERMISSION_DENIED, as is a list of a community the caller does not serve. Money is in fen
     (1 yuan = 100 fen); days are local days (YYYY-MM-DD) in the community's zone.
     """
 
@@ -115,7 +117,9 @@ class JobServiceServicer:
     """Skills, employers and their vacancies, shortlists, and the service's figures.
 
     Employers are registered by counsellors and list the users who act for them (role employer); those
-    users see and change only their employer's vacancies: anything else is NOT_FOUND. Money is in fen
+    users change only their employer's vacancies. A vacancy the caller may not see (a draft, another
+    community's) is NOT_FOUND; an open one is public within its community, so changing someone else's is
+    PERMISSION_DENIED, as is a list of a community the caller does not serve. Money is in fen
     (1 yuan = 100 fen); days are local days (YYYY-MM-DD) in the community's zone.
     """
 
@@ -297,7 +301,9 @@ class JobService:
     """Skills, employers and their vacancies, shortlists, and the service's figures.
 
     Employers are registered by counsellors and list the users who act for them (role employer); those
-    users see and change only their employer's vacancies: anything else is NOT_FOUND. Money is in fen
+    users change only their employer's vacancies. A vacancy the caller may not see (a draft, another
+    community's) is NOT_FOUND; an open one is public within its community, so changing someone else's is
+    PERMISSION_DENIED, as is a list of a community the caller does not serve. Money is in fen
     (1 yuan = 100 fen); days are local days (YYYY-MM-DD) in the community's zone.
     """
 

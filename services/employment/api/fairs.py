@@ -8,6 +8,7 @@ from linli.kit.mongo import utcnow
 from services.employment import events
 from services.employment.api.common import Publisher, new_id, page, page_request, required_id
 from services.employment.domain import fairs
+from services.employment.domain.common import check_serves
 from services.employment.messages import enum_name, to_message
 from services.employment.store.applications import ApplicationStore
 from services.employment.store.fairs import FairStore
@@ -52,8 +53,7 @@ class FairApi(pb_grpc.FairServiceServicer):
     def ListFairs(self, request, context):
         caller = current_caller()
         size, after = page_request(request.page_size, request.page_token)
-        if not caller.serves(request.community_id):
-            return pb.ListFairsResponse()
+        check_serves(caller, request.community_id)
         shown, token = page(self.store.list_fairs(request.community_id, after, size + 1), size)
         return pb.ListFairsResponse(fairs=[fair_message(f) for f in shown], next_page_token=token)
 

@@ -2,14 +2,14 @@
 request, apply the domain's rules, save through the store, encode the reply."""
 from linli.employment.v1 import jobs_pb2 as pb
 from linli.employment.v1 import jobs_pb2_grpc as pb_grpc
-from linli.kit.errors import InvalidArgument, NotFound
+from linli.kit.errors import InvalidArgument
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.protomap import timestamp
 from services.employment import events
 from services.employment.api.common import Publisher, new_id, page, page_request, required_id
 from services.employment.domain import fairs, figures, jobs, matching, skills
-from services.employment.domain.common import hidden, is_counsellor_for, valid_id
+from services.employment.domain.common import check_serves, hidden, is_counsellor_for, valid_id
 from services.employment.messages import enum_name, match_message, to_message, vacancy_draft
 from services.employment.store.applications import ApplicationStore
 from services.employment.store.fairs import FairStore
@@ -28,6 +28,16 @@ def check_fair_posting(fair_store: FairStore, caller, fair_id: str, employer_ids
     fair = fairs.check_visible(caller, fair_store.get(fair_id), fair_id)
     for employer_id in set(employer_ids):
         fairs.check_company(fair, employer_id)
+
+
+def managed_vacancy(store: JobStore, caller, vacancy_id: str) -> tuple[jobs.Vacancy, jobs.Employer]:
+    """A vacancy the caller may manage (its employer's users, the community's counsellors), with its employer."""
+    vacancy = store.get_vacancy(vacancy_id)
+    employer = store.get_employer(vacancy.employer_id) if vacancy else None
+    if vacancy is None or employer is None:
+        raise hidden("vacancy", vacancy_id)
+    jobs.check_may_manage(caller, employer, vacancy)
+    return vacancy, employer
 
 
 class JobApi(pb_grpc.JobServiceServicer):
@@ -68,8 +78,7 @@ class JobApi(pb_grpc.JobServiceServicer):
         caller = current_caller()
         size, after = page_request(request.page_size, request.page_token)
         if request.community_id:
-            if not caller.serves(request.community_id):
-                return pb.ListEmployersResponse()
+            check_serves(caller, request.community_id)
             found = self.store.list_employers(request.community_id, after, size + 1)
         else:
             found = [e for e in self.store.employers_of_user(caller.subject) if e.id > after][:size + 1]
@@ -79,20 +88,12 @@ class JobApi(pb_grpc.JobServiceServicer):
     # -- vacancies
 
     def _managed(self, vacancy_id: str) -> tuple[jobs.Vacancy, jobs.Employer]:
-        """A vacancy the caller may change (its employer's users, the community's counsellors)."""
-        caller = current_caller()
-        vacancy = self.store.get_vacancy(required_id(vacancy_id))
-        employer = self.store.get_employer(vacancy.employer_id) if vacancy else None
-        if vacancy is None or employer is None or not jobs.may_manage(caller, employer):
-            raise hidden("vacancy", vacancy_id)  # someone else's vacancy is as good as missing
-        return vacancy, employer
+        return managed_vacancy(self.store, current_caller(), required_id(vacancy_id))
 
     def CreateVacancy(self, request, context):
         caller, now = current_caller(), self.clock()
         employer_id = required_id(request.employer_id, "employer_id")
-        employer = self.store.get_employer(employer_id)
-        if employer is None:
-            raise NotFound(f"employer {employer_id} not found")
+        employer = jobs.check_employer_visible(caller, self.store.get_employer(employer_id), employer_id)
         if request.fair_id:
             check_fair_posting(self.fairs, caller, request.fair_id, [employer_id])
         vacancy = jobs.create_vacancy(caller, employer, vacancy_draft(request.draft), new_id(), now,
@@ -141,13 +142,12 @@ class JobApi(pb_grpc.JobServiceServicer):
         status = enum_name(STATUS_TYPE, request.status)
         query: dict = {}
         if request.employer_id:
-            employer = self.store.get_employer(request.employer_id)
-            if employer is None or not jobs.may_manage(caller, employer):
-                return pb.ListVacanciesResponse()  # someone else's vacancies: as if there were none
+            employer = jobs.check_employer_visible(caller, self.store.get_employer(request.employer_id),
+                                                   request.employer_id)
+            jobs.check_may_manage(caller, employer)  # an employer's own list: drafts and the past too
             query["employer_id"] = employer.id
         elif request.community_id:
-            if not caller.serves(request.community_id):
-                return pb.ListVacanciesResponse()
+            check_serves(caller, request.community_id)
             query["community_id"] = request.community_id
             if not is_counsellor_for(caller, request.community_id):
                 # People of the community see what is open; drafts and the past are the employers' business.

@@ -8,9 +8,9 @@ from linli.kit.mongo import utcnow
 from linli.kit.protomap import timestamp
 from services.employment import events
 from services.employment.api.common import Publisher, new_id, page, page_request, required_id
-from services.employment.api.jobs import check_fair_posting, vacancy_message
+from services.employment.api.jobs import check_fair_posting, managed_vacancy, vacancy_message
 from services.employment.domain import applications, jobs, matching, placements, seekers
-from services.employment.domain.common import hidden, is_counsellor_for, parse_day
+from services.employment.domain.common import check_counsellor, hidden, parse_day
 from services.employment.messages import enum_name, match_message, seeker_profile, time_or_none, to_message
 from services.employment.store.applications import ApplicationStore
 from services.employment.store.fairs import FairStore
@@ -89,8 +89,8 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
     def ListSeekers(self, request, context):
         caller = current_caller()
         size, after = page_request(request.page_size, request.page_token)
-        if not is_counsellor_for(caller, request.community_id):
-            return pb.ListSeekersResponse()  # residents see themselves (GetSeeker), not their neighbours
+        # Residents see themselves (GetSeeker), not their neighbours.
+        check_counsellor(caller, request.community_id, "list a community's job seekers")
         found = self.store.list_seekers(request.community_id, enum_name(SEEKER_STATUS, request.status), after,
                                         size + 1)
         shown, token = page(found, size)
@@ -189,14 +189,10 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
         caller = current_caller()
         size, after = page_request(request.page_size, request.page_token)
         if request.vacancy_id:
-            vacancy = self.jobs.get_vacancy(request.vacancy_id)
-            employer = self.jobs.get_employer(vacancy.employer_id) if vacancy else None
-            if employer is None or not jobs.may_manage(caller, employer):
-                return pb.ListApplicationsResponse()
+            vacancy, _ = managed_vacancy(self.jobs, caller, request.vacancy_id)
             query: dict = {"vacancy_id": vacancy.id}
         elif request.community_id:
-            if not is_counsellor_for(caller, request.community_id):
-                return pb.ListApplicationsResponse()
+            check_counsellor(caller, request.community_id, "list a community's applications")
             query = {"community_id": request.community_id}
         else:
             seeker = self._seeker(request.seeker_id)
@@ -216,8 +212,7 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
         if request.follow_up_due_by and not parse_day(request.follow_up_due_by):
             raise InvalidArgument("follow_up_due_by is not a day", {"follow_up_due_by": "a day as YYYY-MM-DD"})
         if request.community_id:
-            if not is_counsellor_for(caller, request.community_id):
-                return pb.ListPlacementsResponse()
+            check_counsellor(caller, request.community_id, "list a community's placements")
             query = {"community_id": request.community_id}
         else:
             query = {"seeker_id": self._seeker(request.seeker_id).id}

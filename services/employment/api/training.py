@@ -8,7 +8,7 @@ from linli.kit.mongo import utcnow
 from services.employment import events
 from services.employment.api.common import Publisher, new_id, page, page_request, required_id
 from services.employment.domain import fairs, seekers, training
-from services.employment.domain.common import hidden, is_counsellor_for
+from services.employment.domain.common import check_counsellor, check_serves
 from services.employment.messages import enum_name, to_message
 from services.employment.store.fairs import FairStore
 from services.employment.store.jobs import JobStore
@@ -41,8 +41,7 @@ class TrainingApi(pb_grpc.TrainingServiceServicer):
 
     def ListCourses(self, request, context):
         size, after = page_request(request.page_size, request.page_token)
-        if not current_caller().serves(request.community_id):
-            return pb.ListCoursesResponse()
+        check_serves(current_caller(), request.community_id)
         shown, token = page(self.store.list_courses(request.community_id, after, size + 1), size)
         return pb.ListCoursesResponse(courses=[to_message(pb.Course, c) for c in shown], next_page_token=token)
 
@@ -82,9 +81,10 @@ class TrainingApi(pb_grpc.TrainingServiceServicer):
         caller = current_caller()
         size, after = page_request(request.page_size, request.page_token)
         if request.course_id:
-            course = self.store.get_course(request.course_id)
-            if course is None or not is_counsellor_for(caller, course.community_id):
-                raise hidden("course", request.course_id)
+            # A course is public within its community; who signed up for it is the counsellors' business.
+            course_id = request.course_id
+            course = training.check_course_visible(caller, self.store.get_course(course_id), course_id)
+            check_counsellor(caller, course.community_id, "list a course's enrolments")
             query = {"course_id": course.id}
         else:
             query = {"seeker_id": caller.subject}

@@ -7,7 +7,7 @@ from linli.kit.mongo import utcnow
 from services.employment import events
 from services.employment.api.common import Publisher, new_id, page, page_request, required_id
 from services.employment.domain import workshop
-from services.employment.domain.common import is_counsellor_for
+from services.employment.domain.common import check_counsellor
 from services.employment.messages import to_message
 from services.employment.store.workshop import WorkshopStore
 
@@ -38,8 +38,7 @@ class WorkshopApi(pb_grpc.WorkshopServiceServicer):
 
     def ListWorkshopOrders(self, request, context):
         size, after = page_request(request.page_size, request.page_token)
-        if not is_counsellor_for(current_caller(), request.community_id):
-            return pb.ListWorkshopOrdersResponse()
+        check_counsellor(current_caller(), request.community_id, "list workshop orders")
         shown, token = page(self.store.list_orders(request.community_id, after, size + 1), size)
         return pb.ListWorkshopOrdersResponse(orders=[order_message(o) for o in shown], next_page_token=token)
 

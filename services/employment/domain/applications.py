@@ -126,6 +126,8 @@ def suggest(caller: Caller, seeker: seekers.JobSeeker, vacancy: jobs.Vacancy, em
     """A counsellor suggests a vacancy to a seeker, or the employer invites someone on the vacancy's
     shortlist (and nobody else: an employer learns of seekers only through its shortlists)."""
     if not (is_counsellor_for(caller, vacancy.community_id) or (jobs.acts_for(caller, employer) and on_shortlist)):
+        if seekers.may_see(caller, seeker):  # the seeker themself: they say they want it instead
+            raise PermissionDenied("only a counsellor, or the employer for one on its shortlist, suggests a vacancy")
         raise hidden("job seeker", seeker.id)
     return _new(caller, SUGGESTED, seeker, vacancy, application_id, now, "", note)
 

@@ -106,6 +106,12 @@ def check_counsellor(caller: Caller, community_id: str, what: str) -> None:
         raise PermissionDenied(f"only an employment counsellor or administrator serving this community may {what}")
 
 
+def check_serves(caller: Caller, community_id: str) -> None:
+    """A community's lists are for the people it serves; asking for another's is refused, not answered empty."""
+    if not caller.serves(community_id):
+        raise PermissionDenied(f"you do not serve community {community_id}")
+
+
 def hidden(kind: str, record_id: str) -> NotFound:
     """Someone else's record is reported as missing, so ids reveal nothing."""
     return NotFound(f"{kind} {record_id} not found")

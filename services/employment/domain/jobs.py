@@ -155,10 +155,12 @@ def check_visible(caller: Caller, vacancy: Vacancy | None, employer: Employer | 
     return vacancy
 
 
-def check_may_manage(caller: Caller, employer: Employer, vacancy_id: str = "") -> None:
+def check_may_manage(caller: Caller, employer: Employer, vacancy: Vacancy | None = None) -> None:
+    """Someone who may not see the vacancy is told it is missing; someone who sees it (an open vacancy is
+    public within its community) that they may not change it."""
     if not may_manage(caller, employer):
-        if vacancy_id:
-            raise hidden("vacancy", vacancy_id)
+        if vacancy is not None and not may_see_vacancy(caller, vacancy, employer):
+            raise hidden("vacancy", vacancy.id)
         raise PermissionDenied("only the employer's own users or a counsellor of its community may do that")
 
 
@@ -265,7 +267,7 @@ def update_vacancy(caller: Caller, employer: Employer, vacancy: Vacancy, draft: 
                    known_skills: frozenset[str], now: datetime) -> Vacancy:
     """Change a vacancy that is not over yet; an open one is re-matched with its new terms. Lowering the
     headcount to those hired already fills it."""
-    check_may_manage(caller, employer, vacancy.id)
+    check_may_manage(caller, employer, vacancy)
     validate_draft(draft, known_skills)
     if vacancy.status not in CHANGEABLE:
         raise FailedPrecondition(f"vacancy {vacancy.id} is {vacancy.status}: it can no longer change")
@@ -280,7 +282,7 @@ def update_vacancy(caller: Caller, employer: Employer, vacancy: Vacancy, draft: 
 
 
 def open_vacancy(caller: Caller, employer: Employer, vacancy: Vacancy, now: datetime) -> Vacancy:
-    check_may_manage(caller, employer, vacancy.id)
+    check_may_manage(caller, employer, vacancy)
     if vacancy.status != DRAFT:
         raise FailedPrecondition(f"vacancy {vacancy.id} is {vacancy.status}: only a draft can be opened")
     return opened(vacancy, now)
@@ -293,7 +295,7 @@ def opened(vacancy: Vacancy, now: datetime) -> Vacancy:
 
 
 def close_vacancy(caller: Caller, employer: Employer, vacancy: Vacancy, reason: str, now: datetime) -> Vacancy:
-    check_may_manage(caller, employer, vacancy.id)
+    check_may_manage(caller, employer, vacancy)
     if vacancy.status not in CHANGEABLE:
         raise FailedPrecondition(f"vacancy {vacancy.id} is {vacancy.status} already")
     if len(reason) > MAX_NOTE:

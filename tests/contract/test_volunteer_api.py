@@ -203,9 +203,10 @@ def test_bulk_verification_verifies_each_entry_it_may_and_says_why_not_for_the_o
     outcomes = verify(served, entries[0], entries[1], "no-such-entry")
     assert [(o.id, o.verified) for o in outcomes] == [(entries[0], False), (entries[1], True), ("no-such-entry", False)]
     assert "verified" in outcomes[0].reason and "not found" in outcomes[2].reason
-    # A volunteer's own bulk call gets a refusal per entry, never verified hours.
-    mine = served.hours.VerifyHours(pb.VerifyHoursRequest(ids=entries), metadata=me).outcomes
-    assert not any(o.verified for o in mine)
+    # A volunteer's own bulk call is refused outright: verifying is a coordinator's work.
+    with pytest.raises(grpc.RpcError) as refused:
+        served.hours.VerifyHours(pb.VerifyHoursRequest(ids=entries), metadata=me)
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
 def test_a_correction_is_a_reversing_entry_and_the_original_stays_as_it_was(served, clock):

@@ -50,6 +50,14 @@ def test_a_volunteer_cannot_verify_their_own_hours():
         hours.verify(VOLUNTEER, entry(), "", LATER)
 
 
+def test_only_coordinators_may_ask_to_verify_hours_at_all():
+    hours.check_may_verify(COORDINATOR)
+    hours.check_may_verify(ELSEWHERE)  # whose entries they may verify is decided entry by entry
+    for caller in (VOLUNTEER, ELDER):
+        with pytest.raises(PermissionDenied):
+            hours.check_may_verify(caller)
+
+
 def test_a_coordinator_of_another_community_cannot_verify():
     with pytest.raises(PermissionDenied):
         hours.verify(ELSEWHERE, entry(), "", LATER)

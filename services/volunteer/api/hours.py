@@ -70,6 +70,7 @@ class HoursApi(pb_grpc.HoursServiceServicer):
         if not 1 <= len(request.ids) <= MAX_BULK:
             raise InvalidArgument(f"ids: 1 to {MAX_BULK} entries", {"ids": f"1 to {MAX_BULK} entry ids"})
         caller, now = current_caller(), self.clock()
+        hours.check_may_verify(caller)
         outcomes = []
         for entry_id in dict.fromkeys(request.ids):  # each id once, in the order given
             try:

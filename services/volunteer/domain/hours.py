@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from linli.kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from linli.kit.identity import Caller
-from services.volunteer.domain.volunteers import coordinates, is_self
+from services.volunteer.domain.volunteers import COORDINATOR_ROLES, coordinates, is_self
 from services.volunteer.policy import DAILY_MAX_MINUTES
 
 CREDIT, REVERSAL = "credit", "reversal"
@@ -131,6 +131,12 @@ def _require_coordinator(caller: Caller, entry: HoursEntry, doing: str) -> None:
 def _require_pending(entry: HoursEntry, doing: str) -> None:
     if entry.status != PENDING:
         raise FailedPrecondition(f"hours entry {entry.id} is {entry.status}: cannot {doing} (only when pending)")
+
+
+def check_may_verify(caller: Caller) -> None:
+    """Verifying is a coordinator's work: anyone else is refused outright, not entry by entry."""
+    if not caller.has_role(*COORDINATOR_ROLES):
+        raise PermissionDenied("only coordinators verify hours")
 
 
 def verify(caller: Caller, entry: HoursEntry, verification_note: str, now: datetime) -> HoursEntry:

@@ -413,6 +413,24 @@ def clients_give_up_before_a_drain_ends(objects: list[dict]) -> list[str]:
     return [f"GATEWAY_GRPC_TIMEOUT_SECONDS {timeout:g}s is not shorter than LINLI_GRPC_DRAIN_SECONDS {drain:g}s"]
 
 
+def apis_are_balanced_per_call(objects: list[dict]) -> list[str]:
+    """gRPC keeps a connection, so a ClusterIP Service balances connections, not calls: each gateway pod
+    would send everything to one api pod. The apis' Services are headless and the gateway dials them as
+    dns:/// names, which linli.kit.grpc_client spreads round-robin over every ready pod."""
+    problems = []
+    headless = {obj["metadata"]["name"] for obj in of_kind(objects, "Service") if obj["spec"].get("clusterIP") == "None"}
+    for obj in of_kind(objects, "Deployment"):
+        for container in containers(obj, init=False):
+            for env in container.get("env", []):
+                if not (env["name"].endswith("_API_ADDR") and container["command"][-1] == "gateway"):
+                    continue
+                target = env.get("value", "")
+                service = target.removeprefix("dns:///").split(":")[0]
+                if not target.startswith("dns:///") or service not in headless:
+                    problems.append(f"{name_of(obj)} dials {env['name']}={target}, not dns:/// of a headless Service")
+    return problems
+
+
 def linli_settings_are_known(objects: list[dict]) -> list[str]:
     sys.path.insert(0, str(ROOT))
     from linli.kit.config import SETTINGS
@@ -470,7 +488,7 @@ CONSISTENCY = [
     every_workload_has_a_disruption_budget, deny_all_is_the_default, every_pod_has_its_own_network_policy,
     containers_are_hardened, service_accounts_mount_no_token, workloads_spread_across_nodes_and_zones,
     linli_deployments_autoscale, drains_fit_the_grace_period, clients_give_up_before_a_drain_ends,
-    linli_settings_are_known,
+    apis_are_balanced_per_call, linli_settings_are_known,
     secrets_are_referenced_never_committed, everything_is_namespaced,
 ]
 

@@ -92,6 +92,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "LINLI_JWT_AUDIENCE": ("linli", "Expected `aud` of bearer tokens."),
     "LINLI_DEV_ISSUER_DIR": ("var/dev-issuer", "Where the development issuer keeps its signing key."),
     "LINLI_GRPC_DRAIN_SECONDS": ("10", "On SIGTERM, how long a gRPC api lets in-flight calls finish."),
+    "LINLI_GRPC_MAX_CONNECTION_AGE_SECONDS": (
+        "30",
+        "A gRPC api asks each client to reconnect after about this long (GOAWAY; calls under way finish), so "
+        "clients re-resolve its name and spread their calls over replicas that came since; 0: never.",
+    ),
     "LINLI_OUTBOX_POLL_SECONDS": ("0.5", "How often the outbox relay looks for unsent events."),
     "LINLI_EVENT_RETRY_SECONDS": (
         "1,5,30,120",

@@ -1,5 +1,6 @@
 """Channels to the platform's own gRPC apis, written once: every client (the gateway, the demo loader,
-the simulator) retries a call the api never started, so a rolling update of an api fails no call.
+the simulator) spreads its calls over the api's replicas and retries a call the api never started, so a
+rolling update of an api fails no call.
 
 In a rolling update the api being replaced sends GOAWAY and drains. Calls that reached it after it stopped
 taking new ones fail before any of its code runs: most as UNAVAILABLE, and some as CANCELLED, because
@@ -19,6 +20,9 @@ import grpc
 RETRIED_CODES = ("UNAVAILABLE", "CANCELLED")
 
 SERVICE_CONFIG = json.dumps({
+    # Every call goes to the next of the name's addresses (a headless Service's pods), not all calls down
+    # the first connection; the apis' max connection age makes the channel re-resolve as pods change.
+    "loadBalancingConfig": [{"round_robin": {}}],
     "methodConfig": [{
         "name": [{}],  # every method of every service on the channel
         "retryPolicy": {

@@ -19,6 +19,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from linli.kit import identity, telemetry
+from linli.kit.config import number
 from linli.kit.errors import InvalidArgument, LinliError
 
 log = logging.getLogger(__name__)
@@ -148,11 +149,20 @@ class GrpcApi:
 
     def __init__(self, address: str, bindings: list[ServiceBinding], max_workers: int = 16,
                  credentials: grpc.ServerCredentials | None = None,
-                 identify: Callable[[grpc.ServicerContext], identity.Caller] = identity_from_metadata):
+                 identify: Callable[[grpc.ServicerContext], identity.Caller] = identity_from_metadata,
+                 max_connection_age: float | None = None):
+        options = [("grpc.max_receive_message_length", 4 * 1024 * 1024)]
+        # A client keeps its connection, and so its replica, for good: asking it to reconnect now and then
+        # (with grpc_client's round_robin over the name's addresses) spreads calls over replicas as they
+        # come and go. grpcio adds ±10 % jitter, so clients do not all reconnect at once.
+        age = number("LINLI_GRPC_MAX_CONNECTION_AGE_SECONDS") if max_connection_age is None else max_connection_age
+        if age > 0:
+            options += [("grpc.max_connection_age_ms", int(age * 1000)),
+                        ("grpc.max_connection_age_grace_ms", int(number("LINLI_GRPC_DRAIN_SECONDS") * 1000))]
         self.server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
             interceptors=[_GuardInterceptor(identify)],
-            options=[("grpc.max_receive_message_length", 4 * 1024 * 1024)],
+            options=options,
             # Past this many calls in hand, a new one is refused at once (RESOURCE_EXHAUSTED) instead of
             # queueing without bound: under overload the queue grew past every caller's deadline and almost
             # nothing was answered in time (docs/performance.md, the district day over gRPC).

@@ -115,6 +115,24 @@ def test_a_gateway_deadline_as_long_as_the_drain_is_reported(overlay):
     assert check.clients_give_up_before_a_drain_ends(longer)
 
 
+def test_the_gateway_spreads_its_calls_over_every_api_pod(overlay):
+    name, objects = overlay
+    problems = check.apis_are_balanced_per_call(objects)
+    assert not problems, problems_in(problems)
+    dialled = {env["name"] for obj in check.of_kind(objects, "Deployment") for c in check.containers(obj)
+               for env in c.get("env", []) if env["name"].endswith("_API_ADDR") and c["command"][-1] == "gateway"}
+    assert dialled == {"ELDERCARE_API_ADDR", "CLINIC_API_ADDR", "EMPLOYMENT_API_ADDR", "VOLUNTEER_API_ADDR"}
+
+
+def test_an_api_behind_a_cluster_ip_is_reported(overlay):
+    name, objects = overlay
+    with_cluster_ip = [{**obj, "spec": {k: v for k, v in obj["spec"].items() if k != "clusterIP"}}
+                       if obj["kind"] == "Service" and obj["metadata"]["name"] == "eldercare-api" else obj
+                       for obj in objects]
+    assert check.apis_are_balanced_per_call(with_cluster_ip) == [
+        "Deployment/gateway dials ELDERCARE_API_ADDR=dns:///eldercare-api:50051, not dns:/// of a headless Service"]
+
+
 def test_configuration_uses_only_settings_linli_knows(overlay):
     name, objects = overlay
     problems = check.linli_settings_are_known(objects)

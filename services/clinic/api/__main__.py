@@ -75,10 +75,12 @@ def main() -> None:
         binding(audit_pb2, "AuditService", AuditApi(AuditLog(db))),
     ])
     partner_api = PartnerApi(desk, poll_seconds=number("LINLI_OUTBOX_POLL_SECONDS"))
-    # Each open watch holds a thread: room for every partner's watches beside their calls.
+    # Each open watch holds a thread: room for every partner's watches beside their calls. A partner's
+    # connection is never recycled: it carries watches meant to stay open for hours.
     partner_server = GrpcApi(setting("CLINIC_PARTNER_ADDR"),
                              [binding(partner_pb2, "PartnerExchangeService", partner_api)],
-                             max_workers=32, credentials=tls.credentials(), identify=partner_identity(partners))
+                             max_workers=32, credentials=tls.credentials(), identify=partner_identity(partners),
+                             max_connection_age=0)
     api.health.set(PARTNER_SERVICE, health_pb2.HealthCheckResponse.SERVING)  # probes see the partner port too
 
     partner_drained = threading.Event()

@@ -77,6 +77,18 @@ def test_dispatch_suggests_the_nearest_on_shift_staff_with_reasons(api, staff_ap
     assert all(c.reasons for c in reply.candidates)
 
 
+def test_dispatch_offers_staff_alone_when_the_volunteer_service_does_not_answer(api, staff_api, operator,
+                                                                               community):
+    # No volunteer worker runs beside this api (its broker vhost has none), so the RPC for volunteers
+    # fails; shopping welcomes volunteers, yet dispatch must answer at once with the staff it has.
+    on_shift(staff_api, operator, community, "cg-shopper", NEARBY, skills=(pb.CARE_KIND_SHOPPING,))
+    request = raise_at_home(api, operator, community, kind=pb.CARE_KIND_SHOPPING)
+    started = time.monotonic()
+    reply = api.SuggestAssignees(pb.SuggestAssigneesRequest(id=request.id), metadata=operator.to_metadata(), timeout=5)
+    assert [(c.assignee_id, c.assignee_kind) for c in reply.candidates] == [("cg-shopper", pb.ASSIGNEE_KIND_STAFF)]
+    assert time.monotonic() - started < 4
+
+
 def test_a_staff_job_goes_from_assignment_to_closed(api, staff_api, operator, community):
     member = on_shift(staff_api, operator, community, "cg-li", NEARBY)
     request = raise_at_home(api, operator, community)

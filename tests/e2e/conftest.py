@@ -49,6 +49,10 @@ def stack(otlp, issuer_dir):
         # Nor does load shedding by event-loop lag belong in functional tests: on a busy 2-core machine the
         # loop runs late because of other processes (shedding itself: tests/unit, tests/chaos).
         "GATEWAY_SHED_LOOP_LAG_SECONDS": "0",
+        # Dispatch asks the volunteer worker for candidates over Nameko RPC, a new client per call; on a
+        # busy machine that can pass the 2 s default, and dispatch then offers staff alone (by design:
+        # tests/contract/test_volunteer_dispatch_rpc.py). Within the gateway's 5 s deadline, more room.
+        "LINLI_RPC_TIMEOUT_SECONDS": "3.5",
         "LINLI_DEV_ISSUER_DIR": issuer_dir,
         "OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "200",

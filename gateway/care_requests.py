@@ -1,16 +1,18 @@
 """REST resource /v1/care-requests over the eldercare gRPC api: the whole lifecycle (raise, acknowledge, assign,
-accept or decline, travel, arrive, complete, close, cancel, escalate, rate), the caller's own requests
+accept or decline, travel, arrive, complete, close, cancel, escalate, rate), the live calls and the visits
+booked for later (/v1/care-requests/upcoming), the caller's own requests
 (/v1/me/care-requests), the day's figures (/v1/figures/care), and the one REST representation of a care
 request (used by these routes and by the live board).
 
 Who may do what is the api's decision (services/eldercare/domain/care_requests.py); these routes only check
 the shape of the input and map gRPC errors to problems."""
+from datetime import timezone
 from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from google.protobuf import json_format
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.models import GeoPointIn
@@ -33,7 +35,7 @@ _KIND_NUMBERS = {name: number for number, name in KIND_NAMES.items()}
 _CHANNEL_NUMBERS = {name: number for number, name in CHANNEL_NAMES.items()}
 _DISPOSITION_NUMBERS = {name: number for number, name in DISPOSITION_NAMES.items()}
 _ASSIGNEE_KIND_NUMBERS = {name: number for number, name in ASSIGNEE_KIND_NAMES.items()}
-_TIMESTAMPS = ("raised_at", "acknowledge_due_at", "acknowledged_at", "escalated_at", "eta")
+_TIMESTAMPS = ("raised_at", "acknowledge_due_at", "acknowledged_at", "escalated_at", "eta", "scheduled_for")
 
 
 def _named(names: dict[int, str]):
@@ -129,6 +131,9 @@ class CareRequest(BaseModel):
     acknowledged_at: Time | None
     escalated_at: Time | None
     eta: Time | None
+    scheduled_for: Time | None = Field(
+        description="A visit booked for later: when it is wanted (its SLA and escalation run from then); "
+                    "null for a call to answer now")
 
 
 class CareRequestPage(BaseModel):
@@ -271,6 +276,9 @@ class CareRequestIn(BaseModel):
     channel: ChannelName = "app"
     location: LocationIn | None = None
     description: str | None = Field(None, max_length=500)
+    scheduled_for: AwareDatetime | None = Field(
+        None, description="Book a visit for later (operators; not emergencies): a time with its zone, in the "
+                          "future, at most 92 days ahead. Omitted: a call to answer now.")
 
 
 Note = Annotated[str, Field(max_length=500)]
@@ -372,6 +380,8 @@ async def raise_care_request(
     )
     if body.location is not None:
         command.location.CopyFrom(eldercare_pb2.Location(**body.location.model_dump()))
+    if body.scheduled_for is not None:
+        command.scheduled_for.FromDatetime(body.scheduled_for.astimezone(timezone.utc))
     reply = await eldercare.RaiseCareRequest(command, **_call_options(request, caller))
     care_request = to_rest(reply.care_request)
     response.headers["Location"] = f"{router.prefix}/{quote(care_request['id'], safe='')}"
@@ -387,11 +397,29 @@ async def list_open_care_requests(
     caller: Caller = Depends(require_caller),
     eldercare=Depends(_eldercare),
 ) -> dict:
-    """Open requests the caller may see, most urgent first; follow next_page_token until it is null."""
+    """The live calls the caller may see, most urgent first; follow next_page_token until it is null. Visits
+    booked for later are listed here once their time has come; before that, at /v1/care-requests/upcoming."""
     query = eldercare_pb2.ListOpenCareRequestsRequest(
         community_id=community_id or "", page_size=page_size, page_token=page_token or ""
     )
     reply = await eldercare.ListOpenCareRequests(query, **_call_options(request, caller))
+    return _page(reply.care_requests, reply.next_page_token)
+
+
+@router.get("/upcoming", response_model=CareRequestPage)
+async def list_upcoming_care_requests(
+    request: Request,
+    community_id: Annotated[str | None, Query(max_length=64)] = None,
+    page_size: PageSize = 50,
+    page_token: PageToken = None,
+    caller: Caller = Depends(require_caller),
+    eldercare=Depends(_eldercare),
+) -> dict:
+    """Visits booked for later whose time has not come (a follow-up visit after a hospital discharge, say),
+    soonest first; follow next_page_token until it is null."""
+    query = eldercare_pb2.ListUpcomingCareRequestsRequest(
+        community_id=community_id or "", page_size=page_size, page_token=page_token or "")
+    reply = await eldercare.ListUpcomingCareRequests(query, **_call_options(request, caller))
     return _page(reply.care_requests, reply.next_page_token)
 
 

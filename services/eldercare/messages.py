@@ -24,6 +24,8 @@ def new_care_request(message: pb.RaiseCareRequestRequest) -> NewCareRequest:
         location=Location(loc.building, loc.unit, loc.floor, loc.detail),
         description=message.description,
         request_id=message.request_id,
+        scheduled_for=(datetime_of(message.scheduled_for, "scheduled_for") if message.HasField("scheduled_for")
+                       else None),
     )
 
 
@@ -71,6 +73,7 @@ def care_request(request: CareRequest) -> pb.CareRequest:
                              rated_at=timestamp(f.rated_at)) if f else None,
         escalated_to=request.escalated_to,
         position=geo_point_message(request.position),
+        scheduled_for=timestamp(request.scheduled_for),
     )
 
 
@@ -104,4 +107,5 @@ def from_care_request(message: pb.CareRequest) -> CareRequest:
         disposition=enum_name(pb.Disposition, message.disposition), cancel_reason=message.cancel_reason,
         history=tuple(Transition(status_name(t.status), at(t, "at"), t.by, t.note) for t in message.history),
         feedback=Feedback(f.rating, f.comment, f.rated_by, at(f, "rated_at")) if f else None,
+        scheduled_for=at(message, "scheduled_for"),
     )

@@ -107,7 +107,7 @@ class EldercareWorker:
     @event_handler("eldercare", care.CARE_REQUEST_ON_SITE, urgent_first=True)
     def count_arrived(self, event):
         request = events.care_request_in(event)
-        seconds = (request.visit.checked_in_at - request.raised_at).total_seconds()
+        seconds = care.seconds_since_clock_start(request, request.visit.checked_in_at)
         self._count(event, "count_arrived", {"arrived": 1}, {"arrive_seconds": seconds})
 
     @event_handler("eldercare", care.CARE_REQUEST_COMPLETED, urgent_first=True)
@@ -154,7 +154,9 @@ class EldercareWorker:
 
         self.database.apply_once(f"eldercare.{handler}", event, effect)
 
-    # A partner hospital handed a discharged elder back to the community clinic: a home follow-up visit.
+    # A partner hospital handed a discharged elder back to the community clinic: a home follow-up visit,
+    # booked for the morning of the plan's due date (domain's follow_up_visit_time), so it waits among the
+    # upcoming visits, off the live board, and its SLA clock starts then.
     # (The clinic's referral.back_referral_received, read as plain JSON: eldercare never imports the clinic.)
     @event_handler("clinic", "referral.back_referral_received")
     def schedule_follow_up_visit(self, event):
@@ -170,24 +172,28 @@ class EldercareWorker:
         description = f"出院随访: {follow_up.get('plan', '')}{due} —— {hospital}"[:care.MAX_DESCRIPTION]
         home = elder.details.address
         clinic = Caller("clinic", frozenset({"operator"}), frozenset({community_id}))
+        now = utcnow()
         new = care.NewCareRequest(community_id, elder_id, "medical", "phone",
                                   care.Location(home.building, home.unit, home.floor, home.room), description,
-                                  request_id=f"back-referral:{referral['id']}"[:64])
-        request = care.raise_request(clinic, new, str(uuid.uuid4()), utcnow(), self.policy)
+                                  request_id=f"back-referral:{referral['id']}"[:64],
+                                  scheduled_for=care.follow_up_visit_time(follow_up.get("due_date", ""), now,
+                                                                          DEFAULT_COMMUNITY_ZONE))
+        request = care.raise_request(clinic, new, str(uuid.uuid4()), now, self.policy)
         store = self.store
         self.database.apply_once("eldercare.schedule_follow_up_visit", event,
                                  lambda session: store.add(request, events.raised(request), session=session))
 
     def _count_acknowledgement(self, event: dict, handler: str):
         request = events.care_request_in(event)
-        seconds = (request.acknowledged_at - request.raised_at).total_seconds()
+        seconds = care.seconds_since_clock_start(request, request.acknowledged_at)
         within = 1 if care.acknowledged_within_sla(request) else 0
         self._count(event, handler, {"acknowledged": 1, "acknowledged_within_sla": within},
                     {"acknowledge_seconds": seconds})
 
     def _count(self, event: dict, handler: str, increments: dict, samples: dict | None = None):
         request = events.care_request_in(event)
-        day = care.local_day(request.raised_at, DEFAULT_COMMUNITY_ZONE)
+        # A visit booked for later counts on the day it was wanted, with every figure of its own.
+        day = care.local_day(request.clock_starts_at, DEFAULT_COMMUNITY_ZONE)
         store = self.store
         self.database.apply_once(
             f"eldercare.{handler}", event,

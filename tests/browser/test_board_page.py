@@ -4,6 +4,7 @@ other operator's board; a board whose stream drops (the gateway restarts) catche
 Chinese by default, English remembered."""
 import signal
 import time
+from datetime import datetime, timedelta, timezone
 
 import grpc
 import httpx
@@ -127,6 +128,39 @@ def test_a_board_whose_stream_dropped_catches_up_on_what_it_missed(browser, stac
     expect(page.locator("#connection")).to_have_attribute("data-state", "live", timeout=20_000)
     expect(card(page, raised["id"])).to_have_attribute("data-status", "acknowledged")
     expect(card(page, raised["id"]).locator(".escalated")).to_contain_text("值班主管")
+    assert errors == []
+
+
+def test_a_visit_booked_for_later_waits_apart_from_the_live_calls_and_joins_them_when_due(
+        browser, gateway_url, operator_headers, issuer_dir):
+    page, errors, _ = open_board(browser, gateway_url, token_for(issuer_dir, "operator", "op-wang"))
+    elder_id, _ = elder_with_pager(gateway_url, operator_headers, "东区 7号楼", name="赵淑华")
+
+    def book(after: timedelta, description: str) -> dict:
+        when = (datetime.now(timezone.utc) + after).isoformat()
+        return ok(httpx.post(f"{gateway_url}/v1/care-requests", headers=operator_headers, timeout=5, json={
+            "community_id": COMMUNITY, "elder_id": elder_id, "kind": "medical", "channel": "phone",
+            "description": description, "scheduled_for": when}), 201)
+
+    def upcoming(visit: dict):
+        return page.locator(f'#upcoming .call[data-id="{visit["id"]}"]')
+
+    next_week = book(timedelta(days=7), "出院随访: 测血压")
+    soon = book(timedelta(seconds=12), "复诊后上门换药")
+    for visit in (next_week, soon):
+        expect(upcoming(visit)).to_have_count(1)
+        expect(card(page, visit["id"])).to_have_count(0)
+    order = page.locator("#upcoming .call").evaluate_all("cards => cards.map(c => c.dataset.id)")
+    assert order.index(soon["id"]) < order.index(next_week["id"])  # soonest first
+    # Its time comes: it joins the live calls; the other stays upcoming.
+    expect(card(page, soon["id"])).to_have_attribute("data-status", "raised", timeout=30_000)
+    expect(upcoming(soon)).to_have_count(0)
+    expect(upcoming(next_week)).to_have_count(1)
+    # A reload shows the same: the lists agree with what the stream brought.
+    page.reload()
+    expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+    expect(card(page, soon["id"])).to_have_count(1)
+    expect(upcoming(next_week)).to_have_count(1)
     assert errors == []
 
 

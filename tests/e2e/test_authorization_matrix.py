@@ -21,6 +21,7 @@ red the day the gap is closed, so the table is updated with the fix.
 The other services' tables are in test_authorization_matrix_<service>.py, on the same machinery
 (tests/e2e/matrix.py).
 """
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
@@ -40,6 +41,12 @@ ASSIGNEES = ("caregiver", "volunteer")
 
 def _new_request(target, bundle):
     return {"community_id": bundle.community, "elder_id": bundle.elder, "kind": "shopping", "channel": "phone"}
+
+
+def _booked_visit(target, bundle):
+    """A visit booked for later: operators only (residents and families raise calls for now)."""
+    when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+    return {**_new_request(target, bundle), "scheduled_for": when.isoformat()}
 
 
 def _new_order(target, bundle):
@@ -72,7 +79,12 @@ TABLE = [
     Row("POST", "/v1/care-requests", "elder",
         own=every(201, *STAFF, *FAMILY), others=403,
         foreign_others=403, body=_new_request),
+    Row("POST", "/v1/care-requests", "elder",
+        own={**every(201, *STAFF), **every(403, *FAMILY)}, others=403,
+        foreign_others=403, body=_booked_visit),
     Row("GET", "/v1/care-requests?community_id={id}", "community",
+        own={**every(200, *STAFF, "resident")}, others=403, foreign_others=403),
+    Row("GET", "/v1/care-requests/upcoming?community_id={id}", "community",
         own={**every(200, *STAFF, "resident")}, others=403, foreign_others=403),
     Row("GET", "/v1/care-requests/{id}", "care_request@assigned",
         own=every(200, *STAFF, *FAMILY, *ASSIGNEES), others=404),

@@ -1,13 +1,16 @@
 """The clinic through every process: clinicians over the gateway's REST API, a partner hospital over the
 partner port (gRPC with mutual TLS, driven by the partner simulator `linli partner-sim` uses), elder
-care's worker turning the hospital's back-referral into a home follow-up visit, the nurse's triage
+care's worker turning the hospital's back-referral into a home follow-up visit booked for the plan's due
+date, the nurse's triage
 list fed from elder care's calls, and the audit log an administrator reads."""
 import json
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 from urllib.parse import quote
 
 import grpc
@@ -79,14 +82,27 @@ def test_a_referral_goes_up_to_the_hospital_and_the_elder_comes_home_to_a_follow
     assert fhir.headers["content-type"].startswith("application/fhir+json")
     assert [e["resource"]["resourceType"] for e in fhir.json()["entry"]] == ["ServiceRequest", "Task"]
 
-    # The back-referral reached elder care, which raised a home follow-up visit for the elder.
-    def follow_ups():
-        items = ok(httpx.get(f"{gateway_url}/v1/care-requests", headers=operator_headers, timeout=5,
+    # The back-referral reached elder care, which booked a home follow-up visit for the elder on the morning
+    # of the plan's due date: among the upcoming visits, not the live calls, its clock not yet running.
+    def follow_ups(path="/v1/care-requests/upcoming"):
+        items = ok(httpx.get(f"{gateway_url}{path}", headers=operator_headers, timeout=5,
                              params={"page_size": 200}))["items"]
         return [c for c in items if c["elder_id"] == elder_id and c["description"].startswith("出院随访")]
 
     [visit] = eventually(follow_ups, bool)
     assert visit["kind"] == "medical" and "抚顺市中心医院" in visit["description"]
+    due_date = back.content.follow_up.due_date
+    zone = ZoneInfo("Asia/Shanghai")
+    scheduled_for = datetime.fromisoformat(visit["scheduled_for"].replace("Z", "+00:00"))
+    assert scheduled_for.astimezone(zone).date().isoformat() == due_date
+    assert scheduled_for == datetime(*date.fromisoformat(due_date).timetuple()[:3], 9, tzinfo=zone)
+    acknowledge_due_at = datetime.fromisoformat(visit["acknowledge_due_at"].replace("Z", "+00:00"))
+    assert acknowledge_due_at == scheduled_for + timedelta(minutes=3)
+    # Its SLA runs from that morning (days away), so nothing is overdue or escalated meanwhile.
+    assert acknowledge_due_at > datetime.now(timezone.utc) + timedelta(days=5)
+    assert follow_ups("/v1/care-requests") == []
+    again = ok(httpx.get(f"{gateway_url}/v1/care-requests/{visit['id']}", headers=operator_headers, timeout=5))
+    assert (again["status"], again["escalation_level"], again["escalated_at"]) == ("raised", 0, None)
     # ... which is a medical call, so it is also on the nurse's triage list.
     entries = eventually(lambda: ok(httpx.get(f"{gateway_url}/v1/triage", headers=nurse, timeout=5,
                                               params={"page_size": 200}))["items"],

@@ -2,12 +2,15 @@
 
 - a medical or emergency call raised in elder care opens one entry on the nurse's triage list, with its
   audit record, however often the event arrives;
-- a back-referral from a partner hospital reaches the eldercare worker, which raises a home follow-up
-  visit for the elder (and that visit, a medical call, reaches the nurse in turn).
+- a back-referral from a partner hospital reaches the eldercare worker, which books a home follow-up
+  visit for the elder on the morning of the plan's due date (and that visit, a medical request, reaches
+  the nurse in turn).
 
 Each service keeps its own database; events travel only through each one's outbox relay and RabbitMQ."""
 import time
 import uuid
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from nameko.testing.services import entrypoint_waiter
@@ -128,7 +131,16 @@ def test_only_medical_and_emergency_calls_reach_the_nurse(clinic_worker, mongo_c
     assert triage.by_care_request(meal.id) is None
 
 
-def back_referral(mongo_client, clinic_db, resident_id: str) -> referrals.Referral:
+ZONE = ZoneInfo("Asia/Shanghai")
+IN_A_WEEK = (datetime.now(ZONE).date() + timedelta(days=7)).isoformat()
+
+
+def morning_of(day: str) -> datetime:
+    """09:00 of a day in the community's zone, in UTC: when a visit booked for that day is wanted."""
+    return datetime(*date.fromisoformat(day).timetuple()[:3], 9, tzinfo=ZONE).astimezone(timezone.utc)
+
+
+def back_referral(mongo_client, clinic_db, resident_id: str, due_date: str = IN_A_WEEK) -> referrals.Referral:
     """What the partner exchange does when the hospital sends a discharged patient back: the referral
     up (so the hospital knows the patient), then the back-referral, each with its events."""
     now = utcnow()
@@ -143,13 +155,14 @@ def back_referral(mongo_client, clinic_db, resident_id: str) -> referrals.Referr
     referral_store.add(referrals.Change(referrals.CREATED, up, up.requester, now), clinic_events.created(up), [])
     back = referrals.submit_inbound(CITY, patient, patient.id, f"ref-{uuid.uuid4().hex[:8]}", "", referrals.Content(
         "back-referral", "routine", "急性冠脉综合征PCI术后出院", based_on=up.id,
-        follow_up=referrals.FollowUp("术后一周上门随访：测血压心率，查看穿刺点，核对双抗用药", "2026-12-08", "2026-12-01")),
+        follow_up=referrals.FollowUp("术后一周上门随访：测血压心率，查看穿刺点，核对双抗用药", due_date,
+                                     datetime.now(ZONE).date().isoformat())),
         "discharge-2026-0042", up, now)
     referral_store.add(referrals.Change(referrals.CREATED, back, CITY, now), clinic_events.created(back), [])
     return back
 
 
-def test_a_back_referral_becomes_a_home_follow_up_visit_for_the_elder_through_rabbitmq(
+def test_a_back_referral_becomes_a_home_follow_up_visit_booked_for_the_plans_due_date_through_rabbitmq(
         eldercare_worker, clinic_worker, mongo_client, eldercare_db, clinic_db, amqp_uri):
     elder = elder_at_home(mongo_client, eldercare_db, "elder-dq-0420")
     back = back_referral(mongo_client, clinic_db, elder.id)
@@ -157,7 +170,11 @@ def test_a_back_referral_becomes_a_home_follow_up_visit_for_the_elder_through_ra
         OutboxRelay(clinic_db, amqp_uri).publish_pending()
     [visit] = eldercare_db["care_requests"].find({"elder_id": elder.id})
     assert (visit["kind"], visit["channel"], visit["status"]) == ("medical", "phone", "raised")
-    assert visit["description"].startswith("出院随访: 术后一周上门随访") and "2026-12-08" in visit["description"]
+    assert visit["description"].startswith("出院随访: 术后一周上门随访") and IN_A_WEEK in visit["description"]
+    # Booked, not a call to answer now: wanted the morning of the due day, its SLA clock running from then.
+    assert visit["scheduled_for"] == morning_of(IN_A_WEEK)
+    assert visit["acknowledge_due_at"] == morning_of(IN_A_WEEK) + DEFAULT_POLICY["medical"].acknowledge_within
+    assert visit["escalate_at"] is None
     assert "抚顺市中心医院" in visit["description"]
     assert visit["location"] == {"building": "东区 3号楼", "unit": "2单元", "floor": 4, "detail": "402"}
     assert visit["request_id"] == f"back-referral:{back.id}"
@@ -166,6 +183,18 @@ def test_a_back_referral_becomes_a_home_follow_up_visit_for_the_elder_through_ra
         OutboxRelay(eldercare_db, amqp_uri).publish_pending()
     entry = TriageStore(mongo_client, clinic_db).by_care_request(visit["_id"])
     assert entry.description.startswith("出院随访") and entry.patient_id == back.patient_id
+
+
+def test_a_back_referral_without_a_due_date_is_booked_for_the_next_morning(
+        eldercare_worker, mongo_client, eldercare_db, clinic_db, amqp_uri):
+    elder = elder_at_home(mongo_client, eldercare_db, "elder-dq-0422")
+    back_referral(mongo_client, clinic_db, elder.id, due_date="")
+    with entrypoint_waiter(eldercare_worker, "schedule_follow_up_visit", timeout=10):
+        sent_at = utcnow()
+        OutboxRelay(clinic_db, amqp_uri).publish_pending()
+    [visit] = eldercare_db["care_requests"].find({"elder_id": elder.id})
+    tomorrow = (sent_at.astimezone(ZONE).date() + timedelta(days=1)).isoformat()
+    assert visit["scheduled_for"] == morning_of(tomorrow)
 
 
 def test_a_back_referral_is_applied_once_and_skipped_for_someone_who_is_not_an_elder(

@@ -127,3 +127,41 @@ def test_the_days_figures_follow_a_request_through_its_life(worker, store, db, a
     [row] = store.figures("donghuayuan", day)
     assert (row["raised"], row["acknowledged"], row["arrived"], row["completed"], row["rating_sum"]) == (1, 1, 1, 1, 4)
     assert len(row["acknowledge_seconds"]) == 1 and len(row["arrive_seconds"]) == 1
+
+
+def book_visit(store, when, policy, kind="medical"):
+    new = care.NewCareRequest("donghuayuan", "elder-1", kind, "phone", scheduled_for=when)
+    request = care.raise_request(OPERATOR, new, f"cr-booked-{time.monotonic_ns()}", utcnow(), policy)
+    store.add(request, events.raised(request))
+    return request
+
+
+def test_the_timer_leaves_a_booked_visit_alone_until_its_time_then_climbs_the_ladder(worker, store, db):
+    # A kind that escalates, with a one-second SLA: the booked visit would have climbed long before its
+    # time if its clock ran from booking.
+    escalating = {**with_emergency_sla(SLA_SECONDS), "medical": dataclasses.replace(
+        DEFAULT_POLICY["medical"], escalates=True, acknowledge_within=timedelta(seconds=SLA_SECONDS))}
+    request = book_visit(store, utcnow() + timedelta(seconds=4), escalating)
+    time.sleep(2.5)  # past booking + SLA, with the timer running every 0.2 s
+    assert store.get(request.id).escalation_level == 0
+    assert wait_for(lambda: store.get(request.id).escalation_level >= 1, timeout=15)
+    escalated = store.get(request.id)
+    assert escalated.escalated_at >= request.scheduled_for + timedelta(seconds=SLA_SECONDS)
+
+
+def test_a_booked_visits_figures_count_on_its_day_and_from_its_time(worker, store, db, amqp_uri):
+    when = utcnow() + timedelta(days=1)
+    request = book_visit(store, when, DEFAULT_POLICY)
+    acknowledged = care.acknowledge(OPERATOR, request, utcnow())  # ahead of its time: within SLA, no wait
+    store.update(acknowledged, events.acknowledged(acknowledged))
+    OutboxRelay(db, amqp_uri).publish_pending()
+    day = care.local_day(when, "Asia/Shanghai")
+
+    def counted():
+        rows = store.figures("donghuayuan", day)
+        return rows and rows[0].get("raised") == 1 and rows[0].get("acknowledged") == 1
+
+    assert wait_for(counted, timeout=10)
+    [row] = store.figures("donghuayuan", day)
+    assert (row["acknowledged_within_sla"], row["acknowledge_seconds"]) == (1, [0.0])
+    assert store.figures("donghuayuan", care.local_day(request.raised_at, "Asia/Shanghai")) == []

@@ -2,6 +2,7 @@
 elder's consents. Random sequences of operations by random callers, with random arguments, at random
 times: whatever happens, each step either raises a domain error and changes nothing, or makes one
 declared change; no sequence reaches an undeclared state or loses history."""
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
@@ -184,6 +185,50 @@ def test_only_the_elder_their_family_or_staff_serving_them_may_cancel(who, wait)
         assert who not in ("operator", "administrator", "elder", "family")
     else:
         assert who in ("operator", "administrator", "elder", "family")
+
+
+BOOKABLE_KINDS = tuple(kind for kind in care.KINDS if kind != "emergency")
+# Every kind climbing the ladder: what is tested is when its clock runs.
+ESCALATING = {kind: replace(rule, escalates=True) for kind, rule in DEFAULT_POLICY.items()}
+leads = st.integers(min_value=1, max_value=int(care.SCHEDULE_HORIZON.total_seconds())).map(
+    lambda s: timedelta(seconds=s))
+moments = st.integers(min_value=0, max_value=int(care.SCHEDULE_HORIZON.total_seconds()) + 3600).map(
+    lambda s: START + timedelta(seconds=s))
+
+
+@quiet
+@given(kind=st.sampled_from(BOOKABLE_KINDS), lead=leads, moment=moments)
+def test_a_booked_visit_never_escalates_or_misses_its_sla_before_its_time(kind, lead, moment):
+    request = care.raise_request(CALLERS["operator"], care.NewCareRequest(COMMUNITY, "elder-1", kind, "phone",
+                                                                          scheduled_for=START + lead),
+                                 "cr-1", START, ESCALATING)
+    due = START + lead + ESCALATING[kind].acknowledge_within
+    assert care.is_due_for_escalation(request, moment) == (moment >= due)
+    assert care.is_upcoming(request, moment) == (moment < START + lead)
+    acknowledged = care.acknowledge(CALLERS["operator"], request, moment)
+    assert care.acknowledged_within_sla(acknowledged) == (moment <= due)
+    assert care.seconds_since_clock_start(acknowledged, moment) == max(0.0, (moment - START - lead).total_seconds())
+
+
+@quiet
+@given(kind=st.sampled_from(BOOKABLE_KINDS), lead=leads,
+       steps=st.lists(st.tuples(care_operation(), step_callers, later), min_size=5, max_size=30))
+def test_no_sequence_of_operations_on_a_booked_visit_moves_its_time_or_leaves_it_upcoming_once_started(
+        kind, lead, steps):
+    now = START
+    new = care.NewCareRequest(COMMUNITY, "elder-1", kind, "phone", position=HOME, scheduled_for=START + lead)
+    request = care.raise_request(CALLERS["operator"], new, "cr-1", now, DEFAULT_POLICY)
+    for (name, operation), who, wait in steps:
+        now += wait
+        try:
+            request = operation(care_caller(who, name, request), request, now)
+        except LinliError:
+            continue
+        check_care_request(request)
+        assert request.scheduled_for == START + lead
+        assert request.acknowledge_due_at == START + lead + DEFAULT_POLICY[kind].acknowledge_within
+        if care.is_upcoming(request, now):
+            assert request.status in (care.RAISED, care.ACKNOWLEDGED, care.ASSIGNED) and now < START + lead
 
 
 # -- meal orders -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-// The operator's big-screen board: the open calls of the community, live.
+// The operator's big-screen board: the open calls of the community, live, and the visits booked for later
+// apart from them (they join the queue when their time comes).
 //
-// How it stays right: the list (GET /v1/care-requests) says what is open; the stream
+// How it stays right: the lists (GET /v1/care-requests, /v1/care-requests/upcoming) say what is open; the stream
 // (/v1/board/stream) says what changes. Every call carries a version, and an update never replaces a
 // newer one, so list and stream can overlap in any order. After a dropped connection the stream is
 // reopened with Last-Event-ID and the gateway sends what was missed first; when it cannot, it sends
@@ -13,7 +14,7 @@
 import { LANGUAGES, language, setLanguage, t } from "./i18n.js";
 import {
   SitePlan, clockDate, clockTime, communityName, localDay, renderActions, renderElder, renderFacts, renderHistory,
-  renderQueue, tick, zoneOf,
+  isUpcoming, renderQueue, renderUpcoming, tick, zoneOf,
 } from "./view.js";
 
 const OPEN = new Set(["raised", "acknowledged", "assigned", "en_route", "on_site", "completed"]);
@@ -138,14 +139,16 @@ function apply(request) {
 async function reloadList() {
   const started = state.applied;
   const open = [];
-  let token = null;
-  do {
-    const query = new URLSearchParams({ community_id: state.community, page_size: "200" });
-    if (token) query.set("page_token", token);
-    const page = await api("GET", `/v1/care-requests?${query}`);
-    open.push(...page.items);
-    token = page.next_page_token;
-  } while (token);
+  for (const path of ["/v1/care-requests", "/v1/care-requests/upcoming"]) {
+    let token = null;
+    do {
+      const query = new URLSearchParams({ community_id: state.community, page_size: "200" });
+      if (token) query.set("page_token", token);
+      const page = await api("GET", `${path}?${query}`);
+      open.push(...page.items);
+      token = page.next_page_token;
+    } while (token);
+  }
   const fresh = new Set(open.map((r) => r.id));
   // Gone from the list: closed meanwhile, unless the stream brought it while the list was loading.
   for (const id of state.requests.keys()) {
@@ -378,14 +381,24 @@ function select(id) {
 
 const plan = new SitePlan($("plan"), select);
 
-function ordered() {
-  return [...state.requests.values()].sort((a, b) => a.priority - b.priority || Date.parse(a.raised_at) - Date.parse(b.raised_at));
+// The live calls by urgency, then waiting time; the visits booked for later by their time.
+function ordered(now = Date.now()) {
+  const all = [...state.requests.values()];
+  const upcoming = all.filter((r) => isUpcoming(r, now))
+    .sort((a, b) => Date.parse(a.scheduled_for) - Date.parse(b.scheduled_for));
+  // A booked visit has waited since its booked time, not since it was booked.
+  const since = (r) => Date.parse(r.scheduled_for || r.raised_at);
+  const live = all.filter((r) => !isUpcoming(r, now)).sort((a, b) => a.priority - b.priority || since(a) - since(b));
+  return { live, upcoming };
 }
 
 function render(changedId = null) {
-  const requests = ordered();
+  const { live: requests, upcoming } = ordered();
+  state.upcomingIds = new Set(upcoming.map((r) => r.id));
   renderQueue($("queue"), requests, state.selectedId, select, zone());
   $("queue-empty").hidden = requests.length > 0;
+  renderUpcoming($("upcoming"), upcoming, state.selectedId, select, zone());
+  $("upcoming-empty").hidden = upcoming.length > 0;
   const projected = plan.render(requests, state.selectedId);
   $("plan-note").textContent = projected ? t("plan_positions") : t("plan_layout");
   $("stat-open").textContent = String(requests.length);
@@ -400,6 +413,15 @@ function render(changedId = null) {
 
 function everySecond() {
   const now = new Date();
+  // A booked visit whose time has come joins the queue.
+  const due = [...(state.upcomingIds ?? [])].some((id) => {
+    const request = state.requests.get(id);
+    return request && !isUpcoming(request, now.getTime());
+  });
+  if (due) {
+    render();
+    return;
+  }
   $("clock-time").textContent = clockTime(now, zone());
   $("clock-date").textContent = clockDate(now, zone());
   tick(document, now.getTime());

@@ -31,6 +31,8 @@ const WORDS = {
     plan_positions: "按定位绘制", plan_layout: "按楼号示意",
     north: "北", zone_east: "东区", zone_west: "西区", no_location: "未知位置",
     off_shift: "不在岗",
+    upcoming: "预约上门", upcoming_order: "按预约时间排序，到时进入呼叫队列", upcoming_empty: "暂无预约上门",
+    scheduled_for: "预约时间",
   },
   en: {
     title: "Home Care Command Centre",
@@ -59,6 +61,8 @@ const WORDS = {
     plan_positions: "from positions", plan_layout: "by building number",
     north: "N", zone_east: "East", zone_west: "West", no_location: "unknown location",
     off_shift: "off shift",
+    upcoming: "Upcoming visits", upcoming_order: "by booked time; they join the queue when due",
+    upcoming_empty: "No visits booked", scheduled_for: "Booked for",
   },
 };
 

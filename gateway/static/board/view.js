@@ -63,6 +63,12 @@ export function deadline(request) {
   return null;
 }
 
+// A visit booked for later whose time has not come (as services/eldercare/domain/care_requests.py
+// is_upcoming says): listed apart from the live calls until then.
+const UPCOMING = new Set(["raised", "acknowledged", "assigned"]);
+export const isUpcoming = (request, now) =>
+  Boolean(request.scheduled_for) && Date.parse(request.scheduled_for) > now && UPCOMING.has(request.status);
+
 export const isOverdue = (request, now) => {
   const due = deadline(request);
   return Boolean(due?.at) && Date.parse(due.at) < now;
@@ -97,13 +103,30 @@ export function renderQueue(list, requests, selectedId, onSelect, zone) {
       el("div", { class: "call-meta" },
         el("span", { text: request.elder_id }),
         el("span", { text: channelName(request.channel) }),
-        el("span", { class: "since", "data-since": request.raised_at }),
+        el("span", { class: "since", "data-since": request.scheduled_for || request.raised_at }),
         el("span", { text: when(request.raised_at, zone) })),
       assignee ? el("div", { class: "call-assignee",
         text: `${t("assignee")} ${assignee.assignee_name || assignee.assignee_id} · ${assignee.accepted_at ? t("accepted") : t("not_accepted")}` }) : null);
   });
   list.replaceChildren(...items);
   tick(list.ownerDocument, Date.now());
+}
+
+// The visits booked for later, soonest first: when, what, for whom, where.
+export function renderUpcoming(list, requests, selectedId, onSelect, zone) {
+  const items = requests.map((request) => el("li", {
+    class: `call upcoming status-${request.status}${request.id === selectedId ? " selected" : ""}`,
+    "data-id": request.id, "data-status": request.status, tabindex: 0,
+    onclick: () => onSelect(request.id),
+    onkeydown: (event) => { if (event.key === "Enter") onSelect(request.id); },
+  },
+    el("div", { class: "call-top" },
+      el("span", { class: "scheduled", text: `${clockDate(new Date(request.scheduled_for), zone)} ${when(request.scheduled_for, zone)}` }),
+      el("span", { class: "kind", text: kindName(request.kind) }),
+      el("span", { class: "status", text: statusName(request.status) })),
+    el("div", { class: "call-where", text: place(request) }),
+    el("div", { class: "call-meta" }, el("span", { text: request.elder_id }), el("span", { text: request.description }))));
+  list.replaceChildren(...items);
 }
 
 // Once a second: the countdowns and waiting times, in place (the rest changes only with events).
@@ -266,6 +289,7 @@ export function renderFacts(container, head, request, zone) {
     ...fact(t("location"), place(request)),
     ...fact(t("channel"), channelName(request.channel) + (request.device_id ? ` · ${request.device_id}` : "")),
     ...fact(t("raised_at"), `${when(request.raised_at, zone)} · ${request.raised_by}`),
+    ...(request.scheduled_for ? fact(t("scheduled_for"), `${clockDate(new Date(request.scheduled_for), zone)} ${when(request.scheduled_for, zone)}`) : []),
     ...fact(t("description"), request.description),
     ...fact(t("acknowledged"), request.acknowledged_at ? `${when(request.acknowledged_at, zone)} · ${request.acknowledged_by}` : null),
     ...fact(t("assignee"), a ? `${a.assignee_name || a.assignee_id} · ${a.accepted_at ? t("accepted") : t("not_accepted")}`

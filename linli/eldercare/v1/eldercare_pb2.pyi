@@ -101,7 +101,7 @@ class Location(_message.Message):
     def __init__(self, building: _Optional[str] = ..., unit: _Optional[str] = ..., floor: _Optional[int] = ..., detail: _Optional[str] = ...) -> None: ...
 
 class CareRequest(_message.Message):
-    __slots__ = ("id", "community_id", "elder_id", "kind", "status", "priority", "channel", "location", "description", "raised_by", "raised_at", "acknowledge_due_at", "acknowledged_at", "acknowledged_by", "escalation_level", "escalated_at", "version", "device_id", "assignment", "eta", "visit", "disposition", "cancel_reason", "history", "feedback", "escalated_to", "position")
+    __slots__ = ("id", "community_id", "elder_id", "kind", "status", "priority", "channel", "location", "description", "raised_by", "raised_at", "acknowledge_due_at", "acknowledged_at", "acknowledged_by", "escalation_level", "escalated_at", "version", "device_id", "assignment", "eta", "visit", "disposition", "cancel_reason", "history", "feedback", "escalated_to", "position", "scheduled_for")
     ID_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
     ELDER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -129,6 +129,7 @@ class CareRequest(_message.Message):
     FEEDBACK_FIELD_NUMBER: _ClassVar[int]
     ESCALATED_TO_FIELD_NUMBER: _ClassVar[int]
     POSITION_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULED_FOR_FIELD_NUMBER: _ClassVar[int]
     id: str
     community_id: str
     elder_id: str
@@ -156,7 +157,8 @@ class CareRequest(_message.Message):
     feedback: Feedback
     escalated_to: str
     position: _common_pb2.GeoPoint
-    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., status: _Optional[_Union[CareRequestStatus, str]] = ..., priority: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., raised_by: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledge_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., escalation_level: _Optional[int] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., device_id: _Optional[str] = ..., assignment: _Optional[_Union[Assignment, _Mapping]] = ..., eta: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visit: _Optional[_Union[Visit, _Mapping]] = ..., disposition: _Optional[_Union[Disposition, str]] = ..., cancel_reason: _Optional[str] = ..., history: _Optional[_Iterable[_Union[Transition, _Mapping]]] = ..., feedback: _Optional[_Union[Feedback, _Mapping]] = ..., escalated_to: _Optional[str] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ...) -> None: ...
+    scheduled_for: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., status: _Optional[_Union[CareRequestStatus, str]] = ..., priority: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., raised_by: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledge_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., escalation_level: _Optional[int] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., device_id: _Optional[str] = ..., assignment: _Optional[_Union[Assignment, _Mapping]] = ..., eta: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visit: _Optional[_Union[Visit, _Mapping]] = ..., disposition: _Optional[_Union[Disposition, str]] = ..., cancel_reason: _Optional[str] = ..., history: _Optional[_Iterable[_Union[Transition, _Mapping]]] = ..., feedback: _Optional[_Union[Feedback, _Mapping]] = ..., escalated_to: _Optional[str] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Assignment(_message.Message):
     __slots__ = ("assignee_id", "assignee_kind", "assignee_name", "assigned_by", "assigned_at", "accepted_at", "override_reason", "accept_due_at")
@@ -223,7 +225,7 @@ class Feedback(_message.Message):
     def __init__(self, rating: _Optional[int] = ..., comment: _Optional[str] = ..., rated_by: _Optional[str] = ..., rated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RaiseCareRequestRequest(_message.Message):
-    __slots__ = ("community_id", "elder_id", "kind", "channel", "location", "description", "request_id")
+    __slots__ = ("community_id", "elder_id", "kind", "channel", "location", "description", "request_id", "scheduled_for")
     COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
     ELDER_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -231,6 +233,7 @@ class RaiseCareRequestRequest(_message.Message):
     LOCATION_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULED_FOR_FIELD_NUMBER: _ClassVar[int]
     community_id: str
     elder_id: str
     kind: CareKind
@@ -238,7 +241,8 @@ class RaiseCareRequestRequest(_message.Message):
     location: Location
     description: str
     request_id: str
-    def __init__(self, community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    scheduled_for: _timestamp_pb2.Timestamp
+    def __init__(self, community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., request_id: _Optional[str] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RaiseCareRequestResponse(_message.Message):
     __slots__ = ("care_request",)
@@ -269,6 +273,24 @@ class ListOpenCareRequestsRequest(_message.Message):
     def __init__(self, community_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListOpenCareRequestsResponse(_message.Message):
+    __slots__ = ("care_requests", "next_page_token")
+    CARE_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    care_requests: _containers.RepeatedCompositeFieldContainer[CareRequest]
+    next_page_token: str
+    def __init__(self, care_requests: _Optional[_Iterable[_Union[CareRequest, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListUpcomingCareRequestsRequest(_message.Message):
+    __slots__ = ("community_id", "page_size", "page_token")
+    COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    community_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, community_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListUpcomingCareRequestsResponse(_message.Message):
     __slots__ = ("care_requests", "next_page_token")
     CARE_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]

@@ -53,6 +53,11 @@ class EldercareServiceStub:
                 request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListOpenCareRequestsRequest.SerializeToString,
                 response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListOpenCareRequestsResponse.FromString,
                 _registered_method=True)
+        self.ListUpcomingCareRequests = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/ListUpcomingCareRequests',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListUpcomingCareRequestsRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListUpcomingCareRequestsResponse.FromString,
+                _registered_method=True)
         self.AcknowledgeCareRequest = channel.unary_unary(
                 '/linli.eldercare.v1.EldercareService/AcknowledgeCareRequest',
                 request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AcknowledgeCareRequestRequest.SerializeToString,
@@ -152,7 +157,15 @@ class EldercareServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListOpenCareRequests(self, request, context):
-        """Open requests the caller may see, most urgent first (priority, then waiting time).
+        """Open requests the caller may see, most urgent first (priority, then waiting time): the live calls,
+        without the visits booked for later whose time has not come (ListUpcomingCareRequests).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUpcomingCareRequests(self, request, context):
+        """Visits booked for later whose time has not come, soonest first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -279,6 +292,11 @@ def add_EldercareServiceServicer_to_server(servicer, server):
                     servicer.ListOpenCareRequests,
                     request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListOpenCareRequestsRequest.FromString,
                     response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListOpenCareRequestsResponse.SerializeToString,
+            ),
+            'ListUpcomingCareRequests': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUpcomingCareRequests,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListUpcomingCareRequestsRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListUpcomingCareRequestsResponse.SerializeToString,
             ),
             'AcknowledgeCareRequest': grpc.unary_unary_rpc_method_handler(
                     servicer.AcknowledgeCareRequest,
@@ -441,6 +459,33 @@ class EldercareService:
             '/linli.eldercare.v1.EldercareService/ListOpenCareRequests',
             linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListOpenCareRequestsRequest.SerializeToString,
             linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListOpenCareRequestsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUpcomingCareRequests(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/ListUpcomingCareRequests',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListUpcomingCareRequestsRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListUpcomingCareRequestsResponse.FromString,
             options,
             channel_credentials,
             insecure,

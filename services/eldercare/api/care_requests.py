@@ -43,6 +43,11 @@ def _board_position(request: care.CareRequest) -> list:
     return [request.priority, request.raised_at.isoformat(), request.id]
 
 
+def _upcoming_position(request: care.CareRequest) -> list:
+    """Where an upcoming visit stands in its list: scheduled time, id."""
+    return [request.scheduled_for.isoformat(), request.id]
+
+
 class EldercareApi(pb_grpc.EldercareServiceServicer):
     def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy, relay: OutboxRelay | None,
                  clock=utcnow, family_of: FamilyLookup = lambda caller: frozenset()):
@@ -86,9 +91,17 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
     def ListOpenCareRequests(self, request, context):
         scope = care.list_scope(current_caller(), request.community_id)
         size = pagination.page_size(request.page_size)
-        page = self.store.list_open(scope, pagination.position(request.page_token, 3), size + 1)
+        page = self.store.list_open(scope, pagination.position(request.page_token, 3), size + 1, self.clock())
         return pb.ListOpenCareRequestsResponse(care_requests=[messages.care_request(c) for c in page[:size]],
                                                next_page_token=pagination.next_token(page, size, _board_position))
+
+    def ListUpcomingCareRequests(self, request, context):
+        scope = care.list_scope(current_caller(), request.community_id)
+        size = pagination.page_size(request.page_size)
+        page = self.store.list_upcoming(scope, pagination.position(request.page_token, 2), size + 1, self.clock())
+        return pb.ListUpcomingCareRequestsResponse(
+            care_requests=[messages.care_request(c) for c in page[:size]],
+            next_page_token=pagination.next_token(page, size, _upcoming_position))
 
     def ListMyCareRequests(self, request, context):
         caller = current_caller()

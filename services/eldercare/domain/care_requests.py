@@ -6,13 +6,18 @@ disposition. It may be cancelled (a false alarm) before anyone is on site; a dec
 assignment goes back for reassignment; an emergency nobody acknowledges in time climbs the escalation
 ladder. Every transition is recorded with who and when.
 
+A request may be booked for later (scheduled_for: a home follow-up visit after a hospital discharge, a
+bath on Saturday): its clocks (the acknowledgement SLA, the escalation ladder) start at its scheduled
+time, not when it was booked, and until then it is an upcoming visit, kept apart from the live calls.
+
     raised → acknowledged → assigned → en_route → on_site → completed → closed
        └──────────┴────────────┴──────────┴──→ cancelled        (assigned ─decline/timeout→ acknowledged)
 """
 import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from linli.kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, check_fields
 from linli.kit.identity import Caller
@@ -27,6 +32,9 @@ OPEN_STATUSES = (RAISED, ACKNOWLEDGED, ASSIGNED, EN_ROUTE, ON_SITE, COMPLETED)
 # Someone is on the way or at work: the assignee's current jobs.
 ACTIVE_STATUSES = (ASSIGNED, EN_ROUTE, ON_SITE)
 CANCELLABLE = (RAISED, ACKNOWLEDGED, ASSIGNED, EN_ROUTE)
+# A visit booked for later stays upcoming in these (it may be acknowledged and assigned ahead of time),
+# until its time comes or someone sets off.
+UPCOMING_STATUSES = (RAISED, ACKNOWLEDGED, ASSIGNED)
 DISPOSITIONS = ("resolved", "referred_to_clinic", "handed_to_emergency_services", "no_access", "false_alarm")
 # Ways a request can end without the service being completed (the elder was taken to hospital, nobody
 # answered the door): an operator may close it with one of these from any open status.
@@ -147,6 +155,13 @@ class CareRequest:
     cancel_reason: str = ""
     history: tuple[Transition, ...] = ()
     feedback: Feedback | None = None
+    # When a visit booked for later is wanted; None for a call to answer now.
+    scheduled_for: datetime | None = None
+
+    @property
+    def clock_starts_at(self) -> datetime:
+        """When its SLA clock starts: its scheduled time if it was booked for later, else when raised."""
+        return self.scheduled_for or self.raised_at
 
     @property
     def escalated_to(self) -> str:
@@ -168,6 +183,8 @@ class NewCareRequest:
     request_id: str = ""
     position: GeoPoint | None = None
     device_id: str = ""
+    # Book it for later (operators only); None: a call to answer now.
+    scheduled_for: datetime | None = None
 
 
 def _valid_point(point: GeoPoint | None) -> bool:
@@ -222,15 +239,75 @@ def raise_request(caller: Caller, new: NewCareRequest, request_id: str, now: dat
     validate(new)
     if not may_raise_for(caller, new, family_of):
         raise PermissionDenied("you may not raise a care request for this elder in this community")
+    _check_schedule(caller, new, now)
+    if new.scheduled_for is not None:  # to the millisecond, as MongoDB keeps it
+        new = replace(new, scheduled_for=new.scheduled_for.replace(
+            microsecond=new.scheduled_for.microsecond // 1000 * 1000))
     rule = policy[new.kind]
-    due = now + rule.acknowledge_within
+    # A visit booked for later is due for acknowledgement (and escalates) from its scheduled time on.
+    due = (new.scheduled_for or now) + rule.acknowledge_within
     return CareRequest(
         id=request_id, community_id=new.community_id, elder_id=new.elder_id, kind=new.kind,
         channel=new.channel, priority=rule.priority, raised_by=caller.subject, raised_at=now,
         acknowledge_due_at=due, location=new.location, description=new.description,
         request_id=new.request_id, escalate_at=due if rule.escalates else None, position=new.position,
         device_id=new.device_id, history=(Transition(RAISED, now, caller.subject),),
+        scheduled_for=new.scheduled_for,
     )
+
+
+# How far ahead a visit may be booked: a quarter covers every follow-up plan and recurring service an
+# operator books by hand; a date further out is far more likely a typo than a plan.
+SCHEDULE_HORIZON = timedelta(days=92)
+
+
+def _check_schedule(caller: Caller, new: NewCareRequest, now: datetime) -> None:
+    when = new.scheduled_for
+    if when is None:
+        return
+    if when.tzinfo is None:
+        raise InvalidArgument("scheduled_for must carry its time zone", {"scheduled_for": "a time with its zone"})
+    if new.kind == "emergency":
+        raise InvalidArgument("an emergency cannot be booked for later",
+                              {"scheduled_for": "not for an emergency: raise it now"})
+    if not now < when <= now + SCHEDULE_HORIZON:
+        raise InvalidArgument("scheduled_for must be in the future, at most "
+                              f"{SCHEDULE_HORIZON.days} days ahead",
+                              {"scheduled_for": f"after now, at most {SCHEDULE_HORIZON.days} days ahead"})
+    if not caller.has_role(*STAFF_ROLES):
+        raise PermissionDenied("only an operator books visits for later")
+
+
+def is_upcoming(request: CareRequest, now: datetime) -> bool:
+    """A visit booked for later whose time has not come and that nobody has set off for yet: shown among
+    the upcoming visits, not the live calls."""
+    return (request.scheduled_for is not None and request.scheduled_for > now
+            and request.status in UPCOMING_STATUSES)
+
+
+# The centre's working day begins at 09:00: a visit booked for a day is wanted from then.
+VISIT_DAY_STARTS = time(9, 0)
+
+
+def follow_up_visit_time(due_date: str, now: datetime, zone: str) -> datetime | None:
+    """When to book a home follow-up visit after a hospital discharge, from the plan's due date
+    (YYYY-MM-DD, "due by this day"): that morning, in the community's zone. None when that morning has
+    already come (the visit is due now: a call to answer today, not one to book).
+
+    Without a due date: the next morning. The hospital said nothing about how long it may wait, so the
+    community should see the elder soon (the risk of readmission is highest in the first days after a
+    discharge), yet it is no call to answer within minutes, and the morning is when the centre plans its
+    day's visits.
+    A date past the booking horizon is booked at the horizon: earlier is still "by" that day."""
+    local = ZoneInfo(zone)
+    try:
+        day = date.fromisoformat(due_date) if due_date else now.astimezone(local).date() + timedelta(days=1)
+    except ValueError:
+        day = now.astimezone(local).date() + timedelta(days=1)
+    when = datetime.combine(day, VISIT_DAY_STARTS, local).astimezone(now.tzinfo)
+    if when <= now:
+        return None
+    return min(when, now + SCHEDULE_HORIZON)
 
 
 # An anxious elder presses again and again: presses this close together, while the first call is still
@@ -482,6 +559,12 @@ def rate(caller: Caller, request: CareRequest, rating: int, comment: str, now: d
 
 def acknowledged_within_sla(request: CareRequest) -> bool:
     return request.acknowledged_at is not None and request.acknowledged_at <= request.acknowledge_due_at
+
+
+def seconds_since_clock_start(request: CareRequest, at: datetime) -> float:
+    """Time to acknowledge or to arrive, for the figures: from when the request's clock started (its
+    scheduled time for a visit booked for later); 0 for a step taken ahead of that time."""
+    return max(0.0, (at - request.clock_starts_at).total_seconds())
 
 
 def local_day(at: datetime, zone: str) -> str:

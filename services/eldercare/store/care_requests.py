@@ -6,12 +6,12 @@ import pymongo
 from pymongo.client_session import ClientSession
 
 from linli.kit import consumer, outbox
-from linli.kit.errors import Aborted
+from linli.kit.errors import Aborted, InvalidArgument
 from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
 from services.eldercare.domain import figures as figure_rules
 from services.eldercare.domain.care_requests import (
-    ACTIVE_STATUSES, ASSIGNED, OPEN_STATUSES, RAISED, Assignment, CareRequest, Feedback, GeoPoint, ListScope,
-    Location, Transition, Visit)
+    ACTIVE_STATUSES, ASSIGNED, OPEN_STATUSES, RAISED, UPCOMING_STATUSES, Assignment, CareRequest, Feedback,
+    GeoPoint, ListScope, Location, Transition, Visit)
 
 CARE_REQUESTS = "care_requests"
 FIGURES = "daily_figures"
@@ -26,6 +26,8 @@ INDEXES = [
     Index(CARE_REQUESTS, [("community_id", 1), ("status", 1), ("priority", 1), ("raised_at", 1), ("_id", 1)]),
     Index(CARE_REQUESTS, [("elder_id", 1), ("status", 1)]),
     Index(CARE_REQUESTS, [("assignment.assignee_id", 1), ("status", 1)]),
+    # Upcoming visits (booked for later), soonest first.
+    Index(CARE_REQUESTS, [("community_id", 1), ("status", 1), ("scheduled_for", 1), ("_id", 1)]),
     # The timers' queries: overdue acknowledgements and overdue assignments.
     Index(CARE_REQUESTS, [("status", 1), ("escalate_at", 1)]),
     Index(CARE_REQUESTS, [("status", 1), ("assignment.accept_due_at", 1)]),
@@ -62,6 +64,7 @@ def _document(request: CareRequest) -> dict:
         "visit": {**vars(v), "position": _point_doc(v.position)} if v else None,
         "history": [vars(t) for t in request.history],
         "feedback": vars(f) if f else None,
+        "scheduled_for": request.scheduled_for,
     }
     if request.request_id:  # absent otherwise, so the partial unique index ignores it
         doc["request_id"] = request.request_id
@@ -158,9 +161,12 @@ class CareRequestStore:
         return request
 
     def list_requests(self, scope: ListScope, statuses: tuple[str, ...], after: list | None,
-                      limit: int) -> list[CareRequest]:
-        """Most urgent first, then longest waiting; keyset-paginated by (priority, raised_at, id)."""
+                      limit: int, live_at: datetime | None = None) -> list[CareRequest]:
+        """Most urgent first, then longest waiting; keyset-paginated by (priority, raised_at, id). With
+        live_at: without the visits that are upcoming then (domain's is_upcoming)."""
         query = {"status": {"$in": list(statuses)}, **_scope_query(scope)}
+        if live_at is not None:
+            query["$nor"] = [{"status": {"$in": list(UPCOMING_STATUSES)}, "scheduled_for": {"$gt": live_at}}]
         if after:
             priority, raised_at, last_id = after
             raised_at = datetime.fromisoformat(raised_at)
@@ -172,8 +178,24 @@ class CareRequestStore:
         cursor = self.requests.find(query).sort([("priority", 1), ("raised_at", 1), ("_id", 1)]).limit(limit)
         return [_care_request(doc) for doc in cursor]
 
-    def list_open(self, scope: ListScope, after: list | None, limit: int) -> list[CareRequest]:
-        return self.list_requests(scope, OPEN_STATUSES, after, limit)
+    def list_open(self, scope: ListScope, after: list | None, limit: int, now: datetime) -> list[CareRequest]:
+        """The live calls: open, and not a visit booked for later whose time has not come."""
+        return self.list_requests(scope, OPEN_STATUSES, after, limit, live_at=now)
+
+    def list_upcoming(self, scope: ListScope, after: list | None, limit: int, now: datetime) -> list[CareRequest]:
+        """Visits booked for later whose time has not come, soonest first; keyset-paginated by
+        (scheduled_for, id)."""
+        query = {"status": {"$in": list(UPCOMING_STATUSES)}, "scheduled_for": {"$gt": now}, **_scope_query(scope)}
+        if after:
+            try:
+                scheduled_for, last_id = datetime.fromisoformat(after[0]), str(after[1])
+            except (TypeError, ValueError):
+                raise InvalidArgument("page_token is not one this service issued",
+                                      {"page_token": "not recognised"}) from None
+            query["$or"] = [{"scheduled_for": {"$gt": scheduled_for}},
+                            {"scheduled_for": scheduled_for, "_id": {"$gt": last_id}}]
+        cursor = self.requests.find(query).sort([("scheduled_for", 1), ("_id", 1)]).limit(limit)
+        return [_care_request(doc) for doc in cursor]
 
     def due_for_escalation(self, now: datetime, limit: int = 100) -> list[CareRequest]:
         cursor = self.requests.find({"status": RAISED, "escalate_at": {"$lte": now}}).sort("escalate_at", 1)

@@ -34,6 +34,7 @@ class Row:
     foreign: dict[str, int] = field(default_factory=dict)
     foreign_others: int | None = 404
     body: object = None
+    label: str = ""  # tells apart, in test ids, two rows of one route (a call now, a visit booked for later)
 
     def expected(self, role: str, which: str) -> int | None:
         if which == "own":
@@ -54,7 +55,8 @@ def cells(table: list[Row], known_gaps: dict[tuple[str, str, str], str]) -> list
             for which in ("own", "foreign"):
                 if row.expected(role, which) is None:
                     continue
-                name = f"{row.method} {row.path.split('?')[0]}[{role}-{which}]"
+                label = f" ({row.label})" if row.label else ""
+                name = f"{row.method} {row.path.split('?')[0]}{label}[{role}-{which}]"
                 gap = known_gaps.get((f"{row.method} {row.path}", role, which))
                 marks = [pytest.mark.xfail(reason=gap, strict=True)] if gap else []
                 params.append(pytest.param(row, role, which, id=name, marks=marks))

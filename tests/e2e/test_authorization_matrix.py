@@ -81,7 +81,7 @@ TABLE = [
         foreign_others=403, body=_new_request),
     Row("POST", "/v1/care-requests", "elder",
         own={**every(201, *STAFF), **every(403, *FAMILY)}, others=403,
-        foreign_others=403, body=_booked_visit),
+        foreign_others=403, body=_booked_visit, label="booked for later"),
     Row("GET", "/v1/care-requests?community_id={id}", "community",
         own={**every(200, *STAFF, "resident")}, others=403, foreign_others=403),
     Row("GET", "/v1/care-requests/upcoming?community_id={id}", "community",

@@ -1,15 +1,19 @@
 """What every authorization matrix shares (one file per service: test_authorization_matrix*.py): the roles,
-a Row per endpoint, the cells a table makes, and the check that a table covers its service's routes.
+a Row per endpoint, the cells a table makes, the World the cells act in, the check of one cell, and the check
+that a table covers its service's routes.
 
 Own and foreign, per role: a personal role (resident, family, caregiver, volunteer, device) acts on its
 own object and a neighbour's in the same community; every other role on its community's object and another
 community's. Each service's file says what "own" means for its objects."""
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+
+from tests.e2e.conftest import token_for
 
 ELSEWHERE = "xinhe"  # another community of the district
 ROLES = ("resident", "family", "caregiver", "volunteer", "device", "operator", "administrator", "clinician",
@@ -61,6 +65,72 @@ def cells(table: list[Row], known_gaps: dict[tuple[str, str, str], str]) -> list
                 marks = [pytest.mark.xfail(reason=gap, strict=True)] if gap else []
                 params.append(pytest.param(row, role, which, id=name, marks=marks))
     return params
+
+
+class World:
+    """The objects a service's cells act on, set up through the gateway once per session. A service's World sets
+    `setup` (the headers its set-up calls go with) and its bundles: `own` (the caller's), `neighbour` (another's
+    in the same community) and `elsewhere` (another community's); it finds a row's target and calls (`call`)."""
+
+    neighbourly_roles = PERSONAL_ROLES  # whose foreign object is a neighbour's, when the object is a person's
+    community_kinds = frozenset({"community"})  # a community's objects: the foreign one is another community's
+
+    def __init__(self, gateway_url: str, issuer_dir: str):
+        self.issuer_dir = issuer_dir
+        self.client = httpx.Client(base_url=gateway_url, timeout=10)
+        self.tag = uuid.uuid4().hex[:6]
+        self._cache: dict = {}
+
+    def close(self) -> None:
+        self.client.close()
+
+    def token(self, role: str, subject: str, communities: tuple[str, ...]) -> dict:
+        key = ("token", role, subject, communities)
+        if key not in self._cache:  # signing is slow; a token per person is enough
+            self._cache[key] = {"Authorization": f"Bearer {token_for(self.issuer_dir, role, subject, communities)}"}
+        return self._cache[key]
+
+    def ok(self, method: str, path: str, headers=None, **kwargs) -> dict:
+        response = self.client.request(method, path, headers=headers or self.setup, **kwargs)
+        assert response.status_code < 300, f"setting up: {method} {path}: {response.status_code} {response.text}"
+        return response.json()
+
+    def _shared(self, key, make, fresh: bool = False):
+        """A cell that expects to change the object gets its own; cells that expect a refusal share one."""
+        if fresh:
+            return make()
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def bundle_for(self, role: str, which: str, kind: str):
+        """The bundle a cell acts on: the caller's own, or someone else's: a neighbour's for a neighbourly role
+        and a person's object, another community's otherwise."""
+        if which == "own":
+            return self.own
+        if role in self.neighbourly_roles and kind not in self.community_kinds:
+            return self.neighbour
+        return self.elsewhere
+
+    def send(self, row: Row, bundle, target: str, headers: dict, **parameters: str) -> tuple[int, str]:
+        """(status, text) of the row's call: {id} is target, the path's other parameters are named."""
+        path = row.path.replace("{id}", target)
+        for name, value in parameters.items():
+            path = path.replace(f"{{{name}}}", value)
+        body = row.body(target, bundle) if callable(row.body) else row.body
+        if row.path.endswith("/stream"):  # the status is all a cell needs of a stream
+            with self.client.stream(row.method, path, headers=headers) as response:
+                return response.status_code, "" if response.status_code == 200 else response.read().decode()
+        response = self.client.request(row.method, path, headers=headers, json=body)
+        return response.status_code, response.text
+
+
+def assert_cell(world: World, row: Row, role: str, which: str) -> str:
+    """Makes the cell's call and asserts the table's status; returns the answer's text."""
+    status, text = world.call(row, role, which)
+    expected = row.expected(role, which)
+    assert status == expected, f"got {status}, expected {expected}: {text[:300]}"
+    return text
 
 
 def uncovered_routes(gateway_url: str, table: list[Row], prefixes: tuple[str, ...],

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from tests.e2e import matrix
 from tests.e2e.arrange import BUILDINGS
-from tests.e2e.conftest import COMMUNITY, token_for
-from tests.e2e.matrix import (ELSEWHERE, PERSONAL_ROLES, TODAY, TOMORROW, Row, cells, every,
-                              uncovered_routes)
+from tests.e2e.conftest import COMMUNITY
+from tests.e2e.matrix import ELSEWHERE, TODAY, TOMORROW, Row, assert_cell, cells, every, uncovered_routes
 
 HOME = BUILDINGS["东区 5号楼"]
 STAFF = ("operator", "administrator")
@@ -185,24 +185,15 @@ class Bundle:
     volunteer: str
 
 
-class World:
+class World(matrix.World):
     def __init__(self, gateway_url: str, issuer_dir: str):
-        self.url = gateway_url
-        self.issuer_dir = issuer_dir
-        self.client = httpx.Client(base_url=gateway_url, timeout=10)
-        self.tag = uuid.uuid4().hex[:6]
-        self._cache: dict = {}
-        self.operator = {"Authorization": f"Bearer {token_for(issuer_dir, 'operator', 'mx-op', (COMMUNITY, ELSEWHERE))}"}
+        super().__init__(gateway_url, issuer_dir)
+        self.setup = self.token("operator", "mx-op", (COMMUNITY, ELSEWHERE))
         for community in (COMMUNITY, ELSEWHERE):
             self.ok("PUT", f"/v1/menus/{community}/{TOMORROW}", json=_MENU)
         self.own = self._bundle(COMMUNITY, "own")
         self.neighbour = self._bundle(COMMUNITY, "neighbour")
         self.elsewhere = self._bundle(ELSEWHERE, "elsewhere")
-
-    def ok(self, method: str, path: str, headers=None, **kwargs) -> dict:
-        response = self.client.request(method, path, headers=headers or self.operator, **kwargs)
-        assert response.status_code < 300, f"setting up: {method} {path}: {response.status_code} {response.text}"
-        return response.json()
 
     def _bundle(self, community: str, who: str) -> Bundle:
         tag = f"{who}-{self.tag}"
@@ -229,10 +220,7 @@ class World:
         """The role's token: the bundle's people act as themselves, everyone else as a community member."""
         subject = {"resident": bundle.elder, "family": bundle.family, "caregiver": bundle.caregiver,
                    "volunteer": bundle.volunteer, "device": bundle.device}.get(role, f"mx-{role}-{self.tag}")
-        key = ("token", role, subject, bundle.community)
-        if key not in self._cache:  # signing is slow; a token per person is enough
-            self._cache[key] = {"Authorization": f"Bearer {token_for(self.issuer_dir, role, subject, (bundle.community,))}"}
-        return self._cache[key]
+        return self.token(role, subject, (bundle.community,))
 
     def care_request(self, bundle: Bundle, state: str, assignee_kind: str = "staff") -> str:
         """A fresh care request for the bundle's elder, walked to `state` by the people who would."""
@@ -260,17 +248,12 @@ class World:
     def target(self, row: Row, role: str, which: str, fresh: bool) -> tuple[Bundle, str]:
         """(the bundle acted on, what {id} stands for)."""
         kind, _, state = row.target.partition("@")
-        if which == "own":
-            bundle = self.own
-        elif role in PERSONAL_ROLES and kind != "community":
-            bundle = self.neighbour
-        else:
-            bundle = self.elsewhere
+        bundle = self.bundle_for(role, which, kind)
         # The volunteer's own requests are those assigned to them.
         assignee_kind = "volunteer" if role == "volunteer" and which == "own" else "staff"
         if kind == "care_request":
-            return bundle, self._shared((kind, bundle.elder, state, assignee_kind), fresh,
-                                        lambda: self.care_request(bundle, state, assignee_kind))
+            return bundle, self._shared((kind, bundle.elder, state, assignee_kind),
+                                        lambda: self.care_request(bundle, state, assignee_kind), fresh)
         if kind == "community":
             return bundle, bundle.community
         if kind in ("elder", "none"):
@@ -280,19 +263,11 @@ class World:
         if kind == "staff":
             return bundle, bundle.caregiver
         if kind == "meal_order":
-            return bundle, self._shared((kind, bundle.elder), fresh, lambda: self.ok(
-                "POST", "/v1/meal-orders", json=_new_order(None, bundle))["id"])
+            return bundle, self._shared((kind, bundle.elder), lambda: self.ok(
+                "POST", "/v1/meal-orders", json=_new_order(None, bundle))["id"], fresh)
         if kind == "alert":
-            return bundle, self._shared((kind, bundle.device), fresh, lambda: self._low_battery_alert(bundle))
+            return bundle, self._shared((kind, bundle.device), lambda: self._low_battery_alert(bundle), fresh)
         raise ValueError(row.target)
-
-    def _shared(self, key, fresh: bool, make):
-        """A cell that expects to change the object gets its own; cells that expect a refusal share one."""
-        if fresh:
-            return make()
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
 
     def _low_battery_alert(self, bundle: Bundle) -> str:
         self.ok("POST", f"/v1/devices/{bundle.device}/heartbeat", json={"battery_percent": 100})
@@ -301,31 +276,21 @@ class World:
         return next(a["id"] for a in alerts if a["device_id"] == bundle.device and a["resolved_at"] is None)
 
     def call(self, row: Row, role: str, which: str) -> tuple[int, str]:
-        expected = row.expected(role, which)
-        bundle, target = self.target(row, role, which, fresh=expected < 300)
-        acting = self.own  # the caller is always themselves; only the object changes
-        path = row.path.replace("{id}", target)
-        body = row.body(target, bundle) if callable(row.body) else row.body
-        headers = self.headers(role, acting)
-        if row.path.endswith("/stream"):  # the status is all a cell needs of a stream
-            with self.client.stream(row.method, path, headers=headers) as response:
-                return response.status_code, "" if response.status_code == 200 else response.read().decode()
-        response = self.client.request(row.method, path, headers=headers, json=body)
-        return response.status_code, response.text
+        bundle, target = self.target(row, role, which, fresh=row.expected(role, which) < 300)
+        # The caller is always themselves; only the object changes.
+        return self.send(row, bundle, target, self.headers(role, self.own))
 
 
 @pytest.fixture(scope="session")
 def world(gateway_url, issuer_dir):
     world = World(gateway_url, issuer_dir)
     yield world
-    world.client.close()
+    world.close()
 
 
 @pytest.mark.parametrize("row, role, which", CELLS)
 def test_authorization(world, row, role, which):
-    status, text = world.call(row, role, which)
-    expected = row.expected(role, which)
-    assert status == expected, f"got {status}, expected {expected}: {text[:300]}"
+    assert_cell(world, row, role, which)
 
 
 def test_the_matrix_covers_every_eldercare_route(gateway_url):

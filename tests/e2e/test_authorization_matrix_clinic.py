@@ -27,19 +27,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import grpc
-import httpx
 import pytest
 
 from linli import partner_ca, partner_sim
 from linli.clinic.partner.v1 import partner_pb2, partner_pb2_grpc
 from linli.clinic.v1 import referrals_pb2
-from tests.e2e.conftest import COMMUNITY, token_for
-from tests.e2e.matrix import ELSEWHERE, PERSONAL_ROLES, TODAY, Row, cells, every, uncovered_routes
+from tests.e2e import matrix
+from tests.e2e.conftest import COMMUNITY
+from tests.e2e.matrix import ELSEWHERE, TODAY, Row, assert_cell, cells, every, uncovered_routes
 
 CITY = "city-central-hospital"
 PATIENT = ("clinician", "resident")  # who sees a patient's record: their clinicians and the patient
-# Objects of a community rather than of a person: someone else's is another community's, for every role.
-COMMUNITY_KINDS = {"community", "triage"}
 
 
 def _new_patient(target, bundle):
@@ -140,15 +138,13 @@ class Bundle:
     patient: str
 
 
-class World:
+class World(matrix.World):
+    community_kinds = frozenset({"community", "triage"})  # the nurse's triage list is the community's
+
     def __init__(self, gateway_url: str, issuer_dir: str, partner_address: str, partner_tls: Path):
-        self.issuer_dir = issuer_dir
-        self.client = httpx.Client(base_url=gateway_url, timeout=10)
-        self.tag = uuid.uuid4().hex[:6]
-        self._cache: dict = {}
-        both = (COMMUNITY, ELSEWHERE)
-        self.clinician = {"Authorization": f"Bearer {token_for(issuer_dir, 'clinician', 'mx-doc', both)}"}
-        self.operator = {"Authorization": f"Bearer {token_for(issuer_dir, 'operator', 'mx-op', both)}"}
+        super().__init__(gateway_url, issuer_dir)
+        self.setup = self.token("clinician", "mx-doc", (COMMUNITY, ELSEWHERE))
+        self.operator = self.token("operator", "mx-op", (COMMUNITY, ELSEWHERE))
         self.partner_address, self.partner_tls = partner_address, partner_tls
         self._partner_channel = None
         self.own = self._bundle(COMMUNITY, "own")
@@ -156,14 +152,9 @@ class World:
         self.elsewhere = self._bundle(ELSEWHERE, "elsewhere")
 
     def close(self) -> None:
-        self.client.close()
+        super().close()
         if self._partner_channel is not None:
             self._partner_channel.close()
-
-    def ok(self, method: str, path: str, headers=None, **kwargs) -> dict:
-        response = self.client.request(method, path, headers=headers or self.clinician, **kwargs)
-        assert response.status_code < 300, f"setting up: {method} {path}: {response.status_code} {response.text}"
-        return response.json()
 
     def _bundle(self, community: str, who: str) -> Bundle:
         resident = f"mx-res-{who}-{self.tag}"
@@ -175,11 +166,7 @@ class World:
     def headers(self, role: str, bundle: Bundle) -> dict:
         """The role's token: the resident acts as the bundle's patient, everyone else as a community member."""
         subject = bundle.resident if role == "resident" else f"mx-{role}-{self.tag}"
-        key = ("token", role, subject, bundle.community)
-        if key not in self._cache:  # signing is slow; a token per person is enough
-            token = token_for(self.issuer_dir, role, subject, (bundle.community,))
-            self._cache[key] = {"Authorization": f"Bearer {token}"}
-        return self._cache[key]
+        return self.token(role, subject, (bundle.community,))
 
     # -- objects in the states the endpoints need
 
@@ -244,12 +231,7 @@ class World:
     def target(self, row: Row, role: str, which: str, fresh: bool) -> tuple[Bundle, dict[str, str]]:
         """(the bundle acted on, what {id} and the path's other parameters stand for)."""
         kind, _, state = row.target.partition("@")
-        if which == "own":
-            bundle = self.own
-        elif role in PERSONAL_ROLES and kind not in COMMUNITY_KINDS:
-            bundle = self.neighbour
-        else:
-            bundle = self.elsewhere
+        bundle = self.bundle_for(role, which, kind)
         if kind == "community":
             return bundle, {"id": bundle.community}
         if kind == "none":
@@ -271,38 +253,23 @@ class World:
                                                fresh)}
         raise ValueError(row.target)
 
-    def _shared(self, key, make, fresh: bool = False):
-        """A cell that expects to change the object gets its own; cells that expect a refusal share one."""
-        if fresh:
-            return make()
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
-
     def call(self, row: Row, role: str, which: str) -> tuple[int, str]:
-        expected = row.expected(role, which)
-        bundle, ids = self.target(row, role, which, fresh=expected < 300 and row.method != "GET")
-        path = row.path
-        for name, value in ids.items():
-            path = path.replace(f"{{{name}}}", value)
-        body = row.body(ids["id"], bundle) if callable(row.body) else row.body
-        headers = self.headers(role, self.own)  # the caller is always themselves; only the object changes
-        response = self.client.request(row.method, path, headers=headers, json=body)
-        return response.status_code, response.text
+        bundle, ids = self.target(row, role, which, fresh=row.expected(role, which) < 300 and row.method != "GET")
+        target = ids.pop("id")
+        # The caller is always themselves; only the object changes.
+        return self.send(row, bundle, target, self.headers(role, self.own), **ids)
 
 
 @pytest.fixture(scope="session")
-def clinic_world(stack, gateway_url, issuer_dir):
+def world(stack, gateway_url, issuer_dir):
     world = World(gateway_url, issuer_dir, stack.env["CLINIC_PARTNER_ADDR"], Path(stack.env["CLINIC_PARTNER_TLS_DIR"]))
     yield world
     world.close()
 
 
 @pytest.mark.parametrize("row, role, which", CELLS)
-def test_authorization(clinic_world, row, role, which):
-    status, text = clinic_world.call(row, role, which)
-    expected = row.expected(role, which)
-    assert status == expected, f"got {status}, expected {expected}: {text[:300]}"
+def test_authorization(world, row, role, which):
+    assert_cell(world, row, role, which)
 
 
 def test_the_matrix_covers_every_clinic_route(gateway_url):

@@ -32,11 +32,12 @@ import time
 import uuid
 from dataclasses import dataclass
 
-import httpx
 import pytest
 
-from tests.e2e.conftest import COMMUNITY, token_for
-from tests.e2e.matrix import ELSEWHERE, PERSONAL_ROLES, TODAY, TOMORROW, Row, cells, every, uncovered_routes
+from tests.e2e import matrix
+from tests.e2e.conftest import COMMUNITY
+from tests.e2e.matrix import (ELSEWHERE, PERSONAL_ROLES, TODAY, TOMORROW, Row, assert_cell, cells, every,
+                              uncovered_routes)
 
 COUNSEL = ("counsellor", "administrator")  # the community's employment counsellors, and the district's administrators
 TAXONOMY = ("operator", "counsellor", "administrator")
@@ -244,11 +245,6 @@ def _named_by_query(params: list) -> list:
 
 CELLS = _named_by_query(cells(TABLE, KNOWN_GAPS))
 
-# Where each kind of object lives: a personal object (an employer's, a seeker's) has a neighbour's
-# counterpart in the same community; a community's object (fair, course, workshop order) only another
-# community's.
-PERSONAL_KINDS = {"employer", "vacancy", "seeker", "application", "placement", "enrolment"}
-
 
 # -- the world the cells act in ------------------------------------------------------------------------------
 
@@ -262,28 +258,20 @@ class Bundle:
     seeker: str
 
 
-class World:
+class World(matrix.World):
+    neighbourly_roles = NEIGHBOURLY
+    # Where each kind of object lives: a personal object (an employer's, a seeker's) has a neighbour's
+    # counterpart in the same community; a community's object (fair, course, workshop order) only another
+    # community's.
+    community_kinds = frozenset({"community", "fair", "course", "order"})
+
     def __init__(self, gateway_url: str, issuer_dir: str):
-        self.issuer_dir = issuer_dir
-        self.client = httpx.Client(base_url=gateway_url, timeout=10)
-        self.tag = uuid.uuid4().hex[:6]
-        self._cache: dict = {}
+        super().__init__(gateway_url, issuer_dir)
         # Sets everything up: a counsellor of both communities.
-        self.counsellor = self._token("counsellor", f"mx-setup-{self.tag}", (COMMUNITY, ELSEWHERE))
+        self.setup = self.token("counsellor", f"mx-setup-{self.tag}", (COMMUNITY, ELSEWHERE))
         self.own = self._bundle(COMMUNITY, "own")
         self.neighbour = self._bundle(COMMUNITY, "neighbour")
         self.elsewhere = self._bundle(ELSEWHERE, "elsewhere")
-
-    def ok(self, method: str, path: str, headers=None, **kwargs) -> dict:
-        response = self.client.request(method, path, headers=headers or self.counsellor, **kwargs)
-        assert response.status_code < 300, f"setting up: {method} {path}: {response.status_code} {response.text}"
-        return response.json()
-
-    def _token(self, role: str, subject: str, communities: tuple[str, ...]) -> dict:
-        key = ("token", role, subject, communities)
-        if key not in self._cache:  # signing is slow; a token per person is enough
-            self._cache[key] = {"Authorization": f"Bearer {token_for(self.issuer_dir, role, subject, communities)}"}
-        return self._cache[key]
 
     def _bundle(self, community: str, who: str) -> Bundle:
         tag = f"{who}-{self.tag}"
@@ -346,15 +334,10 @@ class World:
     def target(self, row: Row, role: str, which: str, fresh: bool) -> tuple[Bundle, str, str]:
         """(the bundle acted on, what {id} stands for, the resident who owns it)."""
         kind, _, state = row.target.partition("@")
-        if which == "own":
-            bundle = self.own
-        elif role in NEIGHBOURLY and kind in PERSONAL_KINDS:
-            bundle = self.neighbour
-        else:
-            bundle = self.elsewhere
+        bundle = self.bundle_for(role, which, kind)
 
         def shared(make):
-            return self._shared((row.target, bundle.seeker), fresh, make)
+            return self._shared((row.target, bundle.seeker), make, fresh)
 
         if kind in ("community", "none"):
             return bundle, bundle.community, bundle.seeker
@@ -385,44 +368,30 @@ class World:
             return bundle, shared(lambda: self.order(bundle, state or "open")), bundle.seeker
         raise ValueError(row.target)
 
-    def _shared(self, key, fresh: bool, make):
-        """A cell that expects to change the object gets its own; cells that expect a refusal share one."""
-        if fresh:
-            return make()
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
-
     def headers(self, role: str, resident: str) -> dict:
         """The role's token, for the caller's community: the resident and the employer's user act as
         themselves, everyone else as a member of the community."""
         subject = {"resident": resident, "employer": self.own.boss}.get(role, f"mx-{role}-{self.tag}")
-        return self._token(role, subject, (COMMUNITY,))
+        return self.token(role, subject, (COMMUNITY,))
 
     def call(self, row: Row, role: str, which: str) -> tuple[int, str]:
-        expected = row.expected(role, which)
-        bundle, target, owner = self.target(row, role, which, fresh=expected < 300)
+        bundle, target, owner = self.target(row, role, which, fresh=row.expected(role, which) < 300)
         # The caller is always themselves (the own bundle's people); only the object changes. A resident's
         # own object may be a seeker of its own, made for the cell: then they are that resident.
         resident = owner if which == "own" else self.own.seeker
-        path = row.path.replace("{id}", target)
-        body = row.body(target, bundle) if callable(row.body) else row.body
-        response = self.client.request(row.method, path, headers=self.headers(role, resident), json=body)
-        return response.status_code, response.text
+        return self.send(row, bundle, target, self.headers(role, resident))
 
 
 @pytest.fixture(scope="session")
 def world(gateway_url, issuer_dir):
     world = World(gateway_url, issuer_dir)
     yield world
-    world.client.close()
+    world.close()
 
 
 @pytest.mark.parametrize("row, role, which", CELLS)
 def test_authorization(world, row, role, which):
-    status, text = world.call(row, role, which)
-    expected = row.expected(role, which)
-    assert status == expected, f"got {status}, expected {expected}: {text[:300]}"
+    assert_cell(world, row, role, which)
 
 
 EMPLOYMENT_PREFIXES = ("/v1/skills", "/v1/employers", "/v1/vacancies", "/v1/employment-figures", "/v1/job-seekers",

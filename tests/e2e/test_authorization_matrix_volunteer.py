@@ -25,7 +25,6 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
-import httpx
 import pymongo
 import pytest
 
@@ -34,13 +33,12 @@ from services.volunteer import events
 from services.volunteer.domain import hours
 from services.volunteer.domain.volunteers import local_day
 from services.volunteer.store.hours import HoursStore
-from tests.e2e.conftest import COMMUNITY, token_for
-from tests.e2e.matrix import ELSEWHERE, PERSONAL_ROLES, TODAY, Row, cells, every, uncovered_routes
+from tests.e2e import matrix
+from tests.e2e.conftest import COMMUNITY
+from tests.e2e.matrix import ELSEWHERE, TODAY, Row, assert_cell, cells, every, uncovered_routes
 
 COORDINATORS = ("coordinator", "administrator")
 SQUARE = {"latitude": 41.8810, "longitude": 123.9570}  # 中心广场, where the activities take place
-# Objects of a community rather than of a person: someone else's is another community's, for every role.
-COMMUNITY_KINDS = {"community", "activity", "shift"}
 
 
 def _new_volunteer(target, bundle):
@@ -166,28 +164,21 @@ class Bundle:
     hours_day: str
 
 
-class World:
+class World(matrix.World):
+    community_kinds = frozenset({"community", "activity", "shift"})  # activities and shifts are the community's
+
     def __init__(self, gateway_url: str, issuer_dir: str, mongo_uri: str, volunteer_db: str):
-        self.issuer_dir = issuer_dir
-        self.client = httpx.Client(base_url=gateway_url, timeout=10)
+        super().__init__(gateway_url, issuer_dir)
         self.mongo = pymongo.MongoClient(mongo_uri, tz_aware=True)
         self.ledger = HoursStore(self.mongo, self.mongo[volunteer_db])
-        self.tag = uuid.uuid4().hex[:6]
-        self._cache: dict = {}
-        self.coordinator = {"Authorization": "Bearer " + token_for(issuer_dir, "coordinator", "mx-co",
-                                                                   (COMMUNITY, ELSEWHERE))}
+        self.setup = self.token("coordinator", "mx-co", (COMMUNITY, ELSEWHERE))
         self.own = self._bundle(COMMUNITY, "own")
         self.neighbour = self._bundle(COMMUNITY, "neighbour", self.own)
         self.elsewhere = self._bundle(ELSEWHERE, "elsewhere")
 
     def close(self) -> None:
-        self.client.close()
+        super().close()
         self.mongo.close()
-
-    def ok(self, method: str, path: str, headers=None, **kwargs) -> dict:
-        response = self.client.request(method, path, headers=headers or self.coordinator, **kwargs)
-        assert response.status_code < 300, f"setting up: {method} {path}: {response.status_code} {response.text}"
-        return response.json()
 
     def _bundle(self, community: str, who: str, sharing: Bundle | None = None) -> Bundle:
         """sharing: a bundle of the same community whose activity and shift this one uses."""
@@ -243,22 +234,13 @@ class World:
     def headers(self, role: str, bundle: Bundle) -> dict:
         """The role's token: the bundle's people act as themselves, everyone else as a community member."""
         subject = {"volunteer": bundle.volunteer, "resident": bundle.resident}.get(role, f"mx-{role}-{self.tag}")
-        key = ("token", role, subject, bundle.community)
-        if key not in self._cache:  # signing is slow; a token per person is enough
-            token = token_for(self.issuer_dir, role, subject, (bundle.community,))
-            self._cache[key] = {"Authorization": f"Bearer {token}"}
-        return self._cache[key]
+        return self.token(role, subject, (bundle.community,))
 
     def target(self, row: Row, role: str, which: str, fresh: bool) -> tuple[Bundle, str]:
         """(the bundle acted on, what {id} stands for). A fresh object of a volunteer's belongs to a fresh
         volunteer of the bundle's community, who acts in the volunteer's place."""
         kind, _, state = row.target.partition("@")
-        if which == "own":
-            bundle = self.own
-        elif role in PERSONAL_ROLES and kind not in COMMUNITY_KINDS:
-            bundle = self.neighbour
-        else:
-            bundle = self.elsewhere
+        bundle = self.bundle_for(role, which, kind)
         if kind == "community":
             return bundle, bundle.community
         if kind in ("volunteer", "none"):
@@ -288,36 +270,24 @@ class World:
                 "POST", "/v1/certificates", json=_certificate(None, bundle))["code"])
         raise ValueError(row.target)
 
-    def _shared(self, key, make):
-        """Cells that expect a refusal share one object per kind, state and owner."""
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
-
     def call(self, row: Row, role: str, which: str) -> tuple[int, str]:
-        expected = row.expected(role, which)
         # A cell that expects to change its object gets one of its own; the others share.
-        bundle, target = self.target(row, role, which, fresh=expected < 300 and row.method != "GET")
+        bundle, target = self.target(row, role, which, fresh=row.expected(role, which) < 300 and row.method != "GET")
         acting = bundle if which == "own" else self.own  # the caller is always themselves
-        path = row.path.replace("{id}", target)
-        body = row.body(target, bundle) if callable(row.body) else row.body
-        response = self.client.request(row.method, path, headers=self.headers(role, acting), json=body)
-        return response.status_code, response.text
+        return self.send(row, bundle, target, self.headers(role, acting))
 
 
 @pytest.fixture(scope="session")
-def volunteer_world(stack, gateway_url, issuer_dir):
+def world(stack, gateway_url, issuer_dir):
     world = World(gateway_url, issuer_dir, stack.env["MONGO_URI"], f"{stack.env['MONGO_DB_PREFIX']}volunteer")
     yield world
     world.close()
 
 
 @pytest.mark.parametrize("row, role, which", CELLS)
-def test_authorization(volunteer_world, row, role, which):
-    status, text = volunteer_world.call(row, role, which)
-    expected = row.expected(role, which)
-    assert status == expected, f"got {status}, expected {expected}: {text[:300]}"
-    if row.path == BULK_VERIFY and status == 200:
+def test_authorization(world, row, role, which):
+    text = assert_cell(world, row, role, which)
+    if row.path == BULK_VERIFY and row.expected(role, which) == 200:
         [outcome] = json.loads(text)["items"]
         assert outcome["verified"] == (which == "own"), outcome
 

@@ -117,6 +117,14 @@ CALLS = [
     ("demo-005", "elder-dq-0090", pb.CARE_KIND_SHOPPING, "代买米和油"),
 ]
 
+# Visits the command centre has booked for later, on the board's upcoming list: (request id, which elder,
+# kind, days ahead, hour, what was arranged). Booked once; on a later run they may have become live calls.
+BOOKED_VISITS = [
+    ("demo-visit-001", 120, pb.CARE_KIND_MEDICAL, 2, 9, "出院随访：测血压、核对用药（市中心医院转回）"),
+    ("demo-visit-002", 133, pb.CARE_KIND_BATHING, 3, 15, "下午助浴，家属在家"),
+    ("demo-visit-003", 150, pb.CARE_KIND_MOBILITY, 5, 8, "陪同去区医院复查"),
+]
+
 
 # The canteen's lunch, as the report describes it: four dishes for 10 yuan.
 DISHES = ["茄汁鱼", "酱鸡脖", "油焖尖椒", "熘豆腐"]
@@ -133,6 +141,24 @@ def set_canteen_menus(meals) -> None:
             community_id=COMMUNITY, day=day.isoformat(), dishes=[meals_pb2.Dish(name=name) for name in DISHES],
             price_fen=1000, order_cutoff="09:30", dine_in=True, delivery=True, delivery_fee_fen=0),
             metadata=OPERATOR.to_metadata(), timeout=10)
+
+
+def book_visits(api, people) -> None:
+    """The booked visits (a visit's request id makes booking it again a no-op)."""
+    from datetime import datetime, time, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    for request_id, index, kind, in_days, hour, arranged in BOOKED_VISITS:
+        elder = people[index]
+        home = elder.details.address
+        command = pb.RaiseCareRequestRequest(
+            community_id=COMMUNITY, elder_id=elder.id, kind=kind, channel=pb.CHANNEL_PHONE,
+            location=pb.Location(building=home.building, unit=home.unit, floor=home.floor, detail=home.room),
+            description=arranged, request_id=request_id)
+        wanted = datetime.combine(today + timedelta(days=in_days), time(hour), ZoneInfo("Asia/Shanghai"))
+        command.scheduled_for.FromDatetime(wanted.astimezone(timezone.utc))
+        api.RaiseCareRequest(command, metadata=OPERATOR.to_metadata(), timeout=10)
 
 
 def _ignore_existing(call):
@@ -203,6 +229,7 @@ def load(env: dict[str, str], progress=sys.stderr) -> int:
                 community_id=COMMUNITY, elder_id=elder_id, kind=kind, channel=pb.CHANNEL_PHONE,
                 location=pb.Location(building=home.building, unit=home.unit, floor=home.floor, detail=home.room),
                 description=said, request_id=request_id), metadata=md, timeout=10)
+        book_visits(api, people)
         reply = api.ListOpenCareRequests(pb.ListOpenCareRequestsRequest(community_id=COMMUNITY, page_size=200),
                                          metadata=md, timeout=10)
         return len(reply.care_requests)

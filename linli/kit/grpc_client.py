@@ -5,13 +5,15 @@ rolling update of an api fails no call.
 In a rolling update the api being replaced sends GOAWAY and drains. Calls that reached it after it stopped
 taking new ones fail before any of its code runs: most as UNAVAILABLE, and some as CANCELLED, because
 grpcio's server cancels the calls still waiting to be picked up when it shuts down
-(https://github.com/grpc/grpc/issues/41785). Both are safe to send again, and the channel then reaches a
-replica that serves (through the Service's new connection, or another address behind the name).
+(https://github.com/grpc/grpc/issues/41785). Both are safe to send again, and round_robin sends the retry
+to another of the name's addresses, or over a new connection.
 
 Our apis never answer UNAVAILABLE or CANCELLED themselves once a call has started, with one exception: a
-call still running when the api's drain time (LINLI_GRPC_DRAIN_SECONDS) runs out is cancelled. Every
-client's deadline is shorter than that drain (GATEWAY_GRPC_TIMEOUT_SECONDS, 5 s, against 10 s), so such a
-call has already failed at the client with DEADLINE_EXCEEDED, which is not retried.
+call still running when the api's drain time (LINLI_GRPC_DRAIN_SECONDS) runs out is cancelled. The
+gateway's deadline is shorter than that drain (GATEWAY_GRPC_TIMEOUT_SECONDS, 5 s, against 10 s; deploy/check.py
+keeps it so), so such a call has already failed there with DEADLINE_EXCEEDED, which is not retried. The demo
+loader and the simulator wait longer, but every call they make is safe to repeat (request ids, and
+ALREADY_EXISTS or a refused transition taken as done).
 """
 import json
 

@@ -51,7 +51,7 @@ class Load:
     """Clients raising care requests, round-robin over the api replicas, on the channels the gateway uses
     (linli.kit.grpc_client: a call the api never started is sent again). A channel here reaches one
     replica only, so a call still refused with UNAVAILABLE goes to the next replica with the same request
-    id, as the Service's next connection would; anything else is a failure the client sees."""
+    id, as the gateway's round_robin over the api's pods would; anything else is a failure the client sees."""
 
     def __init__(self, addresses: list[str], clients: int = 6):
         self.channels = [grpc_client.insecure_channel(a) for a in addresses]

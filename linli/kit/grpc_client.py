@@ -12,8 +12,8 @@ Our apis never answer UNAVAILABLE or CANCELLED themselves once a call has starte
 call still running when the api's drain time (LINLI_GRPC_DRAIN_SECONDS) runs out is cancelled. The
 gateway's deadline is shorter than that drain (GATEWAY_GRPC_TIMEOUT_SECONDS, 5 s, against 10 s; deploy/check.py
 keeps it so), so such a call has already failed there with DEADLINE_EXCEEDED, which is not retried. The demo
-loader and the simulator wait longer, but every call they make is safe to repeat (request ids, and
-ALREADY_EXISTS or a refused transition taken as done).
+loader and the simulator wait longer, but every call they make is safe to repeat (request ids, a press
+repeated while unanswered is the same call, ALREADY_EXISTS or a refused transition taken as done).
 """
 import json
 

@@ -170,6 +170,13 @@ def test_a_seeker_sees_their_ranked_matches_with_the_reasons_and_the_employer_it
     shortlist = employment.jobs.GetShortlist(jobs_pb2.GetShortlistRequest(vacancy_id=vacancy.id), metadata=md["boss"])
     assert shortlist.up_to_date and [(e.seeker_name, e.match.seeker_id) for e in shortlist.entries] == \
         [("刘桂兰", resident_id(community))]
+    # The seeker's floor is theirs: the employer reads that the pay fits, not how it compares with it.
+    [entry] = shortlist.entries
+    assert entry.match.wage_floor_fen == 0 and mine.matches[0].match.wage_floor_fen == 150_000
+    assert [(r.en, r.zh) for r in entry.match.reasons if r.kind == "pay"] == \
+        [("pay fits the seeker's expectations", "薪资符合求职者期望")]
+    assert "floor" not in str(entry) and "期望 " not in str(entry)
+    assert [r.en for r in mine.matches[0].match.reasons if r.kind == "pay"] == ["pay 4% above your floor"]
     # Someone else's matches are as good as missing.
     someone_elses = seekers_pb2.GetMatchesRequest(seeker_id=resident_id(community))
     assert status_of(lambda: employment.seekers.GetMatches(someone_elses, metadata=md["neighbour"])) == \

@@ -851,8 +851,21 @@ async def take_order(body: WorkshopOrderIn, request: Request, idempotency_key: I
 async def list_orders(request: Request, community_id: Annotated[str, Query(min_length=1, max_length=64)],
                       page_size: PageSize = 50, page_token: PageToken = None,
                       caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
+    """Counsellors: the community's orders. Residents: the orders they handed in pieces for there, each
+    with their own payout only."""
     reply = await api.workshop.ListWorkshopOrders(workshop_pb2.ListWorkshopOrdersRequest(
         community_id=community_id, page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
+    return page(reply.orders, reply.next_page_token)
+
+
+@router.get("/v1/me/workshop-orders", response_model=page_model(workshop_pb2.WorkshopOrder))
+async def my_workshop_orders(request: Request, page_size: PageSize = 50, page_token: PageToken = None,
+                             caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
+    """The workshop orders you handed in pieces for, each with your own payout once the order is completed
+    (amount and whether it was paid); your pieces are at /v1/workshop-orders/{id}/pieces. Empty when you
+    did no piece-work."""
+    reply = await api.workshop.ListWorkshopOrders(workshop_pb2.ListWorkshopOrdersRequest(
+        page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
     return page(reply.orders, reply.next_page_token)
 
 
@@ -885,6 +898,7 @@ class PieceRecordList(BaseModel):
 @router.get("/v1/workshop-orders/{order_id}/pieces", response_model=PieceRecordList)
 async def list_pieces(order_id: Id, request: Request, caller: Caller = Depends(require_caller),
                       api=Depends(_api)) -> dict:
+    """Counsellors: every record of the order. A resident who worked on it: their own records."""
     reply = await api.workshop.ListPieceRecords(workshop_pb2.ListPieceRecordsRequest(order_id=order_id),
                                                 **_call_options(request, caller))
     return {"items": [to_rest(record) for record in reply.records]}

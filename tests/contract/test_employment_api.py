@@ -358,3 +358,46 @@ def test_the_workshop_pays_accepted_pieces_at_the_rate(employment, community):
     assert [p.HasField("paid_at") for p in paid.payouts] == [False, True]
     assert status_of(lambda: employment.workshop.GetWorkshopOrder(workshop_pb2.GetWorkshopOrderRequest(id=order.id),
                                                                   metadata=md["resident"])) == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_resident_sees_the_workshop_orders_they_worked_on_with_their_own_pieces_and_pay_only(
+        employment, community):
+    md = people(community)
+    me, neighbour = resident_id(community), f"res-sun.{community}"
+    order = employment.workshop.TakeWorkshopOrder(workshop_pb2.TakeWorkshopOrderRequest(
+        id=f"wo-mine-{community}", community_id=community, product="手工编织杯垫", client="抚顺礼品公司",
+        piece_rate_fen=150, quantity=300, due_on="2026-08-31"), metadata=md["counsellor"]).order
+    others = employment.workshop.TakeWorkshopOrder(workshop_pb2.TakeWorkshopOrderRequest(
+        id=f"wo-theirs-{community}", community_id=community, product="剪纸", client="抚顺礼品公司",
+        piece_rate_fen=300, quantity=100, due_on="2026-08-31"), metadata=md["counsellor"]).order
+    for order_id, worker, name, made in ((order.id, me, "刘桂兰", 120), (order.id, neighbour, "孙玉兰", 80),
+                                         (others.id, neighbour, "孙玉兰", 30)):
+        employment.workshop.RecordPieces(workshop_pb2.RecordPiecesRequest(
+            order_id=order_id, worker_id=worker, worker_name=name, day="2026-06-25", made=made, rejected=4),
+            metadata=md["counsellor"])
+    employment.workshop.CompleteWorkshopOrder(workshop_pb2.CompleteWorkshopOrderRequest(id=order.id),
+                                              metadata=md["counsellor"])
+
+    mine = employment.workshop.GetWorkshopOrder(workshop_pb2.GetWorkshopOrderRequest(id=order.id),
+                                                metadata=md["resident"]).order
+    assert [(p.worker_id, p.pieces, p.amount_fen, p.HasField("paid_at")) for p in mine.payouts] == \
+        [(me, 116, 17_400, False)]  # what I am owed, not what my neighbour earned
+    pieces = employment.workshop.ListPieceRecords(workshop_pb2.ListPieceRecordsRequest(order_id=order.id),
+                                                  metadata=md["resident"]).records
+    assert [(r.worker_id, r.made, r.rejected) for r in pieces] == [(me, 120, 4)]
+    for listed in (employment.workshop.ListWorkshopOrders(workshop_pb2.ListWorkshopOrdersRequest(
+                       community_id=community), metadata=md["resident"]),
+                   employment.workshop.ListWorkshopOrders(workshop_pb2.ListWorkshopOrdersRequest(),
+                                                          metadata=md["resident"])):
+        assert [(o.id, [p.worker_id for p in o.payouts]) for o in listed.orders] == [(order.id, [me])]
+    # An order I never worked on is as good as missing; the counsellor still sees everyone's.
+    assert status_of(lambda: employment.workshop.GetWorkshopOrder(workshop_pb2.GetWorkshopOrderRequest(id=others.id),
+                                                                  metadata=md["resident"])) == grpc.StatusCode.NOT_FOUND
+    assert status_of(lambda: employment.workshop.ListPieceRecords(workshop_pb2.ListPieceRecordsRequest(
+        order_id=others.id), metadata=md["resident"])) == grpc.StatusCode.NOT_FOUND
+    whole = employment.workshop.GetWorkshopOrder(workshop_pb2.GetWorkshopOrderRequest(id=order.id),
+                                                 metadata=md["counsellor"]).order
+    assert [p.worker_id for p in whole.payouts] == [me, neighbour]
+    # Seeing is not changing: recording, completing and paying stay the counsellors'.
+    assert status_of(lambda: employment.workshop.MarkPayoutPaid(workshop_pb2.MarkPayoutPaidRequest(
+        order_id=order.id, worker_id=me), metadata=md["resident"])) == grpc.StatusCode.NOT_FOUND

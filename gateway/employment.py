@@ -818,6 +818,8 @@ async def list_enrolments(course_id: Id, request: Request, page_size: PageSize =
 @router.get("/v1/me/enrolments", response_model=page_model(training_pb2.Enrolment))
 async def my_enrolments(request: Request, page_size: PageSize = 50, page_token: PageToken = None,
                         caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
+    """Your enrolments. Like /v1/me/job-seeker and /v1/me/matches: 404 when you are not registered as a job
+    seeker (enrolments are a seeker's), an empty list when you are one with none."""
     reply = await api.training.ListEnrolments(training_pb2.ListEnrolmentsRequest(
         page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
     return page(reply.enrolments, reply.next_page_token)

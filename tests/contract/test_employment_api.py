@@ -401,3 +401,14 @@ def test_a_resident_sees_the_workshop_orders_they_worked_on_with_their_own_piece
     # Seeing is not changing: recording, completing and paying stay the counsellors'.
     assert status_of(lambda: employment.workshop.MarkPayoutPaid(workshop_pb2.MarkPayoutPaidRequest(
         order_id=order.id, worker_id=me), metadata=md["resident"])) == grpc.StatusCode.NOT_FOUND
+
+
+def test_own_enrolments_are_a_job_seekers_like_their_profile_and_matches(employment, community):
+    md = people(community)
+    for call in (lambda: employment.training.ListEnrolments(training_pb2.ListEnrolmentsRequest(), metadata=md["boss"]),
+                 lambda: employment.seekers.GetSeeker(seekers_pb2.GetSeekerRequest(), metadata=md["boss"]),
+                 lambda: employment.seekers.GetMatches(seekers_pb2.GetMatchesRequest(), metadata=md["boss"])):
+        assert status_of(call) == grpc.StatusCode.NOT_FOUND  # no job seeker: nothing of theirs to list
+    searching(employment, md, community)
+    assert not employment.training.ListEnrolments(training_pb2.ListEnrolmentsRequest(),
+                                                  metadata=md["resident"]).enrolments

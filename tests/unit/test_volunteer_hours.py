@@ -3,6 +3,7 @@ entries (never edits), elder-care services, certificates of verified hours only,
 export; and volunteers: who may change what, and whom dispatch may call on."""
 import csv
 import io
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -12,7 +13,7 @@ from linli.kit.errors import FailedPrecondition, InvalidArgument, NotFound, Perm
 from linli.kit.events import envelope
 from linli.kit.identity import Caller
 from linli.eldercare.v1 import eldercare_pb2, events_pb2
-from services.volunteer import events
+from services.volunteer import certificate_pdf, events
 from services.volunteer.domain import certificates as certs
 from services.volunteer.domain import hours
 from services.volunteer.domain import volunteers as vols
@@ -195,10 +196,42 @@ def test_a_certificate_states_verified_hours_only():
               hours.verify(COORDINATOR, entry("c", 30, day="2026-06-01"), "", LATER)]
     certificate = certs.issue(VOLUNTEER, WANG, ledger, "2026-05-01", "2026-05-31", "LL-AAAA-BBBB-CCCC-DDDD",
                               "抚顺市顺城区东华园社区", LATER)
-    assert (certificate.verified_minutes, certificate.services, certificate.hours_text) == (120, 1, "2.0")
+    assert (certificate.verified_minutes, certificate.services, certificate.hours_text) == (120, 1, "2")
     text = "\n".join(certs.statement(certificate))
-    assert "王秀兰（中共党员）" in text and "2.0 小时（120 分钟）" in text and "服务 1 次" in text
+    assert "王秀兰（中共党员）" in text and "2 小时（120 分钟）" in text and "服务 1 次" in text
     assert "第一党支部" in text and "1.5" not in text and "3.5" not in text
+
+
+@pytest.mark.parametrize("minutes, services, zh, en", [
+    (1, 1, "共计 1 分钟，服务 1 次", "This certifies 1 minute of verified volunteer service,\n1 service, from"),
+    (59, 2, "共计 59 分钟，服务 2 次", "This certifies 59 minutes of verified volunteer service,\n2 services, from"),
+    (60, 1, "共计 1 小时（60 分钟）", "This certifies 60 minutes (1 hour) of"),
+    (61, 3, "共计 1.02 小时（61 分钟）", "This certifies 61 minutes (1.02 hours) of"),
+    (150, 1, "共计 2.5 小时（150 分钟）", "This certifies 150 minutes (2.5 hours) of"),
+])
+def test_a_certificate_states_its_time_as_people_say_it_in_both_languages(minutes, services, zh, en):
+    ledger = [hours.verify(COORDINATOR, entry(f"e{n}", minutes if n == 0 else 0), "", LATER) for n in range(services)]
+    certificate = certs.issue(VOLUNTEER, WANG, ledger, "2026-05-01", "2026-05-31", "LL-AAAA-BBBB-CCCC-DDDD",
+                              "抚顺市顺城区东华园社区", LATER)
+    text = "\n".join(certs.statement(certificate))
+    assert zh in text and en in text
+    assert not re.search(r"(?<![\d.])0\.0 |(?<!\d)1 (minutes|hours|services)\b", text)
+
+
+@pytest.mark.skipif(not certificate_pdf.available(), reason="no CJK font: apt-get install fonts-noto-cjk")
+def test_the_certificates_lines_are_set_flush_left_never_spread_with_wide_gaps():
+    """A justified line shows as a TJ array whose spacing numbers push the words apart (thousandths of an
+    em: a wide gap is hundreds); set flush left, every line is shown as it is written."""
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    ledger = [hours.verify(COORDINATOR, entry("a", 1), "", LATER)]
+    certificate = certs.issue(VOLUNTEER, WANG, ledger, "2026-05-01", "2026-05-31", "LL-AAAA-BBBB-CCCC-DDDD",
+                              "抚顺市顺城区东华园社区", LATER)
+    page = PdfReader(io.BytesIO(certificate_pdf.render(certificate, "https://linli.example/c"))).pages[0]
+    gaps = [abs(number) for operands, operator in ContentStream(page.get_contents(), page.pdf).operations
+            if operator == b"TJ" for number in operands[0] if isinstance(number, (int, float))]
+    assert max(gaps, default=0) < 100
 
 
 def test_no_certificate_without_verified_hours_nor_for_someone_else():

@@ -291,6 +291,10 @@ class ApplicationStatusIn(Strict):
     status: ApplicationStatus
     note: str = Field("", max_length=500)
     interview_at: AwareDatetime | None = None
+    started_on: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$",
+                            description="For hired, recorded afterwards: the day the person started work "
+                                        "(YYYY-MM-DD, within the last year); the follow-ups count from it. "
+                                        "Empty: today.")
 
 
 class FollowUpIn(Strict):
@@ -668,7 +672,8 @@ async def move_application(application_id: Id, body: ApplicationStatusIn, reques
                            idempotency_key: IdempotencyKey = None, caller: Caller = Depends(require_caller),
                            api=Depends(_api)) -> dict:
     """One step: viewed (seeker), referred (counsellor), interview with interview_at, offer, hired
-    (employer), or rejected, withdrawn, no_show. Hired also starts the placement."""
+    (employer), or rejected, withdrawn, no_show. Hired also starts the placement: today, or on started_on
+    when the hire is recorded afterwards (its follow-ups are due 3 and 6 months after that day)."""
     command = from_rest(seekers_pb2.MoveApplicationRequest, {**body.model_dump(), "id": application_id})
     reply = await api.seekers.MoveApplication(command, **_call_options(request, caller))
     return {"application": to_rest(reply.application),

@@ -412,3 +412,32 @@ def test_own_enrolments_are_a_job_seekers_like_their_profile_and_matches(employm
     searching(employment, md, community)
     assert not employment.training.ListEnrolments(training_pb2.ListEnrolmentsRequest(),
                                                   metadata=md["resident"]).enrolments
+
+
+def test_a_hire_recorded_afterwards_starts_its_placement_on_the_day_work_began(served_employment, community):
+    api, clock = served_employment
+    md = people(community)
+    vacancy = open_vacancy(api, md, community, headcount=3)
+    searching(api, md, community)
+    application = api.seekers.ExpressIntention(seekers_pb2.ExpressIntentionRequest(vacancy_id=vacancy.id),
+                                               metadata=md["resident"]).application
+    for status in (seekers_pb2.APPLICATION_STATUS_REFERRED, seekers_pb2.APPLICATION_STATUS_OFFER):
+        api.seekers.MoveApplication(seekers_pb2.MoveApplicationRequest(id=application.id, status=status),
+                                    metadata=md["counsellor"])
+    today = clock.now.date()  # 26 June, 09:00 in Fushun
+    for started_on in ((today + timedelta(days=1)).isoformat(), (today - timedelta(days=400)).isoformat(), "26/06"):
+        assert status_of(lambda: api.seekers.MoveApplication(seekers_pb2.MoveApplicationRequest(
+            id=application.id, status=seekers_pb2.APPLICATION_STATUS_HIRED, started_on=started_on),
+            metadata=md["counsellor"])) == grpc.StatusCode.INVALID_ARGUMENT, started_on
+    placement = api.seekers.MoveApplication(seekers_pb2.MoveApplicationRequest(
+        id=application.id, status=seekers_pb2.APPLICATION_STATUS_HIRED, started_on="2026-03-20"),
+        metadata=md["counsellor"]).placement
+    assert placement.started_on == "2026-03-20"
+    assert [(f.months, f.due_on) for f in placement.follow_ups] == [(3, "2026-06-20"), (6, "2026-09-20")]
+    # Due six days ago: the counsellor records it now, without waiting for the calendar.
+    recorded = api.seekers.RecordFollowUp(seekers_pb2.RecordFollowUpRequest(
+        placement_id=placement.id, months=3, still_employed=True), metadata=md["counsellor"]).placement
+    assert recorded.follow_ups[0].HasField("recorded_at")
+    figures = api.jobs.GetEmploymentFigures(jobs_pb2.GetEmploymentFiguresRequest(
+        community_id=community, from_month="2026-03", to_month="2026-06"), metadata=md["counsellor"])
+    assert dict((m.month, m.placements) for m in figures.placements_per_month)["2026-03"] == 1

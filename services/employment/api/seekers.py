@@ -169,7 +169,8 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
             seeker = self.store.get(application.seeker_id)
             if vacancy is None or seeker is None:
                 raise NotFound(f"the vacancy or the seeker of application {application.id} is gone")
-            hire = applications.hire(caller, application, employer, vacancy, seeker, now, request.note)
+            hire = applications.hire(caller, application, employer, vacancy, seeker, now, request.note,
+                                     request.started_on)
             self.applications.save_hire(hire, [
                 events.application_event(hire.application, now),
                 events.vacancy_event(jobs.event_after_hire(hire.vacancy), hire.vacancy, now),

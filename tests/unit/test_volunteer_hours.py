@@ -59,9 +59,19 @@ def test_only_coordinators_may_ask_to_verify_hours_at_all():
             hours.check_may_verify(caller)
 
 
-def test_a_coordinator_of_another_community_cannot_verify():
-    with pytest.raises(PermissionDenied):
+def test_a_coordinator_of_another_community_cannot_verify_and_is_told_whose_it_is():
+    with pytest.raises(PermissionDenied, match="community donghuayuan.*you coordinate lianhua"):
         hours.verify(ELSEWHERE, entry(), "", LATER)
+
+
+@pytest.mark.parametrize("communities", [{"lianhua"}, {COMMUNITY}])
+def test_a_volunteer_who_also_coordinates_never_decides_their_own_hours(communities):
+    both = Caller("vol-wang", frozenset({"volunteer", "coordinator"}), frozenset(communities))
+    for decide in (lambda: hours.verify(both, entry(), "电话回访确认", LATER),
+                   lambda: hours.reject(both, entry(), "记错了", LATER),
+                   lambda: hours.reverse(both, hours.verify(COORDINATOR, entry(), "", LATER), "更正", "r", LATER)):
+        with pytest.raises(PermissionDenied, match="your own hours: another coordinator serving community donghuayuan"):
+            decide()
 
 
 def test_rejecting_needs_a_reason_and_is_final():

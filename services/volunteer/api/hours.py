@@ -80,7 +80,8 @@ class HoursApi(pb_grpc.HoursServiceServicer):
                                                        entry=messages.entry_message(verified)))
             except LinliError as error:
                 # One entry's refusal does not stop the others: each outcome says why.
-                outcomes.append(pb.VerificationOutcome(id=entry_id, verified=False, reason=error.message))
+                outcomes.append(pb.VerificationOutcome(id=entry_id, verified=False, reason=error.message,
+                                                       refusal_code=error.code))
         self._published()
         return pb.VerifyHoursResponse(outcomes=outcomes)
 

@@ -14,6 +14,7 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from linli.kit.identity import Caller
 from linli.volunteer.v1 import volunteer_pb2 as pb
@@ -305,6 +306,12 @@ def test_a_certificate_states_verified_hours_only_and_anyone_can_check_its_code(
                    "东华园社区", certificate.code, f"https://linli.example/v1/certificates/{certificate.code}"):
         assert stated in text, stated
     assert "45分钟" not in text and "3.3小时" not in text
+    # Set flush left, as a person reads it: a justified line would show as a TJ array whose spacing numbers
+    # (thousandths of an em) push the words of the long first Chinese line hundreds apart.
+    page = PdfReader(io.BytesIO(pdf.pdf)).pages[0]
+    gaps = [abs(number) for operands, operator in ContentStream(page.get_contents(), page.pdf).operations
+            if operator == b"TJ" for number in operands[0] if isinstance(number, (int, float))]
+    assert max(gaps, default=0) < 100
 
     anyone = Caller("public", frozenset(), frozenset()).to_metadata()
     checked = served.hours.VerifyCertificate(pb.VerifyCertificateRequest(code=certificate.code.lower()),

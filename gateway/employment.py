@@ -291,6 +291,10 @@ class ApplicationStatusIn(Strict):
     status: ApplicationStatus
     note: str = Field("", max_length=500)
     interview_at: AwareDatetime | None = None
+    started_on: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$",
+                            description="For hired, recorded afterwards: the day the person started work "
+                                        "(YYYY-MM-DD, within the last year); the follow-ups count from it. "
+                                        "Empty: today.")
 
 
 class FollowUpIn(Strict):
@@ -668,7 +672,8 @@ async def move_application(application_id: Id, body: ApplicationStatusIn, reques
                            idempotency_key: IdempotencyKey = None, caller: Caller = Depends(require_caller),
                            api=Depends(_api)) -> dict:
     """One step: viewed (seeker), referred (counsellor), interview with interview_at, offer, hired
-    (employer), or rejected, withdrawn, no_show. Hired also starts the placement."""
+    (employer), or rejected, withdrawn, no_show. Hired also starts the placement: today, or on started_on
+    when the hire is recorded afterwards (its follow-ups are due 3 and 6 months after that day)."""
     command = from_rest(seekers_pb2.MoveApplicationRequest, {**body.model_dump(), "id": application_id})
     reply = await api.seekers.MoveApplication(command, **_call_options(request, caller))
     return {"application": to_rest(reply.application),
@@ -818,6 +823,8 @@ async def list_enrolments(course_id: Id, request: Request, page_size: PageSize =
 @router.get("/v1/me/enrolments", response_model=page_model(training_pb2.Enrolment))
 async def my_enrolments(request: Request, page_size: PageSize = 50, page_token: PageToken = None,
                         caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
+    """Your enrolments. Like /v1/me/job-seeker and /v1/me/matches: 404 when you are not registered as a job
+    seeker (enrolments are a seeker's), an empty list when you are one with none."""
     reply = await api.training.ListEnrolments(training_pb2.ListEnrolmentsRequest(
         page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
     return page(reply.enrolments, reply.next_page_token)
@@ -851,8 +858,21 @@ async def take_order(body: WorkshopOrderIn, request: Request, idempotency_key: I
 async def list_orders(request: Request, community_id: Annotated[str, Query(min_length=1, max_length=64)],
                       page_size: PageSize = 50, page_token: PageToken = None,
                       caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
+    """Counsellors: the community's orders. Residents: the orders they handed in pieces for there, each
+    with their own payout only."""
     reply = await api.workshop.ListWorkshopOrders(workshop_pb2.ListWorkshopOrdersRequest(
         community_id=community_id, page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
+    return page(reply.orders, reply.next_page_token)
+
+
+@router.get("/v1/me/workshop-orders", response_model=page_model(workshop_pb2.WorkshopOrder))
+async def my_workshop_orders(request: Request, page_size: PageSize = 50, page_token: PageToken = None,
+                             caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
+    """The workshop orders you handed in pieces for, each with your own payout once the order is completed
+    (amount and whether it was paid); your pieces are at /v1/workshop-orders/{id}/pieces. Empty when you
+    did no piece-work."""
+    reply = await api.workshop.ListWorkshopOrders(workshop_pb2.ListWorkshopOrdersRequest(
+        page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
     return page(reply.orders, reply.next_page_token)
 
 
@@ -885,6 +905,7 @@ class PieceRecordList(BaseModel):
 @router.get("/v1/workshop-orders/{order_id}/pieces", response_model=PieceRecordList)
 async def list_pieces(order_id: Id, request: Request, caller: Caller = Depends(require_caller),
                       api=Depends(_api)) -> dict:
+    """Counsellors: every record of the order. A resident who worked on it: their own records."""
     reply = await api.workshop.ListPieceRecords(workshop_pb2.ListPieceRecordsRequest(order_id=order_id),
                                                 **_call_options(request, caller))
     return {"items": [to_rest(record) for record in reply.records]}

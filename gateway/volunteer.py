@@ -390,13 +390,18 @@ async def get_hours(entry_id: Id, request: Request, caller: Caller = Depends(req
 @router.post("/v1/volunteer-hours/{entry_id}/verify", tags=["volunteer hours"])
 async def verify_one(entry_id: Id, body: VerifyIn, request: Request, caller: Caller = Depends(require_caller),
                      api=Depends(_api)) -> dict:
-    from gateway.problems import Problem
+    import grpc
+
+    from gateway.problems import GRPC_PROBLEMS, Problem
 
     options = _call_options(request, caller)
     await api.hours.GetHoursEntry(pb.GetHoursEntryRequest(id=entry_id), **options)  # 404 for what you cannot see
     [outcome] = (await api.hours.VerifyHours(pb.VerifyHoursRequest(ids=[entry_id], note=body.note), **options)).outcomes
     if not outcome.verified:
-        raise Problem(409, "failed-precondition", "Not allowed in the current state", outcome.reason)
+        # The refusal as the api classed it: not yours to verify (403) is not the entry's state (409).
+        code = grpc.StatusCode.__members__.get(outcome.refusal_code, grpc.StatusCode.FAILED_PRECONDITION)
+        status, slug, title = GRPC_PROBLEMS.get(code, GRPC_PROBLEMS[grpc.StatusCode.FAILED_PRECONDITION])
+        raise Problem(status, slug, title, outcome.reason or None)
     return to_rest(outcome.entry)
 
 

@@ -518,12 +518,14 @@ def load_employment(env: dict[str, str], progress=sys.stderr) -> None:
                           seekers))
 
         # 50 hiring intentions: each of 50 seekers for the first post wanting one of their skills (or training).
+        intentions = []
         for request in seekers[:50]:
             have = {skill.code for skill in request.profile.skills}
             post = next((p for p in posts if have & set(p.skills)), None) or \
                 next(p for p in posts if p.training_offered)
-            people.ExpressIntention(seekers_pb2.ExpressIntentionRequest(
-                seeker_id=request.id, vacancy_id=post.id, fair_id=FAIR_ID), metadata=md, timeout=10)
+            intentions.append(people.ExpressIntention(seekers_pb2.ExpressIntentionRequest(
+                seeker_id=request.id, vacancy_id=post.id, fair_id=FAIR_ID), metadata=md, timeout=10).application)
+        hire_with_follow_ups_due(people, seekers_pb2, intentions[:2], md)
         courses = [("course-mianshi-2019", "中式面点培训", ["cooking.pastry"], "顺城区职业技能培训学校"),
                    ("course-yanglao-2019", "养老护理员培训", ["caring.elderly"], "抚顺市职业技能鉴定中心")]
         for course_id, title, skills, provider in courses:
@@ -557,3 +559,27 @@ def load_employment(env: dict[str, str], progress=sys.stderr) -> None:
             if complete:
                 workshop.CompleteWorkshopOrder(workshop_pb2.CompleteWorkshopOrderRequest(id=order_id), metadata=md,
                                                timeout=10)
+
+
+def hire_with_follow_ups_due(people, seekers_pb2, applications, md) -> None:
+    """Two hires recorded afterwards, so a counsellor can try the follow-ups at once: one who started work
+    three months ago (the 3-month follow-up is due today), one six months ago (the 3-month one recorded,
+    the 6-month one due today). Follow-ups open only a week before they are due."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from services.employment.domain.common import ZONE, add_months
+
+    today = datetime.now(ZoneInfo(ZONE)).date()
+    for application, months_ago in zip(applications, (3, 6)):
+        for status in ("REFERRED", "OFFER"):
+            people.MoveApplication(seekers_pb2.MoveApplicationRequest(
+                id=application.id, status=seekers_pb2.ApplicationStatus.Value(f"APPLICATION_STATUS_{status}")),
+                metadata=md, timeout=10)
+        placement = people.MoveApplication(seekers_pb2.MoveApplicationRequest(
+            id=application.id, status=seekers_pb2.APPLICATION_STATUS_HIRED, note="入职后补录",
+            started_on=add_months(today, -months_ago).isoformat()), metadata=md, timeout=10).placement
+        if months_ago == 6:
+            people.RecordFollowUp(seekers_pb2.RecordFollowUpRequest(
+                placement_id=placement.id, months=3, still_employed=True, note="电话回访：在岗，工作稳定"),
+                metadata=md, timeout=10)

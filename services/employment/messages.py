@@ -103,9 +103,12 @@ def seeker_profile(message: seekers_pb2.SeekerProfile) -> seekers.Profile:
 
 # -- matches -------------------------------------------------------------------------------------------
 
-def match_message(match: matching.Match) -> common_pb2.Match:
+def match_message(match: matching.Match, employer: bool = False) -> common_pb2.Match:
+    """employer: the shortlist's view, without the seeker's wage floor (matching.employer_view)."""
+    if employer:
+        match = matching.employer_view(match)
     message = to_message(common_pb2.Match, match)
-    reasons = matching.explain(match)
+    reasons = matching.explain(match, employer)
     message.reasons.extend(common_pb2.MatchReason(kind=r.kind, en=r.en, zh=r.zh) for r in reasons)
     message.summary_en, message.summary_zh = matching.summary(reasons)
     return message

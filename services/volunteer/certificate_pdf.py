@@ -70,7 +70,9 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
     pdf.set_font("cjk", size=15)
     for line in statement(certificate):
         pdf.set_x(28)
-        pdf.multi_cell(pdf.w - 56, 10, line, new_x="LMARGIN", new_y="NEXT")
+        # Flush left: fpdf2 justifies wrapped lines by default, which in Chinese spreads the few spaces
+        # of a line (around names and dates) into wide gaps.
+        pdf.multi_cell(pdf.w - 56, 10, line, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font("cjk", size=13)
     local_day = certificate.issued_at.astimezone(_zone()).date().isoformat()

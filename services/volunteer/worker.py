@@ -56,6 +56,8 @@ class VolunteerWorker:
         if service is None:
             return  # staff served it
         ledger, people = self.ledger, self.volunteers
+        if people.get(service.volunteer_id) is not None:
+            ledger.prepare_hold(service.volunteer_id)
 
         def effect(session):
             volunteer = people.get(service.volunteer_id, session=session)
@@ -63,6 +65,9 @@ class VolunteerWorker:
                 log.warning("care request %s: %s is not a volunteer of %s; no hours logged",
                             service.care_request_id, service.volunteer_id, service.community_id)
                 return
+            # Other completions of this volunteer's visits, handled at the same time, conflict here and
+            # retry: the daily maximum and the overlap rule see every entry committed before this one.
+            ledger.hold(session, service.volunteer_id)
             around = ledger.around(service.volunteer_id, service.started_at, service.ended_at, session=session)
             now = utcnow()
             try:
@@ -86,10 +91,8 @@ class VolunteerWorker:
         now = utcnow()
         store, people = self.activities, self.volunteers
         for attendance in store.forgotten(now):
-            closed, entry = checkout.close(store, people, attendance, None, now, auto=True)
-            event = events.entry_event(hours.HOURS_ENTRY_RECORDED, entry, now) if entry else None
             try:
-                store.check_out(closed, entry, event)
+                checkout.close(store, people, attendance, None, now, auto=True)
             except (Aborted, AlreadyExists):
                 continue  # checked out (or closed by another worker) since we read it
             log.info("attendance %s of %s closed at its shift's end (check-out forgotten)",

@@ -170,6 +170,13 @@ def test_a_seeker_sees_their_ranked_matches_with_the_reasons_and_the_employer_it
     shortlist = employment.jobs.GetShortlist(jobs_pb2.GetShortlistRequest(vacancy_id=vacancy.id), metadata=md["boss"])
     assert shortlist.up_to_date and [(e.seeker_name, e.match.seeker_id) for e in shortlist.entries] == \
         [("刘桂兰", resident_id(community))]
+    # The seeker's floor is theirs: the employer reads that the pay fits, not how it compares with it.
+    [entry] = shortlist.entries
+    assert entry.match.wage_floor_fen == 0 and mine.matches[0].match.wage_floor_fen == 150_000
+    assert [(r.en, r.zh) for r in entry.match.reasons if r.kind == "pay"] == \
+        [("pay fits the seeker's expectations", "薪资符合求职者期望")]
+    assert "floor" not in str(entry) and "期望 " not in str(entry)
+    assert [r.en for r in mine.matches[0].match.reasons if r.kind == "pay"] == ["pay 4% above your floor"]
     # Someone else's matches are as good as missing.
     someone_elses = seekers_pb2.GetMatchesRequest(seeker_id=resident_id(community))
     assert status_of(lambda: employment.seekers.GetMatches(someone_elses, metadata=md["neighbour"])) == \
@@ -351,3 +358,86 @@ def test_the_workshop_pays_accepted_pieces_at_the_rate(employment, community):
     assert [p.HasField("paid_at") for p in paid.payouts] == [False, True]
     assert status_of(lambda: employment.workshop.GetWorkshopOrder(workshop_pb2.GetWorkshopOrderRequest(id=order.id),
                                                                   metadata=md["resident"])) == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_resident_sees_the_workshop_orders_they_worked_on_with_their_own_pieces_and_pay_only(
+        employment, community):
+    md = people(community)
+    me, neighbour = resident_id(community), f"res-sun.{community}"
+    order = employment.workshop.TakeWorkshopOrder(workshop_pb2.TakeWorkshopOrderRequest(
+        id=f"wo-mine-{community}", community_id=community, product="手工编织杯垫", client="抚顺礼品公司",
+        piece_rate_fen=150, quantity=300, due_on="2026-08-31"), metadata=md["counsellor"]).order
+    others = employment.workshop.TakeWorkshopOrder(workshop_pb2.TakeWorkshopOrderRequest(
+        id=f"wo-theirs-{community}", community_id=community, product="剪纸", client="抚顺礼品公司",
+        piece_rate_fen=300, quantity=100, due_on="2026-08-31"), metadata=md["counsellor"]).order
+    for order_id, worker, name, made in ((order.id, me, "刘桂兰", 120), (order.id, neighbour, "孙玉兰", 80),
+                                         (others.id, neighbour, "孙玉兰", 30)):
+        employment.workshop.RecordPieces(workshop_pb2.RecordPiecesRequest(
+            order_id=order_id, worker_id=worker, worker_name=name, day="2026-06-25", made=made, rejected=4),
+            metadata=md["counsellor"])
+    employment.workshop.CompleteWorkshopOrder(workshop_pb2.CompleteWorkshopOrderRequest(id=order.id),
+                                              metadata=md["counsellor"])
+
+    mine = employment.workshop.GetWorkshopOrder(workshop_pb2.GetWorkshopOrderRequest(id=order.id),
+                                                metadata=md["resident"]).order
+    assert [(p.worker_id, p.pieces, p.amount_fen, p.HasField("paid_at")) for p in mine.payouts] == \
+        [(me, 116, 17_400, False)]  # what I am owed, not what my neighbour earned
+    pieces = employment.workshop.ListPieceRecords(workshop_pb2.ListPieceRecordsRequest(order_id=order.id),
+                                                  metadata=md["resident"]).records
+    assert [(r.worker_id, r.made, r.rejected) for r in pieces] == [(me, 120, 4)]
+    for listed in (employment.workshop.ListWorkshopOrders(workshop_pb2.ListWorkshopOrdersRequest(
+                       community_id=community), metadata=md["resident"]),
+                   employment.workshop.ListWorkshopOrders(workshop_pb2.ListWorkshopOrdersRequest(),
+                                                          metadata=md["resident"])):
+        assert [(o.id, [p.worker_id for p in o.payouts]) for o in listed.orders] == [(order.id, [me])]
+    # An order I never worked on is as good as missing; the counsellor still sees everyone's.
+    assert status_of(lambda: employment.workshop.GetWorkshopOrder(workshop_pb2.GetWorkshopOrderRequest(id=others.id),
+                                                                  metadata=md["resident"])) == grpc.StatusCode.NOT_FOUND
+    assert status_of(lambda: employment.workshop.ListPieceRecords(workshop_pb2.ListPieceRecordsRequest(
+        order_id=others.id), metadata=md["resident"])) == grpc.StatusCode.NOT_FOUND
+    whole = employment.workshop.GetWorkshopOrder(workshop_pb2.GetWorkshopOrderRequest(id=order.id),
+                                                 metadata=md["counsellor"]).order
+    assert [p.worker_id for p in whole.payouts] == [me, neighbour]
+    # Seeing is not changing: recording, completing and paying stay the counsellors'.
+    assert status_of(lambda: employment.workshop.MarkPayoutPaid(workshop_pb2.MarkPayoutPaidRequest(
+        order_id=order.id, worker_id=me), metadata=md["resident"])) == grpc.StatusCode.NOT_FOUND
+
+
+def test_own_enrolments_are_a_job_seekers_like_their_profile_and_matches(employment, community):
+    md = people(community)
+    for call in (lambda: employment.training.ListEnrolments(training_pb2.ListEnrolmentsRequest(), metadata=md["boss"]),
+                 lambda: employment.seekers.GetSeeker(seekers_pb2.GetSeekerRequest(), metadata=md["boss"]),
+                 lambda: employment.seekers.GetMatches(seekers_pb2.GetMatchesRequest(), metadata=md["boss"])):
+        assert status_of(call) == grpc.StatusCode.NOT_FOUND  # no job seeker: nothing of theirs to list
+    searching(employment, md, community)
+    assert not employment.training.ListEnrolments(training_pb2.ListEnrolmentsRequest(),
+                                                  metadata=md["resident"]).enrolments
+
+
+def test_a_hire_recorded_afterwards_starts_its_placement_on_the_day_work_began(served_employment, community):
+    api, clock = served_employment
+    md = people(community)
+    vacancy = open_vacancy(api, md, community, headcount=3)
+    searching(api, md, community)
+    application = api.seekers.ExpressIntention(seekers_pb2.ExpressIntentionRequest(vacancy_id=vacancy.id),
+                                               metadata=md["resident"]).application
+    for status in (seekers_pb2.APPLICATION_STATUS_REFERRED, seekers_pb2.APPLICATION_STATUS_OFFER):
+        api.seekers.MoveApplication(seekers_pb2.MoveApplicationRequest(id=application.id, status=status),
+                                    metadata=md["counsellor"])
+    today = clock.now.date()  # 26 June, 09:00 in Fushun
+    for started_on in ((today + timedelta(days=1)).isoformat(), (today - timedelta(days=400)).isoformat(), "26/06"):
+        assert status_of(lambda: api.seekers.MoveApplication(seekers_pb2.MoveApplicationRequest(
+            id=application.id, status=seekers_pb2.APPLICATION_STATUS_HIRED, started_on=started_on),
+            metadata=md["counsellor"])) == grpc.StatusCode.INVALID_ARGUMENT, started_on
+    placement = api.seekers.MoveApplication(seekers_pb2.MoveApplicationRequest(
+        id=application.id, status=seekers_pb2.APPLICATION_STATUS_HIRED, started_on="2026-03-20"),
+        metadata=md["counsellor"]).placement
+    assert placement.started_on == "2026-03-20"
+    assert [(f.months, f.due_on) for f in placement.follow_ups] == [(3, "2026-06-20"), (6, "2026-09-20")]
+    # Due six days ago: the counsellor records it now, without waiting for the calendar.
+    recorded = api.seekers.RecordFollowUp(seekers_pb2.RecordFollowUpRequest(
+        placement_id=placement.id, months=3, still_employed=True), metadata=md["counsellor"]).placement
+    assert recorded.follow_ups[0].HasField("recorded_at")
+    figures = api.jobs.GetEmploymentFigures(jobs_pb2.GetEmploymentFiguresRequest(
+        community_id=community, from_month="2026-03", to_month="2026-06"), metadata=md["counsellor"])
+    assert dict((m.month, m.placements) for m in figures.placements_per_month)["2026-03"] == 1

@@ -4,6 +4,7 @@ anti-fraud refusals with their status codes, bulk verification, corrections as r
 import io
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import grpc
@@ -13,6 +14,7 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from linli.kit.identity import Caller
 from linli.volunteer.v1 import volunteer_pb2 as pb
@@ -74,6 +76,18 @@ def served_shift(api, clock, me, the_shift, minutes=120) -> pb.Attendance:
     api.activities.CheckIn(pb.CheckInRequest(id=attendance.id, position=NEAR), metadata=me)
     clock.now += timedelta(minutes=minutes)
     return api.activities.CheckOut(pb.CheckOutRequest(id=attendance.id), metadata=me).attendance
+
+
+def burst(*calls) -> list:
+    """Every call at once, from its own thread: each one's response, or its status code when refused."""
+    def outcome(call):
+        try:
+            return call()
+        except grpc.RpcError as error:
+            return error.code()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(outcome, calls))
 
 
 def verify(api, *ids, note=""):
@@ -193,6 +207,43 @@ def test_overlapping_shifts_cannot_both_be_credited(served, clock):
         grpc.StatusCode.FAILED_PRECONDITION
 
 
+# -- rules that depend on other records hold under a burst of concurrent calls
+
+def test_one_volunteer_checking_in_to_twelve_shifts_at_once_is_checked_in_to_one(served, clock):
+    _, me = register(served)
+    shifts = [shift(served, clock, title=f"巡楼探访 {n}") for n in range(12)]
+    attendance = [served.activities.SignUp(pb.SignUpRequest(shift_id=s.id), metadata=me).attendance for s in shifts]
+    for a in attendance:
+        served.activities.ConfirmAttendance(pb.ConfirmAttendanceRequest(id=a.id), metadata=COORDINATOR)
+    clock.now = MORNING + timedelta(hours=1)
+
+    outcomes = burst(*[lambda a=a: served.activities.CheckIn(pb.CheckInRequest(id=a.id, position=NEAR), metadata=me)
+                       for a in attendance])
+    assert sum(isinstance(o, pb.CheckInResponse) for o in outcomes) == 1
+    assert outcomes.count(grpc.StatusCode.FAILED_PRECONDITION) == 11
+    assert served.db["attendance"].count_documents({"volunteer_id": attendance[0].volunteer_id,
+                                                    "status": "checked_in"}) == 1
+
+
+def test_a_burst_of_sign_ups_fills_a_shift_to_its_capacity_and_no_further(served, clock):
+    the_shift = shift(served, clock, capacity=3)
+    people = [register(served, name=f"志愿者{n}")[1] for n in range(8)]
+    outcomes = burst(*[lambda me=me: served.activities.SignUp(pb.SignUpRequest(shift_id=the_shift.id), metadata=me)
+                       for me in people])
+    assert sum(isinstance(o, pb.SignUpResponse) for o in outcomes) == 3
+    assert outcomes.count(grpc.StatusCode.FAILED_PRECONDITION) == 5
+    assert served.db["shifts"].find_one({"_id": the_shift.id})["taken"] == 3
+
+
+def test_one_volunteer_signing_up_for_one_shift_five_times_at_once_holds_one_place(served, clock):
+    the_shift = shift(served, clock, capacity=5)
+    _, me = register(served)
+    outcomes = burst(*[lambda: served.activities.SignUp(pb.SignUpRequest(shift_id=the_shift.id), metadata=me)] * 5)
+    assert sum(isinstance(o, pb.SignUpResponse) for o in outcomes) == 1
+    assert outcomes.count(grpc.StatusCode.ALREADY_EXISTS) == 4
+    assert served.db["shifts"].find_one({"_id": the_shift.id})["taken"] == 1
+
+
 def test_bulk_verification_verifies_each_entry_it_may_and_says_why_not_for_the_others(served, clock):
     _, me = register(served)
     entries = []
@@ -255,6 +306,12 @@ def test_a_certificate_states_verified_hours_only_and_anyone_can_check_its_code(
                    "东华园社区", certificate.code, f"https://linli.example/v1/certificates/{certificate.code}"):
         assert stated in text, stated
     assert "45分钟" not in text and "3.3小时" not in text
+    # Set flush left, as a person reads it: a justified line would show as a TJ array whose spacing numbers
+    # (thousandths of an em) push the words of the long first Chinese line hundreds apart.
+    page = PdfReader(io.BytesIO(pdf.pdf)).pages[0]
+    gaps = [abs(number) for operands, operator in ContentStream(page.get_contents(), page.pdf).operations
+            if operator == b"TJ" for number in operands[0] if isinstance(number, (int, float))]
+    assert max(gaps, default=0) < 100
 
     anyone = Caller("public", frozenset(), frozenset()).to_metadata()
     checked = served.hours.VerifyCertificate(pb.VerifyCertificateRequest(code=certificate.code.lower()),

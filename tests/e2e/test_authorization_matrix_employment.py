@@ -4,7 +4,8 @@ answers. The machinery is shared with the other services' matrices (tests/e2e/ma
 
 Own and foreign, per role:
 - resident: their own job-seeker profile, matches, applications, placements and enrolments (the seeker's
-  id is their user id) / a neighbour's in the same community;
+  id is their user id), and the workshop orders they handed in pieces for / a neighbour's in the same
+  community;
 - employer: the employer they act for, its vacancies, shortlists and applications / another employer's
   in the same community;
 - family, caregiver, volunteer, device: what belongs to the resident or employer of their bundle / to the
@@ -207,19 +208,22 @@ TABLE = [
     Row("POST", "/v1/courses/{id}/enrolments", "course", own=every(201, "resident", *COUNSEL), others=404,
         body=lambda target, bundle: {"seeker_id": bundle.seeker}),
     Row("GET", "/v1/courses/{id}/enrolments", "course", own=every(200, *COUNSEL), others=403),
-    # Everyone's own enrolments: none for those who are no job seeker.
-    Row("GET", "/v1/me/enrolments", "none", own={}, others=200, foreign_others=None),
+    # Enrolments are a job seeker's: like /v1/me/job-seeker and /v1/me/matches, 404 for everyone else.
+    Row("GET", "/v1/me/enrolments", "none", own=every(200, "resident"), others=404, foreign_others=None),
     # Dropping out is the seeker's too.
     Row("POST", "/v1/enrolments/{id}/status", "enrolment", own=every(200, "resident", *COUNSEL), others=404,
         body={"status": "dropped"}),
-    # -- the community workshop (its counsellors' business) -------------------------------------------------
+    # -- the community workshop (its counsellors' business; a resident reads what they worked on) ----------
     Row("POST", "/v1/workshop-orders", "community", own=every(201, *COUNSEL), others=403, foreign_others=403,
         body=_new_order),
-    Row("GET", "/v1/workshop-orders?community_id={id}", "community", own=every(200, *COUNSEL), others=403,
-        foreign_others=403),
-    Row("GET", "/v1/workshop-orders/{id}", "order", own=every(200, *COUNSEL), others=404),
+    # Residents: the orders they worked on there (their own payouts only).
+    Row("GET", "/v1/workshop-orders?community_id={id}", "community", own=every(200, "resident", *COUNSEL),
+        others=403, foreign_others=403),
+    Row("GET", "/v1/me/workshop-orders", "none", own={}, others=200, foreign_others=None),
+    # "piecework": an order the resident handed in pieces for; a neighbour's is as good as missing.
+    Row("GET", "/v1/workshop-orders/{id}", "piecework", own=every(200, "resident", *COUNSEL), others=404),
     Row("POST", "/v1/workshop-orders/{id}/pieces", "order", own=every(201, *COUNSEL), others=404, body=_PIECES),
-    Row("GET", "/v1/workshop-orders/{id}/pieces", "order", own=every(200, *COUNSEL), others=404),
+    Row("GET", "/v1/workshop-orders/{id}/pieces", "piecework", own=every(200, "resident", *COUNSEL), others=404),
     Row("POST", "/v1/workshop-orders/{id}/complete", "order", own=every(200, *COUNSEL), others=404),
     Row("POST", f"/v1/workshop-orders/{{id}}/payouts/{WORKER}/paid", "order@completed", own=every(200, *COUNSEL),
         others=404),
@@ -324,9 +328,12 @@ class World(matrix.World):
         course = self.ok("POST", "/v1/courses", json=_new_course(bundle.community, bundle))["id"]
         return self.ok("POST", f"/v1/courses/{course}/enrolments", json={"seeker_id": bundle.seeker})["id"]
 
-    def order(self, bundle: Bundle, state: str) -> str:
+    def order(self, bundle: Bundle, state: str, worker: str = "") -> str:
+        """A workshop order with pieces of the matrix's worker (and of worker, a resident, if named)."""
         order = self.ok("POST", "/v1/workshop-orders", json=_new_order(bundle.community, bundle))["id"]
         self.ok("POST", f"/v1/workshop-orders/{order}/pieces", json=_PIECES)
+        if worker:
+            self.ok("POST", f"/v1/workshop-orders/{order}/pieces", json={**_PIECES, "worker_id": worker})
         if state == "completed":
             self.ok("POST", f"/v1/workshop-orders/{order}/complete")
         return order
@@ -366,6 +373,8 @@ class World(matrix.World):
                                                   json=_new_course(bundle.community, bundle))["id"]), bundle.seeker
         if kind == "order":
             return bundle, shared(lambda: self.order(bundle, state or "open")), bundle.seeker
+        if kind == "piecework":
+            return bundle, shared(lambda: self.order(bundle, "open", worker=bundle.seeker)), bundle.seeker
         raise ValueError(row.target)
 
     def headers(self, role: str, resident: str) -> dict:
@@ -396,7 +405,8 @@ def test_authorization(world, row, role, which):
 
 EMPLOYMENT_PREFIXES = ("/v1/skills", "/v1/employers", "/v1/vacancies", "/v1/employment-figures", "/v1/job-seekers",
                        "/v1/me/job-seeker", "/v1/me/matches", "/v1/applications", "/v1/placements", "/v1/job-fairs",
-                       "/v1/courses", "/v1/me/enrolments", "/v1/enrolments", "/v1/workshop-orders")
+                       "/v1/courses", "/v1/me/enrolments", "/v1/enrolments", "/v1/workshop-orders",
+                       "/v1/me/workshop-orders")
 
 
 def test_the_matrix_covers_every_employment_route(gateway_url):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pymongo
 
+from gateway import dev_issuer
 from linli.kit.mongo import utcnow
 from services.volunteer.domain import hours
 from services.volunteer.store.hours import HoursStore
@@ -109,6 +110,18 @@ def test_a_volunteer_signs_up_for_a_festival_shift_and_checks_in_only_at_the_pla
     assert closed["status"] == "pending" and closed["hours_entry_id"]
     mine = ok(get(gateway_url, "/v1/me/attendance", me))["items"]
     assert [a["id"] for a in mine] == [attendance["id"]]
+
+    # The same person also coordinates (another community, or this one): their own hours are another
+    # coordinator's to verify, and the answer says so (forbidden, not a state conflict without a reason).
+    for communities in (("lianhua",), (COMMUNITY,)):
+        both = {"Authorization": "Bearer " + dev_issuer.issue_token(
+            volunteer_id, ["volunteer", "coordinator"], list(communities), directory=issuer_dir)}
+        refused = post(gateway_url, f"/v1/volunteer-hours/{closed['hours_entry_id']}/verify", both, {"note": ""})
+        assert refused.status_code == 403, refused.text
+        assert "your own hours" in refused.json()["detail"] and COMMUNITY in refused.json()["detail"]
+    verified = ok(post(gateway_url, f"/v1/volunteer-hours/{closed['hours_entry_id']}/verify", coordinator,
+                       {"note": ""}))
+    assert verified["status"] == "verified"
 
 
 def verified_hours(stack, volunteer_id: str, name: str, minutes: int) -> None:

@@ -3,7 +3,7 @@
 timer closing forgotten check-outs; the dispatch RPC."""
 import os
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 # The worker reads its timer interval when imported: check often, so the test waits for seconds, not minutes.
 os.environ.setdefault("VOLUNTEER_CHECKOUT_CHECK_SECONDS", "0.2")
@@ -65,6 +65,24 @@ def completed_by_a_volunteer(volunteer_id="vol-wang") -> dict:
     request = care.arrive(volunteer, request, care.GeoPoint(41.88085, 123.95188), "", start + timedelta(minutes=10))
     completed_at = start + timedelta(minutes=50)
     request = care.complete(volunteer, request, "买了米和油", completed_at)
+    return eldercare_events.care_request_event(care.CARE_REQUEST_COMPLETED, request, completed_at)
+
+
+def visit_completed(care_request_id: str, arrived_at: datetime, hours_on_site: float,
+                    volunteer_id="vol-wang") -> dict:
+    """A companionship request served by a volunteer on site from arrived_at for hours_on_site; its completed
+    event."""
+    raised = arrived_at - timedelta(minutes=20)
+    request = care.raise_request(OPERATOR, care.NewCareRequest(COMMUNITY, "elder-dq-0312", "recreation", "phone",
+                                                               position=ELDER_HOME), care_request_id, raised,
+                                 DEFAULT_POLICY)
+    request = care.assign(OPERATOR, request, care.Assignee(volunteer_id, "volunteer", "王秀兰"), True, "",
+                          raised + timedelta(minutes=1), DEFAULT_POLICY)
+    volunteer = Caller(volunteer_id, frozenset({"volunteer"}), frozenset({COMMUNITY}))
+    request = care.start_travel(volunteer, request, 10, raised + timedelta(minutes=2))
+    request = care.arrive(volunteer, request, care.GeoPoint(41.88085, 123.95188), "", arrived_at)
+    completed_at = arrived_at + timedelta(hours=hours_on_site)
+    request = care.complete(volunteer, request, "陪老人聊天", completed_at)
     return eldercare_events.care_request_event(care.CARE_REQUEST_COMPLETED, request, completed_at)
 
 
@@ -148,3 +166,22 @@ def test_the_dispatch_rpc_offers_free_volunteers_near_the_elder_with_the_skill(w
         assert offers[0]["distance_m"] < 50 and "party member (第一党支部)" in offers[0]["reasons"]
         unknown = volunteer.available_near(COMMUNITY, None, None, "shopping", 1)
         assert [(o["id"], o["distance_m"]) for o in unknown] == [("vol-li", None)]  # distance unknown, by id
+
+
+def test_a_burst_of_completed_visits_for_one_volunteer_is_held_to_the_daily_maximum_and_never_overlaps(
+        worker, stores, mongo_client, db, eldercare_db, amqp_uri):
+    """Five 4-hour visits of one day, one of them overlapping two others, published at once (as a relay
+    catching up after an outage does): the worker handles them concurrently, yet what it credits is what
+    one-by-one delivery would credit: 8 hours at most, and no two live records at the same time."""
+    _, _, ledger = stores
+    day = datetime(2026, 5, 15, 22, 0, tzinfo=timezone.utc)  # 16 May, 06:00 in Fushun
+    visits = [visit_completed(f"cr-{n}", day + timedelta(hours=at), 4) for n, at in enumerate((0, 4, 5, 8, 12))]
+    transaction(mongo_client, lambda session: [outbox.add(eldercare_db, session, event) for event in visits])
+    with entrypoint_waiter(worker, "log_care_service", timeout=30,
+                           callback=lambda *_: db["applied_events"].count_documents({}) == len(visits)):
+        assert OutboxRelay(eldercare_db, amqp_uri).publish_pending() == len(visits)
+
+    live = [e for e in ledger.in_period(COMMUNITY, "2026-05-16", "2026-05-16") if e.live]
+    assert sum(e.minutes for e in live) == hours.DAILY_MAX_MINUTES
+    for entry in live:
+        assert hours.overlapping([e for e in live if e.id != entry.id], entry.started_at, entry.ended_at) is None

@@ -98,6 +98,22 @@ def test_the_reasons_also_say_how_the_pay_compares_and_whether_there_is_training
     assert reasons[4].zh == "提供培训"
 
 
+def test_the_employers_view_of_a_match_says_the_pay_fits_and_nothing_that_gives_the_seekers_floor_away():
+    mine = matching.match_pair(seeker(floor=200_000), vacancy(pay=300_000), AT)
+    theirs = matching.employer_view(mine)
+    assert theirs.wage_floor_fen == 0 and theirs.monthly_pay_fen == 300_000
+    pay = [r for r in matching.explain(theirs, employer=True) if r.kind == "pay"]
+    assert [(r.en, r.zh) for r in pay] == [("pay fits the seeker's expectations", "薪资符合求职者期望")]
+    # Seekers alike in all but their floor look alike to the employer, whatever the vacancy's pay: the
+    # score carries nothing of the floor either.
+    for pay_fen in (200_000, 250_000, 300_000, 900_000):
+        scores = {matching.employer_view(matching.match_pair(seeker(floor=floor), vacancy(pay=pay_fen), AT)).score
+                  for floor in (0, 120_000, 150_000, 200_000)}
+        assert len(scores) == 1
+    # The seeker still reads how the pay compares with their own floor.
+    assert "pay 50% above your floor" in [r.en for r in matching.explain(mine)]
+
+
 def test_the_fit_score_adds_up_its_parts():
     match = matching.match_pair(seeker(schedules=("full_time", "part_time")), vacancy(), AT)
     # skills 3/4 of 50, nearness (1 - 1200/5000) of 25, pay min(1, 100000/200000) of 10, not first choice

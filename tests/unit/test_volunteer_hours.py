@@ -3,6 +3,7 @@ entries (never edits), elder-care services, certificates of verified hours only,
 export; and volunteers: who may change what, and whom dispatch may call on."""
 import csv
 import io
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -58,9 +59,19 @@ def test_only_coordinators_may_ask_to_verify_hours_at_all():
             hours.check_may_verify(caller)
 
 
-def test_a_coordinator_of_another_community_cannot_verify():
-    with pytest.raises(PermissionDenied):
+def test_a_coordinator_of_another_community_cannot_verify_and_is_told_whose_it_is():
+    with pytest.raises(PermissionDenied, match="community donghuayuan.*you coordinate lianhua"):
         hours.verify(ELSEWHERE, entry(), "", LATER)
+
+
+@pytest.mark.parametrize("communities", [{"lianhua"}, {COMMUNITY}])
+def test_a_volunteer_who_also_coordinates_never_decides_their_own_hours(communities):
+    both = Caller("vol-wang", frozenset({"volunteer", "coordinator"}), frozenset(communities))
+    for decide in (lambda: hours.verify(both, entry(), "电话回访确认", LATER),
+                   lambda: hours.reject(both, entry(), "记错了", LATER),
+                   lambda: hours.reverse(both, hours.verify(COORDINATOR, entry(), "", LATER), "更正", "r", LATER)):
+        with pytest.raises(PermissionDenied, match="your own hours: another coordinator serving community donghuayuan"):
+            decide()
 
 
 def test_rejecting_needs_a_reason_and_is_final():
@@ -195,10 +206,26 @@ def test_a_certificate_states_verified_hours_only():
               hours.verify(COORDINATOR, entry("c", 30, day="2026-06-01"), "", LATER)]
     certificate = certs.issue(VOLUNTEER, WANG, ledger, "2026-05-01", "2026-05-31", "LL-AAAA-BBBB-CCCC-DDDD",
                               "抚顺市顺城区东华园社区", LATER)
-    assert (certificate.verified_minutes, certificate.services, certificate.hours_text) == (120, 1, "2.0")
+    assert (certificate.verified_minutes, certificate.services, certificate.hours_text) == (120, 1, "2")
     text = "\n".join(certs.statement(certificate))
-    assert "王秀兰（中共党员）" in text and "2.0 小时（120 分钟）" in text and "服务 1 次" in text
+    assert "王秀兰（中共党员）" in text and "2 小时（120 分钟）" in text and "服务 1 次" in text
     assert "第一党支部" in text and "1.5" not in text and "3.5" not in text
+
+
+@pytest.mark.parametrize("minutes, services, zh, en", [
+    (1, 1, "共计 1 分钟，服务 1 次", "This certifies 1 minute of verified volunteer service,\n1 service, from"),
+    (59, 2, "共计 59 分钟，服务 2 次", "This certifies 59 minutes of verified volunteer service,\n2 services, from"),
+    (60, 1, "共计 1 小时（60 分钟）", "This certifies 60 minutes (1 hour) of"),
+    (61, 3, "共计 1.02 小时（61 分钟）", "This certifies 61 minutes (1.02 hours) of"),
+    (150, 1, "共计 2.5 小时（150 分钟）", "This certifies 150 minutes (2.5 hours) of"),
+])
+def test_a_certificate_states_its_time_as_people_say_it_in_both_languages(minutes, services, zh, en):
+    ledger = [hours.verify(COORDINATOR, entry(f"e{n}", minutes if n == 0 else 0), "", LATER) for n in range(services)]
+    certificate = certs.issue(VOLUNTEER, WANG, ledger, "2026-05-01", "2026-05-31", "LL-AAAA-BBBB-CCCC-DDDD",
+                              "抚顺市顺城区东华园社区", LATER)
+    text = "\n".join(certs.statement(certificate))
+    assert zh in text and en in text
+    assert not re.search(r"(?<![\d.])0\.0 |(?<!\d)1 (minutes|hours|services)\b", text)
 
 
 def test_no_certificate_without_verified_hours_nor_for_someone_else():

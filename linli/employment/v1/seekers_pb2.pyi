@@ -374,16 +374,18 @@ class ExpressIntentionResponse(_message.Message):
     def __init__(self, application: _Optional[_Union[Application, _Mapping]] = ...) -> None: ...
 
 class MoveApplicationRequest(_message.Message):
-    __slots__ = ("id", "status", "note", "interview_at")
+    __slots__ = ("id", "status", "note", "interview_at", "started_on")
     ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
     INTERVIEW_AT_FIELD_NUMBER: _ClassVar[int]
+    STARTED_ON_FIELD_NUMBER: _ClassVar[int]
     id: str
     status: ApplicationStatus
     note: str
     interview_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., status: _Optional[_Union[ApplicationStatus, str]] = ..., note: _Optional[str] = ..., interview_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    started_on: str
+    def __init__(self, id: _Optional[str] = ..., status: _Optional[_Union[ApplicationStatus, str]] = ..., note: _Optional[str] = ..., interview_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_on: _Optional[str] = ...) -> None: ...
 
 class MoveApplicationResponse(_message.Message):
     __slots__ = ("application", "placement")

@@ -565,16 +565,18 @@ class VerifyHoursRequest(_message.Message):
     def __init__(self, ids: _Optional[_Iterable[str]] = ..., note: _Optional[str] = ...) -> None: ...
 
 class VerificationOutcome(_message.Message):
-    __slots__ = ("id", "verified", "reason", "entry")
+    __slots__ = ("id", "verified", "reason", "entry", "refusal_code")
     ID_FIELD_NUMBER: _ClassVar[int]
     VERIFIED_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     ENTRY_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_CODE_FIELD_NUMBER: _ClassVar[int]
     id: str
     verified: bool
     reason: str
     entry: HoursEntry
-    def __init__(self, id: _Optional[str] = ..., verified: _Optional[bool] = ..., reason: _Optional[str] = ..., entry: _Optional[_Union[HoursEntry, _Mapping]] = ...) -> None: ...
+    refusal_code: str
+    def __init__(self, id: _Optional[str] = ..., verified: _Optional[bool] = ..., reason: _Optional[str] = ..., entry: _Optional[_Union[HoursEntry, _Mapping]] = ..., refusal_code: _Optional[str] = ...) -> None: ...
 
 class VerifyHoursResponse(_message.Message):
     __slots__ = ("outcomes",)

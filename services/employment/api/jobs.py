@@ -193,7 +193,8 @@ class JobApi(pb_grpc.JobServiceServicer):
         if ranking is None:
             return pb.GetShortlistResponse(up_to_date=False)
         names = {seeker.id: seeker.name for seeker in self.seekers.by_id(m.seeker_id for m in ranking.matches).values()}
-        entries = [pb.ShortlistEntry(match=match_message(m), seeker_name=names.get(m.seeker_id, ""))
+        # The vacancy's side: that the pay fits each seeker, never a seeker's wage floor.
+        entries = [pb.ShortlistEntry(match=match_message(m, employer=True), seeker_name=names.get(m.seeker_id, ""))
                    for m in ranking.matches]
         return pb.GetShortlistResponse(entries=entries, ranked_at=timestamp(ranking.ranked_at),
                                        up_to_date=ranking.revision >= self.store.revision_of(vacancy.id))

@@ -2,7 +2,7 @@
 domain's rules, save through the store, encode the reply."""
 from linli.employment.v1 import seekers_pb2 as pb
 from linli.employment.v1 import seekers_pb2_grpc as pb_grpc
-from linli.kit.errors import InvalidArgument, NotFound
+from linli.kit.errors import AlreadyExists, InvalidArgument, NotFound
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.protomap import timestamp
@@ -139,13 +139,17 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
         if request.fair_id:
             check_fair_posting(self.fairs, caller, request.fair_id, [vacancy.employer_id])
         existing = self.applications.for_pair(seeker.id, vacancy.id)
+        if existing is None:
+            application = applications.express_intention(caller, seeker, vacancy, new_id(), now, request.fair_id,
+                                                         request.note)
+            try:
+                self.applications.add(application, events.application_event(application, now))
+            except AlreadyExists:
+                # Another call made it since we looked (a double tap): answer as if it had come first.
+                existing = self.applications.for_pair(seeker.id, vacancy.id)
         if existing is not None:
             application = applications.intention_on_existing(caller, existing, now, request.fair_id, request.note)
             self.applications.update(application, [events.application_event(application, now)])
-        else:
-            application = applications.express_intention(caller, seeker, vacancy, new_id(), now, request.fair_id,
-                                                         request.note)
-            self.applications.add(application, events.application_event(application, now))
         self.publisher.published()
         return pb.ExpressIntentionResponse(application=application_message(application))
 
@@ -165,7 +169,8 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
             seeker = self.store.get(application.seeker_id)
             if vacancy is None or seeker is None:
                 raise NotFound(f"the vacancy or the seeker of application {application.id} is gone")
-            hire = applications.hire(caller, application, employer, vacancy, seeker, now, request.note)
+            hire = applications.hire(caller, application, employer, vacancy, seeker, now, request.note,
+                                     request.started_on)
             self.applications.save_hire(hire, [
                 events.application_event(hire.application, now),
                 events.vacancy_event(jobs.event_after_hire(hire.vacancy), hire.vacancy, now),

@@ -87,6 +87,8 @@ class TrainingApi(pb_grpc.TrainingServiceServicer):
             check_counsellor(caller, course.community_id, "list a course's enrolments")
             query = {"course_id": course.id}
         else:
-            query = {"seeker_id": caller.subject}
+            # Enrolments are a job seeker's: someone who is none gets 404, as for their profile and matches.
+            seeker = seekers.check_visible(caller, self.seekers.get(caller.subject), caller.subject)
+            query = {"seeker_id": seeker.id}
         shown, token = page(self.store.list_enrolments(query, after, size + 1), size)
         return pb.ListEnrolmentsResponse(enrolments=[enrolment_message(e) for e in shown], next_page_token=token)

@@ -7,7 +7,6 @@ from linli.kit.mongo import utcnow
 from services.employment import events
 from services.employment.api.common import Publisher, new_id, page, page_request, required_id
 from services.employment.domain import workshop
-from services.employment.domain.common import check_counsellor
 from services.employment.messages import to_message
 from services.employment.store.workshop import WorkshopStore
 
@@ -33,13 +32,25 @@ class WorkshopApi(pb_grpc.WorkshopServiceServicer):
         self.store.add(order)
         return pb.TakeWorkshopOrderResponse(order=order_message(order))
 
+    def _readable(self, order_id: str) -> workshop.Order:
+        """The order as the caller may read it (a worker: their own payout only)."""
+        caller, order_id = current_caller(), required_id(order_id)
+        order = self.store.get(order_id)
+        worked_on = order is not None and self.store.worked_on(order.id, caller.subject)
+        return workshop.check_readable(caller, order, order_id, worked_on)
+
     def GetWorkshopOrder(self, request, context):
-        return pb.GetWorkshopOrderResponse(order=order_message(self._order(request.id)))
+        return pb.GetWorkshopOrderResponse(order=order_message(self._readable(request.id)))
 
     def ListWorkshopOrders(self, request, context):
+        caller = current_caller()
         size, after = page_request(request.page_size, request.page_token)
-        check_counsellor(current_caller(), request.community_id, "list workshop orders")
-        shown, token = page(self.store.list_orders(request.community_id, after, size + 1), size)
+        if request.community_id and workshop.check_may_list(caller, request.community_id):
+            found = self.store.list_orders(request.community_id, after, size + 1)
+        else:  # the caller's own work: in that community, or (no community) wherever they worked
+            found = [workshop.for_worker(o, caller.subject)
+                     for o in self.store.orders_of_worker(caller.subject, request.community_id, after, size + 1)]
+        shown, token = page(found, size)
         return pb.ListWorkshopOrdersResponse(orders=[order_message(o) for o in shown], next_page_token=token)
 
     def RecordPieces(self, request, context):
@@ -50,8 +61,8 @@ class WorkshopApi(pb_grpc.WorkshopServiceServicer):
         return pb.RecordPiecesResponse(order=order_message(changed), record=to_message(pb.PieceRecord, record))
 
     def ListPieceRecords(self, request, context):
-        order = self._order(request.order_id)
-        records = self.store.records(order.id)
+        order = self._readable(request.order_id)
+        records = workshop.readable_records(current_caller(), order, self.store.records(order.id))
         return pb.ListPieceRecordsResponse(records=[to_message(pb.PieceRecord, r) for r in records])
 
     def CompleteWorkshopOrder(self, request, context):

@@ -194,8 +194,10 @@ class Hire:
 
 
 def hire(caller: Caller, application: Application, employer: jobs.Employer, vacancy: jobs.Vacancy,
-         seeker: seekers.JobSeeker, now: datetime, note: str = "") -> Hire:
-    """offer → hired: fills one place of the vacancy, places the seeker, starts the placement."""
+         seeker: seekers.JobSeeker, now: datetime, note: str = "", started_on: str = "") -> Hire:
+    """offer → hired: fills one place of the vacancy, places the seeker, starts the placement (on
+    started_on when the hire is recorded afterwards)."""
+    day = placements.started_day(started_on, now)
     hired = move(caller, application, employer, HIRED, now, note)
     return Hire(hired, jobs.record_hire(vacancy, now), seekers.placed(seeker, caller.subject, now, vacancy.title),
-                placements.start(hired, now))
+                placements.start(hired, now, day))

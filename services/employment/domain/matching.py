@@ -30,7 +30,7 @@ cosine of the latitude): within 0.1% of the great-circle distance at commuting r
 and a square root per vacancy.
 """
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -406,8 +406,28 @@ class Reason:
     zh: str
 
 
-def explain(match: Match) -> tuple[Reason, ...]:
-    """Why this is a match, in the order people read it: skills, distance, schedule, pay, training."""
+def pay_fit(monthly_pay_fen: int, wage_floor_fen: int) -> float:
+    """How far the pay is above the floor, 0 to 1 (full at double); 1 with no floor."""
+    floor = wage_floor_fen
+    return 1.0 if floor == 0 else min(1.0, (monthly_pay_fen - floor) / floor)
+
+
+def employer_view(match: Match) -> Match:
+    """The match as the vacancy's side sees it (the shortlist): the seeker's wage floor is theirs alone.
+    Every match pays at least the floor (a hard filter), so the employer learns only that the pay fits;
+    the floor is blanked, and the score counts pay as fitting fully, so no score (nor two of them, from
+    two vacancies at different pay) lets anyone work the floor out. The order of the shortlist stays the
+    matcher's."""
+    without_pay = match.score - PAY_POINTS * pay_fit(match.monthly_pay_fen, match.wage_floor_fen)
+    return replace(match, wage_floor_fen=0, score=round(without_pay + PAY_POINTS, 6))
+
+
+PAY_FITS = Reason("pay", "pay fits the seeker's expectations", "薪资符合求职者期望")
+
+
+def explain(match: Match, employer: bool = False) -> tuple[Reason, ...]:
+    """Why this is a match, in the order people read it: skills, distance, schedule, pay, training.
+    employer: the reasons the vacancy's side reads (the pay fits; never how it compares with the floor)."""
     reasons = []
     have, wanted = len(match.matched_skills), match.wanted_skills
     if wanted:
@@ -419,7 +439,9 @@ def explain(match: Match) -> tuple[Reason, ...]:
     zh, en = SCHEDULE_NAMES[match.schedule]
     reasons.append(Reason("schedule", f"{en} matches" + (", your first choice" if match.preferred_schedule else ""),
                           f"{zh}符合" + ("（首选）" if match.preferred_schedule else "")))
-    if match.wage_floor_fen:
+    if employer:
+        reasons.append(PAY_FITS)
+    elif match.wage_floor_fen:
         above = (match.monthly_pay_fen - match.wage_floor_fen) * 100 // match.wage_floor_fen
         reasons.append(Reason("pay", f"pay {above}% above your floor" if above else "pay meets your floor",
                               f"月薪高于期望 {above}%" if above else "月薪达到期望"))

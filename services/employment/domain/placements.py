@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from linli.kit.errors import FailedPrecondition, InvalidArgument, check_fields
 from linli.kit.identity import Caller
 from services.employment.domain.common import (
-    MAX_NOTE, add_months, check_counsellor, hidden, is_counsellor_for, local_day)
+    MAX_NOTE, add_months, check_counsellor, hidden, is_counsellor_for, local_day, parse_day, start_of_day)
 from services.employment.domain import seekers
 
 ACTIVE, ENDED = "active", "ended"
@@ -50,13 +50,33 @@ class Placement:
     version: int = 1
 
 
-def start(application, now: datetime) -> Placement:
-    """The placement a hire starts, with its follow-ups due 3 and 6 months from today (local)."""
+# A hire recorded afterwards may say the person started work up to this long ago.
+LATEST_REPORT_DAYS = 366
+
+
+def started_day(started_on: str, now: datetime) -> date:
+    """The day a placement starts: today, or the day the person started work when the hire is recorded
+    afterwards (within LATEST_REPORT_DAYS, not in the future)."""
     today = local_day(now)
+    if not started_on:
+        return today
+    day = parse_day(started_on)
+    if day is None or not today - timedelta(days=LATEST_REPORT_DAYS) <= day <= today:
+        raise InvalidArgument("started_on must be a day within the last year, not in the future",
+                              {"started_on": f"a day as YYYY-MM-DD, from {today - timedelta(days=LATEST_REPORT_DAYS)} "
+                                             f"to {today}"})
+    return day
+
+
+def start(application, now: datetime, started_on: date | None = None) -> Placement:
+    """The placement a hire starts (today, or started_on for a hire recorded afterwards), with its
+    follow-ups due 3 and 6 months after it (local)."""
+    day = started_on or local_day(now)
+    started_at = now if day == local_day(now) else start_of_day(day)
     return Placement(application.id, application.community_id, application.seeker_id, application.seeker_name,
                      application.vacancy_id, application.vacancy_title, application.employer_id,
-                     application.employer_name, today.isoformat(), now,
-                     tuple(FollowUp(months, add_months(today, months).isoformat()) for months in FOLLOW_UP_MONTHS))
+                     application.employer_name, day.isoformat(), started_at,
+                     tuple(FollowUp(months, add_months(day, months).isoformat()) for months in FOLLOW_UP_MONTHS))
 
 
 def may_see(caller: Caller, placement: Placement) -> bool:

@@ -11,7 +11,7 @@ pieces × the rate, in fen); each payout is then marked paid when the money is h
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from linli.kit.errors import FailedPrecondition, NotFound, check_fields
+from linli.kit.errors import FailedPrecondition, NotFound, PermissionDenied, check_fields
 from linli.kit.identity import Caller
 from services.employment.domain.common import (
     ID_RULE, MAX_NAME, check_counsellor, hidden, is_counsellor_for, local_day, parse_day, valid_id)
@@ -91,9 +91,47 @@ class PieceRecord:
 
 
 def check_visible(caller: Caller, order: Order | None, order_id: str) -> Order:
+    """The whole order: its counsellors' (who take it, record its pieces, complete and pay it)."""
     if order is None or not is_counsellor_for(caller, order.community_id):
         raise hidden("workshop order", order_id)
     return order
+
+
+def is_worker(caller: Caller, order: Order, worked_on: bool) -> bool:
+    """The caller handed in pieces for this order (worked_on: the store found a record of theirs on it)."""
+    return worked_on and caller.serves(order.community_id)
+
+
+def check_readable(caller: Caller, order: Order | None, order_id: str, worked_on: bool) -> Order:
+    """The order as the caller may read it: whole for its counsellors; for a resident who worked on it,
+    with their own payout only (what each neighbour earned is theirs); nobody else sees it."""
+    if order is not None and is_counsellor_for(caller, order.community_id):
+        return order
+    if order is None or not is_worker(caller, order, worked_on):
+        raise hidden("workshop order", order_id)
+    return for_worker(order, caller.subject)
+
+
+def for_worker(order: Order, worker_id: str) -> Order:
+    return replace(order, payouts=tuple(p for p in order.payouts if p.worker_id == worker_id))
+
+
+def readable_records(caller: Caller, order: Order, records: list[PieceRecord]) -> list[PieceRecord]:
+    """The piece records the caller may read: all for a counsellor, a worker's own otherwise."""
+    if is_counsellor_for(caller, order.community_id):
+        return records
+    return [record for record in records if record.worker_id == caller.subject]
+
+
+def check_may_list(caller: Caller, community_id: str) -> bool:
+    """Whether listing a community's orders shows all of them (its counsellors) or only those the caller
+    worked on (its residents); anyone else is refused."""
+    if is_counsellor_for(caller, community_id):
+        return True
+    if caller.has_role("resident") and caller.serves(community_id):
+        return False
+    raise PermissionDenied("a community's workshop orders are its counsellors'; residents see the orders they "
+                           "worked on")
 
 
 def take_order(caller: Caller, new: NewOrder, now: datetime) -> Order:

@@ -14,6 +14,8 @@ PIECES = "piece_records"
 INDEXES = [
     Index(ORDERS, [("community_id", 1), ("_id", 1)]),
     Index(PIECES, [("order_id", 1), ("_id", 1)]),
+    # What a resident worked on: their records, order by order.
+    Index(PIECES, [("worker_id", 1), ("order_id", 1)]),
 ]
 
 
@@ -55,6 +57,19 @@ class WorkshopStore:
         if after:
             query["_id"] = {"$gt": after}
         return [from_doc(workshop.Order, doc) for doc in self.orders.find(query).sort("_id", 1).limit(limit)]
+
+    def worked_on(self, order_id: str, worker_id: str) -> bool:
+        return self.pieces.count_documents({"order_id": order_id, "worker_id": worker_id}, limit=1) > 0
+
+    def orders_of_worker(self, worker_id: str, community_id: str, after: str, limit: int) -> list[workshop.Order]:
+        """The orders a worker handed in pieces for (in one community, or any when community_id is empty),
+        by id."""
+        query: dict = {"worker_id": worker_id}
+        if community_id:
+            query["community_id"] = community_id
+        ids = [order_id for order_id in self.pieces.distinct("order_id", query) if order_id > after]
+        cursor = self.orders.find({"_id": {"$in": sorted(ids)[:limit]}}).sort("_id", 1)
+        return [from_doc(workshop.Order, doc) for doc in cursor]
 
     def records(self, order_id: str) -> list[workshop.PieceRecord]:
         cursor = self.pieces.find({"order_id": order_id}).sort("_id", 1)

@@ -10,9 +10,8 @@ from linli.kit.outbox import OutboxRelay
 from linli.kit.protomap import datetime_of
 from linli.volunteer.v1 import volunteer_pb2 as pb
 from linli.volunteer.v1 import volunteer_pb2_grpc as pb_grpc
-from services.volunteer import checkout, events, messages
+from services.volunteer import checkout, messages
 from services.volunteer.domain import activities as act
-from services.volunteer.domain import hours
 from services.volunteer.domain.volunteers import ID_PATTERN, coordinates
 from services.volunteer.policy import DEFAULT_PLACE_RADIUS_M
 from services.volunteer.store.activities import ActivityStore
@@ -96,15 +95,22 @@ class ActivityApi(pb_grpc.ActivityServiceServicer):
         attendance = self._attendance(request.id)
         activity = self.store.activity(attendance.activity_id)
         position = messages.geo_point(request.position) if request.HasField("position") else None
-        checked_in = act.check_in(caller, attendance, activity, position, request.override_reason, self.clock(),
-                                  self.store.checked_in_elsewhere(attendance.volunteer_id, attendance.id))
-        return pb.CheckInResponse(attendance=messages.attendance_message(self.store.update(checked_in)))
+        now = self.clock()
+
+        def work(session):
+            # "Not while checked in elsewhere" is read holding the volunteer's time: two check-ins of one
+            # volunteer at once conflict, and the one retried sees the other.
+            elsewhere = self.store.checked_in_elsewhere(attendance.volunteer_id, attendance.id, session=session)
+            checked_in = act.check_in(caller, attendance, activity, position, request.override_reason, now, elsewhere)
+            return self.store.update(checked_in, session)
+
+        checked_in = self.store.ledger.holding(attendance.volunteer_id, work)
+        return pb.CheckInResponse(attendance=messages.attendance_message(checked_in))
 
     def CheckOut(self, request, context):
         caller, now = current_caller(), self.clock()
         attendance = self._attendance(request.id)
-        closed, entry = checkout.close(self.store, self.volunteers, attendance, caller, now, auto=False)
-        self.store.check_out(closed, entry, events.entry_event(hours.HOURS_ENTRY_RECORDED, entry, now))
+        closed, _ = checkout.close(self.store, self.volunteers, attendance, caller, now, auto=False)
         self._published()
         return pb.CheckOutResponse(attendance=messages.attendance_message(closed))
 

@@ -80,7 +80,8 @@ class HoursApi(pb_grpc.HoursServiceServicer):
                                                        entry=messages.entry_message(verified)))
             except LinliError as error:
                 # One entry's refusal does not stop the others: each outcome says why.
-                outcomes.append(pb.VerificationOutcome(id=entry_id, verified=False, reason=error.message))
+                outcomes.append(pb.VerificationOutcome(id=entry_id, verified=False, reason=error.message,
+                                                       refusal_code=error.code))
         self._published()
         return pb.VerifyHoursResponse(outcomes=outcomes)
 
@@ -99,10 +100,21 @@ class HoursApi(pb_grpc.HoursServiceServicer):
     def ReverseHours(self, request, context):
         caller, now = current_caller(), self.clock()
         entry = self._entry(request.id)
-        used = hours.used_on(self.store.around(entry.volunteer_id, entry.started_at, entry.ended_at), entry.day)
-        reversed_entry, reversal, corrected = hours.reverse(
-            caller, entry, request.reason, str(uuid.uuid4()), now, request.corrected_minutes, str(uuid.uuid4()), used)
-        self.store.reverse(reversed_entry, reversal, corrected, events.reversed_event(reversed_entry, reversal, corrected))
+        reversal_id, corrected_id = str(uuid.uuid4()), str(uuid.uuid4())
+
+        def work(session):
+            # The day's other credits are read holding the volunteer's time: a credit landing meanwhile
+            # makes this transaction retry and see it.
+            around = self.store.around(entry.volunteer_id, entry.started_at, entry.ended_at, session=session)
+            current = self.store.get(entry.id, session=session)
+            reversed_entry, reversal, corrected = hours.reverse(
+                caller, current, request.reason, reversal_id, now, request.corrected_minutes, corrected_id,
+                hours.used_on(around, entry.day))
+            self.store.reverse(session, reversed_entry, reversal, corrected,
+                               events.reversed_event(reversed_entry, reversal, corrected))
+            return reversal, corrected
+
+        reversal, corrected = self.store.holding(entry.volunteer_id, work)
         self._published()
         return pb.ReverseHoursResponse(reversal=messages.entry_message(reversal),
                                        corrected=messages.entry_message(corrected) if corrected else None)

@@ -43,7 +43,13 @@ class Certificate:
 
     @property
     def hours_text(self) -> str:
-        return f"{self.verified_minutes / 60:.1f}"
+        """Hours to two decimals at most, without trailing zeros: "2", "2.5", "1.02", "0.02" (never "0.0")."""
+        return f"{self.verified_minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
+def _counted(number: int | str, one: str, many: str) -> str:
+    """English: "1 minute", "2 minutes", "1.5 hours"."""
+    return f"{number} {one if str(number) == '1' else many}"
 
 
 def new_code() -> str:
@@ -115,12 +121,18 @@ def statement(certificate: Certificate) -> list[str]:
     c = certificate
     who = f"{c.volunteer_name}{'（中共党员）' if c.party_member else ''}"
     team = f"，所属{c.branch}" if c.branch else ""
+    # Under an hour, minutes alone: "0.02 小时" reads as nothing at all.
+    if c.verified_minutes < 60:
+        zh_time, en_time = f"{c.verified_minutes} 分钟", _counted(c.verified_minutes, "minute", "minutes")
+    else:
+        zh_time = f"{c.hours_text} 小时（{c.verified_minutes} 分钟）"
+        en_time = f"{_counted(c.verified_minutes, 'minute', 'minutes')} ({_counted(c.hours_text, 'hour', 'hours')})"
     return [
         f"兹证明 {who}{team}，于 {c.from_day} 至 {c.to_day} 期间在{c.community_name}参加志愿服务，",
-        f"经核实的志愿服务时长共计 {c.hours_text} 小时（{c.verified_minutes} 分钟），服务 {c.services} 次。",
+        f"经核实的志愿服务时长共计 {zh_time}，服务 {c.services} 次。",
         "本证明仅记载经组织核实的服务时长。",
-        f"This certifies {c.verified_minutes} minutes ({c.hours_text} hours) of verified volunteer service,",
-        f"{c.services} services, from {c.from_day} to {c.to_day}.",
+        f"This certifies {en_time} of verified volunteer service,",
+        f"{_counted(c.services, 'service', 'services')}, from {c.from_day} to {c.to_day}.",
     ]
 
 

@@ -124,8 +124,14 @@ def check_visible(caller: Caller, entry: HoursEntry | None, entry_id: str) -> Ho
 
 
 def _require_coordinator(caller: Caller, entry: HoursEntry, doing: str) -> None:
+    # Whoever records certifies, and nobody certifies themselves: a coordinator who also volunteers has
+    # their hours decided by another coordinator, whichever communities they coordinate.
+    if caller.subject == entry.volunteer_id:
+        raise PermissionDenied(f"these are your own hours: another coordinator serving community "
+                               f"{entry.community_id} must {doing}")
     if not coordinates(caller, entry.community_id):
-        raise PermissionDenied(f"only a coordinator serving this community may {doing}")
+        raise PermissionDenied(f"only a coordinator serving community {entry.community_id} may {doing}; "
+                               f"you coordinate {', '.join(sorted(caller.communities)) or 'no community'}")
 
 
 def _require_pending(entry: HoursEntry, doing: str) -> None:

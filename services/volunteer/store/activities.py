@@ -151,21 +151,20 @@ class ActivityStore:
         work(session) if session is not None else transaction(self.client, work)
         return attendance
 
-    def check_out(self, attendance: act.Attendance, entry: hours.HoursEntry | None, event: dict | None
-                  ) -> act.Attendance:
-        """The closed attendance, its ledger entry and the entry's event, in one transaction."""
-
-        def work(session: ClientSession) -> None:
-            self._replace(session, attendance)
-            if entry is not None:
-                self.ledger.record(entry, event, session=session)
-
-        transaction(self.client, work)
+    def save_check_out(self, session: ClientSession, attendance: act.Attendance, entry: hours.HoursEntry | None,
+                       event: dict | None) -> act.Attendance:
+        """The closed attendance, its ledger entry and the entry's event, in the caller's transaction (one
+        holding the volunteer's time: services.volunteer.checkout)."""
+        self._replace(session, attendance)
+        if entry is not None:
+            self.ledger.record(entry, event, session=session)
         return attendance
 
-    def checked_in_elsewhere(self, volunteer_id: str, attendance_id: str) -> bool:
+    def checked_in_elsewhere(self, volunteer_id: str, attendance_id: str, session: ClientSession | None = None
+                             ) -> bool:
         return self.attendance.count_documents(
-            {"volunteer_id": volunteer_id, "status": act.CHECKED_IN, "_id": {"$ne": attendance_id}}, limit=1) > 0
+            {"volunteer_id": volunteer_id, "status": act.CHECKED_IN, "_id": {"$ne": attendance_id}}, limit=1,
+            session=session) > 0
 
     def forgotten(self, now: datetime, limit: int = 100) -> list[act.Attendance]:
         """Checked in to a shift that has ended: the volunteer forgot to check out."""

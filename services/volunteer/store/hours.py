@@ -3,6 +3,13 @@
 Ledger entries are inserted, never replaced: a decision (verification, the beneficiary's word, a
 reversal's link) is a compare-and-set of that one field on a pending or unset value, so an amount, a span
 or a decision already taken cannot be overwritten.
+
+The daily maximum and the overlap rule depend on the volunteer's other entries, which inserting one entry
+does not touch: two transactions crediting one volunteer at once would each read the ledger without the
+other's entry and both insert. So every transaction that credits a volunteer (or checks them in) first
+writes the volunteer's document in `volunteer_time` (`hold`); two such transactions write the same
+document and conflict (WriteConflict, labelled TransientTransactionError, by SecantusDB as by MongoDB),
+the loser is retried by `with_transaction` and reads the winner's entry. Other volunteers never wait.
 """
 from datetime import datetime, timedelta
 
@@ -17,6 +24,8 @@ from services.volunteer.domain.certificates import Certificate
 
 HOURS = "hours_entries"
 CERTIFICATES = "certificates"
+# One document per volunteer that every transaction changing the volunteer's time writes (see above).
+VOLUNTEER_TIME = "volunteer_time"
 # Spans are at most a shift (12 h) long: entries starting this far around a span are all it can touch.
 NEIGHBOURHOOD = timedelta(hours=36)
 
@@ -76,6 +85,32 @@ class HoursStore:
     def ensure_indexes(self) -> None:
         ensure_indexes(self.db, INDEXES + outbox.INDEXES + consumer.INDEXES)
 
+    def prepare_hold(self, volunteer_id: str) -> None:
+        """Create the volunteer's time document, outside any transaction (an upsert inside concurrent
+        transactions could race to insert it twice, which MongoDB may report as a duplicate key)."""
+        try:
+            self.db[VOLUNTEER_TIME].update_one({"_id": volunteer_id}, {"$setOnInsert": {"writes": 0}}, upsert=True)
+        except pymongo.errors.PyMongoError as error:
+            if not is_duplicate_key(error):
+                raise
+
+    def hold(self, session: ClientSession, volunteer_id: str) -> None:
+        """Write the volunteer's time document in this transaction, before reading their records: any other
+        transaction doing the same for this volunteer now conflicts with this one (prepare_hold first)."""
+        written = self.db[VOLUNTEER_TIME].update_one({"_id": volunteer_id}, {"$inc": {"writes": 1}}, session=session)
+        if written.matched_count != 1:
+            raise RuntimeError(f"no time document for volunteer {volunteer_id}: call prepare_hold first")
+
+    def holding(self, volunteer_id: str, work):
+        """work(session) in one transaction that holds the volunteer's time; retried when it conflicts."""
+        self.prepare_hold(volunteer_id)
+
+        def held(session: ClientSession):
+            self.hold(session, volunteer_id)
+            return work(session)
+
+        return transaction(self.client, held)
+
     def get(self, entry_id: str, session: ClientSession | None = None) -> hours.HoursEntry | None:
         doc = self.entries.find_one({"_id": entry_id}, session=session)
         return entry_of(doc) if doc else None
@@ -129,16 +164,14 @@ class HoursStore:
             session, entry, ("beneficiary_confirmation", "beneficiary_comment"),
             {"beneficiary_confirmation": hours.AWAITED}))
 
-    def reverse(self, reversed_entry: hours.HoursEntry, reversal: hours.HoursEntry,
+    def reverse(self, session: ClientSession, reversed_entry: hours.HoursEntry, reversal: hours.HoursEntry,
                 corrected: hours.HoursEntry | None, event: dict) -> None:
-        def work(session: ClientSession) -> None:
-            self.stamp(session, reversed_entry, ("reversed_by_id",), {"reversed_by_id": ""})
-            self.insert(session, reversal)
-            if corrected is not None:
-                self.insert(session, corrected)
-            outbox.add(self.db, session, event)
-
-        transaction(self.client, work)
+        """In a transaction holding the volunteer's time (a corrected credit counts toward the day)."""
+        self.stamp(session, reversed_entry, ("reversed_by_id",), {"reversed_by_id": ""})
+        self.insert(session, reversal)
+        if corrected is not None:
+            self.insert(session, corrected)
+        outbox.add(self.db, session, event)
 
     def page(self, scope: hours.EntryScope, status: str, after: list | None, limit: int) -> list[hours.HoursEntry]:
         """Newest recorded first; after: [recorded_at iso, id] of the last entry of the previous page."""

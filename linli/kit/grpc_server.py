@@ -20,7 +20,8 @@ from grpc_reflection.v1alpha import reflection
 
 from linli.kit import identity, telemetry
 from linli.kit.config import number
-from linli.kit.errors import InvalidArgument, LinliError
+from linli.kit.errors import InvalidArgument, LinliError, check_fields
+from linli.kit.protomap import unknown_enum_values
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +94,17 @@ def _guarded(method: str, context: grpc.ServicerContext, identify):
 
 def _decode(deserializer, raw: bytes):
     """The request, parsed inside the guard: bytes that are not the method's message (malformed, or a field
-    of the wrong type) are the caller's fault, INVALID_ARGUMENT, where grpcio itself would answer INTERNAL."""
+    of the wrong type) are the caller's fault, INVALID_ARGUMENT, where grpcio itself would answer INTERNAL.
+    So is an enum number the proto does not define, refused here once for every api (naming each field)
+    before anything is looked up: the services would otherwise read it as unspecified and ignore it."""
     if deserializer is None:
         return raw
     try:
-        return deserializer(raw)
+        request = deserializer(raw)
     except Exception:  # google.protobuf.message.DecodeError, and what a wrong wire type raises
         raise InvalidArgument("malformed request: the bytes are not this method's request message") from None
+    check_fields(unknown_enum_values(request), "unknown enum value")
+    return request
 
 
 def _guard_unary(method: str, behaviour, identify, deserializer=None):

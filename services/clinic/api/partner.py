@@ -12,6 +12,7 @@
 import logging
 import os
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import grpc
@@ -21,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from linli.clinic.partner.v1 import partner_pb2 as pb
 from linli.clinic.partner.v1 import partner_pb2_grpc as pb_grpc
 from linli.kit import pagination
-from linli.kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from linli.kit.errors import PermissionDenied, Unauthenticated
 from linli.kit.identity import Caller, current_caller
 from linli.kit.protomap import datetime_of, timestamp
 from services.clinic import fhir, messages
@@ -136,7 +137,7 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
 
     def SubmitReferral(self, request, context):
         partner = self._partner()
-        referral, created = self.desk.submit_inbound(partner, partner_accessor(partner), request.request_id,
+        referral, created = self.desk.submit_inbound(partner, partner_accessor(partner, context), request.request_id,
                                                      request.patient_id, request.performer_id,
                                                      messages.content(request.content))
         return pb.SubmitReferralResponse(referral=self._message(referral, partner), created=created)
@@ -144,7 +145,7 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
     def UpdateTaskStatus(self, request, context):
         partner = self._partner()
         referral = self._visible(partner, request.referral_id)
-        changed = self.desk.update_task(referral, partner, partner, partner_accessor(partner),
+        changed = self.desk.update_task(referral, partner, partner, partner_accessor(partner, context),
                                         messages.task_status(request.status) if request.status else "",
                                         request.business_status, request.reason)
         return pb.UpdateTaskStatusResponse(referral=self._message(changed, partner))
@@ -152,14 +153,14 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
     def AttachOutcome(self, request, context):
         partner = self._partner()
         referral = self._visible(partner, request.referral_id)
-        changed = self.desk.attach_outcome(referral, partner, partner, partner_accessor(partner), request.text,
+        changed = self.desk.attach_outcome(referral, partner, partner, partner_accessor(partner, context), request.text,
                                            messages.attachments(request.attachments))
         return pb.AttachOutcomeResponse(referral=self._message(changed, partner))
 
     def GetReferral(self, request, context):
         partner = self._partner()
         referral = self._visible(partner, request.referral_id)
-        self.desk.read(partner_accessor(partner), "referral.read", [referral], self.desk.clock())
+        self.desk.read(partner_accessor(partner, context), "referral.read", [referral], self.desk.clock())
         return pb.GetReferralResponse(referral=self._message(referral, partner))
 
     def ListReferrals(self, request, context):
@@ -168,10 +169,10 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
         since = datetime_of(request.changed_since) if request.HasField("changed_since") else None
         before = datetime_of(request.changed_before) if request.HasField("changed_before") else None
         size = pagination.page_size(request.page_size)
-        after = pagination.position(request.page_token, 2)
+        after = _page_position(request.page_token)
         page = self.store.list_for_partner(partner, statuses, since, before, after, size + 1)
         shown = page[:size]
-        self.desk.read(partner_accessor(partner), "referral.list", shown, now)
+        self.desk.read(partner_accessor(partner, context), "referral.list", shown, now)
         reply = pb.ListReferralsResponse(referrals=[messages.referral_message(v)
                                                     for v in self.desk.views(shown, partner, now)])
         if len(page) > size:
@@ -180,6 +181,7 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
 
     def WatchReferrals(self, request, context):
         partner = self._partner()
+        who = partner_accessor(partner, context)  # a purpose past its limit is refused before the watch starts
         after = self._resume_point(request.resume_token)
         bell = self.desk.bell.count
         yield pb.WatchReferralsResponse(change_type=pb.CHANGE_TYPE_WATCH_STARTED, changed_at=timestamp(self.desk.clock()),
@@ -194,7 +196,7 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
             views = self.desk.views(referrals, partner, now)
             # Audited before sending: a partner that disconnects mid-batch is recorded as having read more
             # than it received, never less.
-            self.desk.read(partner_accessor(partner), "referral.watch", referrals, now)
+            self.desk.read(who, "referral.watch", referrals, now)
             for (seq, change), view in zip(changes, views):
                 yield pb.WatchReferralsResponse(
                     change_type=CHANGE_TYPES[change.kind], referral=messages.referral_message(view),
@@ -205,17 +207,30 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
     def _resume_point(self, token: str) -> int:
         if not token:
             return self.store.last_change()
-        position = pagination.position(token, 1)
-        if not isinstance(position[0], int) or position[0] < 0:
-            raise InvalidArgument("resume_token is not one this service issued", {"resume_token": "not recognised"})
+        position = pagination.position(token, 1, "resume_token")
+        if not isinstance(position[0], int) or isinstance(position[0], bool) or position[0] < 0:
+            raise pagination.not_issued("resume_token")
         return position[0]
 
     def GetReferralFhir(self, request, context):
         partner = self._partner()
         referral = self._visible(partner, request.referral_id)
         now = self.desk.clock()
-        self.desk.read(partner_accessor(partner), "referral.read_fhir", [referral], now)
+        self.desk.read(partner_accessor(partner, context), "referral.read_fhir", [referral], now)
         return pb.GetReferralFhirResponse(fhir_json=fhir.bundle_json(self.desk.view(referral, partner, now)))
+
+
+def _page_position(token: str) -> list | None:
+    """ListReferrals' page token: [last_modified as ISO 8601, referral id], as this service issued it."""
+    after = pagination.position(token, 2)
+    if after is not None:
+        try:
+            datetime.fromisoformat(after[0])
+        except (TypeError, ValueError):
+            raise pagination.not_issued() from None
+        if not isinstance(after[1], str):
+            raise pagination.not_issued()
+    return after
 
 
 def tls_directory_problem(directory: str) -> str | None:

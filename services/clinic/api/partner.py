@@ -9,6 +9,7 @@
   bundle while partners move to certificates from the new CA, then drop the old one.
 - Isolation: a partner sees only the referrals it sent or received; any other id is NOT_FOUND.
 """
+import functools
 import logging
 import os
 import threading
@@ -34,6 +35,7 @@ from services.clinic.domain.referrals import Referral
 log = logging.getLogger(__name__)
 
 SERVER_CERT, SERVER_KEY, CA_BUNDLE = "server.crt", "server.key", "ca.crt"
+REVOKED_SERIALS = "revoked-serials.txt"
 CHANGE_TYPES = {ref.CREATED: pb.CHANGE_TYPE_CREATED, ref.STATUS_CHANGED: pb.CHANGE_TYPE_STATUS_CHANGED,
                 ref.OUTCOME_ATTACHED: pb.CHANGE_TYPE_OUTCOME_ATTACHED}
 WATCH_BATCH = 100
@@ -94,17 +96,74 @@ def _check_pair(key_pem: bytes, chain_pem: bytes) -> None:
         raise ValueError("the server key does not match its certificate")
 
 
-def partner_identity(partners: frozenset[str]):
-    """identify(context) for the partner port: the partner named by its client certificate."""
+class RevokedSerials:
+    """Serial numbers of alliance certificates the clinic no longer accepts, one (hex) a line, `#` comments,
+    in REVOKED_SERIALS beside the TLS material; re-read when it changes. grpcio's Python API takes no CRL,
+    so a revoked certificate passes the handshake and is refused here, on its first call."""
+
+    def __init__(self, directory: str | Path):
+        self.path = Path(directory) / REVOKED_SERIALS
+        self._stamp: tuple | None = None
+        self._serials: frozenset[int] = frozenset()
+        self._lock = threading.Lock()
+
+    def __contains__(self, serial: int) -> bool:
+        try:
+            stat = self.path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        except FileNotFoundError:
+            return False
+        with self._lock:
+            if stamp != self._stamp:
+                self._serials, self._stamp = self._read(), stamp
+            return serial in self._serials
+
+    def _read(self) -> frozenset[int]:
+        serials = set()
+        for number, line in enumerate(self.path.read_text(errors="replace").splitlines(), 1):
+            text = line.split("#")[0].strip().replace(":", "")
+            try:
+                if text:
+                    serials.add(int(text, 16))
+            except ValueError:
+                log.error("%s line %d is not a serial number in hex: ignored", self.path, number)
+        return frozenset(serials)
+
+
+@functools.lru_cache(maxsize=256)
+def certificate_facts(pem: bytes) -> tuple[int, str]:
+    """(serial, a description for the log) of a partner's client certificate."""
+    cert = x509.load_pem_x509_certificate(pem)
+    return cert.serial_number, (f"subject {cert.subject.rfc4514_string()}, issuer {cert.issuer.rfc4514_string()}, "
+                                f"serial {cert.serial_number:x}, valid until {cert.not_valid_after_utc:%Y-%m-%d %H:%M}Z")
+
+
+def partner_identity(partners: frozenset[str], revoked: RevokedSerials | None = None):
+    """identify(context) for the partner port: the partner named by its client certificate.
+
+    TLS has already refused certificates of another CA, expired or not yet valid ones and ones not for
+    client authentication (grpcio logs those as "Handshake failed ... CERTIFICATE_VERIFY_FAILED: <reason>",
+    without the certificate: its Python API offers no hook into the handshake). What passes it is judged
+    here, where the certificate is at hand: each refusal is logged with its subject, issuer and serial, and
+    answered with a status that says not to retry (docs/partners.md)."""
 
     def identify(context: grpc.ServicerContext) -> Caller:
-        names = (context.auth_context() or {}).get("x509_common_name") or []
-        if not names:
-            raise Unauthenticated("a client certificate from the alliance CA is required")
+        auth = context.auth_context() or {}
+        names, pems = auth.get("x509_common_name") or [], auth.get("x509_pem_cert") or []
+        if not names or not pems:
+            log.warning("refused a call from %s: its certificate names no partner (no common name)", context.peer())
+            raise Unauthenticated("the client certificate has no common name: it must be the partner's id")
         partner = names[0].decode("utf-8", "replace")
+        serial, described = certificate_facts(pems[0])
+        if revoked is not None and serial in revoked:
+            log.warning("refused a call from %s: certificate %s is revoked", context.peer(), described)
+            raise Unauthenticated(f"the client certificate (serial {serial:x}) was revoked: do not retry with it; "
+                                  "ask the alliance for a new one")
         if partner not in partners:
-            log.warning("refused a call from %r: not a listed partner of the alliance", partner)
-            raise PermissionDenied(f"{partner} is not a listed partner of the alliance")
+            log.warning("refused a call from %s: certificate %s names %r, not a listed partner of the alliance",
+                        context.peer(), described, partner)
+            raise PermissionDenied(f"{partner} is not a listed partner of the alliance: do not retry; ask the "
+                                   "clinic to list it")
         # No roles: a partner never acts as anyone inside the platform.
         return Caller(partner, frozenset(), frozenset())
 

@@ -125,3 +125,16 @@ def test_an_enum_number_nobody_defined_is_invalid_argument_naming_the_field(chan
     assert field in error.details()
     violations = field_violations(error)
     assert list(violations) == [field] and chain[-1].enum_type.name in violations[field]
+
+
+def test_a_request_with_hundreds_of_bad_values_is_still_told_which_within_the_trailers_limit(channels):
+    """A client refuses trailers past 8 KiB (RESOURCE_EXHAUSTED, what was wrong never reaching it): the
+    answer names as many fields as fit, and says how many more there are."""
+    request = partner_pb2.ListReferralsRequest(statuses=[1000 + n for n in range(300)])
+    service = partner_pb2.DESCRIPTOR.services_by_name["PartnerExchangeService"]
+    error = call(channels["partner"], service, service.methods_by_name["ListReferrals"], request.SerializeToString(),
+                 None)
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, f"{error.code().name}: {error.details()}"
+    violations = field_violations(error)
+    assert "statuses[0]" in violations and "statuses[299]" not in violations
+    assert violations[""].startswith("and ") and violations[""].endswith("more field(s) not shown")

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import grpc
 import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import error_details_pb2, status_pb2
 
 from linli.clinic.partner.v1 import partner_pb2 as pb
@@ -111,3 +112,20 @@ def test_a_page_token_that_was_not_issued_is_invalid_however_well_formed(city, p
     error = error_of(lambda: city.ListReferrals(pb.ListReferralsRequest(page_token=pagination.encode(position)),
                                                 timeout=5))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and list(violations(error)) == ["page_token"]
+
+
+def test_a_text_with_control_characters_is_refused_naming_the_field_while_line_breaks_are_kept(stubs, city,
+                                                                                               referral):
+    error = error_of(lambda: city.UpdateTaskStatus(pb.UpdateTaskStatusRequest(
+        referral_id=referral.id, status=R.TASK_STATUS_REJECTED, reason="床位已满\x00\x1b[2J"), timeout=5))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert violations(error) == {"reason": "no control characters other than line breaks and tab"}
+    rejected = city.UpdateTaskStatus(pb.UpdateTaskStatusRequest(
+        referral_id=referral.id, status=R.TASK_STATUS_REJECTED, reason="床位已满\r\n建议转院\t(顺城区)"), timeout=5)
+    assert rejected.referral.task.status_reason == "床位已满\r\n建议转院\t(顺城区)"
+
+
+def test_a_time_outside_any_calendar_is_named_by_its_field(city):
+    error = error_of(lambda: city.ListReferrals(pb.ListReferralsRequest(
+        changed_before=Timestamp(seconds=-10**12)), timeout=5))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and list(violations(error)) == ["changed_before"]

@@ -225,8 +225,8 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
     def ListReferrals(self, request, context):
         partner, now = self._partner(), self.desk.clock()
         statuses = ref.check_statuses([messages.task_status(s) for s in request.statuses])
-        since = datetime_of(request.changed_since) if request.HasField("changed_since") else None
-        before = datetime_of(request.changed_before) if request.HasField("changed_before") else None
+        since = datetime_of(request.changed_since, "changed_since") if request.HasField("changed_since") else None
+        before = datetime_of(request.changed_before, "changed_before") if request.HasField("changed_before") else None
         size = pagination.page_size(request.page_size)
         after = _page_position(request.page_token)
         page = self.store.list_for_partner(partner, statuses, since, before, after, size + 1)

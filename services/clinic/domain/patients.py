@@ -25,6 +25,8 @@ from services.clinic.domain.organisations import ANY_PARTNER
 
 MAX_ID = 64
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+# In free text: a NUL or an escape sequence is a broken client or an attack, never what a clinician wrote.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 -]{2,31}$")
 SEXES = ("female", "male")
 DOCUMENT_TYPES = ("ecg", "lab", "imaging", "discharge_summary", "referral_letter", "other")
@@ -65,6 +67,8 @@ def check_text(problems: dict, name: str, value: str, limit: int, required: bool
         problems[name] = "required"
     elif len(value) > limit:
         problems[name] = f"at most {limit} characters"
+    elif CONTROL_CHARACTER.search(value):
+        problems[name] = "no control characters other than line breaks and tab"
 
 
 def check_day(problems: dict, name: str, value: str, required: bool = False) -> None:

@@ -96,3 +96,12 @@ def test_a_certificate_out_of_its_validity_is_refused_in_the_handshake_and_the_l
                                                now + dt.timedelta(days=days_to)))
     assert error.code() == grpc.StatusCode.UNAVAILABLE
     wait_until(lambda: f"CERTIFICATE_VERIFY_FAILED: {reason}" in api_log(clinic), 10, "the handshake in the log")
+
+
+def test_a_partners_certificate_near_its_end_is_served_and_warned_about_once_in_the_log(clinic):
+    now = dt.datetime.now(dt.timezone.utc)
+    soon = certificate(clinic, now - dt.timedelta(days=300), now + dt.timedelta(days=10, hours=1))
+    assert list_referrals(clinic, soon) is None and list_referrals(clinic, soon) is None
+    warning = f"the certificate of partner {CITY} expires in 10 day(s)"
+    wait_until(lambda: warning in api_log(clinic), 10, "the expiry warning in the api's log")
+    assert api_log(clinic).count(warning) == 1

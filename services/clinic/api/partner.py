@@ -13,7 +13,7 @@ import functools
 import logging
 import os
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import grpc
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 SERVER_CERT, SERVER_KEY, CA_BUNDLE = "server.crt", "server.key", "ca.crt"
 REVOKED_SERIALS = "revoked-serials.txt"
+EXPIRY_WARNING_DAYS = 30
 CHANGE_TYPES = {ref.CREATED: pb.CHANGE_TYPE_CREATED, ref.STATUS_CHANGED: pb.CHANGE_TYPE_STATUS_CHANGED,
                 ref.OUTCOME_ATTACHED: pb.CHANGE_TYPE_OUTCOME_ATTACHED}
 WATCH_BATCH = 100
@@ -131,14 +132,38 @@ class RevokedSerials:
 
 
 @functools.lru_cache(maxsize=256)
-def certificate_facts(pem: bytes) -> tuple[int, str]:
-    """(serial, a description for the log) of a partner's client certificate."""
+def certificate_facts(pem: bytes) -> tuple[int, datetime, str]:
+    """(serial, end of validity, a description for the log) of a partner's client certificate."""
     cert = x509.load_pem_x509_certificate(pem)
-    return cert.serial_number, (f"subject {cert.subject.rfc4514_string()}, issuer {cert.issuer.rfc4514_string()}, "
-                                f"serial {cert.serial_number:x}, valid until {cert.not_valid_after_utc:%Y-%m-%d %H:%M}Z")
+    until = cert.not_valid_after_utc
+    return cert.serial_number, until, (f"subject {cert.subject.rfc4514_string()}, issuer "
+                                       f"{cert.issuer.rfc4514_string()}, serial {cert.serial_number:x}, "
+                                       f"valid until {until:%Y-%m-%d %H:%M}Z")
 
 
-def partner_identity(partners: frozenset[str], revoked: RevokedSerials | None = None):
+class ExpiryWarnings:
+    """A warning in the log, once a day per certificate, for a partner's certificate that expires within
+    EXPIRY_WARNING_DAYS: the day it does, that partner's calls fail in the handshake."""
+
+    def __init__(self, clock=lambda: datetime.now(timezone.utc)):
+        self.clock = clock
+        self._warned: dict[int, datetime] = {}
+        self._lock = threading.Lock()
+
+    def check(self, partner: str, serial: int, until: datetime, described: str) -> None:
+        now = self.clock()
+        if until - now > timedelta(days=EXPIRY_WARNING_DAYS):
+            return
+        with self._lock:
+            if now - self._warned.get(serial, datetime.min.replace(tzinfo=timezone.utc)) < timedelta(days=1):
+                return
+            self._warned[serial] = now
+        log.warning("the certificate of partner %s expires in %d day(s): %s; its calls fail from then on, so it "
+                    "needs a new one before", partner, max((until - now).days, 0), described)
+
+
+def partner_identity(partners: frozenset[str], revoked: RevokedSerials | None = None,
+                     expiry: ExpiryWarnings | None = None):
     """identify(context) for the partner port: the partner named by its client certificate.
 
     TLS has already refused certificates of another CA, expired or not yet valid ones and ones not for
@@ -154,7 +179,7 @@ def partner_identity(partners: frozenset[str], revoked: RevokedSerials | None = 
             log.warning("refused a call from %s: its certificate names no partner (no common name)", context.peer())
             raise Unauthenticated("the client certificate has no common name: it must be the partner's id")
         partner = names[0].decode("utf-8", "replace")
-        serial, described = certificate_facts(pems[0])
+        serial, until, described = certificate_facts(pems[0])
         if revoked is not None and serial in revoked:
             log.warning("refused a call from %s: certificate %s is revoked", context.peer(), described)
             raise Unauthenticated(f"the client certificate (serial {serial:x}) was revoked: do not retry with it; "
@@ -164,6 +189,8 @@ def partner_identity(partners: frozenset[str], revoked: RevokedSerials | None = 
                         context.peer(), described, partner)
             raise PermissionDenied(f"{partner} is not a listed partner of the alliance: do not retry; ask the "
                                    "clinic to list it")
+        if expiry is not None:
+            expiry.check(partner, serial, until, described)
         # No roles: a partner never acts as anyone inside the platform.
         return Caller(partner, frozenset(), frozenset())
 

@@ -20,7 +20,8 @@ from grpc_reflection.v1alpha import reflection
 
 from linli.kit import identity, telemetry
 from linli.kit.config import number
-from linli.kit.errors import InvalidArgument, LinliError
+from linli.kit.errors import InvalidArgument, LinliError, check_fields
+from linli.kit.protomap import unknown_enum_values
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +41,49 @@ class ServiceBinding:
     servicer: object
 
 
+# Budgets for what an error puts in the trailers: a client refuses trailers past 8 KiB (RESOURCE_EXHAUSTED,
+# and the caller never learns what was wrong), and a request with a hundred bad fields must still be told.
+MAX_MESSAGE_BYTES = 1024  # grpc-message, as sent: percent-encoded
+MAX_VIOLATIONS_BYTES = 2048  # the BadRequest, before base64
+
+
+def _encoded_length(text: str) -> int:
+    return sum(1 if 0x20 <= byte < 0x7F and byte != 0x25 else 3 for byte in text.encode())
+
+
+def _bounded(message: str) -> str:
+    """The message, cut (with an ellipsis) to fit MAX_MESSAGE_BYTES once percent-encoded."""
+    if _encoded_length(message) <= MAX_MESSAGE_BYTES:
+        return message
+    while _encoded_length(message) > MAX_MESSAGE_BYTES - 9:
+        message = message[:len(message) * 9 // 10]
+    return message + "…"
+
+
+def _violations(fields: dict[str, str]) -> list:
+    """As many field violations as fit MAX_VIOLATIONS_BYTES, in order; a last one says how many more."""
+    violations, size = [], 0
+    for index, (field, why) in enumerate(fields.items()):
+        violation = error_details_pb2.BadRequest.FieldViolation(field=field[:200], description=why[:300])
+        size += violation.ByteSize() + 4
+        if size > MAX_VIOLATIONS_BYTES:
+            violations.append(error_details_pb2.BadRequest.FieldViolation(
+                field="", description=f"and {len(fields) - index} more field(s) not shown"))
+            break
+        violations.append(violation)
+    return violations
+
+
 def _abort(context: grpc.ServicerContext, error: LinliError):
     code = getattr(grpc.StatusCode, error.code)
+    message = _bounded(error.message)
     if isinstance(error, InvalidArgument) and error.fields:
-        bad_request = error_details_pb2.BadRequest(
-            field_violations=[
-                error_details_pb2.BadRequest.FieldViolation(field=field, description=why)
-                for field, why in error.fields.items()
-            ]
-        )
+        bad_request = error_details_pb2.BadRequest(field_violations=_violations(error.fields))
         detail = any_pb2.Any()
         detail.Pack(bad_request)
-        status = status_pb2.Status(code=code.value[0], message=error.message, details=[detail])
+        status = status_pb2.Status(code=code.value[0], message=message, details=[detail])
         context.set_trailing_metadata(((DETAILS_KEY, status.SerializeToString()),))
-    context.abort(code, error.message)
+    context.abort(code, message)
 
 
 def _aborted_already(context) -> bool:
@@ -93,13 +123,17 @@ def _guarded(method: str, context: grpc.ServicerContext, identify):
 
 def _decode(deserializer, raw: bytes):
     """The request, parsed inside the guard: bytes that are not the method's message (malformed, or a field
-    of the wrong type) are the caller's fault, INVALID_ARGUMENT, where grpcio itself would answer INTERNAL."""
+    of the wrong type) are the caller's fault, INVALID_ARGUMENT, where grpcio itself would answer INTERNAL.
+    So is an enum number the proto does not define, refused here once for every api (naming each field)
+    before anything is looked up: the services would otherwise read it as unspecified and ignore it."""
     if deserializer is None:
         return raw
     try:
-        return deserializer(raw)
+        request = deserializer(raw)
     except Exception:  # google.protobuf.message.DecodeError, and what a wrong wire type raises
         raise InvalidArgument("malformed request: the bytes are not this method's request message") from None
+    check_fields(unknown_enum_values(request), "unknown enum value")
+    return request
 
 
 def _guard_unary(method: str, behaviour, identify, deserializer=None):

@@ -21,12 +21,18 @@ def encode(position: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def position(token: str, parts: int) -> list | None:
-    """The position a page token holds (None for the first page); refuses a token of another shape."""
-    after = decode(token)
+def position(token: str, parts: int, field: str = "page_token") -> list | None:
+    """The position a page token holds (None for the first page); refuses a token of another shape.
+    field: the request field the token came in, which the error names."""
+    after = decode(token, field)
     if after is not None and len(after) != parts:
-        raise InvalidArgument("page_token is not one this service issued", {"page_token": "not recognised"})
+        raise not_issued(field)
     return after
+
+
+def not_issued(field: str = "page_token") -> InvalidArgument:
+    return InvalidArgument(f"{field} is not one this service issued: pass back the {field} it sent, unchanged",
+                           {field: "not a token this service issued"})
 
 
 def next_token(page: list, size: int, key) -> str:
@@ -34,7 +40,7 @@ def next_token(page: list, size: int, key) -> str:
     return encode(key(page[size - 1])) if len(page) > size else ""
 
 
-def decode(token: str) -> list | None:
+def decode(token: str, field: str = "page_token") -> list | None:
     if not token:
         return None
     try:
@@ -43,4 +49,5 @@ def decode(token: str) -> list | None:
             return position
     except ValueError:
         pass
-    raise InvalidArgument("page_token is not one this service issued", {"page_token": "not recognised"})
+    raise InvalidArgument(f"{field} is malformed: pass back the {field} this service sent, unchanged",
+                          {field: "malformed: not a token this service issued"})

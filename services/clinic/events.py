@@ -57,4 +57,6 @@ def raised_care_request(event: dict) -> dict:
         "kind": request.get("kind", "").removeprefix("CARE_KIND_").lower(),
         "description": request.get("description", ""), "location": where,
         "raised_at": datetime.fromisoformat(request["raised_at"]) if request.get("raised_at") else None,
+        "scheduled_for": (datetime.fromisoformat(request["scheduled_for"]) if request.get("scheduled_for")
+                          else None),
     }

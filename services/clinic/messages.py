@@ -20,7 +20,7 @@ def fhir_number(enum_type, code: str) -> int:
 
 
 def at(holder, name: str) -> datetime | None:
-    return datetime_of(getattr(holder, name)) if holder.HasField(name) else None
+    return datetime_of(getattr(holder, name), name) if holder.HasField(name) else None
 
 
 # -- organisations

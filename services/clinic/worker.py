@@ -39,7 +39,7 @@ class ClinicWorker:
         patient = PatientStore(client, db).by_resident(raised["community_id"], raised["elder_id"])
         entry = triage.open_entry(str(uuid.uuid4()), raised["community_id"], raised["id"], raised["elder_id"],
                                   patient.id if patient else "", raised["kind"], raised["description"],
-                                  raised["location"], raised["raised_at"] or utcnow())
+                                  raised["location"], raised["raised_at"] or utcnow(), raised["scheduled_for"])
         touched = audit.Touched(entry.community_id, entry.patient_id, entry.resident_id, f"triage/{entry.id}")
         records = audit.records(WORKER, "triage.open", [touched], "triage", utcnow())
         store = TriageStore(client, db)

@@ -92,12 +92,13 @@ def elder_at_home(mongo_client, eldercare_db, elder_id: str) -> residents.Elder:
     return store.add_elder(elder)
 
 
-def raise_call(mongo_client, eldercare_db, elder_id: str, kind: str) -> care.CareRequest:
+def raise_call(mongo_client, eldercare_db, elder_id: str, kind: str,
+               scheduled_for: datetime | None = None) -> care.CareRequest:
     store = CareRequestStore(mongo_client, eldercare_db)
     store.ensure_indexes()
     request = care.raise_request(OPERATOR, care.NewCareRequest(
-        COMMUNITY, elder_id, kind, "phone", care.Location("东区 3号楼", "2单元", 4, "402"), "胸口疼，出冷汗"),
-        f"cr-{uuid.uuid4().hex[:8]}", utcnow(), DEFAULT_POLICY)
+        COMMUNITY, elder_id, kind, "phone", care.Location("东区 3号楼", "2单元", 4, "402"), "胸口疼，出冷汗",
+        scheduled_for=scheduled_for), f"cr-{uuid.uuid4().hex[:8]}", utcnow(), DEFAULT_POLICY)
     return store.add(request, eldercare_events.raised(request))
 
 
@@ -129,6 +130,28 @@ def test_only_medical_and_emergency_calls_reach_the_nurse(clinic_worker, mongo_c
     assert triage.by_care_request(emergency.id).priority == 1
     time.sleep(0.5)
     assert triage.by_care_request(meal.id) is None
+
+
+def test_a_medical_visit_booked_ahead_reaches_the_nurses_list_when_it_is_due_not_when_it_is_booked(
+        clinic_worker, mongo_client, eldercare_db, clinic_db, amqp_uri):
+    due = (utcnow() + timedelta(days=3)).replace(microsecond=0)
+    booked = raise_call(mongo_client, eldercare_db, "elder-dq-0315", "medical", scheduled_for=due)
+    now_call = raise_call(mongo_client, eldercare_db, "elder-dq-0316", "medical")
+    with entrypoint_waiter(clinic_worker, "open_triage_entry", timeout=10, callback=lambda *_: (
+            clinic_db["triage_entries"].count_documents({}) == 2)):
+        assert OutboxRelay(eldercare_db, amqp_uri).publish_pending() == 2
+    triage = TriageStore(mongo_client, clinic_db)
+    entry = triage.by_care_request(booked.id)
+    assert entry.raised_at.replace(tzinfo=timezone.utc) == due  # the list's clock for it starts when it is due
+
+    def listed(at: datetime, include_closed: bool = False) -> set[str]:
+        return {e.care_request_id for e in triage.page(frozenset({COMMUNITY}), include_closed, None, 50, at)}
+
+    assert listed(utcnow()) == listed(utcnow(), include_closed=True) == {now_call.id}
+    assert listed(due - timedelta(seconds=1)) == {now_call.id}
+    assert listed(due) == {now_call.id, booked.id}
+    # Both medical: the call raised now is older on the list than the visit that has just come due.
+    assert [e.care_request_id for e in triage.page(None, False, None, 50, due)] == [now_call.id, booked.id]
 
 
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -66,7 +66,8 @@ class TriageServiceServicer:
     """
 
     def ListTriageEntries(self, request, context):
-        """Open entries (or all) of the communities the caller serves, most urgent first, then oldest.
+        """Open entries (or all) of the communities the caller serves that have reached the nurse (a visit booked
+        ahead does on its booked time), most urgent first, then oldest.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

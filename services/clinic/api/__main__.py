@@ -19,7 +19,8 @@ from linli.kit.mongo import connect, ensure_indexes
 from linli.kit.outbox import OutboxRelay
 from services.clinic.api.audit import AuditApi
 from services.clinic.api.common import ChangeBell
-from services.clinic.api.partner import PartnerApi, TlsMaterial, partner_identity, tls_directory_problem
+from services.clinic.api.partner import (ExpiryWarnings, PartnerApi, RevokedSerials, TlsMaterial,
+                                         partner_identity, tls_directory_problem)
 from services.clinic.api.patients import PatientApi
 from services.clinic.api.referrals import ReferralApi, ReferralDesk
 from services.clinic.api.teleconsultations import TeleconsultationApi
@@ -79,7 +80,9 @@ def main() -> None:
     # connection is never recycled: it carries watches meant to stay open for hours.
     partner_server = GrpcApi(setting("CLINIC_PARTNER_ADDR"),
                              [binding(partner_pb2, "PartnerExchangeService", partner_api)],
-                             max_workers=32, credentials=tls.credentials(), identify=partner_identity(partners),
+                             max_workers=32, credentials=tls.credentials(),
+                             identify=partner_identity(partners, RevokedSerials(setting("CLINIC_PARTNER_TLS_DIR")),
+                                                       ExpiryWarnings()),
                              max_connection_age=0)
     api.health.set(PARTNER_SERVICE, health_pb2.HealthCheckResponse.SERVING)  # probes see the partner port too
 

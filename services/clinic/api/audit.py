@@ -17,8 +17,8 @@ class AuditApi(pb_grpc.AuditServiceServicer):
         communities = audit.query_scope(current_caller(), request.community_id)
         size = pagination.page_size(request.page_size)
         after = pagination.position(request.page_token, 2)
-        since = datetime_of(request.since) if request.HasField("since") else None
-        until = datetime_of(request.until) if request.HasField("until") else None
+        since = datetime_of(request.since, "since") if request.HasField("since") else None
+        until = datetime_of(request.until, "until") if request.HasField("until") else None
         page = self.log.query(communities, request.patient_id, request.actor, since, until, after, size + 1)
         reply = pb.ListAuditRecordsResponse(records=[messages.audit_message(r) for r in page[:size]])
         if len(page) > size:

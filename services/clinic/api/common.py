@@ -10,7 +10,7 @@ from linli.kit.identity import Caller, current_caller
 from linli.kit.outbox import OutboxRelay
 from services.clinic.domain import audit
 from services.clinic.domain.audit import Accessor
-from services.clinic.domain.patients import ID_PATTERN
+from services.clinic.domain.patients import id_problem
 
 # Why the caller reads patient data, percent-encoded UTF-8 (gRPC metadata values are ASCII).
 PURPOSE_KEY = "x-linli-purpose"
@@ -23,17 +23,26 @@ def accessor(context: grpc.ServicerContext, caller: Caller | None = None) -> Acc
     caller = caller or current_caller()
     values = {key: value for key, value in context.invocation_metadata() or ()}
     channel = audit.HTTP if values.get(CHANNEL_KEY) == audit.HTTP else audit.GRPC
-    return Accessor(caller.subject, audit.PERSON, tuple(sorted(caller.roles)), channel,
-                    audit.stated_purpose(unquote(values.get(PURPOSE_KEY, ""))))
+    return Accessor(caller.subject, audit.PERSON, tuple(sorted(caller.roles)), channel, stated_purpose(context))
 
 
-def partner_accessor(partner_id: str) -> Accessor:
-    return Accessor(partner_id, audit.PARTNER, (), audit.PARTNER_CHANNEL)
+def partner_accessor(partner_id: str, context: grpc.ServicerContext | None = None) -> Accessor:
+    """A partner hospital on the partner port, with the purpose it states (none from a worker's replay)."""
+    return Accessor(partner_id, audit.PARTNER, (), audit.PARTNER_CHANNEL,
+                    stated_purpose(context) if context is not None else "")
+
+
+def stated_purpose(context: grpc.ServicerContext) -> str:
+    """x-linli-purpose, percent-decoded (bytes that are not UTF-8 become U+FFFD), then audit.stated_purpose's
+    rules: control characters become spaces, at most audit.MAX_PURPOSE characters."""
+    values = {key: value for key, value in context.invocation_metadata() or ()}
+    return audit.stated_purpose(unquote(values.get(PURPOSE_KEY, "")))
 
 
 def check_id(value: str, field: str = "id") -> str:
-    if not ID_PATTERN.match(value):
-        raise InvalidArgument(f"{field} is required", {field: "1 to 64 letters, digits or . _ : -"})
+    problem = id_problem(value)
+    if problem:
+        raise InvalidArgument(f"{field} is {problem.split(':')[0]}", {field: problem})
     return value
 
 

@@ -9,9 +9,11 @@
   bundle while partners move to certificates from the new CA, then drop the old one.
 - Isolation: a partner sees only the referrals it sent or received; any other id is NOT_FOUND.
 """
+import functools
 import logging
 import os
 import threading
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import grpc
@@ -21,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from linli.clinic.partner.v1 import partner_pb2 as pb
 from linli.clinic.partner.v1 import partner_pb2_grpc as pb_grpc
 from linli.kit import pagination
-from linli.kit.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from linli.kit.errors import PermissionDenied, Unauthenticated
 from linli.kit.identity import Caller, current_caller
 from linli.kit.protomap import datetime_of, timestamp
 from services.clinic import fhir, messages
@@ -33,6 +35,8 @@ from services.clinic.domain.referrals import Referral
 log = logging.getLogger(__name__)
 
 SERVER_CERT, SERVER_KEY, CA_BUNDLE = "server.crt", "server.key", "ca.crt"
+REVOKED_SERIALS = "revoked-serials.txt"
+EXPIRY_WARNING_DAYS = 30
 CHANGE_TYPES = {ref.CREATED: pb.CHANGE_TYPE_CREATED, ref.STATUS_CHANGED: pb.CHANGE_TYPE_STATUS_CHANGED,
                 ref.OUTCOME_ATTACHED: pb.CHANGE_TYPE_OUTCOME_ATTACHED}
 WATCH_BATCH = 100
@@ -93,17 +97,100 @@ def _check_pair(key_pem: bytes, chain_pem: bytes) -> None:
         raise ValueError("the server key does not match its certificate")
 
 
-def partner_identity(partners: frozenset[str]):
-    """identify(context) for the partner port: the partner named by its client certificate."""
+class RevokedSerials:
+    """Serial numbers of alliance certificates the clinic no longer accepts, one (hex) a line, `#` comments,
+    in REVOKED_SERIALS beside the TLS material; re-read when it changes. grpcio's Python API takes no CRL,
+    so a revoked certificate passes the handshake and is refused here, on its first call."""
+
+    def __init__(self, directory: str | Path):
+        self.path = Path(directory) / REVOKED_SERIALS
+        self._stamp: tuple | None = None
+        self._serials: frozenset[int] = frozenset()
+        self._lock = threading.Lock()
+
+    def __contains__(self, serial: int) -> bool:
+        try:
+            stat = self.path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        except FileNotFoundError:
+            return False
+        with self._lock:
+            if stamp != self._stamp:
+                self._serials, self._stamp = self._read(), stamp
+            return serial in self._serials
+
+    def _read(self) -> frozenset[int]:
+        serials = set()
+        for number, line in enumerate(self.path.read_text(errors="replace").splitlines(), 1):
+            text = line.split("#")[0].strip().replace(":", "")
+            try:
+                if text:
+                    serials.add(int(text, 16))
+            except ValueError:
+                log.error("%s line %d is not a serial number in hex: ignored", self.path, number)
+        return frozenset(serials)
+
+
+@functools.lru_cache(maxsize=256)
+def certificate_facts(pem: bytes) -> tuple[int, datetime, str]:
+    """(serial, end of validity, a description for the log) of a partner's client certificate."""
+    cert = x509.load_pem_x509_certificate(pem)
+    until = cert.not_valid_after_utc
+    return cert.serial_number, until, (f"subject {cert.subject.rfc4514_string()}, issuer "
+                                       f"{cert.issuer.rfc4514_string()}, serial {cert.serial_number:x}, "
+                                       f"valid until {until:%Y-%m-%d %H:%M}Z")
+
+
+class ExpiryWarnings:
+    """A warning in the log, once a day per certificate, for a partner's certificate that expires within
+    EXPIRY_WARNING_DAYS: the day it does, that partner's calls fail in the handshake."""
+
+    def __init__(self, clock=lambda: datetime.now(timezone.utc)):
+        self.clock = clock
+        self._warned: dict[int, datetime] = {}
+        self._lock = threading.Lock()
+
+    def check(self, partner: str, serial: int, until: datetime, described: str) -> None:
+        now = self.clock()
+        if until - now > timedelta(days=EXPIRY_WARNING_DAYS):
+            return
+        with self._lock:
+            if now - self._warned.get(serial, datetime.min.replace(tzinfo=timezone.utc)) < timedelta(days=1):
+                return
+            self._warned[serial] = now
+        log.warning("the certificate of partner %s expires in %d day(s): %s; its calls fail from then on, so it "
+                    "needs a new one before", partner, max((until - now).days, 0), described)
+
+
+def partner_identity(partners: frozenset[str], revoked: RevokedSerials | None = None,
+                     expiry: ExpiryWarnings | None = None):
+    """identify(context) for the partner port: the partner named by its client certificate.
+
+    TLS has already refused certificates of another CA, expired or not yet valid ones and ones not for
+    client authentication (grpcio logs those as "Handshake failed ... CERTIFICATE_VERIFY_FAILED: <reason>",
+    without the certificate: its Python API offers no hook into the handshake). What passes it is judged
+    here, where the certificate is at hand: each refusal is logged with its subject, issuer and serial, and
+    answered with a status that says not to retry (docs/partners.md)."""
 
     def identify(context: grpc.ServicerContext) -> Caller:
-        names = (context.auth_context() or {}).get("x509_common_name") or []
-        if not names:
-            raise Unauthenticated("a client certificate from the alliance CA is required")
+        auth = context.auth_context() or {}
+        names, pems = auth.get("x509_common_name") or [], auth.get("x509_pem_cert") or []
+        if not names or not pems:
+            log.warning("refused a call from %s: its certificate names no partner (no common name)", context.peer())
+            raise Unauthenticated("the client certificate has no common name: it must be the partner's id")
         partner = names[0].decode("utf-8", "replace")
+        serial, until, described = certificate_facts(pems[0])
+        if revoked is not None and serial in revoked:
+            log.warning("refused a call from %s: certificate %s is revoked", context.peer(), described)
+            raise Unauthenticated(f"the client certificate (serial {serial:x}) was revoked: do not retry with it; "
+                                  "ask the alliance for a new one")
         if partner not in partners:
-            log.warning("refused a call from %r: not a listed partner of the alliance", partner)
-            raise PermissionDenied(f"{partner} is not a listed partner of the alliance")
+            log.warning("refused a call from %s: certificate %s names %r, not a listed partner of the alliance",
+                        context.peer(), described, partner)
+            raise PermissionDenied(f"{partner} is not a listed partner of the alliance: do not retry; ask the "
+                                   "clinic to list it")
+        if expiry is not None:
+            expiry.check(partner, serial, until, described)
         # No roles: a partner never acts as anyone inside the platform.
         return Caller(partner, frozenset(), frozenset())
 
@@ -136,7 +223,7 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
 
     def SubmitReferral(self, request, context):
         partner = self._partner()
-        referral, created = self.desk.submit_inbound(partner, partner_accessor(partner), request.request_id,
+        referral, created = self.desk.submit_inbound(partner, partner_accessor(partner, context), request.request_id,
                                                      request.patient_id, request.performer_id,
                                                      messages.content(request.content))
         return pb.SubmitReferralResponse(referral=self._message(referral, partner), created=created)
@@ -144,7 +231,7 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
     def UpdateTaskStatus(self, request, context):
         partner = self._partner()
         referral = self._visible(partner, request.referral_id)
-        changed = self.desk.update_task(referral, partner, partner, partner_accessor(partner),
+        changed = self.desk.update_task(referral, partner, partner, partner_accessor(partner, context),
                                         messages.task_status(request.status) if request.status else "",
                                         request.business_status, request.reason)
         return pb.UpdateTaskStatusResponse(referral=self._message(changed, partner))
@@ -152,26 +239,26 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
     def AttachOutcome(self, request, context):
         partner = self._partner()
         referral = self._visible(partner, request.referral_id)
-        changed = self.desk.attach_outcome(referral, partner, partner, partner_accessor(partner), request.text,
+        changed = self.desk.attach_outcome(referral, partner, partner, partner_accessor(partner, context), request.text,
                                            messages.attachments(request.attachments))
         return pb.AttachOutcomeResponse(referral=self._message(changed, partner))
 
     def GetReferral(self, request, context):
         partner = self._partner()
         referral = self._visible(partner, request.referral_id)
-        self.desk.read(partner_accessor(partner), "referral.read", [referral], self.desk.clock())
+        self.desk.read(partner_accessor(partner, context), "referral.read", [referral], self.desk.clock())
         return pb.GetReferralResponse(referral=self._message(referral, partner))
 
     def ListReferrals(self, request, context):
         partner, now = self._partner(), self.desk.clock()
         statuses = ref.check_statuses([messages.task_status(s) for s in request.statuses])
-        since = datetime_of(request.changed_since) if request.HasField("changed_since") else None
-        before = datetime_of(request.changed_before) if request.HasField("changed_before") else None
+        since = datetime_of(request.changed_since, "changed_since") if request.HasField("changed_since") else None
+        before = datetime_of(request.changed_before, "changed_before") if request.HasField("changed_before") else None
         size = pagination.page_size(request.page_size)
-        after = pagination.position(request.page_token, 2)
+        after = _page_position(request.page_token)
         page = self.store.list_for_partner(partner, statuses, since, before, after, size + 1)
         shown = page[:size]
-        self.desk.read(partner_accessor(partner), "referral.list", shown, now)
+        self.desk.read(partner_accessor(partner, context), "referral.list", shown, now)
         reply = pb.ListReferralsResponse(referrals=[messages.referral_message(v)
                                                     for v in self.desk.views(shown, partner, now)])
         if len(page) > size:
@@ -180,6 +267,7 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
 
     def WatchReferrals(self, request, context):
         partner = self._partner()
+        who = partner_accessor(partner, context)  # a purpose past its limit is refused before the watch starts
         after = self._resume_point(request.resume_token)
         bell = self.desk.bell.count
         yield pb.WatchReferralsResponse(change_type=pb.CHANGE_TYPE_WATCH_STARTED, changed_at=timestamp(self.desk.clock()),
@@ -194,7 +282,7 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
             views = self.desk.views(referrals, partner, now)
             # Audited before sending: a partner that disconnects mid-batch is recorded as having read more
             # than it received, never less.
-            self.desk.read(partner_accessor(partner), "referral.watch", referrals, now)
+            self.desk.read(who, "referral.watch", referrals, now)
             for (seq, change), view in zip(changes, views):
                 yield pb.WatchReferralsResponse(
                     change_type=CHANGE_TYPES[change.kind], referral=messages.referral_message(view),
@@ -205,17 +293,30 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
     def _resume_point(self, token: str) -> int:
         if not token:
             return self.store.last_change()
-        position = pagination.position(token, 1)
-        if not isinstance(position[0], int) or position[0] < 0:
-            raise InvalidArgument("resume_token is not one this service issued", {"resume_token": "not recognised"})
+        position = pagination.position(token, 1, "resume_token")
+        if not isinstance(position[0], int) or isinstance(position[0], bool) or position[0] < 0:
+            raise pagination.not_issued("resume_token")
         return position[0]
 
     def GetReferralFhir(self, request, context):
         partner = self._partner()
         referral = self._visible(partner, request.referral_id)
         now = self.desk.clock()
-        self.desk.read(partner_accessor(partner), "referral.read_fhir", [referral], now)
+        self.desk.read(partner_accessor(partner, context), "referral.read_fhir", [referral], now)
         return pb.GetReferralFhirResponse(fhir_json=fhir.bundle_json(self.desk.view(referral, partner, now)))
+
+
+def _page_position(token: str) -> list | None:
+    """ListReferrals' page token: [last_modified as ISO 8601, referral id], as this service issued it."""
+    after = pagination.position(token, 2)
+    if after is not None:
+        try:
+            datetime.fromisoformat(after[0])
+        except (TypeError, ValueError):
+            raise pagination.not_issued() from None
+        if not isinstance(after[1], str):
+            raise pagination.not_issued()
+    return after
 
 
 def tls_directory_problem(directory: str) -> str | None:

@@ -91,7 +91,7 @@ class PatientApi(pb_grpc.PatientServiceServicer):
         caller, now = current_caller(), self.clock()
         patient = self._visible(request.patient_id, "patient_id")
         scopes = tuple(known_enum_name(pb.ConsentScope, s) for s in request.scopes)
-        expires = datetime_of(request.expires_at) if request.HasField("expires_at") else None
+        expires = datetime_of(request.expires_at, "expires_at") if request.HasField("expires_at") else None
         changed, consent = patients.grant_consent(caller, patient, str(uuid.uuid4()), scopes, request.recipient,
                                                   expires, self.partners, now)
         self._save(context, "patient.grant_consent", changed, now)

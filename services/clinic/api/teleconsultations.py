@@ -56,7 +56,7 @@ class TeleconsultationApi(pb_grpc.TeleconsultationServiceServicer):
         return pb.RequestTeleconsultationResponse(teleconsultation=self._message(stored))
 
     def ScheduleTeleconsultation(self, request, context):
-        start = datetime_of(request.start) if request.HasField("start") else None
+        start = datetime_of(request.start, "start") if request.HasField("start") else None
         return pb.ScheduleTeleconsultationResponse(teleconsultation=self._transition(
             context, request.id, "teleconsultation.schedule",
             lambda caller, c, now: tele.schedule(caller, c, start, request.duration_minutes, now)))

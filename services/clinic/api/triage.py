@@ -33,7 +33,7 @@ class TriageApi(pb_grpc.TriageServiceServicer):
         communities = triage.list_scope(caller, request.community_id)
         size = pagination.page_size(request.page_size)
         after = pagination.position(request.page_token, 3)
-        page = self.store.page(communities, request.include_closed, after, size + 1)
+        page = self.store.page(communities, request.include_closed, after, size + 1, now)
         shown = page[:size]
         self.store.audit.append(audit_records(accessor(context, caller), "triage.list",
                                               [touched(e) for e in shown], TRIAGE, now))

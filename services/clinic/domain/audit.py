@@ -18,7 +18,7 @@ PERSON, PARTNER, SYSTEM = "person", "partner", "system"
 HTTP, GRPC, PARTNER_CHANNEL, EVENT = "http", "grpc", "partner", "event"
 CHANNELS = (HTTP, GRPC, PARTNER_CHANNEL, EVENT)
 MAX_PURPOSE = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,10 @@ from linli.kit.errors import FailedPrecondition, InvalidArgument, NotFound, Perm
 from linli.kit.identity import Caller
 from services.clinic.domain.organisations import ANY_PARTNER
 
+MAX_ID = 64
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+# In free text: a NUL or an escape sequence is a broken client or an attack, never what a clinician wrote.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 -]{2,31}$")
 SEXES = ("female", "male")
 DOCUMENT_TYPES = ("ecg", "lab", "imaging", "discharge_summary", "referral_letter", "other")
@@ -41,9 +44,22 @@ def is_clinician_for(caller: Caller, community_id: str) -> bool:
     return caller.has_role("clinician") and caller.serves(community_id)
 
 
+def id_problem(value: str, required: bool = True) -> str | None:
+    """What is wrong with an id, in words that name the real problem (never the value: it may be 10 KB of
+    control characters), or None."""
+    if not value:
+        return "required: 1 to 64 letters, digits or . _ : -" if required else None
+    if len(value) > MAX_ID:
+        return f"too long: {len(value)} characters, at most {MAX_ID}"
+    if not ID_PATTERN.match(value):
+        return "malformed: only letters, digits and . _ : - (starting with a letter or digit)"
+    return None
+
+
 def check_id(problems: dict, name: str, value: str, required: bool = True) -> None:
-    if (value or required) and not ID_PATTERN.match(value):
-        problems[name] = "required: 1 to 64 letters, digits or . _ : -" if required else "1 to 64 of [A-Za-z0-9._:-]"
+    problem = id_problem(value, required)
+    if problem:
+        problems[name] = problem
 
 
 def check_text(problems: dict, name: str, value: str, limit: int, required: bool = False) -> None:
@@ -51,6 +67,8 @@ def check_text(problems: dict, name: str, value: str, limit: int, required: bool
         problems[name] = "required"
     elif len(value) > limit:
         problems[name] = f"at most {limit} characters"
+    elif CONTROL_CHARACTER.search(value):
+        problems[name] = "no control characters other than line breaks and tab"
 
 
 def check_day(problems: dict, name: str, value: str, required: bool = False) -> None:

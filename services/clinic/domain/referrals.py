@@ -67,6 +67,16 @@ PRIORITIES = ("routine", "urgent", "asap", "stat")
 REFERRAL, BACK_REFERRAL = "referral", "back-referral"
 CATEGORIES = (REFERRAL, BACK_REFERRAL)
 BUSINESS_STATUS_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+# Limits of what a requester, a performer or a partner writes (docs/partners.md lists them; a test checks).
+MAX_REASON = 500
+MAX_CLINICAL_SUMMARY = 4000
+MAX_PRACTITIONER = 100
+MAX_FOLLOW_UP_PLAN = 1000
+MAX_STATUS_REASON = 500
+MAX_OUTCOME_TEXT = 4000
+MAX_ATTACHMENT_TITLE = 200
+MAX_ATTACHMENT_CONTENT_TYPE = 100
+MAX_ATTACHMENT_URL = 1000
 MAX_ATTACHMENTS = 20
 MAX_OUTCOMES = 50
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
@@ -184,9 +194,9 @@ def _attachment_problems(problems: dict, prefix: str, attachments: tuple[Attachm
         problems[prefix] = "attachment ids must be unique"
     for i, a in enumerate(attachments):
         check_id(problems, f"{prefix}[{i}].id", a.id, required=False)
-        check_text(problems, f"{prefix}[{i}].title", a.title, 200, required=True)
-        check_text(problems, f"{prefix}[{i}].content_type", a.content_type, 100, required=True)
-        check_text(problems, f"{prefix}[{i}].url", a.url, 1000, required=True)
+        check_text(problems, f"{prefix}[{i}].title", a.title, MAX_ATTACHMENT_TITLE, required=True)
+        check_text(problems, f"{prefix}[{i}].content_type", a.content_type, MAX_ATTACHMENT_CONTENT_TYPE, required=True)
+        check_text(problems, f"{prefix}[{i}].url", a.url, MAX_ATTACHMENT_URL, required=True)
         if not 0 <= a.size_bytes <= MAX_ATTACHMENT_BYTES:
             problems[f"{prefix}[{i}].size_bytes"] = f"0 to {MAX_ATTACHMENT_BYTES}"
 
@@ -203,16 +213,16 @@ def validate_content(content: Content, field_prefix: str = "content") -> Content
         problems[p + "category"] = f"one of {', '.join(CATEGORIES)}"
     if content.priority not in PRIORITIES:
         problems[p + "priority"] = f"one of {', '.join(PRIORITIES)}"
-    check_text(problems, p + "reason", content.reason, 500, required=True)
-    check_text(problems, p + "clinical_summary", content.clinical_summary, 4000)
-    check_text(problems, p + "practitioner", content.practitioner, 100)
+    check_text(problems, p + "reason", content.reason, MAX_REASON, required=True)
+    check_text(problems, p + "clinical_summary", content.clinical_summary, MAX_CLINICAL_SUMMARY)
+    check_text(problems, p + "practitioner", content.practitioner, MAX_PRACTITIONER)
     check_id(problems, p + "based_on", content.based_on, required=False)
     _attachment_problems(problems, p + "attachments", content.attachments)
     if content.category == BACK_REFERRAL:
         if content.follow_up is None:
             problems[p + "follow_up"] = "required for a back-referral"
         else:
-            check_text(problems, p + "follow_up.plan", content.follow_up.plan, 1000, required=True)
+            check_text(problems, p + "follow_up.plan", content.follow_up.plan, MAX_FOLLOW_UP_PLAN, required=True)
             check_day(problems, p + "follow_up.due_date", content.follow_up.due_date)
             check_day(problems, p + "follow_up.discharged_on", content.follow_up.discharged_on)
     elif content.follow_up is not None:
@@ -409,7 +419,7 @@ def update_task(referral: Referral, organisation_id: str, by: str, status: str, 
         problems["status"] = f"one of {', '.join(TASK_STATUSES)}"
     if business_status and not BUSINESS_STATUS_PATTERN.match(business_status):
         problems["business_status"] = "a code: lower-case letters, digits and -, e.g. visit-scheduled"
-    check_text(problems, "reason", reason, 500)
+    check_text(problems, "reason", reason, MAX_STATUS_REASON)
     if not status and not business_status:
         problems["status"] = "a status or a business status (or both) to set"
     check_fields(problems, "invalid task update")
@@ -447,7 +457,7 @@ def attach_outcome(referral: Referral, organisation_id: str, by: str, outcome_id
                    attachments: tuple[Attachment, ...], now: datetime) -> Referral:
     side = _side(referral, organisation_id)
     problems: dict[str, str] = {}
-    check_text(problems, "text", text, 4000, required=True)
+    check_text(problems, "text", text, MAX_OUTCOME_TEXT, required=True)
     _attachment_problems(problems, "attachments", attachments)
     check_fields(problems, "invalid outcome")
     if side != PERFORMER:

@@ -5,6 +5,10 @@ opens an entry, so the clinic can advise, visit or send the patient on. Pure dat
 
 Clinicians serving the community see and work its entries; nobody else sees them (they carry health
 and location data). Emergencies come first, then the oldest.
+
+A visit booked ahead (a discharge follow-up for next Tuesday) reaches the nurse when it is due, not when it
+was booked: its entry is opened at once (so nothing depends on a timer firing) but its raised_at is the
+booked time, and the list shows only entries whose raised_at has come.
 """
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -34,7 +38,7 @@ class TriageEntry:
     priority: int
     description: str
     location: str
-    raised_at: datetime
+    raised_at: datetime  # when it reaches the nurse: when raised, or for a visit booked ahead, its booked time
     status: str = OPEN
     acknowledged_by: str = ""
     acknowledged_at: datetime | None = None
@@ -50,11 +54,12 @@ def reaches_the_nurse(kind: str) -> bool:
 
 
 def open_entry(entry_id: str, community_id: str, care_request_id: str, resident_id: str, patient_id: str, kind: str,
-               description: str, location: str, raised_at: datetime) -> TriageEntry:
+               description: str, location: str, raised_at: datetime,
+               scheduled_for: datetime | None = None) -> TriageEntry:
     if not reaches_the_nurse(kind):
         raise InvalidArgument(f"{kind} requests do not go to the nurse", {"kind": "medical or emergency"})
     return TriageEntry(entry_id, community_id, care_request_id, resident_id, patient_id, kind, PRIORITY[kind],
-                       description[:500], location[:200], raised_at)
+                       description[:500], location[:200], scheduled_for or raised_at)
 
 
 def check_visible(caller: Caller, entry: TriageEntry | None, entry_id: str) -> TriageEntry:

@@ -64,9 +64,12 @@ class TriageStore:
         return entry
 
     def page(self, communities: frozenset[str] | None, include_closed: bool, after: list | None,
-             limit: int) -> list[TriageEntry]:
-        """Most urgent first, then the oldest; keyset-paginated by (priority, raised_at, id)."""
-        query: dict = {} if include_closed else {"status": {"$ne": CLOSED}}
+             limit: int, now: datetime) -> list[TriageEntry]:
+        """Entries that have reached the nurse by now (a visit booked ahead is not due before its time), most
+        urgent first, then the oldest; keyset-paginated by (priority, raised_at, id)."""
+        query: dict = {"raised_at": {"$lte": now}}
+        if not include_closed:
+            query["status"] = {"$ne": CLOSED}
         if communities is not None:
             query["community_id"] = {"$in": sorted(communities)}
         if after:

@@ -12,10 +12,12 @@ from google.rpc import error_details_pb2, status_pb2
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 from linli.kit.identity import Caller
+from tests.contract.conftest import register_elder
 
 
 @pytest.fixture
-def api(channel):
+def api(channel, community):
+    register_elder(channel, community, f"{community}-elder-1")  # a call is only for a registered elder
     return pb_grpc.EldercareServiceStub(channel)
 
 
@@ -36,8 +38,8 @@ def stamp(at: datetime) -> Timestamp:
 
 def book(api, community, when: datetime | None, caller=None, kind=pb.CARE_KIND_MEDICAL, channel=pb.CHANNEL_PHONE,
          **fields):
-    message = pb.RaiseCareRequestRequest(community_id=community, elder_id="elder-1", kind=kind, channel=channel,
-                                         **fields)
+    message = pb.RaiseCareRequestRequest(community_id=community, elder_id=f"{community}-elder-1", kind=kind,
+                                         channel=channel, **fields)
     if when is not None:
         message.scheduled_for.CopyFrom(stamp(when))
     return api.RaiseCareRequest(message, metadata=(caller or operator_of(community)).to_metadata(),
@@ -133,7 +135,7 @@ def test_an_emergency_cannot_be_booked_for_later(api, community):
 
 
 def test_a_resident_may_not_book_a_visit_for_later(api, community):
-    resident = Caller("elder-1", frozenset({"resident"}), frozenset({community}))
+    resident = Caller(f"{community}-elder-1", frozenset({"resident"}), frozenset({community}))
     error = rpc_error(lambda: book(api, community, datetime.now(timezone.utc) + timedelta(days=1), caller=resident,
                                    channel=pb.CHANNEL_APP))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED

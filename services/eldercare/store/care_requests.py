@@ -65,6 +65,7 @@ def _document(request: CareRequest) -> dict:
         "history": [vars(t) for t in request.history],
         "feedback": vars(f) if f else None,
         "scheduled_for": request.scheduled_for,
+        "position_source": request.position_source, "position_accuracy_m": request.position_accuracy_m,
     }
     if request.request_id:  # absent otherwise, so the partial unique index ignores it
         doc["request_id"] = request.request_id

@@ -41,8 +41,8 @@ def _limit(requested: int, default: int, maximum: int, field: str) -> int:
 
 
 def _board_position(request: care.CareRequest) -> list:
-    """Where a request stands in the board's order: priority, waiting time, id."""
-    return [request.priority, request.raised_at.isoformat(), request.id]
+    """Where a request stands in the board's order: priority, waiting since (the store's waiting_since), id."""
+    return [request.priority, request.clock_starts_at.isoformat(), request.id]
 
 
 def _upcoming_position(request: care.CareRequest) -> list:

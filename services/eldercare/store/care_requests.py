@@ -181,7 +181,8 @@ class CareRequestStore:
         return request
 
     def list_requests(self, scope: ListScope, statuses: tuple[str, ...], after: list | None,
-                      limit: int, live_at: datetime | None = None) -> list[CareRequest]:
+                      limit: int, live_at: datetime | None = None,
+                      session: ClientSession | None = None) -> list[CareRequest]:
         """Most urgent first, then longest waiting (since its clock started: a visit booked for later from its
         booked time); keyset-paginated by (priority, waiting_since, id). With live_at: without the visits
         that are upcoming then (domain's is_upcoming)."""
@@ -199,7 +200,8 @@ class CareRequestStore:
                 {"priority": priority, "waiting_since": {"$gt": waiting_since}},
                 {"priority": priority, "waiting_since": waiting_since, "_id": {"$gt": last_id}},
             ]
-        cursor = self.requests.find(query).sort([("priority", 1), ("waiting_since", 1), ("_id", 1)]).limit(limit)
+        cursor = self.requests.find(query, session=session).sort(
+            [("priority", 1), ("waiting_since", 1), ("_id", 1)]).limit(limit)
         return [_care_request(doc) for doc in cursor]
 
     def list_open(self, scope: ListScope, after: list | None, limit: int, now: datetime) -> list[CareRequest]:

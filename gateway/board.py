@@ -402,8 +402,9 @@ async def my_care_requests_stream(
     last_event_id: LastEventIdQuery = None,
     caller: Caller = Depends(require_caller),
 ) -> EventStream:
-    """Server-Sent Events of the caller's own requests: a resident's calls, a family member's elders',
-    a caregiver's or volunteer's jobs. Same events, resume and `reset` as the board's stream."""
+    """Server-Sent Events of the caller's own requests: a resident's calls, a family member's elders' (every
+    elder who lists them as a contact when the stream opens, including an elder's very first call), a
+    caregiver's or volunteer's jobs. Same events, resume and `reset` as the board's stream."""
     require_role(caller, "resident", "family", "caregiver", "volunteer")
     family_elders = await _family_elder_ids(request, caller) if caller.has_role("family") else frozenset()
     board: Board = request.app.state.board

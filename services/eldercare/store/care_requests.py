@@ -119,8 +119,9 @@ class CareRequestStore:
         self.backfill_waiting_since()
 
     def backfill_waiting_since(self, batch: int = 500) -> int:
-        """Give requests saved before waiting_since existed their sort key (scheduled time, else raised time).
-        Idempotent, and safe beside other replicas doing the same: each sets the same value, once."""
+        """Give requests saved before waiting_since existed their sort key (scheduled time, else raised time),
+        when the api starts. Idempotent, and safe beside other replicas doing the same (each sets the same
+        value, only where none is set yet). Returns how many it found without one."""
         done = 0
         while True:
             docs = list(self.requests.find({"waiting_since": {"$exists": False}},

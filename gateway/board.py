@@ -35,7 +35,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from gateway.auth import require_caller, require_role
 from gateway.care_requests import CareRequest, Time, _call_options, from_event_json, to_rest
-from linli.eldercare.v1 import eldercare_pb2
+from linli.eldercare.v1 import eldercare_pb2, residents_pb2
 from linli.kit.identity import Caller
 
 log = logging.getLogger(__name__)
@@ -380,13 +380,14 @@ async def board_stream(
 
 
 async def _family_elder_ids(request: Request, caller: Caller) -> frozenset[str]:
-    """The elders a family member follows, as the api's ListMyCareRequests shows them (elders with at
-    least one request; a first request for another elder shows once the stream is reopened)."""
+    """The elders a family member follows: those who list them as a contact (the residents' records, as
+    ListElders shows them to the caller), whether or not any request exists yet, so the very first call
+    for help reaches them. A contact added while the stream is open counts from its next reconnect."""
     elders, token = set(), ""
-    for _ in range(10):  # at most 2,000 requests: enough for any family, bounded for the gateway
-        query = eldercare_pb2.ListMyCareRequestsRequest(include_finished=True, page_size=200, page_token=token)
-        reply = await request.app.state.eldercare.ListMyCareRequests(query, **_call_options(request, caller))
-        elders |= {care_request.elder_id for care_request in reply.care_requests}
+    for _ in range(10):  # at most 2,000 elders: more than any family follows, bounded for the gateway
+        query = residents_pb2.ListEldersRequest(page_size=200, page_token=token)
+        reply = await request.app.state.residents.ListElders(query, **_call_options(request, caller))
+        elders |= {elder.id for elder in reply.elders}
         token = reply.next_page_token
         if not token:
             break
@@ -401,8 +402,9 @@ async def my_care_requests_stream(
     last_event_id: LastEventIdQuery = None,
     caller: Caller = Depends(require_caller),
 ) -> EventStream:
-    """Server-Sent Events of the caller's own requests: a resident's calls, a family member's elders',
-    a caregiver's or volunteer's jobs. Same events, resume and `reset` as the board's stream."""
+    """Server-Sent Events of the caller's own requests: a resident's calls, a family member's elders' (every
+    elder who lists them as a contact when the stream opens, including an elder's very first call), a
+    caregiver's or volunteer's jobs. Same events, resume and `reset` as the board's stream."""
     require_role(caller, "resident", "family", "caregiver", "volunteer")
     family_elders = await _family_elder_ids(request, caller) if caller.has_role("family") else frozenset()
     board: Board = request.app.state.board

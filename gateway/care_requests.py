@@ -26,6 +26,7 @@ STATUS_NAMES = short_names(eldercare_pb2.CareRequestStatus)
 CHANNEL_NAMES = short_names(eldercare_pb2.Channel)
 DISPOSITION_NAMES = short_names(eldercare_pb2.Disposition)
 ASSIGNEE_KIND_NAMES = short_names(eldercare_pb2.AssigneeKind)
+POSITION_SOURCE_NAMES = short_names(eldercare_pb2.PositionSource)
 # The proto is the one list of kinds, channels, dispositions; "unspecified" is never valid input.
 Kind = Literal[tuple(name for number, name in KIND_NAMES.items() if number)]
 ChannelName = Literal[tuple(name for number, name in CHANNEL_NAMES.items() if number)]
@@ -113,7 +114,15 @@ class CareRequest(BaseModel):
     channel: ChannelOut
     device_id: str | None
     location: Location | None
-    position: GeoPoint | None = Field(description="Only with the elder's consent (always for emergencies)")
+    position: GeoPoint | None = Field(
+        description="Where to go: the elder's registered home, with their location consent (always for "
+                    "emergencies), or the elder's own phone's fix when their app sent one")
+    position_source: _named(POSITION_SOURCE_NAMES) | None = Field(
+        description="Where position came from: home_address (the elder's registered home: a call from an "
+                    "operator or the app), device (their call device, installed at home), phone_gps (the "
+                    "elder's phone); null without a position")
+    position_accuracy_m: float | None = Field(
+        description="The phone's stated accuracy in metres (phone_gps only; the check-in geofence widens by it)")
     description: str
     raised_by: str
     acknowledged_by: str | None
@@ -224,6 +233,8 @@ def to_rest(care_request: eldercare_pb2.CareRequest) -> dict:
         "device_id": message.device_id or None,
         "location": None,
         "position": _point(message.position) if message.HasField("position") else None,
+        "position_source": POSITION_SOURCE_NAMES.get(message.position_source, "unknown") or None,
+        "position_accuracy_m": message.position_accuracy_m or None,
         "description": message.description,
         "raised_by": message.raised_by,
         "acknowledged_by": message.acknowledged_by or None,
@@ -276,6 +287,12 @@ class CareRequestIn(BaseModel):
     channel: ChannelName = "app"
     location: LocationIn | None = None
     description: str | None = Field(None, max_length=500)
+    position: GeoPointIn | None = Field(
+        None, description="The elder's own phone's fix (channel app, raised by the elder themself), with "
+                          "position_accuracy_m. Omitted: the elder's registered home is used, as for a device "
+                          "press (its map position with their location consent or in an emergency).")
+    position_accuracy_m: float | None = Field(
+        None, gt=0, le=5000, description="The fix's accuracy in metres; required with position")
     scheduled_for: AwareDatetime | None = Field(
         None, description="Book a visit for later (operators; not emergencies): a time with its zone, in the "
                           "future, at most 92 days ahead. Omitted: a call to answer now.")
@@ -370,6 +387,12 @@ async def raise_care_request(
     caller: Caller = Depends(require_caller),
     eldercare=Depends(_eldercare),
 ) -> dict:
+    """Raise a call for help for an elder registered in the community: operators for anyone they serve,
+    a resident for themself, a family member for the elders who list them as a contact (403 otherwise);
+    404 when no such elder is registered in the community. The request goes to the elder's registered door
+    (unless location names another place) and carries their home's map position with their location
+    consent or in an emergency, or the elder's own phone's fix when their app sends one; position_source
+    says which."""
     command = eldercare_pb2.RaiseCareRequestRequest(
         community_id=body.community_id,
         elder_id=body.elder_id,
@@ -380,6 +403,10 @@ async def raise_care_request(
     )
     if body.location is not None:
         command.location.CopyFrom(eldercare_pb2.Location(**body.location.model_dump()))
+    if body.position is not None:
+        command.position.CopyFrom(common_pb2.GeoPoint(**body.position.model_dump()))
+    if body.position_accuracy_m is not None:
+        command.position_accuracy_m = body.position_accuracy_m
     if body.scheduled_for is not None:
         command.scheduled_for.FromDatetime(body.scheduled_for.astimezone(timezone.utc))
     reply = await eldercare.RaiseCareRequest(command, **_call_options(request, caller))

@@ -3,7 +3,7 @@ from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.kit.protomap import datetime_of, enum_name, enum_number, known_enum_name, timestamp
 from services.eldercare.domain.care_requests import (
-    Assignment, CareRequest, Feedback, GeoPoint, Location, NewCareRequest, Transition, Visit)
+    PHONE_GPS, Assignment, CareRequest, Feedback, GeoPoint, Location, NewCareRequest, Transition, Visit)
 
 
 def geo_point(message: common_pb2.GeoPoint | None) -> GeoPoint | None:
@@ -26,6 +26,10 @@ def new_care_request(message: pb.RaiseCareRequestRequest) -> NewCareRequest:
         request_id=message.request_id,
         scheduled_for=(datetime_of(message.scheduled_for, "scheduled_for") if message.HasField("scheduled_for")
                        else None),
+        # A position in the request is the phone's own fix; the elder's home is filled in by the api.
+        position=geo_point(message.position) if message.HasField("position") else None,
+        position_source=PHONE_GPS if message.HasField("position") else "",
+        position_accuracy_m=message.position_accuracy_m or None,
     )
 
 
@@ -74,6 +78,8 @@ def care_request(request: CareRequest) -> pb.CareRequest:
         escalated_to=request.escalated_to,
         position=geo_point_message(request.position),
         scheduled_for=timestamp(request.scheduled_for),
+        position_source=enum_number(pb.PositionSource, request.position_source),
+        position_accuracy_m=request.position_accuracy_m or 0.0,
     )
 
 
@@ -108,4 +114,6 @@ def from_care_request(message: pb.CareRequest) -> CareRequest:
         history=tuple(Transition(status_name(t.status), at(t, "at"), t.by, t.note) for t in message.history),
         feedback=Feedback(f.rating, f.comment, f.rated_by, at(f, "rated_at")) if f else None,
         scheduled_for=at(message, "scheduled_for"),
+        position_source=enum_name(pb.PositionSource, message.position_source),
+        position_accuracy_m=message.position_accuracy_m or None,
     )

@@ -170,15 +170,14 @@ class EldercareWorker:
         due = f"（{follow_up['due_date']}前）" if follow_up.get("due_date") else ""
         hospital = data.get("requester_name") or referral.get("requester_id", "")
         description = f"出院随访: {follow_up.get('plan', '')}{due} —— {hospital}"[:care.MAX_DESCRIPTION]
-        home = elder.details.address
         clinic = Caller("clinic", frozenset({"operator"}), frozenset({community_id}))
         now = utcnow()
-        new = care.NewCareRequest(community_id, elder_id, "medical", "phone",
-                                  care.Location(home.building, home.unit, home.floor, home.room), description,
+        new = care.NewCareRequest(community_id, elder_id, "medical", "phone", description=description,
                                   request_id=f"back-referral:{referral['id']}"[:64],
                                   scheduled_for=care.follow_up_visit_time(follow_up.get("due_date", ""), now,
                                                                           DEFAULT_COMMUNITY_ZONE))
-        request = care.raise_request(clinic, new, str(uuid.uuid4()), now, self.policy)
+        # At the elder's door, with their home's position if they share their location, as any call.
+        request = care.raise_request(clinic, residents.placed(new, elder), str(uuid.uuid4()), now, self.policy)
         store = self.store
         self.database.apply_once("eldercare.schedule_follow_up_visit", event,
                                  lambda session: store.add(request, events.raised(request), session=session))

@@ -14,7 +14,7 @@ from linli.devstack import ROOT
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc
 from linli.kit.identity import Caller
-from tests.e2e.arrange import bearer, elder_with_pager, ok, press, staff_on_shift
+from tests.e2e.arrange import BUILDINGS, bearer, elder_with_pager, ok, press, staff_on_shift
 from tests.e2e.conftest import COMMUNITY, token_for
 
 SCREENSHOT = ROOT / "var" / "board.png"
@@ -161,6 +161,28 @@ def test_a_visit_booked_for_later_waits_apart_from_the_live_calls_and_joins_them
     expect(page.locator("#connection")).to_have_attribute("data-state", "live")
     expect(card(page, soon["id"])).to_have_count(1)
     expect(upcoming(next_week)).to_have_count(1)
+    assert errors == []
+
+
+def test_the_board_says_where_each_calls_position_came_from_in_both_languages(browser, gateway_url,
+                                                                             operator_headers, issuer_dir):
+    elder_id, device_id = elder_with_pager(gateway_url, operator_headers, "西区 11号楼", name="吴秀兰")
+    pressed = press(gateway_url, issuer_dir, device_id)
+    latitude, longitude = BUILDINGS["西区 11号楼"]
+    from_phone = ok(httpx.post(f"{gateway_url}/v1/care-requests", headers=bearer(issuer_dir, "resident", elder_id),
+                               timeout=5, json={"community_id": COMMUNITY, "elder_id": elder_id, "kind": "emergency",
+                                                "channel": "app", "position_accuracy_m": 24.6,
+                                                "position": {"latitude": latitude + 0.0004, "longitude": longitude}}),
+                    201)
+    page, errors, _ = open_board(browser, gateway_url, token_for(issuer_dir, "operator", "op-wang"))
+    card(page, from_phone["id"]).click()
+    expect(page.locator("#detail-facts")).to_contain_text("手机定位 ±25 米")
+    card(page, pressed["id"]).click()
+    expect(page.locator("#detail-facts")).to_contain_text("呼叫器（登记住址）")
+    page.click("#lang-toggle")
+    expect(page.locator("#detail-facts")).to_contain_text("Call device (registered home)")
+    card(page, from_phone["id"]).click()
+    expect(page.locator("#detail-facts")).to_contain_text("Phone GPS ±25 m")
     assert errors == []
 
 

@@ -40,9 +40,11 @@ from linli.devstack import APIS, VENV_BIN, WORKER_QUEUES, DevStack, Process, fre
 from linli.faults.broker import PrivateRabbitMQ
 from linli.faults.proxy import FaultProxy
 from linli.kit.config import SETTINGS, setting
+from tests.chaos import elders
 
 ZONE = ZoneInfo("Asia/Shanghai")
 PROBE_COMMUNITY = "chaos-probe"
+PROBE_ELDER = "chaos-probe-elder"
 # Which worker handler must apply each event the workload causes (consumer name in applied_events).
 CONSUMERS = {
     "care_request.raised": "eldercare.count_raised",
@@ -52,6 +54,8 @@ CONSUMERS = {
 PARTNER = "city-central-hospital"  # a listed partner hospital (CLINIC_PARTNERS' default)
 # The operations each client cycles through.
 KINDS = ("care_request", "meal_order", "referral", "volunteer_log")
+# The elders the workload's calls are for, per community.
+ELDERS = 40
 RETRYABLE = {408, 409, 425, 429, 500, 502, 503, 504}
 
 
@@ -251,6 +255,9 @@ class Workload:
     def _bearer(self, role: str, subject: str) -> dict:
         return {"Authorization": f"Bearer {self.chaos.token(role, subject)}"}
 
+    def elder(self, n: int) -> str:
+        return f"{self.community}-elder-{n}"
+
     def volunteer(self, n: int) -> str:
         # One volunteer per client: its visits follow each other, so they never overlap (which would,
         # rightly, earn no hours).
@@ -263,6 +270,9 @@ class Workload:
         until = time.monotonic() + 60
         with httpx.Client(timeout=10) as http:
             self._call(http, "PUT", f"/v1/menus/{self.community}/{self.day}", menu, None, until)
+            for n in range(max(ELDERS, self.clients)):  # a call is only for a registered elder
+                self._call(http, "POST", "/v1/elders", {"id": self.elder(n), "community_id": self.community,
+                                                        "name": "刘桂兰"}, f"{self.community}-register-{n}", until)
             for n in range(self.clients):
                 self._call(http, "POST", "/v1/volunteers", {"id": self.volunteer(n), "community_id": self.community,
                                                             "name": f"志愿者{n}"}, None, until, headers=self.coordinator)
@@ -313,7 +323,7 @@ class Workload:
                 self._stopping.wait(self.pause)
 
     def _care_request(self, http, op: Op, rng, deadline) -> None:
-        body = {"community_id": self.community, "elder_id": f"elder-{rng.randint(1, 40)}",
+        body = {"community_id": self.community, "elder_id": self.elder(rng.randrange(ELDERS)),
                 "kind": rng.choice(["cleaning", "shopping", "medical", "emergency"]), "channel": "phone"}
         raised = self._call(http, "POST", "/v1/care-requests", body, op.key, deadline, op)
         op.ids["care_request"] = raised["id"]
@@ -340,7 +350,7 @@ class Workload:
         op.ids["referral"] = referral["id"]
 
     def _volunteer_log(self, http, op: Op, n: int, deadline) -> None:
-        body = {"community_id": self.community, "elder_id": f"elder-{n}", "kind": "cleaning", "channel": "phone"}
+        body = {"community_id": self.community, "elder_id": self.elder(n), "kind": "cleaning", "channel": "phone"}
         raised = self._call(http, "POST", "/v1/care-requests", body, op.key, deadline, op)
         request_id = raised["id"]
         op.ids["care_request"] = request_id
@@ -398,8 +408,13 @@ class Workload:
 def end_to_end_once(chaos: ChaosPlatform, headers: dict, until: float) -> bool:
     """One call for help through the gateway, then wait for the worker to have handled its event."""
     key = f"probe-{uuid.uuid4().hex[:12]}"
-    body = {"community_id": PROBE_COMMUNITY, "elder_id": "elder-probe", "kind": "emergency", "channel": "phone"}
+    body = {"community_id": PROBE_COMMUNITY, "elder_id": PROBE_ELDER, "kind": "emergency", "channel": "phone"}
     try:
+        if not getattr(chaos, "probe_elder_registered", False):
+            chaos.probe_elder_registered = elders.register_over_http(httpx, chaos.gateway_url, headers,
+                                                                     PROBE_COMMUNITY, PROBE_ELDER)
+            if not chaos.probe_elder_registered:
+                return False
         response = httpx.post(chaos.gateway_url + "/v1/care-requests", json=body,
                               headers={**headers, "Idempotency-Key": key}, timeout=3)
     except httpx.HTTPError:

@@ -18,6 +18,7 @@ import pytest
 from gateway import dev_issuer
 from linli.devstack import ROOT, DevStack, free_port
 from linli.kit.config import setting
+from tests.chaos.elders import register_over_grpc
 
 MEASURE_SECONDS = 4
 OVERLOAD_SECONDS = 8
@@ -39,6 +40,7 @@ def stack():
         stack.isolate_broker()
         stack.start_mongo(":memory:")
         stack.start_api("eldercare")
+        register_over_grpc(stack.env["ELDERCARE_API_ADDR"], "donghuayuan", ("elder-1", "elder-2"))
         stack.start_gateway()
         stack.issuer = issuer
         yield stack

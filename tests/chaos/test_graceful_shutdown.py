@@ -18,6 +18,7 @@ from linli.kit import grpc_client
 from linli.kit.config import setting
 from linli.kit.identity import Caller
 from linli.kit.mongo import connect, utcnow
+from tests.chaos.elders import register_over_grpc
 from services.eldercare import events
 from services.eldercare.domain import care_requests as care
 from services.eldercare.policy import DEFAULT_POLICY
@@ -53,7 +54,9 @@ class Load:
     replica only, so a call still refused with UNAVAILABLE goes to the next replica with the same request
     id, as the gateway's round_robin over the api's pods would; anything else is a failure the client sees."""
 
-    def __init__(self, addresses: list[str], clients: int = 6):
+    CLIENTS = 6
+
+    def __init__(self, addresses: list[str], clients: int = CLIENTS):
         self.channels = [grpc_client.insecure_channel(a) for a in addresses]
         self.stubs = [eldercare_pb2_grpc.EldercareServiceStub(c) for c in self.channels]
         self.calls: list[tuple[int, float, float, str]] = []  # (replica, started, ended, outcome)
@@ -111,6 +114,7 @@ def test_sigterm_to_an_api_replica_under_load_fails_no_call(stack, db):
     first_address = stack.env["ELDERCARE_API_ADDR"]
     stack.env["ELDERCARE_API_ADDR"] = f"127.0.0.1:{free_port()}"
     stack.start_api("eldercare")  # a second replica beside it, on the same database and broker
+    register_over_grpc(first_address, "donghuayuan", [f"elder-{n}" for n in range(Load.CLIENTS)])
     load = Load([first_address, stack.env["ELDERCARE_API_ADDR"]]).start()
     time.sleep(2.0)
     terminated = time.monotonic()

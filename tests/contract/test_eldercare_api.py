@@ -7,27 +7,33 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 from linli.kit.identity import Caller
+from tests.contract.conftest import register_elder
 
 SERVICE = "linli.eldercare.v1.EldercareService"
 COMMUNITY = f"c-{uuid.uuid4().hex[:8]}"  # isolates this run's records from other tests'
 OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({COMMUNITY}))
 STRANGER = Caller("op-li", frozenset({"operator"}), frozenset({"elsewhere"}))
-RESIDENT = Caller("elder-1", frozenset({"resident"}), frozenset({COMMUNITY}))
+ELDER, NEIGHBOUR = f"{COMMUNITY}-elder-1", f"{COMMUNITY}-elder-2"
+RESIDENT = Caller(ELDER, frozenset({"resident"}), frozenset({COMMUNITY}))
 
 
 @pytest.fixture
-def api(channel):
+def api(channel, elders):
     return pb_grpc.EldercareServiceStub(channel)
 
 
+@pytest.fixture(scope="module")
+def elders(channel):
+    return [register_elder(channel, COMMUNITY, ELDER), register_elder(channel, COMMUNITY, NEIGHBOUR)]
+
+
 def raise_request(api, caller=OPERATOR, **fields):
-    message = pb.RaiseCareRequestRequest(community_id=COMMUNITY, elder_id="elder-1", kind=pb.CARE_KIND_EMERGENCY,
-                                         channel=pb.CHANNEL_DEVICE)
-    for name, value in fields.items():
-        setattr(message, name, value)
+    message = pb.RaiseCareRequestRequest(**{"community_id": COMMUNITY, "elder_id": ELDER,
+                                            "kind": pb.CARE_KIND_EMERGENCY, "channel": pb.CHANNEL_DEVICE, **fields})
     return api.RaiseCareRequest(message, metadata=caller.to_metadata(), timeout=10).care_request
 
 
@@ -103,11 +109,12 @@ def test_a_retry_with_the_same_request_id_returns_the_first_request(api):
     assert again.id == first.id
 
 
-def test_open_requests_are_listed_most_urgent_first_a_page_at_a_time(api):
+def test_open_requests_are_listed_most_urgent_first_a_page_at_a_time(api, channel):
     community = f"list-{uuid.uuid4().hex[:8]}"
     operator = Caller("op-zhao", frozenset({"operator"}), frozenset({community}))
+    elder = register_elder(channel, community, f"{community}-elder")
     for kind in (pb.CARE_KIND_CLEANING, pb.CARE_KIND_EMERGENCY, pb.CARE_KIND_MEAL, pb.CARE_KIND_MEDICAL):
-        raise_request(api, caller=operator, community_id=community, kind=kind)
+        raise_request(api, caller=operator, community_id=community, elder_id=elder, kind=kind)
     seen, token = [], ""
     while True:
         page = api.ListOpenCareRequests(pb.ListOpenCareRequestsRequest(page_size=3, page_token=token),
@@ -134,8 +141,60 @@ def test_a_forged_page_token_is_an_invalid_argument(api):
 
 def test_a_resident_sees_their_own_open_requests_only(api):
     mine = raise_request(api, caller=RESIDENT, channel=pb.CHANNEL_APP)
-    raise_request(api, elder_id="elder-2")
+    raise_request(api, elder_id=NEIGHBOUR)
     listed = api.ListOpenCareRequests(pb.ListOpenCareRequestsRequest(page_size=200),
                                       metadata=RESIDENT.to_metadata(), timeout=5).care_requests
     assert mine.id in {r.id for r in listed}
-    assert {r.elder_id for r in listed} == {"elder-1"}
+    assert {r.elder_id for r in listed} == {ELDER}
+
+
+# -- where a call is: the elder's registered home, or their own phone's fix -----------------------------
+
+HOME = (41.8810, 123.9570)
+
+
+def test_a_call_for_an_elder_nobody_registered_is_not_found_whoever_raises_it(api, channel):
+    ghost = f"{COMMUNITY}-nobody"
+    for caller, channel_kind in ((OPERATOR, pb.CHANNEL_PHONE),
+                                 (Caller(ghost, frozenset({"resident"}), frozenset({COMMUNITY})), pb.CHANNEL_APP)):
+        error = rpc_error(lambda: raise_request(api, caller=caller, elder_id=ghost, channel=channel_kind))
+        assert error.code() == grpc.StatusCode.NOT_FOUND
+    # Nor for an elder registered in another community.
+    elsewhere = f"far-{uuid.uuid4().hex[:8]}"
+    register_elder(channel, elsewhere, f"{elsewhere}-elder")
+    error = rpc_error(lambda: raise_request(api, elder_id=f"{elsewhere}-elder"))
+    assert error.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_resident_raising_for_someone_else_is_denied_whether_or_not_they_are_registered(api):
+    for elder_id in (NEIGHBOUR, f"{COMMUNITY}-nobody"):
+        error = rpc_error(lambda: raise_request(api, caller=RESIDENT, elder_id=elder_id, channel=pb.CHANNEL_APP))
+        assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_an_app_emergency_carries_the_elders_home_door_and_position(api, channel):
+    elder = register_elder(channel, COMMUNITY, f"{COMMUNITY}-home-{uuid.uuid4().hex[:6]}", home=HOME)
+    resident = Caller(elder, frozenset({"resident"}), frozenset({COMMUNITY}))
+    raised = raise_request(api, caller=resident, elder_id=elder, channel=pb.CHANNEL_APP)
+    assert (raised.location.building, raised.location.unit, raised.location.floor, raised.location.detail) == (
+        "东区 3号楼", "2单元", 4, "402")
+    assert (raised.position.latitude, raised.position.longitude) == HOME
+    assert raised.position_source == pb.POSITION_SOURCE_HOME_ADDRESS and raised.position_accuracy_m == 0
+    # Not an emergency and no location consent: the door, no map position.
+    shopping = raise_request(api, caller=resident, elder_id=elder, channel=pb.CHANNEL_APP,
+                             kind=pb.CARE_KIND_SHOPPING)
+    assert shopping.location.building == "东区 3号楼" and not shopping.HasField("position")
+    assert shopping.position_source == pb.POSITION_SOURCE_UNSPECIFIED
+
+
+def test_the_elders_phone_sends_its_own_fix_with_its_accuracy(api, channel):
+    elder = register_elder(channel, COMMUNITY, f"{COMMUNITY}-phone-{uuid.uuid4().hex[:6]}", home=HOME)
+    resident = Caller(elder, frozenset({"resident"}), frozenset({COMMUNITY}))
+    fix = common_pb2.GeoPoint(latitude=41.8830, longitude=123.9600)
+    raised = raise_request(api, caller=resident, elder_id=elder, channel=pb.CHANNEL_APP, position=fix,
+                           position_accuracy_m=25.0)
+    assert raised.position == fix and raised.position_accuracy_m == 25.0
+    assert raised.position_source == pb.POSITION_SOURCE_PHONE_GPS
+    error = rpc_error(lambda: raise_request(api, caller=resident, elder_id=elder, channel=pb.CHANNEL_APP,
+                                            position=fix))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "position_accuracy_m" in error.details()

@@ -12,6 +12,7 @@ from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 from linli.eldercare.v1 import staff_pb2, staff_pb2_grpc
 from linli.kit.identity import Caller
+from tests.contract.conftest import register_elder
 
 HOME = common_pb2.GeoPoint(latitude=41.8810, longitude=123.9570)
 NEARBY = common_pb2.GeoPoint(latitude=41.8813, longitude=123.9572)
@@ -29,8 +30,15 @@ def operator(community):
 
 
 @pytest.fixture
-def api(channel):
+def api(channel, community):
+    # The community's elders: a call is only for a registered elder.
+    register_elder(channel, community, elder(community))
+    register_elder(channel, community, elder(community, 2))
     return pb_grpc.EldercareServiceStub(channel)
+
+
+def elder(community: str, n: int = 1) -> str:
+    return f"{community}-elder-{n}"
 
 
 @pytest.fixture
@@ -57,7 +65,7 @@ def raise_at_home(api, operator, community, kind=pb.CARE_KIND_BATHING):
     """An operator takes a phone call; the elder's home position comes with it only via devices, so
     these tests raise through a resident whose request carries no position, then rely on operator override
     where the geofence needs one."""
-    return api.RaiseCareRequest(pb.RaiseCareRequestRequest(community_id=community, elder_id="elder-1", kind=kind,
+    return api.RaiseCareRequest(pb.RaiseCareRequestRequest(community_id=community, elder_id=elder(community), kind=kind,
                                                            channel=pb.CHANNEL_PHONE),
                                 metadata=operator.to_metadata(), timeout=5).care_request
 
@@ -118,6 +126,23 @@ def test_a_staff_job_goes_from_assignment_to_closed(api, staff_api, operator, co
         pb.CARE_REQUEST_STATUS_CLOSED]
 
 
+def test_a_call_raised_from_the_app_checks_the_visitor_in_at_the_elders_home_without_an_override(
+        api, staff_api, operator, community, channel):
+    elder_id = register_elder(channel, community, elder(community, 3), home=(HOME.latitude, HOME.longitude),
+                              location_consent=True)
+    resident = Caller(elder_id, frozenset({"resident"}), frozenset({community}))
+    member = on_shift(staff_api, operator, community, f"cg-{community}", NEARBY)
+    request = call(api.RaiseCareRequest, pb.RaiseCareRequestRequest(
+        community_id=community, elder_id=elder_id, kind=pb.CARE_KIND_BATHING, channel=pb.CHANNEL_APP), resident)
+    assert request.position == HOME and request.position_source == pb.POSITION_SOURCE_HOME_ADDRESS
+    call(api.AssignCareRequest, pb.AssignCareRequestRequest(
+        id=request.id, assignee_id=member.subject, assignee_kind=pb.ASSIGNEE_KIND_STAFF), operator)
+    call(api.StartTravel, pb.StartTravelRequest(id=request.id, eta_minutes=5), member)
+    arrived = call(api.ArriveOnSite, pb.ArriveOnSiteRequest(id=request.id, position=NEARBY), member)
+    assert arrived.status == pb.CARE_REQUEST_STATUS_ON_SITE and not arrived.visit.override_reason
+    assert 0 < arrived.visit.distance_m < 100
+
+
 def test_assigning_someone_outside_the_community_is_not_found(api, staff_api, operator, community):
     request = raise_at_home(api, operator, community)
     with pytest.raises(grpc.RpcError) as error:
@@ -167,15 +192,15 @@ def test_the_board_resumes_after_the_last_event_it_saw(api, operator, community,
     assert [e.id for e in resumed.events] == [e["id"] for e in seen[1:]]
     assert [e.care_request.id for e in resumed.events] == [r.id for r in raised[1:]]
     stranger = Caller("op-far", frozenset({"operator"}), frozenset({"elsewhere"}))
-    neighbour = Caller("elder-2", frozenset({"resident"}), frozenset({community}))
+    neighbour = Caller(elder(community, 2), frozenset({"resident"}), frozenset({community}))
     for outsider in (stranger, neighbour):
         hidden = api.ListBoardEvents(pb.ListBoardEventsRequest(after_event_id=seen[0]["id"]),
                                      metadata=outsider.to_metadata(), timeout=5)
         assert not hidden.events
     # The elder's own stream resumes with the events of their own requests.
-    elder = Caller("elder-1", frozenset({"resident"}), frozenset({community}))
+    resident = Caller(elder(community), frozenset({"resident"}), frozenset({community}))
     own = api.ListBoardEvents(pb.ListBoardEventsRequest(after_event_id=seen[0]["id"]),
-                              metadata=elder.to_metadata(), timeout=5)
+                              metadata=resident.to_metadata(), timeout=5)
     assert [e.care_request.id for e in own.events if e.care_request.community_id == community] == [
         r.id for r in raised[1:]]
 

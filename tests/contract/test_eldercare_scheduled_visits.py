@@ -12,10 +12,13 @@ from google.rpc import error_details_pb2, status_pb2
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 from linli.kit.identity import Caller
+from linli.kit.mongo import connect
+from tests.contract.conftest import register_elder
 
 
 @pytest.fixture
-def api(channel):
+def api(channel, community):
+    register_elder(channel, community, f"{community}-elder-1")  # a call is only for a registered elder
     return pb_grpc.EldercareServiceStub(channel)
 
 
@@ -36,8 +39,8 @@ def stamp(at: datetime) -> Timestamp:
 
 def book(api, community, when: datetime | None, caller=None, kind=pb.CARE_KIND_MEDICAL, channel=pb.CHANNEL_PHONE,
          **fields):
-    message = pb.RaiseCareRequestRequest(community_id=community, elder_id="elder-1", kind=kind, channel=channel,
-                                         **fields)
+    message = pb.RaiseCareRequestRequest(community_id=community, elder_id=f"{community}-elder-1", kind=kind,
+                                         channel=channel, **fields)
     if when is not None:
         message.scheduled_for.CopyFrom(stamp(when))
     return api.RaiseCareRequest(message, metadata=(caller or operator_of(community)).to_metadata(),
@@ -117,6 +120,40 @@ def test_a_booked_visit_joins_the_live_calls_when_its_time_comes(api, community)
     assert listed(api, community, "ListUpcomingCareRequests") == []
 
 
+def test_a_booked_visit_whose_time_has_come_waits_in_the_live_list_from_its_booked_time_not_its_booking(
+        api, community):
+    booked = book(api, community, datetime.now(timezone.utc) + timedelta(seconds=4))
+    live = book(api, community, None)  # the same kind, raised after the booking but before its time
+    deadline = time.monotonic() + 60
+    while len(listed(api, community, "ListOpenCareRequests")) < 2:
+        assert time.monotonic() < deadline, "the booked visit never joined the live calls"
+        time.sleep(1)
+    # The live call has waited longer: it comes first, on every page size.
+    for page_size in (1, 200):
+        assert [r.id for r in listed(api, community, "ListOpenCareRequests", page_size)] == [live.id, booked.id]
+
+
+def test_requests_saved_before_the_waiting_sort_key_get_it_on_the_api_start_and_sort_by_it(api, community, stack):
+    from services.eldercare.store.care_requests import CareRequestStore
+
+    booked = book(api, community, datetime.now(timezone.utc) + timedelta(seconds=2))
+    live = book(api, community, None)
+    client = connect(stack.env["MONGO_URI"], "contract-tests")
+    try:
+        store = CareRequestStore(client, client[stack.env["MONGO_DB_PREFIX"] + "eldercare"])
+        # As a release before the sort key saved them.
+        store.requests.update_many({"community_id": community}, {"$unset": {"waiting_since": ""}})
+        assert store.backfill_waiting_since() >= 2
+        assert store.backfill_waiting_since() == 0  # idempotent: nothing left to do
+        deadline = time.monotonic() + 60
+        while len(listed(api, community, "ListOpenCareRequests")) < 2:  # the booked visit's time comes
+            assert time.monotonic() < deadline, "the booked visit never joined the live calls"
+            time.sleep(0.5)
+        assert [r.id for r in listed(api, community, "ListOpenCareRequests", 1)] == [live.id, booked.id]
+    finally:
+        client.close()
+
+
 @pytest.mark.parametrize("offset", [timedelta(minutes=-5), timedelta(days=93)], ids=["past", "beyond horizon"])
 def test_a_booking_not_in_the_future_within_the_horizon_is_an_invalid_argument_naming_scheduled_for(
         api, community, offset):
@@ -133,7 +170,7 @@ def test_an_emergency_cannot_be_booked_for_later(api, community):
 
 
 def test_a_resident_may_not_book_a_visit_for_later(api, community):
-    resident = Caller("elder-1", frozenset({"resident"}), frozenset({community}))
+    resident = Caller(f"{community}-elder-1", frozenset({"resident"}), frozenset({community}))
     error = rpc_error(lambda: book(api, community, datetime.now(timezone.utc) + timedelta(days=1), caller=resident,
                                    channel=pb.CHANNEL_APP))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -5,11 +5,17 @@ import time
 import httpx
 import pytest
 
+from tests.e2e.arrange import elder_with_pager
 from tests.e2e.conftest import COMMUNITY, SseReader, token_for
 
 
-def post_emergency(gateway_url, headers, **extra):
-    body = {"community_id": COMMUNITY, "elder_id": "elder-dq-0312", "kind": "emergency", "channel": "device",
+@pytest.fixture(scope="module")
+def elder_id(gateway_url, operator_headers):
+    return elder_with_pager(gateway_url, operator_headers, "东区 3号楼")[0]
+
+
+def post_emergency(gateway_url, headers, elder_id, **extra):
+    body = {"community_id": COMMUNITY, "elder_id": elder_id, "kind": "emergency", "channel": "device",
             "location": {"building": "东区 3号楼", "unit": "2单元", "floor": 4}, **extra}
     response = httpx.post(f"{gateway_url}/v1/care-requests", json=body, headers=headers, timeout=10)
     assert response.status_code == 201, response.text
@@ -21,11 +27,12 @@ def test_the_gateway_reports_healthy_when_everything_is_up(gateway_url):
     assert response.status_code == 200
 
 
-def test_a_posted_care_request_shows_on_the_board_then_its_acknowledgement_too(gateway_url, operator_headers):
+def test_a_posted_care_request_shows_on_the_board_then_its_acknowledgement_too(gateway_url, operator_headers,
+                                                                              elder_id):
     board = SseReader(f"{gateway_url}/v1/board/stream", operator_headers)
     try:
         assert board.status == 200
-        created = post_emergency(gateway_url, operator_headers).json()
+        created = post_emergency(gateway_url, operator_headers, elder_id).json()
         raised = board.next_matching(lambda f: f["event"] == "care_request.raised"
                                      and f["data"]["care_request"]["id"] == created["id"])
         assert raised["data"]["care_request"]["status"] == "raised"
@@ -45,11 +52,11 @@ def test_a_posted_care_request_shows_on_the_board_then_its_acknowledgement_too(g
         board.close()
 
 
-def test_the_board_shows_only_communities_the_operator_serves(gateway_url, operator_headers, issuer_dir):
+def test_the_board_shows_only_communities_the_operator_serves(gateway_url, operator_headers, issuer_dir, elder_id):
     elsewhere = {"Authorization": f"Bearer {token_for(issuer_dir, 'operator', 'op-far', ['another'])}"}
     board = SseReader(f"{gateway_url}/v1/board/stream", elsewhere)
     try:
-        created = post_emergency(gateway_url, operator_headers).json()
+        created = post_emergency(gateway_url, operator_headers, elder_id).json()
         with pytest.raises(AssertionError):
             board.next_matching(lambda f: f["data"]["care_request"]["id"] == created["id"], timeout=3)
     finally:
@@ -80,8 +87,9 @@ def test_bad_input_gets_a_specific_problem_and_creates_nothing(gateway_url, oper
     assert len(after) == len(before)
 
 
-def test_one_care_request_makes_one_connected_trace_from_http_to_the_worker(gateway_url, operator_headers, otlp):
-    response = post_emergency(gateway_url, operator_headers)
+def test_one_care_request_makes_one_connected_trace_from_http_to_the_worker(gateway_url, operator_headers, otlp,
+                                                                           elder_id):
+    response = post_emergency(gateway_url, operator_headers, elder_id)
     trace_id = response.headers["x-trace-id"]
     # Processes export on their own schedules: wait for the worker's span and for every parent to arrive.
     deadline = time.monotonic() + 20

@@ -83,10 +83,13 @@ def wait_for(check, timeout=10.0):
     return False
 
 
-def elder_at_home(mongo_client, eldercare_db, elder_id: str) -> residents.Elder:
+def elder_at_home(mongo_client, eldercare_db, elder_id: str, position: care.GeoPoint | None = None,
+                  shares_location: bool = False) -> residents.Elder:
     details = residents.ElderDetails("刘桂兰", "138 0413 1001", "uses_aid",
-                                     residents.Address("东区 3号楼", "2单元", 4, "402"))
+                                     residents.Address("东区 3号楼", "2单元", 4, "402", position))
     elder = residents.register(OPERATOR, elder_id, COMMUNITY, details, utcnow())
+    if shares_location:
+        elder = residents.record_consent(OPERATOR, elder, residents.LOCATION, True, utcnow())
     store = ResidentStore(mongo_client, eldercare_db)
     store.ensure_indexes()
     return store.add_elder(elder)
@@ -206,6 +209,18 @@ def test_a_back_referral_becomes_a_home_follow_up_visit_booked_for_the_plans_due
         OutboxRelay(eldercare_db, amqp_uri).publish_pending()
     entry = TriageStore(mongo_client, clinic_db).by_care_request(visit["_id"])
     assert entry.description.startswith("出院随访") and entry.patient_id == back.patient_id
+
+
+def test_a_follow_up_visit_carries_the_home_position_of_an_elder_who_shares_their_location(
+        eldercare_worker, mongo_client, eldercare_db, clinic_db, amqp_uri):
+    home = care.GeoPoint(41.88083, 123.95187)
+    elder = elder_at_home(mongo_client, eldercare_db, "elder-dq-0423", position=home, shares_location=True)
+    back_referral(mongo_client, clinic_db, elder.id)
+    with entrypoint_waiter(eldercare_worker, "schedule_follow_up_visit", timeout=10):
+        OutboxRelay(clinic_db, amqp_uri).publish_pending()
+    [visit] = eldercare_db["care_requests"].find({"elder_id": elder.id})
+    assert (visit["position"], visit["position_source"]) == (
+        {"latitude": home.latitude, "longitude": home.longitude}, care.HOME_ADDRESS)
 
 
 def test_a_back_referral_without_a_due_date_is_booked_for_the_next_morning(

@@ -88,6 +88,23 @@ def test_check_in_far_from_home_is_refused_with_the_distance():
     assert "m from the elder's home" in error.value.message
 
 
+def test_check_in_near_where_the_elders_phone_placed_them_widens_by_the_fixs_accuracy():
+    # 150 m north of the phone's fix: outside the 100 m fence, inside it once a 60 m accuracy is allowed for.
+    fix = care.GeoPoint(41.8810, 123.9570)
+    door = care.GeoPoint(41.8810 + 150 / 111_200, 123.9570)
+    for accuracy, admitted in ((10.0, False), (60.0, True)):
+        new = care.NewCareRequest("donghuayuan", "elder-1", "bathing", "app", position=fix,
+                                  position_source=care.PHONE_GPS, position_accuracy_m=accuracy)
+        request = care.assign(OPERATOR, care.raise_request(ELDER, new, "cr-1", NOW, DEFAULT_POLICY), LI, True, "",
+                              NOW, DEFAULT_POLICY)
+        travelling = care.start_travel(CAREGIVER, request, 10, NOW)
+        if admitted:
+            assert care.arrive(CAREGIVER, travelling, door, "", NOW).status == care.ON_SITE
+        else:
+            with pytest.raises(FailedPrecondition, match="where the elder's phone placed them"):
+                care.arrive(CAREGIVER, travelling, door, "", NOW)
+
+
 def test_an_operator_can_override_the_geofence_and_it_is_logged():
     travelling = care.start_travel(CAREGIVER, assigned(), 10, NOW)
     request = care.arrive(OPERATOR, travelling, FAR, "GPS 漂移, 电话确认已到", NOW)

@@ -290,3 +290,66 @@ def test_an_operator_resolves_an_open_alert_once():
         r.resolve_alert(OTHER_OPERATOR, alert, "", NOW)
     with pytest.raises(NotFound):
         r.check_alert_visible(OTHER_OPERATOR, alert, alert.id)
+
+
+# -- calls raised by an operator or from the app: at the elder's registered home, as a press --------------
+
+def app_call(caller=ELDER, kind="emergency", **fields) -> care.NewCareRequest:
+    return care.NewCareRequest(COMMUNITY, "elder-dq-0312", kind, "app", **fields)
+
+
+def test_a_press_says_its_position_came_from_the_device():
+    assert r.press(DEVICE, device(), elder(), "emergency").position_source == care.DEVICE
+    assert r.press(DEVICE, device(), elder(), "meal").position_source == ""
+
+
+def test_an_app_call_goes_to_the_elders_door_and_home_position_like_a_press():
+    placed = r.placed(app_call(), elder())
+    assert (placed.location.building, placed.location.unit, placed.location.floor, placed.location.detail) == (
+        "东区 3号楼", "2单元", 4, "402")
+    assert (placed.position, placed.position_source) == (HOME.position, care.HOME_ADDRESS)
+    raised = care.raise_request(ELDER, placed, "c-1", NOW, DEFAULT_POLICY)
+    assert (raised.position, raised.position_source, raised.position_accuracy_m) == (
+        HOME.position, care.HOME_ADDRESS, None)
+
+
+def test_an_app_call_carries_the_home_position_only_with_consent_or_in_an_emergency():
+    assert r.placed(app_call(kind="shopping"), elder()).position is None
+    assert r.placed(app_call(kind="shopping"), consented(elder(), r.LOCATION)).position == HOME.position
+
+
+def test_the_elders_own_phone_fix_beats_the_home_position_and_keeps_its_accuracy():
+    phone = care.GeoPoint(41.8811, 123.9580)
+    new = app_call(position=phone, position_source=care.PHONE_GPS, position_accuracy_m=12.5)
+    raised = care.raise_request(ELDER, r.placed(new, elder()), "c-1", NOW, DEFAULT_POLICY)
+    assert (raised.position, raised.position_source, raised.position_accuracy_m) == (phone, care.PHONE_GPS, 12.5)
+    assert raised.location.building == "东区 3号楼"
+
+
+def test_a_phone_fix_needs_its_accuracy_and_comes_only_from_the_elders_own_app():
+    phone = care.GeoPoint(41.8811, 123.9580)
+    with pytest.raises(InvalidArgument) as missing:
+        care.raise_request(ELDER, app_call(position=phone, position_source=care.PHONE_GPS), "c-1", NOW,
+                           DEFAULT_POLICY)
+    assert "position_accuracy_m" in missing.value.fields
+    with pytest.raises(InvalidArgument) as by_family:
+        care.raise_request(Caller(DAUGHTER.subject, DAUGHTER.roles, frozenset({COMMUNITY})), app_call(position=phone, position_source=care.PHONE_GPS,
+                                              position_accuracy_m=10.0),
+                           "c-1", NOW, DEFAULT_POLICY, frozenset({"elder-dq-0312"}))
+    assert "position" in by_family.value.fields
+    with pytest.raises(InvalidArgument):
+        care.raise_request(ELDER, app_call(position_accuracy_m=10.0), "c-1", NOW, DEFAULT_POLICY)
+
+
+def test_a_call_that_names_another_building_gets_the_door_it_names_and_no_home_position():
+    park = care.Location("社区花园", "", 0, "长椅旁")
+    placed = r.placed(app_call(location=park), elder())
+    assert (placed.location, placed.position, placed.position_source) == (park, None, "")
+
+
+def test_a_call_for_an_elder_not_registered_in_the_community_is_not_found():
+    with pytest.raises(NotFound):
+        r.check_registered(None, "elder-ghost", COMMUNITY)
+    with pytest.raises(NotFound):
+        r.check_registered(elder(), "elder-dq-0312", "another")
+    assert r.check_registered(elder(), "elder-dq-0312", COMMUNITY).id == "elder-dq-0312"

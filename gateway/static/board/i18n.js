@@ -33,6 +33,7 @@ const WORDS = {
     off_shift: "不在岗",
     upcoming: "预约上门", upcoming_order: "按预约时间排序，到时进入呼叫队列", upcoming_empty: "暂无预约上门",
     scheduled_for: "预约时间",
+    position: "定位", position_none: "无（未授权共享位置）", metres: "米",
   },
   en: {
     title: "Home Care Command Centre",
@@ -63,6 +64,7 @@ const WORDS = {
     off_shift: "off shift",
     upcoming: "Upcoming visits", upcoming_order: "by booked time; they join the queue when due",
     upcoming_empty: "No visits booked", scheduled_for: "Booked for",
+    position: "Position", position_none: "none (location not shared)", metres: "m",
   },
 };
 
@@ -81,6 +83,11 @@ const DISPOSITIONS = {
 const CHANNELS = {
   zh: { device: "呼叫器", app: "手机应用", phone: "电话" },
   en: { device: "Call device", app: "App", phone: "Phone" },
+};
+// Where a call's position came from (position_source).
+const POSITION_SOURCES = {
+  zh: { home_address: "登记住址", device: "呼叫器（登记住址）", phone_gps: "手机定位" },
+  en: { home_address: "Registered home", device: "Call device (registered home)", phone_gps: "Phone GPS" },
 };
 const RUNGS = {
   zh: { supervisor: "值班主管", family_contact: "家属", emergency_services: "120急救" },
@@ -106,6 +113,7 @@ export const statusName = (status) => STATUSES[current][status] ?? status;
 export const dispositionName = (d) => DISPOSITIONS[current][d] ?? d;
 export const channelName = (c) => CHANNELS[current][c] ?? c;
 export const rungName = (r) => RUNGS[current][r] ?? r;
+export const positionSourceName = (s) => POSITION_SOURCES[current][s] ?? s;
 export const mobilityName = (m) => MOBILITY[current][m] ?? m;
 export const DISPOSITION_KEYS = Object.keys(DISPOSITIONS.zh);
 

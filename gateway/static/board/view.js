@@ -1,8 +1,8 @@
 // Drawing the board: the queue, the site plan and the selected call. Everything is built with DOM calls
 // and textContent, never innerHTML: call descriptions and names come from residents and must not run.
 import {
-  DISPOSITION_KEYS, candidateReason, channelName, dispositionName, kindName, language, mobilityName, rungName,
-  statusName, t,
+  DISPOSITION_KEYS, candidateReason, channelName, dispositionName, kindName, language, mobilityName,
+  positionSourceName, rungName, statusName, t,
 } from "./i18n.js";
 
 export const COMMUNITIES = {
@@ -78,6 +78,14 @@ const place = (request) => {
   const l = request.location;
   if (!l || !(l.building || l.unit || l.detail)) return t("no_location");
   return [l.building, l.unit, l.floor ? `${l.floor}${t("floor")}` : "", l.detail].filter(Boolean).join(" ");
+};
+
+// Where the position came from, and how good a phone's fix is: the caregiver's check-in fence widens by it.
+const positionFact = (request) => {
+  if (!request.position) return t("position_none");
+  const source = positionSourceName(request.position_source || "home_address");
+  const accuracy = request.position_accuracy_m ? ` ±${Math.round(request.position_accuracy_m)} ${t("metres")}` : "";
+  return source + accuracy;
 };
 
 const priorityClass = (request) => `p${Math.min(request.priority || 3, 3)}`;
@@ -287,6 +295,7 @@ export function renderFacts(container, head, request, zone) {
   container.replaceChildren(
     ...fact(t("elder"), request.elder_id),
     ...fact(t("location"), place(request)),
+    ...fact(t("position"), positionFact(request)),
     ...fact(t("channel"), channelName(request.channel) + (request.device_id ? ` · ${request.device_id}` : "")),
     ...fact(t("raised_at"), `${when(request.raised_at, zone)} · ${request.raised_by}`),
     ...(request.scheduled_for ? fact(t("scheduled_for"), `${clockDate(new Date(request.scheduled_for), zone)} ${when(request.scheduled_for, zone)}`) : []),

@@ -56,6 +56,13 @@ class Channel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CHANNEL_DEVICE: _ClassVar[Channel]
     CHANNEL_APP: _ClassVar[Channel]
     CHANNEL_PHONE: _ClassVar[Channel]
+
+class PositionSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    POSITION_SOURCE_UNSPECIFIED: _ClassVar[PositionSource]
+    POSITION_SOURCE_HOME_ADDRESS: _ClassVar[PositionSource]
+    POSITION_SOURCE_DEVICE: _ClassVar[PositionSource]
+    POSITION_SOURCE_PHONE_GPS: _ClassVar[PositionSource]
 CARE_KIND_UNSPECIFIED: CareKind
 CARE_KIND_MEAL: CareKind
 CARE_KIND_SHOPPING: CareKind
@@ -87,6 +94,10 @@ CHANNEL_UNSPECIFIED: Channel
 CHANNEL_DEVICE: Channel
 CHANNEL_APP: Channel
 CHANNEL_PHONE: Channel
+POSITION_SOURCE_UNSPECIFIED: PositionSource
+POSITION_SOURCE_HOME_ADDRESS: PositionSource
+POSITION_SOURCE_DEVICE: PositionSource
+POSITION_SOURCE_PHONE_GPS: PositionSource
 
 class Location(_message.Message):
     __slots__ = ("building", "unit", "floor", "detail")
@@ -101,7 +112,7 @@ class Location(_message.Message):
     def __init__(self, building: _Optional[str] = ..., unit: _Optional[str] = ..., floor: _Optional[int] = ..., detail: _Optional[str] = ...) -> None: ...
 
 class CareRequest(_message.Message):
-    __slots__ = ("id", "community_id", "elder_id", "kind", "status", "priority", "channel", "location", "description", "raised_by", "raised_at", "acknowledge_due_at", "acknowledged_at", "acknowledged_by", "escalation_level", "escalated_at", "version", "device_id", "assignment", "eta", "visit", "disposition", "cancel_reason", "history", "feedback", "escalated_to", "position", "scheduled_for")
+    __slots__ = ("id", "community_id", "elder_id", "kind", "status", "priority", "channel", "location", "description", "raised_by", "raised_at", "acknowledge_due_at", "acknowledged_at", "acknowledged_by", "escalation_level", "escalated_at", "version", "device_id", "assignment", "eta", "visit", "disposition", "cancel_reason", "history", "feedback", "escalated_to", "position", "scheduled_for", "position_source", "position_accuracy_m")
     ID_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
     ELDER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -130,6 +141,8 @@ class CareRequest(_message.Message):
     ESCALATED_TO_FIELD_NUMBER: _ClassVar[int]
     POSITION_FIELD_NUMBER: _ClassVar[int]
     SCHEDULED_FOR_FIELD_NUMBER: _ClassVar[int]
+    POSITION_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    POSITION_ACCURACY_M_FIELD_NUMBER: _ClassVar[int]
     id: str
     community_id: str
     elder_id: str
@@ -158,7 +171,9 @@ class CareRequest(_message.Message):
     escalated_to: str
     position: _common_pb2.GeoPoint
     scheduled_for: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., status: _Optional[_Union[CareRequestStatus, str]] = ..., priority: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., raised_by: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledge_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., escalation_level: _Optional[int] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., device_id: _Optional[str] = ..., assignment: _Optional[_Union[Assignment, _Mapping]] = ..., eta: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visit: _Optional[_Union[Visit, _Mapping]] = ..., disposition: _Optional[_Union[Disposition, str]] = ..., cancel_reason: _Optional[str] = ..., history: _Optional[_Iterable[_Union[Transition, _Mapping]]] = ..., feedback: _Optional[_Union[Feedback, _Mapping]] = ..., escalated_to: _Optional[str] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    position_source: PositionSource
+    position_accuracy_m: float
+    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., status: _Optional[_Union[CareRequestStatus, str]] = ..., priority: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., raised_by: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledge_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., escalation_level: _Optional[int] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., device_id: _Optional[str] = ..., assignment: _Optional[_Union[Assignment, _Mapping]] = ..., eta: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visit: _Optional[_Union[Visit, _Mapping]] = ..., disposition: _Optional[_Union[Disposition, str]] = ..., cancel_reason: _Optional[str] = ..., history: _Optional[_Iterable[_Union[Transition, _Mapping]]] = ..., feedback: _Optional[_Union[Feedback, _Mapping]] = ..., escalated_to: _Optional[str] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., position_source: _Optional[_Union[PositionSource, str]] = ..., position_accuracy_m: _Optional[float] = ...) -> None: ...
 
 class Assignment(_message.Message):
     __slots__ = ("assignee_id", "assignee_kind", "assignee_name", "assigned_by", "assigned_at", "accepted_at", "override_reason", "accept_due_at")
@@ -225,7 +240,7 @@ class Feedback(_message.Message):
     def __init__(self, rating: _Optional[int] = ..., comment: _Optional[str] = ..., rated_by: _Optional[str] = ..., rated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RaiseCareRequestRequest(_message.Message):
-    __slots__ = ("community_id", "elder_id", "kind", "channel", "location", "description", "request_id", "scheduled_for")
+    __slots__ = ("community_id", "elder_id", "kind", "channel", "location", "description", "request_id", "scheduled_for", "position", "position_accuracy_m")
     COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
     ELDER_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -234,6 +249,8 @@ class RaiseCareRequestRequest(_message.Message):
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     SCHEDULED_FOR_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    POSITION_ACCURACY_M_FIELD_NUMBER: _ClassVar[int]
     community_id: str
     elder_id: str
     kind: CareKind
@@ -242,7 +259,9 @@ class RaiseCareRequestRequest(_message.Message):
     description: str
     request_id: str
     scheduled_for: _timestamp_pb2.Timestamp
-    def __init__(self, community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., request_id: _Optional[str] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    position: _common_pb2.GeoPoint
+    position_accuracy_m: float
+    def __init__(self, community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., request_id: _Optional[str] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ..., position_accuracy_m: _Optional[float] = ...) -> None: ...
 
 class RaiseCareRequestResponse(_message.Message):
     __slots__ = ("care_request",)

@@ -143,7 +143,9 @@ class EldercareServiceServicer:
     """
 
     def RaiseCareRequest(self, request, context):
-        """Raise a call for help: from a call device, the app, or an operator taking a phone call.
+        """Raise a call for help: from a call device, the app, or an operator taking a phone call. Only for an elder
+        registered in the community (NOT_FOUND otherwise): operators for anyone they serve, a resident for
+        themself, a family member for the elders who list them as a contact (PERMISSION_DENIED otherwise).
         Idempotent on request_id: a retry with the same id returns the first request.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -17,11 +17,13 @@ from linli.kit.outbox import OutboxRelay
 from linli.kit.protomap import enum_number, known_enum_name
 from services.eldercare import events, messages
 from services.eldercare.domain import care_requests as care
-from services.eldercare.domain import figures, staff
+from services.eldercare.domain import figures, residents, staff
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.staff import StaffStore
 
 FamilyLookup = Callable[[Caller], frozenset[str]]
+# The registered elder with this id, or None.
+ElderLookup = Callable[[str], "residents.Elder | None"]
 
 
 def _care_request_id(value: str) -> str:
@@ -39,8 +41,8 @@ def _limit(requested: int, default: int, maximum: int, field: str) -> int:
 
 
 def _board_position(request: care.CareRequest) -> list:
-    """Where a request stands in the board's order: priority, waiting time, id."""
-    return [request.priority, request.raised_at.isoformat(), request.id]
+    """Where a request stands in the board's order: priority, waiting since (the store's waiting_since), id."""
+    return [request.priority, request.clock_starts_at.isoformat(), request.id]
 
 
 def _upcoming_position(request: care.CareRequest) -> list:
@@ -50,7 +52,8 @@ def _upcoming_position(request: care.CareRequest) -> list:
 
 class EldercareApi(pb_grpc.EldercareServiceServicer):
     def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy, relay: OutboxRelay | None,
-                 clock=utcnow, family_of: FamilyLookup = lambda caller: frozenset()):
+                 clock=utcnow, family_of: FamilyLookup = lambda caller: frozenset(),
+                 elder_of: ElderLookup = lambda elder_id: None):
         self.store = store
         self.staff = staff_store
         self.policy = policy
@@ -58,6 +61,8 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         self.clock = clock
         # Which elders a family member belongs to, from the elders' registered contacts.
         self.family_of = family_of
+        # The elders' records: a call is only for a registered elder, and goes to their home.
+        self.elder_of = elder_of
 
     def _published(self) -> None:
         if self.relay is not None:
@@ -77,9 +82,12 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
 
     def RaiseCareRequest(self, request, context):
         caller = current_caller()
-        new = messages.new_care_request(request)
-        raised = care.raise_request(caller, new, str(uuid.uuid4()), self.clock(), self.policy,
-                                    self.family_of(caller))
+        new, family_of = messages.new_care_request(request), self.family_of(caller)
+        # Who may raise first, so an id the caller has no link to says nothing about whether it exists.
+        care.check_may_raise(caller, new, family_of)
+        elder = residents.check_registered(self.elder_of(new.elder_id), new.elder_id, new.community_id)
+        raised = care.raise_request(caller, residents.placed(new, elder), str(uuid.uuid4()), self.clock(),
+                                    self.policy, family_of)
         saved = self.store.add(raised, events.raised(raised))
         self._published()
         return pb.RaiseCareRequestResponse(care_request=messages.care_request(saved))

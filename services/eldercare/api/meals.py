@@ -119,7 +119,8 @@ class MealApi(pb_grpc.MealServiceServicer):
                 caller,
                 care.NewCareRequest(order.community_id, order.elder_id, "meal", "app", location=order.location,
                                     description=meals.describe_for_delivery(menu, order),
-                                    position=home[1] if home else None),
+                                    position=home[1] if home else None,
+                                    position_source=care.HOME_ADDRESS if home and home[1] else ""),
                 str(uuid.uuid4()), now, self.policy, self.family_of(caller))
             order = meals.with_care_request(order, delivery.id)
             care_event = events.raised(delivery)

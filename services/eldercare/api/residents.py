@@ -191,15 +191,16 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
         if elder is None:
             raise NotFound(f"device {device.id} is registered to an elder who is no longer registered")
         new = residents.press(caller, device, elder, known_enum_name(eldercare_pb2.CareKind, request.kind))
-        unanswered = self.care_requests.list_requests(care.ListScope(None, elder_ids=frozenset({elder.id})),
-                                                      (care.RAISED,), None, 20)
-        repeated = care.repeated_press(unanswered, new, now)
-        if repeated is not None:
-            return pb.PressDeviceResponse(care_request=messages.care_request(repeated))
         raised = care.raise_request(caller, new, str(uuid.uuid4()), now, self.policy)
-        self.store.save_press(residents.seen(device, now), raised, events.raised(raised), self.care_requests)
-        self._published()
-        return pb.PressDeviceResponse(care_request=messages.care_request(raised))
+
+        def decide(unanswered: list[care.CareRequest]):
+            repeated = care.repeated_press(unanswered, new, now)
+            return (repeated, None) if repeated is not None else (raised, events.raised(raised))
+
+        call, is_new = self.store.save_press(residents.seen(device, now), elder.id, self.care_requests, decide)
+        if is_new:
+            self._published()
+        return pb.PressDeviceResponse(care_request=messages.care_request(call))
 
     # -- maintenance alerts
 

@@ -40,6 +40,12 @@ DISPOSITIONS = ("resolved", "referred_to_clinic", "handed_to_emergency_services"
 # answered the door): an operator may close it with one of these from any open status.
 CLOSE_WITHOUT_COMPLETING = ("handed_to_emergency_services", "no_access")
 ASSIGNEE_KINDS = ("staff", "volunteer")
+# Where a request's position came from: the elder's registered home (an operator's or the app's call),
+# their call device (installed at home: the same point), or the elder's own phone (its fix, with accuracy).
+HOME_ADDRESS, DEVICE, PHONE_GPS = "home_address", "device", "phone_gps"
+POSITION_SOURCES = (HOME_ADDRESS, DEVICE, PHONE_GPS)
+# A phone's stated accuracy (metres): past a few kilometres the fix says nothing about a door.
+MAX_POSITION_ACCURACY_M = 5_000.0
 
 # Operators run the command centre; administrators oversee it.
 STAFF_ROLES = ("operator", "administrator")
@@ -157,6 +163,9 @@ class CareRequest:
     feedback: Feedback | None = None
     # When a visit booked for later is wanted; None for a call to answer now.
     scheduled_for: datetime | None = None
+    # Where position came from (POSITION_SOURCES; "" without a position) and, for a phone's fix, its accuracy.
+    position_source: str = ""
+    position_accuracy_m: float | None = None
 
     @property
     def clock_starts_at(self) -> datetime:
@@ -185,6 +194,8 @@ class NewCareRequest:
     device_id: str = ""
     # Book it for later (operators only); None: a call to answer now.
     scheduled_for: datetime | None = None
+    position_source: str = ""
+    position_accuracy_m: float | None = None
 
 
 def _valid_point(point: GeoPoint | None) -> bool:
@@ -215,6 +226,14 @@ def validate(new: NewCareRequest) -> None:
             problems[f"location.{name}"] = "at most 100 characters"
     if not _valid_point(new.position):
         problems["position"] = "latitude -90..90 and longitude -180..180, not 0,0"
+    if new.position_source == PHONE_GPS:
+        if new.channel != "app":
+            problems["position"] = "only a call from the app carries the phone's position"
+        accuracy = new.position_accuracy_m
+        if accuracy is None or not 0 < accuracy <= MAX_POSITION_ACCURACY_M:
+            problems["position_accuracy_m"] = f"required with position: more than 0, at most {MAX_POSITION_ACCURACY_M:.0f} m"
+    elif new.position_accuracy_m is not None:
+        problems["position_accuracy_m"] = "only with the phone's position"
     check_fields(problems, "invalid care request")
 
 
@@ -234,11 +253,20 @@ def may_raise_for(caller: Caller, new: NewCareRequest, family_of: frozenset[str]
     return caller.has_role("device") and new.channel == "device" and new.device_id == caller.subject
 
 
-def raise_request(caller: Caller, new: NewCareRequest, request_id: str, now: datetime,
-                  policy: dict[str, KindPolicy], family_of: frozenset[str] = frozenset()) -> CareRequest:
+def check_may_raise(caller: Caller, new: NewCareRequest, family_of: frozenset[str] = frozenset()) -> None:
+    """A well-formed request the caller may raise for this elder. The phone's own position is the elder's
+    only when the elder raises from their own phone: a family member's phone is somewhere else."""
     validate(new)
     if not may_raise_for(caller, new, family_of):
         raise PermissionDenied("you may not raise a care request for this elder in this community")
+    if new.position_source == PHONE_GPS and not (caller.has_role("resident") and caller.subject == new.elder_id):
+        raise InvalidArgument("only the elder's own phone may send its position with a call",
+                              {"position": "only when the elder raises the call from their own phone"})
+
+
+def raise_request(caller: Caller, new: NewCareRequest, request_id: str, now: datetime,
+                  policy: dict[str, KindPolicy], family_of: frozenset[str] = frozenset()) -> CareRequest:
+    check_may_raise(caller, new, family_of)
     _check_schedule(caller, new, now)
     if new.scheduled_for is not None:  # to the millisecond, as MongoDB keeps it
         new = replace(new, scheduled_for=new.scheduled_for.replace(
@@ -252,7 +280,8 @@ def raise_request(caller: Caller, new: NewCareRequest, request_id: str, now: dat
         acknowledge_due_at=due, location=new.location, description=new.description,
         request_id=new.request_id, escalate_at=due if rule.escalates else None, position=new.position,
         device_id=new.device_id, history=(Transition(RAISED, now, caller.subject),),
-        scheduled_for=new.scheduled_for,
+        scheduled_for=new.scheduled_for, position_source=new.position_source if new.position else "",
+        position_accuracy_m=new.position_accuracy_m if new.position else None,
     )
 
 
@@ -472,9 +501,12 @@ def arrive(caller: Caller, request: CareRequest, position: GeoPoint | None, over
             raise InvalidArgument("position is required to check in", {"position": "required"})
         if request.position is None:
             raise FailedPrecondition("the elder's home position is unknown: an operator must check you in")
-        if distance > geofence_m:
+        # A phone's fix is only as good as its accuracy: the fence widens by it.
+        fence = geofence_m + (request.position_accuracy_m or 0.0)
+        if distance > fence:
+            where = "the elder's home" if request.position_source != PHONE_GPS else "where the elder's phone placed them"
             raise FailedPrecondition(
-                f"you are {distance:.0f} m from the elder's home; check-in needs you within {geofence_m:.0f} m")
+                f"you are {distance:.0f} m from {where}; check-in needs you within {fence:.0f} m")
     visit = Visit(request.assignment.assignee_id, now, position, distance, reason, caller.subject if reason else "")
     accepted = request.assignment if request.assignment.accepted_at else replace(request.assignment, accepted_at=now)
     return _moved(request, ON_SITE, now, caller.subject, f"override: {reason}" if reason else "", visit=visit,

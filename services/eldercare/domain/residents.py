@@ -441,7 +441,31 @@ def press(caller: Caller, device: Device, elder: Elder, kind: str) -> care.NewCa
     check_may_operate(caller, device)
     location, position = home_for_visit(elder, kind)
     return care.NewCareRequest(community_id=elder.community_id, elder_id=elder.id, kind=kind, channel="device",
-                               location=location, position=position, device_id=device.id)
+                               location=location, position=position, device_id=device.id,
+                               position_source=care.DEVICE if position else "")
+
+
+def check_registered(elder: Elder | None, elder_id: str, community_id: str) -> Elder:
+    """A call is for an elder registered in the community it is raised in: one for an unknown id would sit
+    on the board with nowhere to send anyone."""
+    if elder is None or elder.community_id != community_id:
+        raise NotFound(f"elder {elder_id} is not registered in community {community_id}")
+    return elder
+
+
+def placed(new: care.NewCareRequest, elder: Elder) -> care.NewCareRequest:
+    """Where a call raised by an operator or from the app goes, as a press does: the elder's door when the
+    call names no place, and the map position of their home with their location consent or in an emergency;
+    unless the elder's own phone sent its fix, which is where they are now."""
+    door, home = home_for_visit(elder, new.kind)
+    named = new.location
+    if named == care.Location():
+        new = replace(new, location=door)
+    # A call that names another building is not at home: the home's point would mislead the check-in.
+    at_home = named == care.Location() or named.building == door.building
+    if new.position is None and home is not None and at_home:
+        new = replace(new, position=home, position_source=care.HOME_ADDRESS)
+    return new
 
 
 def home_for_visit(elder: Elder, kind: str) -> tuple[care.Location, care.GeoPoint | None]:

@@ -22,8 +22,8 @@ FIGURES = "daily_figures"
 FIGURE_SHARDS = 32
 
 INDEXES = [
-    # The board: open requests by community, most urgent first.
-    Index(CARE_REQUESTS, [("community_id", 1), ("status", 1), ("priority", 1), ("raised_at", 1), ("_id", 1)]),
+    # The board: open requests by community, most urgent first, then longest waiting.
+    Index(CARE_REQUESTS, [("community_id", 1), ("status", 1), ("priority", 1), ("waiting_since", 1), ("_id", 1)]),
     Index(CARE_REQUESTS, [("elder_id", 1), ("status", 1)]),
     Index(CARE_REQUESTS, [("assignment.assignee_id", 1), ("status", 1)]),
     # Upcoming visits (booked for later), soonest first.
@@ -65,6 +65,10 @@ def _document(request: CareRequest) -> dict:
         "history": [vars(t) for t in request.history],
         "feedback": vars(f) if f else None,
         "scheduled_for": request.scheduled_for,
+        "position_source": request.position_source, "position_accuracy_m": request.position_accuracy_m,
+        # The lists' sort key: when its clock started (a booked visit waits from its booked time, not from
+        # when it was booked). Derived, so kept in step on every write.
+        "waiting_since": request.clock_starts_at,
     }
     if request.request_id:  # absent otherwise, so the partial unique index ignores it
         doc["request_id"] = request.request_id
@@ -74,6 +78,7 @@ def _document(request: CareRequest) -> dict:
 def _care_request(doc: dict) -> CareRequest:
     doc = dict(doc)
     doc["id"] = doc.pop("_id")
+    doc.pop("waiting_since", None)
     doc["location"] = Location(**doc.get("location") or {})
     doc["position"] = _point(doc.get("position"))
     doc["assignment"] = Assignment(**doc["assignment"]) if doc.get("assignment") else None
@@ -111,6 +116,22 @@ class CareRequestStore:
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.db, INDEXES + outbox.INDEXES + consumer.INDEXES)
+        self.backfill_waiting_since()
+
+    def backfill_waiting_since(self, batch: int = 500) -> int:
+        """Give requests saved before waiting_since existed their sort key (scheduled time, else raised time),
+        when the api starts. Idempotent, and safe beside other replicas doing the same (each sets the same
+        value, only where none is set yet). Returns how many it found without one."""
+        done = 0
+        while True:
+            docs = list(self.requests.find({"waiting_since": {"$exists": False}},
+                                           {"raised_at": 1, "scheduled_for": 1}).limit(batch))
+            for doc in docs:
+                self.requests.update_one({"_id": doc["_id"], "waiting_since": {"$exists": False}},
+                                         {"$set": {"waiting_since": doc.get("scheduled_for") or doc["raised_at"]}})
+            done += len(docs)
+            if len(docs) < batch:
+                return done
 
     def get(self, request_id: str) -> CareRequest | None:
         doc = self.requests.find_one({"_id": request_id})
@@ -161,21 +182,27 @@ class CareRequestStore:
         return request
 
     def list_requests(self, scope: ListScope, statuses: tuple[str, ...], after: list | None,
-                      limit: int, live_at: datetime | None = None) -> list[CareRequest]:
-        """Most urgent first, then longest waiting; keyset-paginated by (priority, raised_at, id). With
-        live_at: without the visits that are upcoming then (domain's is_upcoming)."""
+                      limit: int, live_at: datetime | None = None,
+                      session: ClientSession | None = None) -> list[CareRequest]:
+        """Most urgent first, then longest waiting (since its clock started: a visit booked for later from its
+        booked time); keyset-paginated by (priority, waiting_since, id). With live_at: without the visits
+        that are upcoming then (domain's is_upcoming)."""
         query = {"status": {"$in": list(statuses)}, **_scope_query(scope)}
         if live_at is not None:
             query["$nor"] = [{"status": {"$in": list(UPCOMING_STATUSES)}, "scheduled_for": {"$gt": live_at}}]
         if after:
-            priority, raised_at, last_id = after
-            raised_at = datetime.fromisoformat(raised_at)
+            try:
+                priority, waiting_since, last_id = int(after[0]), datetime.fromisoformat(after[1]), str(after[2])
+            except (TypeError, ValueError):
+                raise InvalidArgument("page_token is not one this service issued",
+                                      {"page_token": "not recognised"}) from None
             query["$or"] = [
                 {"priority": {"$gt": priority}},
-                {"priority": priority, "raised_at": {"$gt": raised_at}},
-                {"priority": priority, "raised_at": raised_at, "_id": {"$gt": last_id}},
+                {"priority": priority, "waiting_since": {"$gt": waiting_since}},
+                {"priority": priority, "waiting_since": waiting_since, "_id": {"$gt": last_id}},
             ]
-        cursor = self.requests.find(query).sort([("priority", 1), ("raised_at", 1), ("_id", 1)]).limit(limit)
+        cursor = self.requests.find(query, session=session).sort(
+            [("priority", 1), ("waiting_since", 1), ("_id", 1)]).limit(limit)
         return [_care_request(doc) for doc in cursor]
 
     def list_open(self, scope: ListScope, after: list | None, limit: int, now: datetime) -> list[CareRequest]:

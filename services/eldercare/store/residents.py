@@ -1,5 +1,6 @@
 """The only module that knows how elders, their devices and maintenance alerts sit in MongoDB."""
 from datetime import datetime, timedelta
+from typing import Callable
 
 import pymongo
 from pymongo.client_session import ClientSession
@@ -18,6 +19,8 @@ from services.eldercare.store.care_requests import CareRequestStore
 ELDERS = "elders"
 DEVICES = "devices"
 ALERTS = "maintenance_alerts"
+# One small document per elder that every press for them writes in its transaction (see save_press).
+PRESS_GUARDS = "press_guards"
 
 INDEXES = [
     Index(ELDERS, [("community_id", 1), ("_id", 1)]),
@@ -182,12 +185,26 @@ class ResidentStore:
             transaction(self.client, work)
         return device
 
-    def save_press(self, device: Device, request: care.CareRequest, raised_event: dict,
-                   care_requests: CareRequestStore) -> care.CareRequest:
-        """The care request a press raised, and the press as the device's sign of life, in one transaction.
-        The device is updated without a version check: a concurrent heartbeat must never fail a call."""
+    def save_press(self, device: Device, elder_id: str, care_requests: CareRequestStore,
+                   decide: Callable[[list[care.CareRequest]], tuple[care.CareRequest, dict | None]]
+                   ) -> tuple[care.CareRequest, bool]:
+        """A press, in one transaction: read the elder's unanswered calls, let decide say whether the press
+        repeats one of them ((that one, None)) or raises a new one ((it, its event)); save a new one, with the
+        press as the device's sign of life. Returns (the call, whether it is new).
 
-        def work(session: ClientSession) -> None:
+        Every press for the elder first writes the elder's press guard, so presses arriving together
+        conflict there: one commits, the others are retried (with_transaction) and now read its call.
+        Without it each read "no unanswered call" and a burst of presses raised a call apiece. The device
+        is updated without a version check: a concurrent heartbeat must never fail a call."""
+
+        def work(session: ClientSession) -> tuple[care.CareRequest, bool]:
+            self.db[PRESS_GUARDS].update_one({"_id": elder_id}, {"$inc": {"presses": 1}}, upsert=True,
+                                             session=session)
+            unanswered = care_requests.list_requests(care.ListScope(None, elder_ids=frozenset({elder_id})),
+                                                     (care.RAISED,), None, 20, session=session)
+            request, raised_event = decide(unanswered)
+            if raised_event is None:
+                return request, False
             self.devices.update_one(
                 {"_id": device.id},
                 {"$set": {"last_heartbeat_at": device.last_heartbeat_at, "silent_after": device.silent_after},
@@ -195,9 +212,9 @@ class ResidentStore:
                 session=session,
             )
             care_requests.add(request, raised_event, session=session)
+            return request, True
 
-        transaction(self.client, work)
-        return request
+        return transaction(self.client, work)
 
     def silent_devices(self, now: datetime, limit: int = 100) -> list[Device]:
         cursor = self.devices.find({"silent_after": {"$ne": None, "$lte": now}}).sort("silent_after", 1)

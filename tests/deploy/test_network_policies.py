@@ -35,7 +35,8 @@ FLOWS = {
     ("employment-worker", "rabbitmq", 5672),  # its own events, to keep rankings current
     ("employment-worker", "otel-collector", 4318),
     ("mongodb", "mongodb", 27017),  # replication
-    ("mongodb-replica-set", "mongodb", 27017),  # the Job that forms the set
+    ("mongodb-replica-set", "mongodb", 27017),  # the CronJob that forms the set
+    ("mongodb-backup", "mongodb", 27017),  # the daily mongodump
     ("rabbitmq", "rabbitmq", 4369),  # clustering: epmd
     ("rabbitmq", "rabbitmq", 25672),  # clustering: distribution
 }

@@ -20,6 +20,7 @@ from gateway.board import router as board_router
 from gateway.conditional import ConditionalGet
 from gateway.idempotency import Idempotency, IdempotencyStore
 from gateway.limits import BodyLimit
+from gateway.metrics import HttpMetrics, watch_board  # metrics (issue 15)
 from gateway.problems import Problem
 from gateway.ratelimit import RateLimit, TokenBuckets
 from gateway.shedding import LoadShedding, shedding_settings
@@ -155,6 +156,9 @@ def create_app(
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=CORS_REQUEST_HEADERS, expose_headers=CORS_RESPONSE_HEADERS, max_age=600)
     app.add_middleware(RequestContext)
+    # Metrics (issue 15): outermost, so every answer counts, 500 problems and early refusals included.
+    app.add_middleware(HttpMetrics)
+    watch_board(board)
     app.include_router(care_requests.router)
     app.include_router(care_requests.me_router)
     app.include_router(staff.router)

@@ -43,6 +43,12 @@ class StartError(RuntimeError):
     pass
 
 
+# The setting naming each process's metrics port (linli/kit/metrics.py).
+METRICS_PORTS = {"gateway": "GATEWAY_METRICS_PORT", "eldercare-api": "ELDERCARE_API_METRICS_PORT",
+                 "clinic-api": "CLINIC_API_METRICS_PORT", "employment-api": "EMPLOYMENT_API_METRICS_PORT",
+                 "volunteer-api": "VOLUNTEER_API_METRICS_PORT", "workers": "LINLI_WORKERS_METRICS_PORT"}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -181,6 +187,21 @@ class DevStack:
     log_dir: Path
     processes: list[Process] = field(default_factory=list)
     vhost: str | None = None
+    # False: each process's metrics port as env says (`make run`); True: a free one each (tests, side by side).
+    free_metrics_ports: bool = True
+
+    # ---- metrics (issue 15): each process's Prometheus port; free ones unless told otherwise, so test
+    # stacks side by side never collide (`make run` keeps the settings' ports).
+    def __post_init__(self) -> None:
+        for name in METRICS_PORTS.values():
+            if self.free_metrics_ports or name not in self.env:
+                self.env[name] = str(free_port())
+
+    def metrics_urls(self) -> dict[str, str]:
+        """process -> its /metrics URL."""
+        return {process: f"http://127.0.0.1:{self.env[name]}/metrics" for process, name in METRICS_PORTS.items()
+                if self.env.get(name, "0") != "0"}
+    # ---- end of metrics
 
     def isolate_broker(self) -> str:
         """Point this stack at a fresh RabbitMQ vhost (removed again by stop()); returns its AMQP URI."""
@@ -265,11 +286,12 @@ def start_clinic_api(stack: DevStack) -> Process:
 
 
 def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mongo_port: int | None = None,
-             isolated_broker: bool = False, gateway_env: dict[str, str] | None = None) -> DevStack:
+             isolated_broker: bool = False, gateway_env: dict[str, str] | None = None,
+             free_metrics_ports: bool = True) -> DevStack:
     """Start the whole platform. mongo_storage: where SecantusDB keeps data (":memory:" for tests);
     None when env carries a MONGO_URI to use instead. isolated_broker: use a vhost of its own (tests).
     gateway_env: settings for the gateway alone (tests/chaos: api addresses of fault proxies)."""
-    stack = DevStack(dict(env), log_dir)
+    stack = DevStack(dict(env), log_dir, free_metrics_ports=free_metrics_ports)
     try:
         if isolated_broker:
             stack.isolate_broker()

@@ -123,6 +123,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "EMPLOYMENT_API_METRICS_PORT": ("9183", "The employment api's Prometheus metrics port; 0: none."),
     "VOLUNTEER_API_METRICS_PORT": ("9184", "The volunteer api's Prometheus metrics port; 0: none."),
     "LINLI_WORKERS_METRICS_PORT": ("9185", "A workers process's Prometheus metrics port (every worker in it); 0: none."),
+    "OTEL_METRICS_EXPORTER": (
+        "prometheus",
+        "`prometheus`: each process serves /metrics on its metrics port; `prometheus,otlp`: also pushes every 30 s "
+        "to OTEL_EXPORTER_OTLP_ENDPOINT (the collector's metrics pipeline).",
+    ),
     # ---- end of metrics
 }
 

@@ -49,9 +49,17 @@ def _provider():
              for name in REACTION_INSTRUMENTS]
     views.append(View(instrument_name="*duration", aggregation=ExplicitBucketHistogramAggregation(DURATION_BUCKETS)))
     # Scope labels (otel_scope_name, ...) would only repeat "linli" on every series.
-    reader = PrometheusMetricReader(scope_info_enabled=False)
+    readers = [PrometheusMetricReader(scope_info_enabled=False)]
+    endpoint = setting("OTEL_EXPORTER_OTLP_ENDPOINT")
+    if "otlp" in setting("OTEL_METRICS_EXPORTER").split(",") and endpoint:
+        # Also pushed to the collector's metrics pipeline, for a metrics backend that takes OTLP.
+        from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+        from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+
+        readers.append(PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=endpoint.rstrip("/") + "/v1/metrics"),
+                                                     export_interval_millis=30_000))
     name = os.environ.get("LINLI_PROCESS_NAME") or "linli"
-    return MeterProvider(metric_readers=[reader], views=views, resource=Resource.create({"service.name": name}))
+    return MeterProvider(metric_readers=readers, views=views, resource=Resource.create({"service.name": name}))
 
 
 def serve(port_setting: str) -> int | None:

@@ -42,8 +42,9 @@ def _unacknowledged(db) -> list[dict]:
     ]))
 
 
-def watch(db, now=utcnow) -> None:
-    """Observe the eldercare database's gauges when Prometheus scrapes."""
+def watch(db, sla_seconds: float, now=utcnow) -> None:
+    """Observe the eldercare database's gauges when Prometheus scrapes; sla_seconds is the configured
+    ELDERCARE_EMERGENCY_ACK_SLA_SECONDS, exported so alert rules compare with what this site promises."""
     def waiting():
         return [(row["waiting"], {"community": row["_id"]}) for row in _unacknowledged(db)]
 
@@ -65,6 +66,8 @@ def watch(db, now=utcnow) -> None:
             {"$group": {"_id": "$community_id", "orders": {"$sum": 1}}}])
         return [(row["orders"], {"community": row["_id"]}) for row in rows]
 
+    metrics.observe("linli_emergency_acknowledge_sla", lambda: [(sla_seconds, {})], unit="s",
+                    description="ELDERCARE_EMERGENCY_ACK_SLA_SECONDS: how soon an emergency must be acknowledged.")
     metrics.observe("linli_emergencies_unacknowledged", waiting,
                     description="Emergency calls raised and not yet acknowledged, per community.")
     metrics.observe("linli_emergency_oldest_unacknowledged_age", oldest_age, unit="s",

@@ -43,7 +43,7 @@ def main() -> None:
     staff = StaffStore(db)
     elders = ResidentStore(client, db)
     elders.ensure_indexes()
-    care_metrics.watch(db)
+    care_metrics.watch(db, number("ELDERCARE_EMERGENCY_ACK_SLA_SECONDS"))
     relay = OutboxRelay(db, setting("AMQP_URI"), poll_seconds=number("LINLI_OUTBOX_POLL_SECONDS")).start()
     policy = with_emergency_sla(number("ELDERCARE_EMERGENCY_ACK_SLA_SECONDS"))
     api = GrpcApi(setting("ELDERCARE_API_ADDR"), [

@@ -1,9 +1,10 @@
 """The gateway's metrics (linli.kit.metrics serves them): RED for every HTTP route by its template, the
 requests refused by the rate limit (429) and by load shedding (503), and the board streams open."""
+import re
 import time
 import weakref
 
-from starlette.routing import Match
+from starlette.routing import Mount, Route
 
 from linli.kit import metrics
 
@@ -33,16 +34,36 @@ def watch_board(board) -> None:
 
 def route_of(scope) -> str:
     """The route's template (/v1/care-requests/{care_request_id}), never the raw path: one series per
-    route however many ids there are. Middleware that answers before routing (429, 503, 401) finds the
-    route the way the router would."""
-    route = scope.get("route")
-    if route is None and scope.get("app") is not None:
-        for candidate in scope["app"].router.routes:
-            match, _ = candidate.matches(scope)
-            if match == Match.FULL:
-                route = candidate
-                break
-    return getattr(route, "path", None) or "unmatched"
+    route however many ids there are. Taken from the app's own OpenAPI paths (and its mounts), so it is
+    the same for requests middleware answers before routing (429, 503, 401) as for the rest."""
+    app = scope.get("app")
+    if app is None:
+        return "unmatched"
+    matcher = getattr(app.state, "route_matcher", None)
+    if matcher is None:
+        matcher = app.state.route_matcher = _matcher(app)
+    compiled, templates = matcher
+    match = compiled.match(scope["path"])
+    return templates[match.lastgroup] if match else "unmatched"
+
+
+def _matcher(app) -> tuple[re.Pattern, dict[str, str]]:
+    """One regular expression over every route template, literal segments before parameters (as the
+    routes are declared: /v1/devices/maintenance-alerts before /v1/devices/{device_id})."""
+    paths = set(app.openapi().get("paths", {}))
+    paths |= {route.path for route in app.routes if isinstance(route, Route)}  # /openapi.json, /docs
+    templates = sorted(paths, key=lambda path: (path.count("{"), path))
+    patterns, names = [], {}
+    for number, template in enumerate(templates):
+        pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part)
+                          for part in re.split(r"(\{[^}]+\})", template))
+        patterns.append(f"(?P<r{number}>{pattern})")
+        names[f"r{number}"] = template
+    for number, route in enumerate(app.routes):
+        if isinstance(route, Mount):  # the board's page and its files
+            patterns.append(f"(?P<m{number}>{re.escape(route.path)}(?:/.*)?)")
+            names[f"m{number}"] = route.path
+    return re.compile("^(?:" + "|".join(patterns) + ")$"), names
 
 
 def refused(scope, reason: str) -> None:

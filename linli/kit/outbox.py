@@ -236,6 +236,9 @@ class OutboxRelay:
 
     def start(self) -> "OutboxRelay":
         _RELAYS.add(self)
+        # Served from the start, at 0: an alert or dashboard on a rate sees "none yet", not "no data".
+        metrics.OUTBOX_PUBLISHED.add(0, self._labels)
+        metrics.OUTBOX_PUBLISH_FAILURES.add(0, self._labels)
         self._thread = threading.Thread(target=self.run, name=f"outbox-relay-{self.db.name}", daemon=True)
         self._thread.start()
         return self

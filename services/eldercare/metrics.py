@@ -8,11 +8,10 @@ from datetime import datetime
 from linli.kit import metrics
 from linli.kit.mongo import utcnow
 from services.eldercare.domain import care_requests as care
-from services.eldercare.domain import meals, residents
-from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE
+from services.eldercare.domain import meals
 from services.eldercare.store.care_requests import CARE_REQUESTS
 from services.eldercare.store.meals import ORDERS
-from services.eldercare.store.residents import ALERTS
+from services.eldercare.store.residents import DEVICES
 
 EMERGENCY = "emergency"
 
@@ -54,16 +53,19 @@ def watch(db, sla_seconds: float, now=utcnow) -> None:
                 for row in _unacknowledged(db)]
 
     def silent_devices():
-        rows = db[ALERTS].aggregate([{"$match": {"resolved_at": None, "reason": residents.SILENT}},
-                                     {"$group": {"_id": "$community_id", "devices": {"$sum": 1}}}])
-        return [(row["devices"], {"community": row["_id"]}) for row in rows]
+        # Silent: overdue (silent_after passed, not yet checked) or alerted and not heard from since
+        # (silent_after cleared by the alert). Every community with devices reports, 0 included.
+        current = now()
+        rows = db[DEVICES].aggregate([{"$group": {"_id": "$community_id", "silent": {"$sum": {"$cond": [
+            {"$or": [{"$eq": [{"$ifNull": ["$silent_after", None]}, None]}, {"$lte": ["$silent_after", current]}]},
+            1, 0]}}}}])
+        return [(row["silent"], {"community": row["_id"]}) for row in rows]
 
     def undelivered_meals():
-        today = care.local_day(now(), DEFAULT_COMMUNITY_ZONE)
         rows = db[ORDERS].aggregate([
-            {"$match": {"mode": meals.DELIVERY, "status": {"$in": [meals.PLACED, meals.DISPATCHED]},
-                        "day": {"$lte": today}}},
-            {"$group": {"_id": "$community_id", "orders": {"$sum": 1}}}])
+            {"$match": {"mode": meals.DELIVERY}},
+            {"$group": {"_id": "$community_id", "orders": {"$sum": {"$cond": [
+                {"$in": ["$status", [meals.PLACED, meals.DISPATCHED]]}, 1, 0]}}}}])
         return [(row["orders"], {"community": row["_id"]}) for row in rows]
 
     metrics.observe("linli_emergency_acknowledge_sla", lambda: [(sla_seconds, {})], unit="s",
@@ -73,6 +75,6 @@ def watch(db, sla_seconds: float, now=utcnow) -> None:
     metrics.observe("linli_emergency_oldest_unacknowledged_age", oldest_age, unit="s",
                     description="How long the oldest unacknowledged emergency of a community has waited.")
     metrics.observe("linli_devices_silent", silent_devices,
-                    description="Call devices that stopped reporting (open maintenance alerts), per community.")
+                    description="Call devices that stopped reporting and have not reported since, per community.")
     metrics.observe("linli_meals_undelivered", undelivered_meals,
-                    description="Delivery meal orders for today or earlier not yet delivered (placed or on the way).")
+                    description="Meal orders for delivery not yet delivered (placed or on the way), per community.")

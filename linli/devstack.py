@@ -85,16 +85,19 @@ def ensure_rabbitmq(amqp_uri: str, management: bool = False) -> bool:
     Returns True when this call started it (so the caller stops it again)."""
     started = False
     if not rabbitmq_answers(amqp_uri):
-        server = shutil.which("rabbitmq-server") or (os.path.exists("/usr/sbin/rabbitmq-server") and "/usr/sbin/rabbitmq-server")
-        if not server:
-            raise StartError(
-                f"RabbitMQ does not answer on {amqp_uri}. Set AMQP_URI to a running broker, or install one: "
-                "sudo apt-get install rabbitmq-server"
-            )
-        print(f"RabbitMQ does not answer on {amqp_uri}; starting {server}", flush=True)
-        subprocess.run([server, "-detached"], check=True)
-        wait_until(lambda: rabbitmq_answers(amqp_uri), 90, "rabbitmq-server")
-        started = True
+        from linli import packages
+
+        installing = not packages.installed("rabbitmq-server")
+        try:
+            server = packages.ensure("rabbitmq-server")
+        except packages.PackageMissing as error:
+            raise StartError(f"RabbitMQ does not answer on {amqp_uri}. Set AMQP_URI to a running broker, or: {error}")
+        # Debian's package starts the broker it installs (where a service manager runs): give it a moment.
+        if not (installing and _answers_within(amqp_uri, 15)):
+            print(f"RabbitMQ does not answer on {amqp_uri}; starting {server}", flush=True)
+            subprocess.run([server, "-detached"], check=True)
+            wait_until(lambda: rabbitmq_answers(amqp_uri), 90, "rabbitmq-server")
+            started = True
     if management:
         # Nameko's test fixtures make a vhost per test through the management API.
         plugins = shutil.which("rabbitmq-plugins") or "/usr/sbin/rabbitmq-plugins"
@@ -102,6 +105,15 @@ def ensure_rabbitmq(amqp_uri: str, management: bool = False) -> bool:
             subprocess.run([plugins, "enable", "--quiet", "rabbitmq_management"], check=False,
                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     return started
+
+
+def _answers_within(amqp_uri: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if rabbitmq_answers(amqp_uri):
+            return True
+        time.sleep(1)
+    return False
 
 
 def stop_rabbitmq() -> None:

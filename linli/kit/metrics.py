@@ -63,24 +63,27 @@ def _provider():
 
 
 def serve(port_setting: str) -> int | None:
-    """Install the meter provider and serve /metrics on the port `port_setting` names (0: no metrics
-    server; the instruments still count, for nothing). Returns the port. Idempotent within a process."""
+    """Install the meter provider and serve /metrics on the port `port_setting` names. Port 0: no metrics
+    at all (no provider: every instrument is the API's no-op; bench/ measures the difference). Returns the
+    port served, or None. Idempotent within a process."""
     global _served
     if _served is not None:
         return _served["port"]
     port = int(setting(port_setting) or 0)
+    _served = {"port": None}
+    if not port:
+        return None
     otel_metrics.set_meter_provider(_provider())
-    _served = {"port": port}
-    if port:
-        from prometheus_client import start_http_server
+    from prometheus_client import start_http_server
 
-        try:
-            start_http_server(port, addr=setting("LINLI_METRICS_HOST"))
-        except OSError as error:
-            # The process's work matters more than its metrics: serve on, and say so loudly.
-            log.error("no Prometheus metrics: cannot listen on port %d (%s = %s): %s", port, port_setting, port, error)
-            return None
-        log.info("serving Prometheus metrics on %s:%d/metrics", setting("LINLI_METRICS_HOST"), port)
+    try:
+        start_http_server(port, addr=setting("LINLI_METRICS_HOST"))
+    except OSError as error:
+        # The process's work matters more than its metrics: serve on, and say so loudly.
+        log.error("no Prometheus metrics: cannot listen on port %d (%s = %s): %s", port, port_setting, port, error)
+        return None
+    _served["port"] = port
+    log.info("serving Prometheus metrics on %s:%d/metrics", setting("LINLI_METRICS_HOST"), port)
     return port
 
 

@@ -20,7 +20,7 @@ from gateway.board import router as board_router
 from gateway.conditional import ConditionalGet
 from gateway.idempotency import Idempotency, IdempotencyStore
 from gateway.limits import BodyLimit
-from gateway.metrics import HttpMetrics, watch_board  # metrics (issue 15)
+from gateway.metrics import HttpMetrics, learn_routes, watch_board  # metrics (issue 15)
 from gateway.problems import Problem
 from gateway.ratelimit import RateLimit, TokenBuckets
 from gateway.shedding import LoadShedding, shedding_settings
@@ -114,6 +114,7 @@ def create_app(
         app.state.clinic = clinic.ClinicStubs(clinic_channel)
         board.start(asyncio.get_running_loop())
         await asyncio.to_thread(idempotency.open)
+        await asyncio.to_thread(learn_routes, app)  # metrics' route templates (issue 15)
         try:
             yield
         finally:

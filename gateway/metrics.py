@@ -32,16 +32,20 @@ def watch_board(board) -> None:
     _BOARDS.add(board)
 
 
+def learn_routes(app) -> None:
+    """Build the route matcher (at start-up, off the event loop: the app's OpenAPI document is made on the
+    way, which takes long enough to make the loop late and shed requests)."""
+    app.state.route_matcher = _matcher(app)
+
+
 def route_of(scope) -> str:
     """The route's template (/v1/care-requests/{care_request_id}), never the raw path: one series per
     route however many ids there are. Taken from the app's own OpenAPI paths (and its mounts), so it is
     the same for requests middleware answers before routing (429, 503, 401) as for the rest."""
     app = scope.get("app")
-    if app is None:
-        return "unmatched"
-    matcher = getattr(app.state, "route_matcher", None)
-    if matcher is None:
-        matcher = app.state.route_matcher = _matcher(app)
+    matcher = getattr(app.state, "route_matcher", None) if app is not None else None
+    if matcher is None:  # before start-up finished
+        return getattr(scope.get("route"), "path", None) or "unmatched"
     compiled, templates = matcher
     match = compiled.match(scope["path"])
     return templates[match.lastgroup] if match else "unmatched"

@@ -9,7 +9,9 @@ from gateway.ratelimit import TokenBuckets
 
 @pytest.fixture(scope="module")
 def app():
-    return create_app(rate_limit=TokenBuckets(1, 1))
+    app = create_app(rate_limit=TokenBuckets(1, 1))
+    metrics.learn_routes(app)  # what the app's start-up does
+    return app
 
 
 @pytest.mark.parametrize("path, template", [

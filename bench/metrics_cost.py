@@ -3,17 +3,36 @@ and the gRPC api's GetCareRequest on the platform's processes (metrics on, as ev
 second eldercare api and gateway started beside them with ELDERCARE_API_METRICS_PORT=0 and
 GATEWAY_METRICS_PORT=0 (no meter provider: every instrument is the OpenTelemetry API's no-op). Both pairs
 share SecantusDB and the broker; which goes first alternates between runs, and Prometheus does not scrape
-(a scrape costs the process one /metrics render, seconds apart)."""
+(a scrape costs the process one /metrics render, seconds apart).
+
+Two figures for each: requests per second, and the CPU time the serving processes spent per request
+(from /proc: the gateway's and its api's for HTTP, the api's for gRPC). On a machine shared with other
+work the rates swing with the neighbours' load; CPU per request much less, so it is the figure to read."""
 import asyncio
 import sys
 import time
 
 from bench import loadgen
-from bench.common import PER_SECOND, Bench, Row
+import os
+
+from bench.common import MILLISECONDS, PER_SECOND, Bench, Row
 from bench.platform import OPERATOR, Platform, settle
 from linli.devstack import free_port, grpc_serving, http_ok, wait_until
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far."""
+    total = 0
+    for pid in pids:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _pids(plat: Platform, *names: str) -> list[int]:
+    return [p.popen.pid for p in plat.stack.processes if p.name in names]
 
 
 def _without_metrics(plat: Platform) -> tuple[str, str]:
@@ -49,10 +68,14 @@ async def _run_once(plat: Platform, bench: Bench, off_first: bool) -> dict[str, 
                 await stub.GetCareRequest(pb.GetCareRequestRequest(id=ids[i % len(ids)]), metadata=md, timeout=5)
 
             await asyncio.to_thread(settle, plat)
+            pids = _pids(plat, "eldercare-api" if side == "on" else "eldercare-api-no-metrics")
+            cpu = _cpu_seconds(pids)
             result = await loadgen.closed_loop(read, bench.concurrency, bench.seconds)
+            cpu = _cpu_seconds(pids) - cpu
             if result.errors:
                 print(f"  gRPC metrics {side}: {result.errors} errors, e.g. {result.first_error}", flush=True)
             out[f"grpc_{side}"] = result.rate
+            out[f"grpc_cpu_{side}"] = cpu * 1000 / max(1, result.rate * bench.seconds)
     for side in (("off", "on") if off_first else ("on", "off")):
         conns = [loadgen.Http(gateway_off if side == "off" else plat.gateway_url) for _ in range(bench.concurrency)]
 
@@ -62,10 +85,15 @@ async def _run_once(plat: Platform, bench: Bench, off_first: bool) -> dict[str, 
                 raise RuntimeError(f"{status} {body[:200]!r}")
 
         await asyncio.to_thread(settle, plat)
+        pids = _pids(plat, *(("gateway", "eldercare-api") if side == "on"
+                             else ("gateway-no-metrics", "eldercare-api-no-metrics")))
+        cpu = _cpu_seconds(pids)
         result = await loadgen.closed_loop(get, bench.concurrency, bench.seconds)
+        cpu = _cpu_seconds(pids) - cpu
         if result.errors:
             print(f"  gateway metrics {side}: {result.errors} errors, e.g. {result.first_error}", flush=True)
         out[f"http_{side}"] = result.rate
+        out[f"http_cpu_{side}"] = cpu * 1000 / max(1, result.rate * bench.seconds)
         for conn in conns:
             conn.close()
     return out
@@ -88,6 +116,10 @@ def rows(bench: Bench) -> list[Row]:
     return [
         Row("metrics cost", f"gateway GET /v1/care-requests/{{id}}, metrics on, {c} in flight", PER_SECOND,
             values("http_on"), "the same, metrics off (GATEWAY_ and ELDERCARE_API_METRICS_PORT=0)", values("http_off")),
+        Row("metrics cost", "  CPU per request (gateway + api)", MILLISECONDS, values("http_cpu_on"),
+            "the same, metrics off", values("http_cpu_off")),
         Row("metrics cost", f"gRPC GetCareRequest, metrics on, {c} in flight", PER_SECOND, values("grpc_on"),
             "the same, metrics off (ELDERCARE_API_METRICS_PORT=0)", values("grpc_off")),
+        Row("metrics cost", "  CPU per call (api)", MILLISECONDS, values("grpc_cpu_on"),
+            "the same, metrics off", values("grpc_cpu_off")),
     ]

@@ -12,7 +12,7 @@ run: $(READY)
 	$(BIN)/linli run
 
 # make test             every tier
-# make test TIER=unit   one tier (unit, proto, contract, service, e2e, chaos, browser, deploy)
+# make test TIER=unit   one tier (unit, proto, contract, service, e2e, chaos, browser, deploy, ops)
 test: $(READY) $(TOOLS)
 	$(BIN)/linli test $(TIER)
 
@@ -75,8 +75,9 @@ $(READY): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-$(TOOLS): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for buf (proto lint): sudo apt-get install npm"; exit 1; }
+# npm (for buf) is apt-installed when missing and run as root; otherwise the one command to run is printed.
+$(TOOLS): package.json package-lock.json | $(READY)
+	@command -v npm >/dev/null || $(BIN)/python -m linli.packages npm
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -6,11 +6,14 @@ tests/deploy runs these one by one; by hand:
 
     .venv-deploy/bin/python deploy/check.py              render, validate and check every overlay
     .venv-deploy/bin/python deploy/check.py schemas F... validate rendered files (what the tests call)
+    .venv-deploy/bin/python deploy/check.py site DIR     a site's own overlay: all of the above, and no
+                                                         placeholder left, every image by digest
 
 Each check returns a list of problems, empty when all is well.
 """
 import functools
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +32,7 @@ TOOLS_LOCK = ROOT / "requirements-deploy.lock"
 KUBERNETES_VERSIONS = ("1.29", "1.37")
 
 WORKLOADS = ("Deployment", "StatefulSet")
-POD_OWNERS = WORKLOADS + ("Job",)
+POD_OWNERS = WORKLOADS + ("Job", "CronJob")
 # Linli's own image, whatever registry or tag an overlay gives it.
 LINLI_IMAGE = "linli"
 # Set on Linli containers besides linli.kit.config.SETTINGS: standard OpenTelemetry and helper values.
@@ -64,12 +67,14 @@ def ensure_tools(python: str = sys.executable) -> None:
 # ---------------------------------------------------------------- rendering
 
 
-def render(overlay: str) -> str:
-    """The overlay as `kubectl kustomize` renders it, with the kubectl pinned in requirements-deploy.lock."""
+def render(overlay: str | Path) -> str:
+    """The overlay (a name under overlays/, or a directory) as `kubectl kustomize` renders it, with the
+    kubectl pinned in requirements-deploy.lock."""
     kubectl = tool("kubectl")
     if not kubectl.exists():
         raise RuntimeError(f"{kubectl} is missing: install the deploy tools (requirements-deploy.lock)")
-    result = subprocess.run([str(kubectl), "kustomize", str(K8S / "overlays" / overlay)],
+    directory = overlay if isinstance(overlay, Path) else K8S / "overlays" / overlay
+    result = subprocess.run([str(kubectl), "kustomize", str(directory)],
                             capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"kubectl kustomize {overlay} failed:\n{result.stderr}")
@@ -88,12 +93,18 @@ def of_kind(objects: list[dict], *kinds: str) -> list[dict]:
     return [obj for obj in objects if obj["kind"] in kinds]
 
 
+def pod_template(obj: dict) -> dict:
+    if obj["kind"] == "CronJob":
+        return obj["spec"]["jobTemplate"]["spec"]["template"]
+    return obj["spec"]["template"]
+
+
 def pod_spec(obj: dict) -> dict:
-    return obj["spec"]["template"]["spec"]
+    return pod_template(obj)["spec"]
 
 
 def pod_labels(obj: dict) -> dict:
-    return obj["spec"]["template"]["metadata"].get("labels", {})
+    return pod_template(obj)["metadata"].get("labels", {})
 
 
 def containers(obj: dict, init: bool = True) -> list[dict]:
@@ -483,17 +494,101 @@ def everything_is_namespaced(objects: list[dict]) -> list[str]:
             if obj["kind"] != "Namespace" and not obj["metadata"].get("namespace")]
 
 
+def external_services_keep_client_addresses(objects: list[dict]) -> list[str]:
+    """A LoadBalancer or NodePort Service with the default `externalTrafficPolicy: Cluster` hides the
+    client's address behind a node's, so a NetworkPolicy's ipBlock (the partner hospitals' ranges)
+    matches nothing and refuses everyone. `Local` keeps the client's address."""
+    return [f"{name_of(obj)} is {obj['spec']['type']} without externalTrafficPolicy: Local"
+            for obj in of_kind(objects, "Service")
+            if obj["spec"].get("type") in ("LoadBalancer", "NodePort")
+            and obj["spec"].get("externalTrafficPolicy") != "Local"]
+
+
+# Fields Kubernetes refuses to change on an existing object: `kubectl apply` of a render in which they
+# differ from the live object's fails with "field is immutable".
+IMMUTABLE = {
+    "Job": (("spec", "template"), ("spec", "selector")),
+    "Deployment": (("spec", "selector"),),
+    "StatefulSet": (("spec", "selector"), ("spec", "serviceName"), ("spec", "volumeClaimTemplates")),
+    "Service": (("spec", "clusterIP"),),
+}
+
+
+def _field(obj: dict, path: tuple[str, ...]):
+    for key in path:
+        obj = obj.get(key) if isinstance(obj, dict) else None
+    return obj
+
+
+def applies_over(live: list[dict], new: list[dict]) -> list[str]:
+    """Whether `new` can be applied over a cluster holding `live`: no object keeps its name while an
+    immutable field changes."""
+    before = {(obj["kind"], obj["metadata"].get("namespace"), obj["metadata"]["name"]): obj for obj in live}
+    problems = []
+    for obj in new:
+        old = before.get((obj["kind"], obj["metadata"].get("namespace"), obj["metadata"]["name"]))
+        for path in IMMUTABLE.get(obj["kind"], ()) if old else ():
+            if _field(old, path) != _field(obj, path):
+                problems.append(f"{name_of(obj)}: {'.'.join(path)} changed, which Kubernetes refuses to update")
+    return problems
+
+
+# Values an overlay must replace before it deploys anywhere: the production overlay marks each site
+# setting "SITE:" and gives it a value under an example domain (RFC 2606), which `check.py site` refuses.
+PLACEHOLDER = re.compile(r"(^|[./@-])example(\.(org|com|net)|$|[/:])")
+
+
+def site_settings_are_set(objects: list[dict]) -> list[str]:
+    """Every place a site setting lives, still holding the production overlay's placeholder."""
+    problems = []
+    for obj in of_kind(objects, "ConfigMap"):
+        for key, value in (obj.get("data") or {}).items():
+            if PLACEHOLDER.search(str(value)):
+                problems.append(f"ConfigMap {obj['metadata']['name'].rsplit('-', 1)[0]}: {key}={value}")
+    for ingress in of_kind(objects, "Ingress"):
+        hosts = [rule.get("host", "") for rule in ingress["spec"].get("rules", [])]
+        hosts += [host for tls in ingress["spec"].get("tls", []) for host in tls.get("hosts", [])]
+        problems += [f"{name_of(ingress)}: host {host}" for host in sorted(set(hosts)) if PLACEHOLDER.search(host)]
+    images = {c["image"] for obj in of_kind(objects, *POD_OWNERS) for c in containers(obj)}
+    problems += [f"image {image}" for image in sorted(images) if PLACEHOLDER.search(image.split("@")[0])]
+    return problems
+
+
+def images_are_pinned_by_digest(objects: list[dict]) -> list[str]:
+    """What a site deploys runs exactly the bytes it tested: every image by digest."""
+    images = {c["image"] for obj in of_kind(objects, *POD_OWNERS) for c in containers(obj)}
+    return [f"{image} has no @sha256: digest" for image in sorted(images) if "@sha256:" not in image]
+
+
 CONSISTENCY = [
     service_selectors_match_pods, probe_ports_exist, linli_apis_use_grpc_probes,
     every_workload_has_a_disruption_budget, deny_all_is_the_default, every_pod_has_its_own_network_policy,
     containers_are_hardened, service_accounts_mount_no_token, workloads_spread_across_nodes_and_zones,
     linli_deployments_autoscale, drains_fit_the_grace_period, clients_give_up_before_a_drain_ends,
     apis_are_balanced_per_call, linli_settings_are_known,
-    secrets_are_referenced_never_committed, everything_is_namespaced,
+    secrets_are_referenced_never_committed, everything_is_namespaced, external_services_keep_client_addresses,
 ]
+# A site's own overlay (docs/operations.md) must also have replaced every placeholder and pinned digests.
+SITE = [images_are_pinned, site_settings_are_set, images_are_pinned_by_digest]
+
+
+def check_site(directory: Path) -> list[str]:
+    """A site's overlay: rendered, valid, consistent, and with nothing left at a placeholder."""
+    objects = documents(render(directory))
+    out = ROOT / "var" / "deploy" / "site.yaml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(yaml.safe_dump_all(objects, sort_keys=False))
+    problems = validate_schemas([str(out)])
+    for check in CONSISTENCY + SITE:
+        problems += [f"{check.__name__}: {p}" for p in check(objects)]
+    return problems
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["site"] and len(argv) == 2:
+        problems = check_site(Path(argv[1]).resolve())
+        print("\n".join(problems) or f"{argv[1]}: rendered, valid, consistent, every site setting set")
+        return 1 if problems else 0
     if argv[:1] == ["schemas"]:
         problems = validate_schemas(argv[1:])
         print("\n".join(problems) or f"{len(argv) - 1} file(s) valid on Kubernetes {', '.join(KUBERNETES_VERSIONS)}")

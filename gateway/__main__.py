@@ -7,7 +7,7 @@ from opentelemetry.instrumentation.grpc import GrpcAioInstrumentorClient, filter
 
 from gateway.app import create_app
 from gateway.board import Board
-from linli.kit import telemetry
+from linli.kit import metrics, telemetry
 from linli.kit.config import number, setting
 
 
@@ -37,6 +37,7 @@ class _Server(uvicorn.Server):
 
 def main() -> None:
     telemetry.setup("gateway")
+    metrics.serve("GATEWAY_METRICS_PORT")
     # Before any channel exists: the instrumentation wraps channels as they are created.
     GrpcAioInstrumentorClient(filter_=filters.negate(filters.health_check())).instrument()
     app = create_app()

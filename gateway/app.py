@@ -20,6 +20,7 @@ from gateway.board import router as board_router
 from gateway.conditional import ConditionalGet
 from gateway.idempotency import Idempotency, IdempotencyStore
 from gateway.limits import BodyLimit
+from gateway.metrics import HttpMetrics, learn_routes, watch_board  # metrics (issue 15)
 from gateway.problems import Problem
 from gateway.ratelimit import RateLimit, TokenBuckets
 from gateway.shedding import LoadShedding, shedding_settings
@@ -113,6 +114,7 @@ def create_app(
         app.state.clinic = clinic.ClinicStubs(clinic_channel)
         board.start(asyncio.get_running_loop())
         await asyncio.to_thread(idempotency.open)
+        await asyncio.to_thread(learn_routes, app)  # metrics' route templates (issue 15)
         try:
             yield
         finally:
@@ -155,6 +157,9 @@ def create_app(
                            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=CORS_REQUEST_HEADERS, expose_headers=CORS_RESPONSE_HEADERS, max_age=600)
     app.add_middleware(RequestContext)
+    # Metrics (issue 15): outermost, so every answer counts, 500 problems and early refusals included.
+    app.add_middleware(HttpMetrics)
+    watch_board(board)
     app.include_router(care_requests.router)
     app.include_router(care_requests.me_router)
     app.include_router(staff.router)

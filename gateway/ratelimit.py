@@ -16,6 +16,7 @@ import time
 
 from gateway.auth import authenticated_caller
 from gateway.limits import is_emergency
+from gateway import metrics
 from gateway.problems import Problem, problem_response
 
 EXEMPT_PREFIXES = ("/healthz", "/livez", "/board", "/docs")
@@ -81,6 +82,7 @@ class RateLimit:
         wait = self.buckets.take(client_key(scope))
         if wait > 0:
             retry_after = max(1, math.ceil(wait))
+            metrics.refused(scope, "rate_limited")
             problem = Problem(429, "too-many-requests", "Too many requests",
                               f"Slow down: try again in {retry_after} s.", headers={"Retry-After": str(retry_after)})
             return await problem_response(problem, scope["path"])(scope, receive, send)

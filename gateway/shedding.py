@@ -20,6 +20,7 @@ a place each would starve everything else), the board page and the API docs.
 import asyncio
 
 from gateway.limits import is_emergency
+from gateway import metrics
 from gateway.problems import Problem, problem_response
 from linli.kit.config import number
 
@@ -85,6 +86,7 @@ class LoadShedding:
             self.lag.watch()
         if (self.max_loop_lag and self.lag.seconds > self.max_loop_lag) or not await self._place():
             self.shed += 1
+            metrics.refused(scope, "shed")
             problem = Problem(503, "overloaded", "Overloaded",
                               "The platform is busy; calls for help still go through. Try again in a second.",
                               headers={"Retry-After": "1"})

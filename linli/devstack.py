@@ -43,6 +43,12 @@ class StartError(RuntimeError):
     pass
 
 
+# The setting naming each process's metrics port (linli/kit/metrics.py).
+METRICS_PORTS = {"gateway": "GATEWAY_METRICS_PORT", "eldercare-api": "ELDERCARE_API_METRICS_PORT",
+                 "clinic-api": "CLINIC_API_METRICS_PORT", "employment-api": "EMPLOYMENT_API_METRICS_PORT",
+                 "volunteer-api": "VOLUNTEER_API_METRICS_PORT", "workers": "LINLI_WORKERS_METRICS_PORT"}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -79,16 +85,19 @@ def ensure_rabbitmq(amqp_uri: str, management: bool = False) -> bool:
     Returns True when this call started it (so the caller stops it again)."""
     started = False
     if not rabbitmq_answers(amqp_uri):
-        server = shutil.which("rabbitmq-server") or (os.path.exists("/usr/sbin/rabbitmq-server") and "/usr/sbin/rabbitmq-server")
-        if not server:
-            raise StartError(
-                f"RabbitMQ does not answer on {amqp_uri}. Set AMQP_URI to a running broker, or install one: "
-                "sudo apt-get install rabbitmq-server"
-            )
-        print(f"RabbitMQ does not answer on {amqp_uri}; starting {server}", flush=True)
-        subprocess.run([server, "-detached"], check=True)
-        wait_until(lambda: rabbitmq_answers(amqp_uri), 90, "rabbitmq-server")
-        started = True
+        from linli import packages
+
+        installing = not packages.installed("rabbitmq-server")
+        try:
+            server = packages.ensure("rabbitmq-server")
+        except packages.PackageMissing as error:
+            raise StartError(f"RabbitMQ does not answer on {amqp_uri}. Set AMQP_URI to a running broker, or: {error}")
+        # Debian's package starts the broker it installs (where a service manager runs): give it a moment.
+        if not (installing and _answers_within(amqp_uri, 15)):
+            print(f"RabbitMQ does not answer on {amqp_uri}; starting {server}", flush=True)
+            subprocess.run([server, "-detached"], check=True)
+            wait_until(lambda: rabbitmq_answers(amqp_uri), 90, "rabbitmq-server")
+            started = True
     if management:
         # Nameko's test fixtures make a vhost per test through the management API.
         plugins = shutil.which("rabbitmq-plugins") or "/usr/sbin/rabbitmq-plugins"
@@ -96,6 +105,15 @@ def ensure_rabbitmq(amqp_uri: str, management: bool = False) -> bool:
             subprocess.run([plugins, "enable", "--quiet", "rabbitmq_management"], check=False,
                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     return started
+
+
+def _answers_within(amqp_uri: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if rabbitmq_answers(amqp_uri):
+            return True
+        time.sleep(1)
+    return False
 
 
 def stop_rabbitmq() -> None:
@@ -181,6 +199,21 @@ class DevStack:
     log_dir: Path
     processes: list[Process] = field(default_factory=list)
     vhost: str | None = None
+    # False: each process's metrics port as env says (`make run`); True: a free one each (tests, side by side).
+    free_metrics_ports: bool = True
+
+    # ---- metrics (issue 15): each process's Prometheus port; free ones unless told otherwise, so test
+    # stacks side by side never collide (`make run` keeps the settings' ports).
+    def __post_init__(self) -> None:
+        for name in METRICS_PORTS.values():
+            if self.free_metrics_ports or name not in self.env:
+                self.env[name] = str(free_port())
+
+    def metrics_urls(self) -> dict[str, str]:
+        """process -> its /metrics URL."""
+        return {process: f"http://127.0.0.1:{self.env[name]}/metrics" for process, name in METRICS_PORTS.items()
+                if self.env.get(name, "0") != "0"}
+    # ---- end of metrics
 
     def isolate_broker(self) -> str:
         """Point this stack at a fresh RabbitMQ vhost (removed again by stop()); returns its AMQP URI."""
@@ -265,11 +298,12 @@ def start_clinic_api(stack: DevStack) -> Process:
 
 
 def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mongo_port: int | None = None,
-             isolated_broker: bool = False, gateway_env: dict[str, str] | None = None) -> DevStack:
+             isolated_broker: bool = False, gateway_env: dict[str, str] | None = None,
+             free_metrics_ports: bool = True) -> DevStack:
     """Start the whole platform. mongo_storage: where SecantusDB keeps data (":memory:" for tests);
     None when env carries a MONGO_URI to use instead. isolated_broker: use a vhost of its own (tests).
     gateway_env: settings for the gateway alone (tests/chaos: api addresses of fault proxies)."""
-    stack = DevStack(dict(env), log_dir)
+    stack = DevStack(dict(env), log_dir, free_metrics_ports=free_metrics_ports)
     try:
         if isolated_broker:
             stack.isolate_broker()

@@ -11,6 +11,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from linli import packages
 from linli.devstack import ROOT, StartError, ensure_rabbitmq
 from linli.kit.config import setting
 
@@ -24,6 +25,7 @@ TIERS = {
     "chaos": "pytest",  # quick faults under load: SIGTERM drains, SIGKILL and resets lose nothing (make chaos: all)
     "deploy": "pytest",  # image, compose and Kubernetes manifests, offline (tools in .venv-deploy)
     "browser": "pytest",  # the operator's board page in Debian's Chromium, driven by Playwright
+    "ops": "pytest",  # a real Prometheus scraping the running platform: metrics, the SLO alert firing
 }
 
 
@@ -98,7 +100,9 @@ def main(tiers: list[str]) -> int:
             ensure_cjk_font()
         if "browser" in tiers:
             ensure_chromium()  # before the tier's session: an install may take longer than a test's timeout
-    except StartError as error:
+        if {"deploy", "ops"} & set(tiers):
+            packages.ensure("prometheus")  # Debian's package: the server (ops) and promtool (deploy)
+    except (StartError, packages.PackageMissing) as error:
         print(error, file=sys.stderr)
         return 1
     reports = ROOT / "var" / "test-reports"

@@ -115,6 +115,20 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "LINLI_LOG_LEVEL": ("INFO", "Log level of every process (logs are JSON lines on stderr)."),
     "OTEL_EXPORTER_OTLP_ENDPOINT": ("", "OTLP/HTTP collector (e.g. http://127.0.0.1:4318); empty: no export."),
+    # ---- metrics (linli/kit/metrics.py): each process serves Prometheus's /metrics on a port of its own
+    "LINLI_METRICS_HOST": ("127.0.0.1", "Address every process's Prometheus metrics server binds (0.0.0.0 in Kubernetes)."),
+    "GATEWAY_METRICS_PORT": ("9180", "The gateway's Prometheus metrics port (`/metrics`); 0: no metrics at all."),
+    "ELDERCARE_API_METRICS_PORT": ("9181", "The eldercare api's Prometheus metrics port; 0: no metrics at all."),
+    "CLINIC_API_METRICS_PORT": ("9182", "The clinic api's Prometheus metrics port; 0: no metrics at all."),
+    "EMPLOYMENT_API_METRICS_PORT": ("9183", "The employment api's Prometheus metrics port; 0: no metrics at all."),
+    "VOLUNTEER_API_METRICS_PORT": ("9184", "The volunteer api's Prometheus metrics port; 0: no metrics at all."),
+    "LINLI_WORKERS_METRICS_PORT": ("9185", "A workers process's Prometheus metrics port (every worker in it); 0: no metrics at all."),
+    "OTEL_METRICS_EXPORTER": (
+        "prometheus",
+        "`prometheus`: each process serves /metrics on its metrics port; `prometheus,otlp`: also pushes every 30 s "
+        "to OTEL_EXPORTER_OTLP_ENDPOINT (the collector's metrics pipeline).",
+    ),
+    # ---- end of metrics
 }
 
 

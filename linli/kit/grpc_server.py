@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 import threading
+import time
 import uuid
 from concurrent import futures
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from linli.kit import identity, telemetry
+from linli.kit import identity, metrics, telemetry
 from linli.kit.config import number
 from linli.kit.errors import InvalidArgument, LinliError, check_fields
 from linli.kit.protomap import unknown_enum_values
@@ -97,12 +98,40 @@ def identity_from_metadata(context: grpc.ServicerContext) -> identity.Caller:
 
 
 @contextlib.contextmanager
-def _guarded(method: str, context: grpc.ServicerContext, identify):
-    """Around every call: set the caller, map domain errors, never leak a stack trace."""
+def _guarded(method: str, context: grpc.ServicerContext, identify, partner_calls: bool = False):
+    """Around every call: set the caller, map domain errors, never leak a stack trace, count it."""
+    started = time.perf_counter()
+    with _counted(method, context, started, partner_calls) as counted:
+        try:
+            caller = identify(context)
+        except LinliError as error:
+            _abort(context, error)
+        counted["partner"] = caller.subject
+        with _serving(method, context, caller):
+            yield
+
+
+@contextlib.contextmanager
+def _counted(method: str, context: grpc.ServicerContext, started: float, partner_calls: bool):
+    """The call's status code and duration into linli.kit.metrics (and, on the partner port, which
+    partner called: by its certificate's name, or `unlisted` for one refused)."""
+    counted = {"partner": "unlisted", "code": "OK"}
     try:
-        caller = identify(context)
-    except LinliError as error:
-        _abort(context, error)
+        yield counted
+    except Exception:
+        counted["code"] = "INTERNAL"
+        raise
+    finally:
+        code = context.code() if hasattr(context, "code") else None
+        name = code.name if isinstance(code, grpc.StatusCode) else counted["code"]
+        metrics.grpc_call_handled(method, name, time.perf_counter() - started)
+        if partner_calls:
+            metrics.PARTNER_CALLS.add(1, {"partner": counted["partner"], "grpc_method": method.rpartition("/")[2],
+                                          "grpc_code": name})
+
+
+@contextlib.contextmanager
+def _serving(method: str, context: grpc.ServicerContext, caller):
     token = identity.use_caller(caller)
     # The gateway's request id, so this api's log lines name the HTTP request they serve.
     request_id = telemetry.REQUEST_ID.set(dict(context.invocation_metadata() or ()).get("x-request-id"))
@@ -136,25 +165,26 @@ def _decode(deserializer, raw: bytes):
     return request
 
 
-def _guard_unary(method: str, behaviour, identify, deserializer=None):
+def _guard_unary(method: str, behaviour, identify, deserializer=None, partner_calls=False):
     def handle(request, context):
-        with _guarded(method, context, identify):
+        with _guarded(method, context, identify, partner_calls):
             return behaviour(_decode(deserializer, request), context)
 
     return handle
 
 
-def _guard_stream(method: str, behaviour, identify, deserializer=None):
+def _guard_stream(method: str, behaviour, identify, deserializer=None, partner_calls=False):
     def handle(request, context):
-        with _guarded(method, context, identify):
+        with _guarded(method, context, identify, partner_calls):
             yield from behaviour(_decode(deserializer, request), context)
 
     return handle
 
 
 class _GuardInterceptor(grpc.ServerInterceptor):
-    def __init__(self, identify):
+    def __init__(self, identify, partner_calls: bool = False):
         self.identify = identify
+        self.partner_calls = partner_calls
 
     def intercept_service(self, continuation, handler_call_details):
         handler = continuation(handler_call_details)
@@ -163,12 +193,14 @@ class _GuardInterceptor(grpc.ServerInterceptor):
             return handler
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(
-                _guard_unary(method, handler.unary_unary, self.identify, handler.request_deserializer),
+                _guard_unary(method, handler.unary_unary, self.identify, handler.request_deserializer,
+                             self.partner_calls),
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(
-                _guard_stream(method, handler.unary_stream, self.identify, handler.request_deserializer),
+                _guard_stream(method, handler.unary_stream, self.identify, handler.request_deserializer,
+                              self.partner_calls),
                 response_serializer=handler.response_serializer,
             )
         return handler
@@ -184,7 +216,7 @@ class GrpcApi:
     def __init__(self, address: str, bindings: list[ServiceBinding], max_workers: int = 16,
                  credentials: grpc.ServerCredentials | None = None,
                  identify: Callable[[grpc.ServicerContext], identity.Caller] = identity_from_metadata,
-                 max_connection_age: float | None = None):
+                 max_connection_age: float | None = None, partner_calls: bool = False):
         options = [("grpc.max_receive_message_length", 4 * 1024 * 1024)]
         # A client keeps its connection, and so its replica, for good: asking it to reconnect now and then
         # (with grpc_client's round_robin over the name's addresses) spreads calls over replicas as they
@@ -195,7 +227,7 @@ class GrpcApi:
                         ("grpc.max_connection_age_grace_ms", int(number("LINLI_GRPC_DRAIN_SECONDS") * 1000))]
         self.server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
-            interceptors=[_GuardInterceptor(identify)],
+            interceptors=[_GuardInterceptor(identify, partner_calls)],
             options=options,
             # Past this many calls in hand, a new one is refused at once (RESOURCE_EXHAUSTED) instead of
             # queueing without bound: under overload the queue grew past every caller's deadline and almost

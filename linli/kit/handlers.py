@@ -40,6 +40,7 @@ from nameko.events import SERVICE_POOL
 from nameko.events import EventHandler as NamekoEventHandler
 from nameko.standalone.events import get_event_exchange
 
+from linli.kit import metrics
 from linli.kit.config import setting
 from linli.kit.events import MAX_PRIORITY
 from linli.kit.letters import (ATTEMPTS, DEAD_SUFFIX, ERROR, FAILED_AT, ORIGIN, QUEUE, RETRY_SUFFIX,
@@ -86,6 +87,22 @@ def side_queues(main: str) -> tuple[Queue, Queue]:
     return retry, dead
 
 
+# Every dead-letter queue a handler in this process declared (name -> broker), for the depth gauge.
+_DEAD_QUEUES: dict[str, str] = {}
+
+
+def _dead_letter_depths():
+    for name, amqp_uri in sorted(_DEAD_QUEUES.items()):
+        with get_producer(amqp_uri, confirms=False) as producer:
+            _, messages, _ = producer.channel.queue_declare(queue=name, passive=True)
+        yield messages, {"queue": name}
+
+
+metrics.observe("linli_dead_letter_messages", _dead_letter_depths,
+                description="Events waiting in a handler's dead-letter queue (`linli dead-letters`), read from "
+                            "the broker when Prometheus scrapes.")
+
+
 def _one_line(exc_info) -> str:
     text = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip().replace("\n", " ")
     return text[:1000]
@@ -115,10 +132,16 @@ class EventHandler(NamekoEventHandler):
         super(NamekoEventHandler, self).setup()
         for queue in (self.retry_queue, self.dead_queue):
             self._publish(b"", queue, declare_only=True)
+        _DEAD_QUEUES[self.dead_queue.name] = self.amqp_uri
+        self._labels = {"service": self.container.service_name, "handler": self.method_name}
+
+    def _count(self, outcome: str) -> None:
+        metrics.EVENTS_HANDLED.add(1, {**self._labels, "outcome": outcome})
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
             self.consumer.ack_message(message)
+            self._count("applied")
             return
         attempts = int((message.headers or {}).get(ATTEMPTS) or 0) + 1
         delays = retry_delays()
@@ -126,10 +149,12 @@ class EventHandler(NamekoEventHandler):
         try:
             if attempts <= len(delays):
                 self._move(message, self.retry_queue, attempts, error, expiration=delays[attempts - 1])
+                self._count("retried")
                 log.warning("%s failed on event %s (attempt %d): %s; retrying in %.1fs", self.queue.name,
                             message.properties.get("message_id"), attempts, error, delays[attempts - 1])
             else:
                 self._move(message, self.dead_queue, attempts, error)
+                self._count("dead_lettered")
                 log.error("%s failed on event %s %d times: %s; moved to %s", self.queue.name,
                           message.properties.get("message_id"), attempts, error, self.dead_queue.name)
         except Exception:
@@ -146,6 +171,7 @@ class EventHandler(NamekoEventHandler):
                   message.properties.get("message_id"), exc, self.dead_queue.name)
         try:
             self._move(message, self.dead_queue, 1, f"cannot decode: {exc}"[:1000])
+            self._count("dead_lettered")
         except Exception:
             log.exception("%s: could not dead-letter an undecodable message; requeued", self.queue.name)
             eventlet.sleep(1)

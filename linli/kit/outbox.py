@@ -8,7 +8,9 @@ between publish and mark-as-sent publishes a record twice; consumers apply event
 import json
 import logging
 import threading
+import time
 import uuid
+import weakref
 from datetime import timedelta
 
 import pika
@@ -16,6 +18,8 @@ import pymongo
 from opentelemetry import context, propagate, trace
 from pymongo.client_session import ClientSession
 
+from linli.kit import metrics
+from linli.kit.config import setting
 from linli.kit.events import exchange_name
 from linli.kit.mongo import Index, is_duplicate_key, utcnow
 
@@ -55,6 +59,30 @@ def add(db, session: ClientSession, envelope: dict) -> None:
     )
 
 
+# Relays running in this process, for the backlog gauges read when Prometheus scrapes.
+_RELAYS: "weakref.WeakSet[OutboxRelay]" = weakref.WeakSet()
+
+
+def _backlogs():
+    for relay in list(_RELAYS):
+        yield relay.db[OUTBOX].count_documents({"sent_at": None}), {"service": relay.service}
+
+
+def _oldest_unsent_ages():
+    for relay in list(_RELAYS):
+        oldest = relay.db[OUTBOX].find_one({"sent_at": None}, sort=[("sent_at", 1), ("created_at", 1)],
+                                           projection={"created_at": 1})
+        age = (utcnow() - oldest["created_at"]).total_seconds() if oldest else 0.0
+        yield max(age, 0.0), {"service": relay.service}
+
+
+metrics.observe("linli_outbox_backlog", _backlogs,
+                description="Events committed to a service's outbox and not yet published (every replica "
+                            "reports its database's: take the max per service).")
+metrics.observe("linli_outbox_oldest_unsent_age", _oldest_unsent_ages, unit="s",
+                description="Age of the oldest event a service's outbox has not yet published; 0 when none waits.")
+
+
 class OutboxRelay:
     """Publishes one database's outbox. Many replicas may run one; a lease lets only one publish."""
 
@@ -72,6 +100,8 @@ class OutboxRelay:
         self._connection: pika.BlockingConnection | None = None
         self._channel = None
         self._declared: set[str] = set()
+        self.service = db.name.removeprefix(setting("MONGO_DB_PREFIX"))
+        self._labels = {"service": self.service}
 
     def wake(self) -> None:
         """Publish now rather than at the next poll (called after a commit that wrote events)."""
@@ -108,7 +138,9 @@ class OutboxRelay:
             confirmed = []
             try:
                 for record in records:
-                    self._publish(channel, record)
+                    handed = time.perf_counter()
+                    self._publish(channel, record)  # returns once the broker confirmed it
+                    metrics.OUTBOX_CONFIRM_DURATION.record(time.perf_counter() - handed, self._labels)
                     confirmed.append(record["_id"])
             finally:
                 # One write marks what the broker confirmed, not one per record: the relay is serial, and a
@@ -117,6 +149,7 @@ class OutboxRelay:
                 if confirmed:
                     self.db[OUTBOX].update_many({"_id": {"$in": confirmed}}, {"$set": {"sent_at": utcnow()}})
             published += len(confirmed)
+            metrics.OUTBOX_PUBLISHED.add(len(confirmed), self._labels)
         return published
 
     def _publish(self, channel, record: dict) -> None:
@@ -182,6 +215,7 @@ class OutboxRelay:
                 backoff = self.poll_seconds
             except (pika.exceptions.AMQPError, pymongo.errors.PyMongoError, OSError) as error:
                 log.warning("outbox relay %s: %s; retrying in %.1fs", self.db.name, error, backoff)
+                metrics.OUTBOX_PUBLISH_FAILURES.add(1, self._labels)
                 self._close()
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
@@ -201,6 +235,10 @@ class OutboxRelay:
             log.warning("outbox relay %s: could not release its lease: %s", self.db.name, error)
 
     def start(self) -> "OutboxRelay":
+        _RELAYS.add(self)
+        # Served from the start, at 0: an alert or dashboard on a rate sees "none yet", not "no data".
+        metrics.OUTBOX_PUBLISHED.add(0, self._labels)
+        metrics.OUTBOX_PUBLISH_FAILURES.add(0, self._labels)
         self._thread = threading.Thread(target=self.run, name=f"outbox-relay-{self.db.name}", daemon=True)
         self._thread.start()
         return self

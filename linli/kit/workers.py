@@ -16,7 +16,7 @@ import sys  # noqa: E402
 from nameko import config as nameko_config  # noqa: E402
 from nameko.cli.run import run  # noqa: E402
 
-from linli.kit import telemetry  # noqa: E402
+from linli.kit import metrics, telemetry  # noqa: E402
 from linli.kit.config import setting  # noqa: E402
 
 
@@ -25,6 +25,7 @@ def main(modules: list[str]) -> None:
         raise SystemExit("usage: python -m linli.kit.workers MODULE[:ServiceClass] ...")
     telemetry.setup(os.environ.get("LINLI_PROCESS_NAME", "workers"))
     telemetry.instrument_nameko()
+    metrics.serve("LINLI_WORKERS_METRICS_PORT")  # an HTTP server on a greenthread: works under eventlet
     nameko_config.setup({
         "AMQP_URI": setting("AMQP_URI"),
         "MONGO_URI": setting("MONGO_URI"),

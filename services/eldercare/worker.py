@@ -18,6 +18,7 @@ from linli.kit.identity import Caller
 from linli.kit.mongo import utcnow
 from linli.kit.nameko_deps import Database
 from services.eldercare import events
+from services.eldercare import metrics as care_metrics
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import meals, residents
 from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE, with_emergency_sla
@@ -54,6 +55,7 @@ class EldercareWorker:
                 store.update(escalated, events.escalated(escalated))
             except Aborted:
                 continue  # acknowledged (or escalated by another worker) since we read it
+            care_metrics.escalated(escalated)
             log.warning("care request %s escalated to level %d", request.id, escalated.escalation_level)
 
     @timer(interval=number("ELDERCARE_ESCALATION_CHECK_SECONDS"))

@@ -35,7 +35,8 @@ FLOWS = {
     ("employment-worker", "rabbitmq", 5672),  # its own events, to keep rankings current
     ("employment-worker", "otel-collector", 4318),
     ("mongodb", "mongodb", 27017),  # replication
-    ("mongodb-replica-set", "mongodb", 27017),  # the Job that forms the set
+    ("mongodb-replica-set", "mongodb", 27017),  # the CronJob that forms the set
+    ("mongodb-backup", "mongodb", 27017),  # the daily mongodump
     ("rabbitmq", "rabbitmq", 4369),  # clustering: epmd
     ("rabbitmq", "rabbitmq", 25672),  # clustering: distribution
 }
@@ -55,6 +56,12 @@ OUTSIDE = {
     ("rabbitmq", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/15692"),
     ("otel-collector", "egress", "anywhere TCP/4317"),
     ("clinic-api", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} TCP/50062"),  # partner hospitals (mutual TLS)
+    ("otel-collector", "egress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9090"),
+    ("mongodb", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9216"),
+} | {  # Prometheus scraping every Linli process's metrics port
+    (name, "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9464")
+    for name in ("gateway", "eldercare-api", "eldercare-worker", "volunteer-api", "volunteer-worker", "clinic-api",
+                 "clinic-worker", "employment-api", "employment-worker")
 }
 
 

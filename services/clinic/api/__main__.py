@@ -12,7 +12,7 @@ from linli.clinic.partner.v1 import partner_pb2, partner_pb2_grpc
 from linli.clinic.v1 import audit_pb2, audit_pb2_grpc, patients_pb2, patients_pb2_grpc, referrals_pb2
 from linli.clinic.v1 import referrals_pb2_grpc, teleconsultations_pb2, teleconsultations_pb2_grpc
 from linli.clinic.v1 import triage_pb2, triage_pb2_grpc
-from linli.kit import telemetry
+from linli.kit import metrics, telemetry
 from linli.kit.config import database_name, number, setting
 from linli.kit.grpc_server import GrpcApi, ServiceBinding, serve_until_signalled
 from linli.kit.mongo import connect, ensure_indexes
@@ -47,6 +47,7 @@ def binding(module, name: str, servicer) -> ServiceBinding:
 
 def main() -> None:
     telemetry.setup("clinic-api")
+    metrics.serve("CLINIC_API_METRICS_PORT")
     telemetry.instrument_grpc_server()
     try:
         partners = parse_partners(setting("CLINIC_PARTNERS"))
@@ -83,7 +84,7 @@ def main() -> None:
                              max_workers=32, credentials=tls.credentials(),
                              identify=partner_identity(partners, RevokedSerials(setting("CLINIC_PARTNER_TLS_DIR")),
                                                        ExpiryWarnings()),
-                             max_connection_age=0)
+                             max_connection_age=0, partner_calls=True)
     api.health.set(PARTNER_SERVICE, health_pb2.HealthCheckResponse.SERVING)  # probes see the partner port too
 
     partner_drained = threading.Event()

@@ -2,7 +2,7 @@
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc, staff_pb2, staff_pb2_grpc
 from linli.eldercare.v1 import meals_pb2, meals_pb2_grpc
 from linli.eldercare.v1 import residents_pb2, residents_pb2_grpc
-from linli.kit import telemetry
+from linli.kit import metrics, telemetry
 from linli.kit.config import database_name, number, setting
 from linli.kit.grpc_server import GrpcApi, ServiceBinding, serve_until_signalled
 from linli.kit.mongo import connect, ensure_indexes
@@ -11,6 +11,7 @@ from services.eldercare.api.care_requests import EldercareApi
 from services.eldercare.api.meals import MealApi
 from services.eldercare.api.residents import ResidentApi
 from services.eldercare.api.staff import StaffApi
+from services.eldercare import metrics as care_metrics
 from services.eldercare.policy import with_emergency_sla
 from services.eldercare.store import staff as staff_store
 from services.eldercare.store import meals as meal_store
@@ -31,6 +32,7 @@ grpc_modules = {eldercare_pb2: eldercare_pb2_grpc, staff_pb2: staff_pb2_grpc, me
 
 def main() -> None:
     telemetry.setup("eldercare-api")
+    metrics.serve("ELDERCARE_API_METRICS_PORT")
     telemetry.instrument_grpc_server()
     client = connect(setting("MONGO_URI"), "eldercare-api")
     db = client[database_name("eldercare")]
@@ -41,6 +43,7 @@ def main() -> None:
     staff = StaffStore(db)
     elders = ResidentStore(client, db)
     elders.ensure_indexes()
+    care_metrics.watch(db, number("ELDERCARE_EMERGENCY_ACK_SLA_SECONDS"))
     relay = OutboxRelay(db, setting("AMQP_URI"), poll_seconds=number("LINLI_OUTBOX_POLL_SECONDS")).start()
     policy = with_emergency_sla(number("ELDERCARE_EMERGENCY_ACK_SLA_SECONDS"))
     api = GrpcApi(setting("ELDERCARE_API_ADDR"), [

@@ -15,6 +15,7 @@ from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
 from linli.kit.protomap import enum_number, known_enum_name
+from services.eldercare import metrics as care_metrics
 from services.eldercare import events, messages
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import figures, residents, staff
@@ -73,12 +74,15 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         return care.check_visible(caller, self.store.get(care_id), care_id, self.family_of(caller))
 
     def _change(self, care_id: str, event_type: str, transition) -> pb.CareRequest:
+        return messages.care_request(self._changed(care_id, event_type, transition))
+
+    def _changed(self, care_id: str, event_type: str, transition) -> care.CareRequest:
         """Load what the caller may see, apply one domain transition, save it with its event."""
         caller, now = current_caller(), self.clock()
         changed = transition(caller, self._visible(caller, care_id), now)
         self.store.update(changed, events.care_request_event(event_type, changed, now))
         self._published()
-        return messages.care_request(changed)
+        return changed
 
     def RaiseCareRequest(self, request, context):
         caller = current_caller()
@@ -121,8 +125,9 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
                                              next_page_token=pagination.next_token(page, size, _board_position))
 
     def AcknowledgeCareRequest(self, request, context):
-        return pb.AcknowledgeCareRequestResponse(care_request=self._change(
-            request.id, care.CARE_REQUEST_ACKNOWLEDGED, care.acknowledge))
+        acknowledged = self._changed(request.id, care.CARE_REQUEST_ACKNOWLEDGED, care.acknowledge)
+        care_metrics.acknowledged(acknowledged)
+        return pb.AcknowledgeCareRequestResponse(care_request=messages.care_request(acknowledged))
 
     def _suggestions(self, found: care.CareRequest, limit: int) -> list[staff.Candidate]:
         on_shift = self.staff.in_community(found.community_id, on_shift_only=True)
@@ -217,9 +222,10 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
             lambda caller, found, now: care.cancel(caller, found, request.reason, now, self.family_of(caller))))
 
     def EscalateCareRequest(self, request, context):
-        return pb.EscalateCareRequestResponse(care_request=self._change(
-            request.id, care.CARE_REQUEST_ESCALATED,
-            lambda caller, found, now: care.escalate_by_hand(caller, found, request.reason, now)))
+        escalated = self._changed(request.id, care.CARE_REQUEST_ESCALATED,
+                                  lambda caller, found, now: care.escalate_by_hand(caller, found, request.reason, now))
+        care_metrics.escalated(escalated)
+        return pb.EscalateCareRequestResponse(care_request=messages.care_request(escalated))
 
     def RateCareRequest(self, request, context):
         return pb.RateCareRequestResponse(care_request=self._change(

@@ -1,7 +1,7 @@
 """Run the employment api: python -m services.employment.api"""
 from linli.employment.v1 import fairs_pb2, fairs_pb2_grpc, jobs_pb2, jobs_pb2_grpc, seekers_pb2, seekers_pb2_grpc
 from linli.employment.v1 import training_pb2, training_pb2_grpc, workshop_pb2, workshop_pb2_grpc
-from linli.kit import consumer, outbox, telemetry
+from linli.kit import consumer, outbox, metrics, telemetry
 from linli.kit.config import database_name, number, setting
 from linli.kit.grpc_server import GrpcApi, ServiceBinding, serve_until_signalled
 from linli.kit.mongo import connect, ensure_indexes, utcnow
@@ -46,6 +46,7 @@ def bindings(client, db, relay: OutboxRelay | None, clock=utcnow) -> list[Servic
 
 def main() -> None:
     telemetry.setup("employment-api")
+    metrics.serve("EMPLOYMENT_API_METRICS_PORT")
     telemetry.instrument_grpc_server()
     client = connect(setting("MONGO_URI"), "employment-api")
     db = client[database_name("employment")]

@@ -1,5 +1,5 @@
 """Run the volunteer api: python -m services.volunteer.api"""
-from linli.kit import telemetry
+from linli.kit import metrics, telemetry
 from linli.kit.config import database_name, number, setting
 from linli.kit.grpc_server import GrpcApi, ServiceBinding, serve_until_signalled
 from linli.kit.mongo import connect, ensure_indexes
@@ -38,6 +38,7 @@ def ensure_all_indexes(client, db) -> None:
 
 def main() -> None:
     telemetry.setup("volunteer-api")
+    metrics.serve("VOLUNTEER_API_METRICS_PORT")
     telemetry.instrument_grpc_server()
     client = connect(setting("MONGO_URI"), "volunteer-api")
     db = client[database_name("volunteer")]

@@ -18,7 +18,7 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from linli.kit import identity, telemetry
+from linli.kit import identity, telemetry, text
 from linli.kit.config import number
 from linli.kit.errors import InvalidArgument, LinliError
 
@@ -97,9 +97,14 @@ def _decode(deserializer, raw: bytes):
     if deserializer is None:
         return raw
     try:
-        return deserializer(raw)
+        request = deserializer(raw)
     except Exception:  # google.protobuf.message.DecodeError, and what a wrong wire type raises
         raise InvalidArgument("malformed request: the bytes are not this method's request message") from None
+    # Once for every method of every api: no text field carries a control character (linli/kit/text.py).
+    fields = text.fields_with_control_characters(request)
+    if fields:
+        raise InvalidArgument(f"{', '.join(fields)}: {text.RULE}", {field: text.RULE for field in fields})
+    return request
 
 
 def _guard_unary(method: str, behaviour, identify, deserializer=None):

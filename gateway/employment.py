@@ -11,14 +11,14 @@ document and the api never drift apart.
 from functools import cache
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from gateway.auth import require_caller
 from gateway.care_requests import IdempotencyKey, _call_options
-from gateway.models import GeoPointIn
+from gateway.models import Day, GeoPointIn, Id, IdQuery, OptionalDayQuery, PageSize, PageToken
 from linli.employment.v1 import common_pb2, fairs_pb2, jobs_pb2, seekers_pb2, training_pb2, workshop_pb2
 from linli.employment.v1 import fairs_pb2_grpc, jobs_pb2_grpc, seekers_pb2_grpc, training_pb2_grpc, workshop_pb2_grpc
 from linli.kit import grpc_client
@@ -171,10 +171,6 @@ def page(items, token: str) -> dict:
 # -- input -----------------------------------------------------------------------------------------------
 # The api validates again; these keep plainly bad input from reaching it, with field-level problems.
 
-Id = Annotated[str, Path(min_length=1, max_length=64)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
-PageToken = Annotated[str | None, Query(max_length=1024)]
-DAY = r"^\d{4}-\d{2}-\d{2}$"
 MONTH = r"^\d{4}-\d{2}$"
 Schedule = Literal[short_names(common_pb2.Schedule.DESCRIPTOR)]
 Demand = Literal[short_names(common_pb2.PhysicalDemand.DESCRIPTOR)]
@@ -303,7 +299,7 @@ class FairIn(Strict):
     id: str = Field(min_length=1, max_length=64)
     community_id: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=100, examples=["就业服务进社区"])
-    day: str = Field(pattern=DAY)
+    day: Day
     venue: str = Field(min_length=1, max_length=100)
 
 
@@ -329,7 +325,7 @@ class CourseIn(Strict):
     title: str = Field(min_length=1, max_length=100)
     provider: str = Field(min_length=1, max_length=100)
     skills: list[str] = Field(default_factory=list, max_length=8)
-    starts_on: str = Field(pattern=DAY)
+    starts_on: Day
     hours: int = Field(strict=True, ge=1, le=2000)
     seats: int = Field(strict=True, ge=1, le=500)
 
@@ -351,13 +347,13 @@ class WorkshopOrderIn(Strict):
     client: str = Field(min_length=1, max_length=100)
     piece_rate_fen: Fen = Field(examples=[150])
     quantity: int = Field(strict=True, ge=1, le=1_000_000)
-    due_on: str = Field(pattern=DAY)
+    due_on: Day
 
 
 class PiecesIn(Strict):
     worker_id: str = Field(min_length=1, max_length=64)
     worker_name: str = Field(min_length=1, max_length=100)
-    day: str = Field(pattern=DAY)
+    day: Day
     made: int = Field(strict=True, ge=1, le=10_000)
     rejected: int = Field(0, strict=True, ge=0, le=10_000)
 
@@ -398,7 +394,7 @@ async def register_employer(body: EmployerIn, request: Request, idempotency_key:
 
 
 @router.get("/v1/employers", response_model=page_model(jobs_pb2.Employer))
-async def list_employers(request: Request, community_id: Annotated[str | None, Query(max_length=64)] = None,
+async def list_employers(request: Request, community_id: IdQuery = None,
                          page_size: PageSize = 50, page_token: PageToken = None,
                          caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """A community's employers; without community_id, those you act for."""
@@ -447,10 +443,10 @@ async def import_vacancies(body: ImportIn, request: Request, idempotency_key: Id
 
 
 @router.get("/v1/vacancies", response_model=page_model(jobs_pb2.Vacancy))
-async def list_vacancies(request: Request, community_id: Annotated[str | None, Query(max_length=64)] = None,
-                         employer_id: Annotated[str | None, Query(max_length=64)] = None,
+async def list_vacancies(request: Request, community_id: IdQuery = None,
+                         employer_id: IdQuery = None,
                          status: VacancyStatus | None = None,
-                         fair_id: Annotated[str | None, Query(max_length=64)] = None,
+                         fair_id: IdQuery = None,
                          page_size: PageSize = 50, page_token: PageToken = None,
                          caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """A community's vacancies (residents see the open ones), or an employer's."""
@@ -636,9 +632,9 @@ async def suggest_vacancy(body: SuggestionIn, request: Request, idempotency_key:
 
 
 @router.get("/v1/applications", response_model=page_model(seekers_pb2.Application))
-async def list_applications(request: Request, community_id: Annotated[str | None, Query(max_length=64)] = None,
-                            seeker_id: Annotated[str | None, Query(max_length=64)] = None,
-                            vacancy_id: Annotated[str | None, Query(max_length=64)] = None,
+async def list_applications(request: Request, community_id: IdQuery = None,
+                            seeker_id: IdQuery = None,
+                            vacancy_id: IdQuery = None,
                             status: ApplicationStatus | None = None, page_size: PageSize = 50,
                             page_token: PageToken = None, caller: Caller = Depends(require_caller),
                             api=Depends(_api)) -> dict:
@@ -676,9 +672,9 @@ async def move_application(application_id: Id, body: ApplicationStatusIn, reques
 
 
 @router.get("/v1/placements", response_model=page_model(seekers_pb2.Placement))
-async def list_placements(request: Request, community_id: Annotated[str | None, Query(max_length=64)] = None,
-                          seeker_id: Annotated[str | None, Query(max_length=64)] = None,
-                          follow_up_due_by: Annotated[str | None, Query(pattern=DAY)] = None,
+async def list_placements(request: Request, community_id: IdQuery = None,
+                          seeker_id: IdQuery = None,
+                          follow_up_due_by: OptionalDayQuery = None,
                           page_size: PageSize = 50, page_token: PageToken = None,
                           caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """A community's placements (counsellors; follow_up_due_by: only those with a follow-up due), or a

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import _call_options
-from gateway.models import GeoPointIn
+from gateway.models import DayQuery, GeoPointIn, Id, PageSize, PageToken, RequiredCommunityQuery
 from linli.kit import grpc_client
 from linli.kit.identity import Caller
 from linli.volunteer.v1 import volunteer_pb2 as pb
@@ -69,11 +69,8 @@ def to_rest(message) -> dict:
 
 # -- input -----------------------------------------------------------------------------------------------
 
-Id = Annotated[str, Path(min_length=1, max_length=64)]
-Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD, in the community's zone")]
-Community = Annotated[str, Query(min_length=1, max_length=64)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
-PageToken = Annotated[str | None, Query(max_length=1024)]
+Day = DayQuery
+Community = RequiredCommunityQuery
 Note = Annotated[str, Field(max_length=500)]
 
 

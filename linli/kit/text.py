@@ -33,7 +33,7 @@ def fields_with_control_characters(message, prefix: str = "") -> list[str]:
                     found.append(f"{name}.{key}")
                 elif value_field.type == FieldDescriptor.TYPE_MESSAGE:
                     found += fields_with_control_characters(item, f"{name}.{key}.")
-        elif field.label == FieldDescriptor.LABEL_REPEATED:
+        elif field.is_repeated:
             for i, item in enumerate(value):
                 if field.type == FieldDescriptor.TYPE_STRING and has_control_characters(item):
                     found.append(f"{name}.{i}")

@@ -15,7 +15,7 @@ from starlette.datastructures import Headers, MutableHeaders
 
 from gateway import care_requests, clinic, employment, meals, openapi, problems, residents, staff, volunteer
 from gateway.auth import Authenticator, IdentifyCaller
-from gateway.board import Board, BoardEventData, BoardPage
+from gateway.board import Board, BoardEventData, BoardPage, BoardResetData
 from gateway.board import router as board_router
 from gateway.conditional import ConditionalGet
 from gateway.idempotency import Idempotency, IdempotencyStore
@@ -137,7 +137,7 @@ def create_app(
     app.state.board = board
     app.state.grpc_timeout = grpc_timeout
     problems.install(app)
-    openapi.install(app, event_models=(BoardEventData,))
+    openapi.install(app, event_models=(BoardEventData, BoardResetData))
     # Each add_middleware wraps everything added before it, so they are added innermost first. A request
     # passes, outermost first: RequestContext (ids, crash → 500 problem) → CORS → BodyLimit (413; keeps the
     # body for the next ones; 422 for JSON nested too deep) → IdentifyCaller (checks the token once) →

@@ -19,8 +19,7 @@ from tests.e2e.conftest import token_for
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".venv-schemathesis"
 LOCK = ROOT / "requirements-schemathesis.lock"
-CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,"
-          "response_headers_conformance")
+CHECKS = "all"
 EXAMPLES_PER_OPERATION = 5
 SEED = 7
 
@@ -48,7 +47,7 @@ def test_every_answer_of_the_running_gateway_is_one_its_openapi_document_describ
     report = tmp_path / "junit.xml"
     run = subprocess.run(
         [str(st), "run", f"{gateway_url}/openapi.json", "--header", f"Authorization: Bearer {token}",
-         "--checks", CHECKS, "--phases", "examples,fuzzing", "--max-examples", str(EXAMPLES_PER_OPERATION),
+         "--checks", CHECKS, "--phases", "examples,fuzzing,stateful", "--max-examples", str(EXAMPLES_PER_OPERATION),
          "--seed", str(SEED), "--exclude-path-regex", "/stream$", "--request-timeout", "10", "--no-color",
          "--max-failures", "100", "--report", "junit", "--report-junit-path", str(report)],
         capture_output=True, text=True, timeout=300, cwd=tmp_path)

@@ -15,8 +15,8 @@ from google.protobuf import json_format
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.models import (CommunityQuery, DayQuery, GeoPointIn, Id, OptionalDayQuery, PageSize, PageToken,
-                            RequiredCommunityQuery)
+from gateway.models import (ID_PATTERN, CommunityQuery, DayQuery, GeoPointIn, Id, OptionalDayQuery, PageSize,
+                            PageToken, RequiredCommunityQuery)
 from linli.eldercare.v1 import common_pb2, eldercare_pb2, eldercare_pb2_grpc
 from linli.kit.identity import Caller
 from linli.kit.protomap import short_names
@@ -271,8 +271,8 @@ class CareRequestIn(BaseModel):
     """A call for help."""
 
     model_config = ConfigDict(extra="forbid")
-    community_id: str = Field(min_length=1, max_length=64)
-    elder_id: str = Field(min_length=1, max_length=64)
+    community_id: str = Field(pattern=ID_PATTERN)
+    elder_id: str = Field(pattern=ID_PATTERN)
     kind: Kind
     channel: ChannelName = "app"
     location: LocationIn | None = None
@@ -290,7 +290,7 @@ class AssignIn(BaseModel):
     """Whom to send. override_reason is required (by the api) when they are not among the candidates."""
 
     model_config = ConfigDict(extra="forbid")
-    assignee_id: str = Field(min_length=1, max_length=64)
+    assignee_id: str = Field(pattern=ID_PATTERN)
     assignee_kind: AssigneeKindName = "staff"
     override_reason: Note = ""
 

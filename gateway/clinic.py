@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import _call_options
-from gateway.models import CommunityQuery, Day, Id, IdQuery, IdempotencyKey, PageSize, PageToken
+from gateway.models import (ID_PATTERN, PARTNER_ID_PATTERN, CommunityQuery, Day, Id, IdempotencyKey, IdQuery, PageSize,
+                            PageToken)
 from linli.clinic.v1 import audit_pb2, audit_pb2_grpc, common_pb2, patients_pb2, patients_pb2_grpc
 from linli.clinic.v1 import referrals_pb2, referrals_pb2_grpc, teleconsultations_pb2, teleconsultations_pb2_grpc
 from linli.clinic.v1 import triage_pb2, triage_pb2_grpc
@@ -110,12 +111,12 @@ def _page(items: list[dict], token: str) -> dict:
 
 class PatientIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    community_id: str = Field(min_length=1, max_length=64)
-    resident_id: str = Field(min_length=1, max_length=64, description="The resident's Linli user id")
+    community_id: str = Field(pattern=ID_PATTERN)
+    resident_id: str = Field(pattern=ID_PATTERN, description="The resident's Linli user id")
     name: str = Field(min_length=1, max_length=50, examples=["刘桂兰"])
     sex: _names(patients_pb2.Sex) | None = None
     birth_date: Day | None = None
-    phone: str = Field("", max_length=32)
+    phone: str = Field("", pattern=r"^(\+?[0-9][0-9 -]{2,31})?$", examples=["+86 24 5555 0100"])
     problems: Items = []
     medications: Items = []
     allergies: Items = []
@@ -227,8 +228,8 @@ T = teleconsultations_pb2
 
 class TeleconsultationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    patient_id: str = Field(min_length=1, max_length=64)
-    partner_id: str = Field(min_length=1, max_length=64, examples=["city-central-hospital"])
+    patient_id: str = Field(pattern=ID_PATTERN)
+    partner_id: str = Field(pattern=PARTNER_ID_PATTERN, examples=["city-central-hospital"])
     department: str = Field(min_length=1, max_length=100, examples=["心内科"])
     specialist: str = Field("", max_length=100, examples=["王主任"])
     reason: str = Field(min_length=1, max_length=500)
@@ -355,8 +356,8 @@ class AttachmentIn(BaseModel):
 
 class ReferralIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    patient_id: str = Field(min_length=1, max_length=64)
-    performer_id: str = Field(min_length=1, max_length=64, examples=["city-central-hospital"])
+    patient_id: str = Field(pattern=ID_PATTERN)
+    performer_id: str = Field(pattern=PARTNER_ID_PATTERN, examples=["city-central-hospital"])
     priority: _names(R.ReferralPriority) = "routine"
     reason: str = Field(min_length=1, max_length=500, examples=["胸闷气短两周，心电图ST段改变"])
     clinical_summary: str = Field("", max_length=4000)

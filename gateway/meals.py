@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import IdempotencyKey, Location, LocationIn, Time, _call_options, _named, name_of
-from gateway.models import Day, DayPath, DayQuery, Id, OptionalDayQuery
+from gateway.models import ID_PATTERN, Day, DayPath, DayQuery, Id, OptionalDayQuery, WholeNumber
 from linli.eldercare.v1 import eldercare_pb2, meals_pb2
 from linli.eldercare.v1.meals_pb2_grpc import MealServiceStub
 from linli.kit.identity import Caller
@@ -150,20 +150,20 @@ class MenuIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dishes: list[DishIn] = Field(min_length=1, max_length=8)
     # strict: money is integer fen; 10.5 or "1000" is refused rather than guessed at.
-    price_fen: int = Field(strict=True, ge=1, examples=[1000])
+    price_fen: WholeNumber = Field(ge=1, examples=[1000])
     order_cutoff: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:30"])
     dine_in: bool = True
     delivery: bool = False
-    delivery_fee_fen: int = Field(0, strict=True, ge=0)
+    delivery_fee_fen: WholeNumber = Field(0, ge=0)
 
 
 class MealOrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    community_id: str = Field(min_length=1, max_length=64)
-    elder_id: str = Field(min_length=1, max_length=64)
+    community_id: str = Field(pattern=ID_PATTERN)
+    elder_id: str = Field(pattern=ID_PATTERN)
     day: Day
     mode: Mode
-    quantity: int = Field(1, strict=True, ge=1, le=3)
+    quantity: WholeNumber = Field(1, ge=1, le=3)
     location: LocationIn | None = None
     note: str = Field("", max_length=200)
 

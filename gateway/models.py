@@ -5,10 +5,13 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Header, Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 # Every id the service apis issue or accept (services/*/domain: ID_PATTERN).
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+OPTIONAL_ID_PATTERN = r"^([A-Za-z0-9][A-Za-z0-9._:-]{0,63})?$"  # an id, or empty where empty means "yours"
+# A partner organisation's id (services/clinic/domain/organisations.py: PARTNER_ID_PATTERN).
+PARTNER_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 ID_RULE = "1 to 64 letters, digits or . _ : -, starting with a letter or digit"
 # A page token is what a list answered as next_page_token (URL-safe base64, unpadded); pass it back as is.
 PAGE_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,1024}$"
@@ -21,6 +24,16 @@ def _real_day(value: str | None) -> str | None:
         dt.date.fromisoformat(value)  # 0000-00-00 and 2026-02-30 match the pattern but are no day: ValueError → 422
     return value
 
+
+def _whole(value):
+    # JSON has one kind of number: 150.0 is the integer 150. A fraction, a string or a boolean is not.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer field (money in fen, counts): strict, so "150", true and 1.5 are refused, but 150.0 is 150.
+WholeNumber = Annotated[int, BeforeValidator(_whole), Field(strict=True)]
 
 Id = Annotated[str, Path(pattern=ID_PATTERN, description=f"An id: {ID_RULE}", examples=["cr-7f3a9c"])]
 IdQuery = Annotated[str | None, Query(pattern=ID_PATTERN, description=f"An id: {ID_RULE}")]
@@ -53,6 +66,16 @@ IdempotencyKey = Annotated[str | None, Header(
 
 
 class GeoPointIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A WGS-84 point. 0,0 (in the Gulf of Guinea) is what a device sends when it has no fix, so every api
+    refuses it: so does this model, and the schema says so."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "not": {"properties": {"latitude": {"const": 0}, "longitude": {"const": 0}}}})
     latitude: float = Field(ge=-90, le=90, examples=[41.8810])
     longitude: float = Field(ge=-180, le=180, examples=[123.9570])
+
+    @model_validator(mode="after")
+    def _has_a_fix(self):
+        if self.latitude == 0 and self.longitude == 0:
+            raise ValueError("0,0 is no position (a device without a fix)")
+        return self

@@ -71,7 +71,7 @@ _HEADERS = {
 ACCEPT_LANGUAGE = {
     "name": "Accept-Language", "in": "header", "required": False,
     "description": "zh-CN (or any zh) for problems in Simplified Chinese; English otherwise. q-values count",
-    "schema": {"type": "string", "maxLength": 256},
+    "schema": {"type": "string"},
 }
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
@@ -83,8 +83,38 @@ IDEMPOTENCY_KEY = {
 IF_NONE_MATCH = {
     "name": "If-None-Match", "in": "header", "required": False,
     "description": "The ETag of the representation you hold: answered 304 with no body if it is unchanged",
-    "schema": {"type": "string", "maxLength": 1024},
+    "schema": {"type": "string"},
 }
+
+
+# gateway/limits.py RefuseControlCharacters, linli/kit/text.py: no control character but newline and tab.
+PLAIN_TEXT = "^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$"
+
+
+def _plain_text(schema, schemas: dict, seen: set) -> None:
+    """Say on every free-text string a request can carry (no pattern, format or enum of its own) that
+    control characters are refused."""
+    if isinstance(schema, list):
+        for item in schema:
+            _plain_text(item, schemas, seen)
+        return
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[-1]
+        if name not in seen:
+            seen.add(name)
+            _plain_text(schemas.get(name), schemas, seen)
+        return
+    if schema.get("type") == "string" and not ({"pattern", "format", "enum", "const"} & schema.keys()):
+        schema["pattern"] = PLAIN_TEXT
+    for key, value in schema.items():
+        if key in ("properties", "patternProperties", "$defs") and isinstance(value, dict):
+            for item in value.values():
+                _plain_text(item, schemas, seen)
+        elif key in ("items", "additionalProperties", "anyOf", "oneOf", "allOf", "prefixItems"):
+            _plain_text(value, schemas, seen)
 
 
 def _ref(name: str) -> dict:
@@ -175,6 +205,7 @@ def complete(document: dict, event_models: tuple[type[BaseModel], ...] = ()) -> 
             "oneOf": [_ref(model.__name__) for model in event_models]}
     components["headers"] = _HEADERS
     _links(document)
+    plain_seen: set[str] = set()
     for path, path_item in document.get("paths", {}).items():
         for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
@@ -214,6 +245,11 @@ def complete(document: dict, event_models: tuple[type[BaseModel], ...] = ()) -> 
                                     "headers": _header_refs("ETag", "X-Request-Id", "X-Trace-Id")}
             if not parameters:
                 del operation["parameters"]
+            for parameter in parameters:
+                if parameter.get("in") in ("path", "query"):
+                    _plain_text(parameter.get("schema"), schemas, plain_seen)
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                _plain_text(media.get("schema"), schemas, plain_seen)
     return document
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gateway.auth import require_caller
 from gateway.care_requests import (CareRequest, GeoPoint, GeoPointIn, Kind, Time, _KIND_NUMBERS, _call_options, _named,
                                     name_of, to_rest as care_request_to_rest)
-from gateway.models import Id
+from gateway.models import ID_PATTERN, Id
 from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import residents_pb2 as pb
 from linli.eldercare.v1.residents_pb2_grpc import ResidentServiceStub
@@ -241,7 +241,7 @@ class ElderChanges(BaseModel):
 
 class ElderIn(ElderChanges):
     id: str = Field(pattern=ID_PATTERN, description="The elder's Linli user id")
-    community_id: str = Field(min_length=1, max_length=64)
+    community_id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=50, examples=["刘桂兰"])
 
 
@@ -253,7 +253,7 @@ class ElderConsentIn(BaseModel):
 class DeviceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=ID_PATTERN, examples=["pager-0312"])
-    elder_id: str = Field(min_length=1, max_length=64)
+    elder_id: str = Field(pattern=ID_PATTERN)
     kind: DeviceKind
     heartbeat_interval_seconds: int = Field(0, ge=0, le=86_400, description="0 means 600 (ten minutes)")
 

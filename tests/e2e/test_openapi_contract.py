@@ -9,6 +9,7 @@ board tests cover them); Schemathesis also reads an event stream's schema as the
 where OpenAPI 3.1 means the whole body.
 """
 import hashlib
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -19,6 +20,7 @@ from tests.e2e.conftest import token_for
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".venv-schemathesis"
 LOCK = ROOT / "requirements-schemathesis.lock"
+HOOKS_DIRECTORY = Path(__file__).resolve().parent  # schemathesis_hooks.py
 CHECKS = "all"
 EXAMPLES_PER_OPERATION = 5
 SEED = 7
@@ -50,7 +52,8 @@ def test_every_answer_of_the_running_gateway_is_one_its_openapi_document_describ
          "--checks", CHECKS, "--phases", "examples,fuzzing,stateful", "--max-examples", str(EXAMPLES_PER_OPERATION),
          "--seed", str(SEED), "--exclude-path-regex", "/stream$", "--request-timeout", "10", "--no-color",
          "--max-failures", "100", "--report", "junit", "--report-junit-path", str(report)],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "schemathesis_hooks", "PYTHONPATH": str(HOOKS_DIRECTORY)})
     assert report.exists(), f"Schemathesis did not run:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
     cases = list(ET.parse(report).getroot().iter("testcase"))
     failing = {case.get("name") for case in cases if case.find("failure") is not None or case.find("error") is not None}

@@ -18,8 +18,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from gateway.auth import require_caller
 from gateway.care_requests import IdempotencyKey, _call_options
-from gateway.models import (ID_PATTERN, OPTIONAL_ID_PATTERN, Day, GeoPointIn, Id, IdQuery, OptionalDayQuery, PageSize,
-                            PageToken, WholeNumber)
+from gateway.models import (ID_PATTERN, LARGEST_WHOLE_NUMBER, OPTIONAL_ID_PATTERN, Day, GeoPointIn, Id, IdQuery,
+                            OptionalDayQuery, PageSize, PageToken, WholeNumber, whole_number)
 from linli.employment.v1 import common_pb2, fairs_pb2, jobs_pb2, seekers_pb2, training_pb2, workshop_pb2
 from linli.employment.v1 import fairs_pb2_grpc, jobs_pb2_grpc, seekers_pb2_grpc, training_pb2_grpc, workshop_pb2_grpc
 from linli.kit import grpc_client
@@ -181,7 +181,8 @@ SeekerStatus = Literal[short_names(seekers_pb2.SeekerStatus.DESCRIPTOR)]
 ApplicationStatus = Literal[short_names(seekers_pb2.ApplicationStatus.DESCRIPTOR)]
 EnrolmentStatus = Literal[short_names(training_pb2.EnrolmentStatus.DESCRIPTOR)]
 Topic = Literal[short_names(fairs_pb2.ConsultationTopic.DESCRIPTOR)]
-Fen = Annotated[WholeNumber, Field(ge=0, description="fen (1 yuan = 100 fen); a fraction is refused")]
+Fen = whole_number(ge=0, le=LARGEST_WHOLE_NUMBER, description="fen (1 yuan = 100 fen); a fraction is refused")
+PieceRateFen = whole_number(ge=1, le=100_000, description="fen (1 yuan = 100 fen) per accepted piece")
 
 
 class Strict(BaseModel):
@@ -189,10 +190,11 @@ class Strict(BaseModel):
 
 
 class SkillIn(Strict):
-    code: str = Field(min_length=1, max_length=94, examples=["handicraft.pottery"])
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,30}(\.[a-z0-9_]{1,30}){0,2}$", examples=["handicraft.pottery"])
     name_zh: str = Field(min_length=1, max_length=40, examples=["陶艺"])
     name_en: str = Field(min_length=1, max_length=40, examples=["pottery"])
-    group: str = Field(min_length=1, max_length=20, examples=["handicraft"])
+    group: Literal["agriculture", "handicraft", "food", "care", "cleaning", "construction", "manufacturing",
+                   "logistics", "retail", "security", "office", "repair"] = Field(examples=["handicraft"])
     occupation_code: str = Field(pattern=r"^[1-8](-\d{2}){1,3}$", examples=["6-09"])
     informal: bool = False
 
@@ -204,7 +206,7 @@ class EmployerIn(Strict):
     contact_name: str = Field("", max_length=100)
     phone: str = Field("", max_length=100)
     address: str = Field("", max_length=100)
-    user_ids: list[str] = Field(default_factory=list, max_length=20)
+    user_ids: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list, max_length=20)
 
 
 class VacancyDraftIn(Strict):
@@ -346,7 +348,7 @@ class WorkshopOrderIn(Strict):
     community_id: str = Field(pattern=ID_PATTERN)
     product: str = Field(min_length=1, max_length=100, examples=["手工编织杯垫"])
     client: str = Field(min_length=1, max_length=100)
-    piece_rate_fen: Annotated[Fen, Field(ge=1, le=100_000)] = Field(examples=[150])
+    piece_rate_fen: PieceRateFen = Field(examples=[150])
     quantity: WholeNumber = Field(ge=1, le=1_000_000)
     due_on: Day
 

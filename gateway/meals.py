@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import IdempotencyKey, Location, LocationIn, Time, _call_options, _named, name_of
-from gateway.models import ID_PATTERN, Day, DayPath, DayQuery, Id, OptionalDayQuery, WholeNumber
+from gateway.models import ID_PATTERN, LARGEST_WHOLE_NUMBER, Day, DayPath, DayQuery, Id, OptionalDayQuery, WholeNumber
 from linli.eldercare.v1 import eldercare_pb2, meals_pb2
 from linli.eldercare.v1.meals_pb2_grpc import MealServiceStub
 from linli.kit.identity import Caller
@@ -150,11 +150,11 @@ class MenuIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dishes: list[DishIn] = Field(min_length=1, max_length=8)
     # strict: money is integer fen; 10.5 or "1000" is refused rather than guessed at.
-    price_fen: WholeNumber = Field(ge=1, examples=[1000])
+    price_fen: WholeNumber = Field(ge=1, le=LARGEST_WHOLE_NUMBER, examples=[1000])
     order_cutoff: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:30"])
     dine_in: bool = True
     delivery: bool = False
-    delivery_fee_fen: WholeNumber = Field(0, ge=0)
+    delivery_fee_fen: WholeNumber = Field(0, ge=0, le=LARGEST_WHOLE_NUMBER)
 
 
 class MealOrderIn(BaseModel):

@@ -32,8 +32,19 @@ def _whole(value):
     return value
 
 
-# An integer field (money in fen, counts): strict, so "150", true and 1.5 are refused, but 150.0 is 150.
-WholeNumber = Annotated[int, BeforeValidator(_whole), Field(strict=True)]
+# The largest integer every JSON client holds exactly (2**53 - 1), and far inside the apis' int64.
+LARGEST_WHOLE_NUMBER = 9_007_199_254_740_991
+
+
+def whole_number(**constraints):
+    """An integer field (money in fen, counts): strict, so "150", true and 1.5 are refused, but 150.0 is
+    150. The constraints (ge, le, description) go in here, ahead of the validator, or the published
+    schema would lose them; a field's own Field(ge=..., le=...) applies too, but only where this gives
+    none. Give every one an upper bound (LARGEST_WHOLE_NUMBER at most): the apis hold int64."""
+    return Annotated[int, Field(strict=True, **constraints), BeforeValidator(_whole)]
+
+
+WholeNumber = whole_number()
 
 Id = Annotated[str, Path(pattern=ID_PATTERN, description=f"An id: {ID_RULE}", examples=["cr-7f3a9c"])]
 IdQuery = Annotated[str | None, Query(pattern=ID_PATTERN, description=f"An id: {ID_RULE}")]

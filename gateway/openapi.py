@@ -89,6 +89,8 @@ IF_NONE_MATCH = {
 
 # gateway/limits.py RefuseControlCharacters, linli/kit/text.py: no control character but newline and tab.
 PLAIN_TEXT = "^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$"
+# A required text (minLength 1 or more) is also not blank: the apis trim it and refuse what is left empty.
+NOT_BLANK_TEXT = "^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$"
 
 
 def _plain_text(schema, schemas: dict, seen: set) -> None:
@@ -108,7 +110,7 @@ def _plain_text(schema, schemas: dict, seen: set) -> None:
             _plain_text(schemas.get(name), schemas, seen)
         return
     if schema.get("type") == "string" and not ({"pattern", "format", "enum", "const"} & schema.keys()):
-        schema["pattern"] = PLAIN_TEXT
+        schema["pattern"] = NOT_BLANK_TEXT if schema.get("minLength", 0) >= 1 else PLAIN_TEXT
     for key, value in schema.items():
         if key in ("properties", "patternProperties", "$defs") and isinstance(value, dict):
             for item in value.values():

@@ -31,7 +31,7 @@ def before_call(ctx, case, **kwargs):
             and isinstance(query.get("page_token"), str) and not _could_be_issued(query["page_token"]):
         del query["page_token"]
     headers = case.headers
-    if meta is not None and meta.generation.mode.is_positive and isinstance(headers, dict):
+    if meta is not None and meta.generation.mode.is_positive and headers is not None:
         for name in list(headers):
             if name.lower() == "idempotency-key":
                 headers[name] = uuid.uuid4().hex

@@ -15,6 +15,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.conftest import token_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,12 +45,13 @@ def ensure_schemathesis() -> Path:
     return TOOLS / "bin" / "st"
 
 
+@pytest.mark.timeout(300)  # the session's stack may start inside this test's time, then ~60-90 s of requests
 def test_every_answer_of_the_running_gateway_is_one_its_openapi_document_describes(gateway_url, issuer_dir, tmp_path):
     st = ensure_schemathesis()
     token = token_for(issuer_dir, "operator", "st-operator")
     report = tmp_path / "junit.xml"
     run = subprocess.run(
-        [str(st), "run", f"{gateway_url}/openapi.json", "--header", f"Authorization: Bearer {token}",
+        [str(st), "--config-file", str(HOOKS_DIRECTORY / "schemathesis.toml"), "run", f"{gateway_url}/openapi.json", "--header", f"Authorization: Bearer {token}",
          "--checks", CHECKS, "--phases", "examples,fuzzing,stateful", "--max-examples", str(EXAMPLES_PER_OPERATION),
          "--seed", str(SEED), "--exclude-path-regex", "/stream$", "--request-timeout", "10", "--no-color",
          "--max-failures", "100", "--report", "junit", "--report-junit-path", str(report)],

@@ -10,6 +10,7 @@ import pytest
 
 from gateway.idempotency import fingerprint
 from gateway.limits import MAX_JSON_DEPTH, is_emergency
+from gateway.openapi import PLAIN_TEXT
 from gateway.problem_text import CHINESE, ENGLISH, negotiate
 from gateway.problems import MEDIA_TYPE
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc
@@ -263,3 +264,49 @@ def test_an_api_reached_directly_refuses_control_characters_in_any_string_field_
     assert outcomes[2] == "OK"
     assert [r.description for r in servicer.reached] == ["fell\n\tdown"]
 
+
+
+# -- the document says what the server enforces (item 5) --------------------------------------------------
+
+@pytest.mark.parametrize("day", ["0000-00-00", "2026-02-30", "2026-13-01"])
+def test_a_day_that_matches_the_pattern_but_is_no_day_is_refused_422(issuer_dir, day):
+    client, _ = gateway(issuer_dir)
+
+    response = client.get("/v1/figures/care", params={"community_id": "pilot", "from_day": day}, headers=bearer())
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["from_day"]
+
+
+def test_a_whole_number_may_be_written_150_point_0_but_not_as_a_string_a_fraction_or_a_boolean():
+    from pydantic import TypeAdapter, ValidationError
+
+    from gateway.models import whole_number
+
+    fen = TypeAdapter(whole_number(ge=0, le=1000))
+    assert fen.validate_python(150.0) == 150 and fen.validate_python(150) == 150
+    for refused in ("150", 1.5, True, 1001, -1):
+        with pytest.raises(ValidationError):
+            fen.validate_python(refused)
+
+
+def test_the_published_document_states_the_shapes_the_server_enforces(issuer_dir):
+    client, _ = gateway(issuer_dir)
+    document = client.get("/openapi.json").json()
+    care_request_get = document["paths"]["/v1/care-requests/{care_request_id}"]["get"]
+    parameters = {p["name"]: p for p in care_request_get["parameters"]}
+    schemas = document["components"]["schemas"]
+
+    assert parameters["care_request_id"]["schema"]["pattern"] == "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+    figures = {p["name"]: p for p in document["paths"]["/v1/figures/care"]["get"]["parameters"]}
+    assert figures["from_day"]["schema"]["format"] == "date"
+    listing = {p["name"]: p for p in document["paths"]["/v1/care-requests"]["get"]["parameters"]}
+    assert listing["page_token"]["schema"]["anyOf"][0]["pattern"] == "^[A-Za-z0-9_-]{1,1024}$"
+    assert schemas["CareRequestIn"]["properties"]["description"]["anyOf"][0]["pattern"] == PLAIN_TEXT
+    assert {s["$ref"].rsplit("/", 1)[-1] for s in schemas["BoardStreamData"]["oneOf"]} == {"BoardEventData",
+                                                                                         "BoardResetData"}
+    links = document["paths"]["/v1/care-requests"]["post"]["responses"]["201"]["links"]
+    assert links["get_care_request_v1_care_requests__care_request_id__get"]["parameters"] == {
+        "care_request_id": "$response.body#/id"}
+    assert document["paths"]["/v1/care-requests"]["get"]["responses"]["200"]["links"]["nextPage"]["parameters"][
+        "page_token"] == "$response.body#/next_page_token"

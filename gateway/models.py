@@ -56,19 +56,14 @@ PageToken = Annotated[str | None, Query(
     pattern=PAGE_TOKEN_PATTERN,
     description="The next_page_token of the previous page, as it was given (opaque; a token this service did "
                 "not issue is refused 400)")]
-Day = Annotated[str, AfterValidator(_real_day), Field(
-    pattern=DAY_PATTERN, json_schema_extra={"format": "date"},
-    description="A calendar day, YYYY-MM-DD (a real one: not 2026-02-30), in the community's zone",
-    examples=["2026-11-20"])]
-DayQuery = Annotated[str, AfterValidator(_real_day), Query(
-    pattern=DAY_PATTERN, json_schema_extra={"format": "date"},
-    description="A calendar day, YYYY-MM-DD, in the community's zone", examples=["2026-11-20"])]
-OptionalDayQuery = Annotated[str | None, AfterValidator(_real_day), Query(
-    pattern=DAY_PATTERN, json_schema_extra={"format": "date"},
-    description="A calendar day, YYYY-MM-DD, in the community's zone", examples=["2026-11-20"])]
-DayPath = Annotated[str, AfterValidator(_real_day), Path(
-    pattern=DAY_PATTERN, json_schema_extra={"format": "date"},
-    description="A calendar day, YYYY-MM-DD, in the community's zone", examples=["2026-11-20"])]
+# A day's constraints come before the validator that checks it is a real day: after it, the published
+# schema would lose them.
+_DAY = {"pattern": DAY_PATTERN, "json_schema_extra": {"format": "date"}, "examples": ["2026-11-20"],
+        "description": "A calendar day, YYYY-MM-DD (a real one: not 2026-02-30), in the community's zone"}
+Day = Annotated[str, Field(**_DAY), AfterValidator(_real_day)]
+DayQuery = Annotated[str, Query(**_DAY), AfterValidator(_real_day)]
+OptionalDayQuery = Annotated[str | None, Query(**_DAY), AfterValidator(_real_day)]
+DayPath = Annotated[str, Path(**_DAY), AfterValidator(_real_day)]
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN,
     description="Makes a retry safe: the same key with the same request replays the first answer (for 24 "

@@ -114,6 +114,9 @@ def create_app(
         app.state.clinic = clinic.ClinicStubs(clinic_channel)
         board.start(asyncio.get_running_loop())
         await asyncio.to_thread(idempotency.open)
+        # The published document, built once before the first request: building it takes seconds on a busy
+        # machine, which a client's first GET /openapi.json should not wait for.
+        app.openapi()
         try:
             yield
         finally:

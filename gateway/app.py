@@ -15,11 +15,11 @@ from starlette.datastructures import Headers, MutableHeaders
 
 from gateway import care_requests, clinic, employment, meals, openapi, problems, residents, staff, volunteer
 from gateway.auth import Authenticator, IdentifyCaller
-from gateway.board import Board, BoardEventData, BoardPage
+from gateway.board import Board, BoardEventData, BoardPage, BoardResetData
 from gateway.board import router as board_router
 from gateway.conditional import ConditionalGet
 from gateway.idempotency import Idempotency, IdempotencyStore
-from gateway.limits import BodyLimit
+from gateway.limits import BodyLimit, RefuseControlCharacters
 from gateway.metrics import HttpMetrics, learn_routes, watch_board  # metrics (issue 15)
 from gateway.problems import Problem
 from gateway.ratelimit import RateLimit, TokenBuckets
@@ -33,9 +33,10 @@ log = logging.getLogger(__name__)
 ELDERCARE_SERVICE = eldercare_pb2.DESCRIPTOR.services_by_name["EldercareService"].full_name
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # Headers a browser page on another origin (GATEWAY_CORS_ORIGINS) may send, and may read.
-CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "If-None-Match", "Last-Event-ID",
-                        "X-Request-Id"]
-CORS_RESPONSE_HEADERS = ["ETag", "Location", "Retry-After", "X-Request-Id", "X-Trace-Id", "Idempotency-Replayed"]
+CORS_REQUEST_HEADERS = ["Accept-Language", "Authorization", "Content-Type", "Idempotency-Key", "If-None-Match",
+                        "Last-Event-ID", "X-Request-Id"]
+CORS_RESPONSE_HEADERS = ["ETag", "Location", "Retry-After", "X-Request-Id", "X-Trace-Id", "Idempotency-Replayed",
+                         "RateLimit-Policy", "RateLimit", "Content-Language", "Allow"]
 
 
 class Health(BaseModel):
@@ -76,7 +77,7 @@ class RequestContext:
                 raise  # too late for a problem document; the server closes the connection
             log.exception("unhandled error in %s %s (request %s)", scope["method"], scope["path"], request_id)
             trace.get_current_span().record_exception(error)
-            await problems.internal_error(scope["path"], request_id)(scope, receive, send_with_ids)
+            await problems.internal_error(scope, request_id)(scope, receive, send_with_ids)
         finally:
             telemetry.REQUEST_ID.reset(request_id_token)
 
@@ -114,7 +115,9 @@ def create_app(
         app.state.clinic = clinic.ClinicStubs(clinic_channel)
         board.start(asyncio.get_running_loop())
         await asyncio.to_thread(idempotency.open)
-        await asyncio.to_thread(learn_routes, app)  # metrics' route templates (issue 15)
+        # The published document, built once before the first request and off the event loop (it takes
+        # seconds on a busy machine); the metrics' route templates are read from it on the way.
+        await asyncio.to_thread(learn_routes, app)
         try:
             yield
         finally:
@@ -138,19 +141,23 @@ def create_app(
     app.state.board = board
     app.state.grpc_timeout = grpc_timeout
     problems.install(app)
-    openapi.install(app, event_models=(BoardEventData,))
+    openapi.install(app, event_models=(BoardEventData, BoardResetData))
     # Each add_middleware wraps everything added before it, so they are added innermost first. A request
     # passes, outermost first: RequestContext (ids, crash → 500 problem) → CORS → BodyLimit (413; keeps the
-    # body for the next ones) → IdentifyCaller (checks the token once) → RateLimit (429, per caller) →
-    # LoadShedding (503 when overloaded; never a call for help: gateway/shedding.py) →
-    # Idempotency (replays) → ConditionalGet (ETag, 304) → the routes.
+    # body for the next ones; 422 for JSON nested too deep) → IdentifyCaller (checks the token once) →
+    # RateLimit (429, per caller; RateLimit fields) → RefuseControlCharacters (422) → LoadShedding (503 when
+    # overloaded; never a call for help: gateway/shedding.py) → Idempotency (replays) → ConditionalGet
+    # (ETag, 304) → the routes. A request that needs a token and has no valid one passes the rate limit and
+    # the input checks untouched, to be answered 401 by its route.
     app.add_middleware(ConditionalGet)
     app.add_middleware(Idempotency, store=idempotency, wait_seconds=grpc_timeout + 1)
     app.add_middleware(LoadShedding, **shedding_settings())
+    app.add_middleware(RefuseControlCharacters)
     app.add_middleware(RateLimit, buckets=rate_limit)
     app.add_middleware(IdentifyCaller, authenticator=authenticator)
     app.add_middleware(BodyLimit, max_bytes=int(number("GATEWAY_MAX_BODY_BYTES")))
     cors_origins = [origin.strip() for origin in setting("GATEWAY_CORS_ORIGINS").split(",") if origin.strip()]
+    app.state.cors_origins = cors_origins
     if cors_origins:
         # Bearer tokens, not cookies: no credentials mode, so no page can ride on a user's session.
         app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_credentials=False,

@@ -106,6 +106,57 @@ def authenticated_caller(scope) -> Caller | None:
     return outcome if isinstance(outcome, Caller) else None
 
 
+def api_routes(app) -> list:
+    """The app's own routes (its APIRoutes, from every included router), found once per app."""
+    routes = getattr(app.state, "api_routes", None)
+    if routes is None:
+        routes, pending = [], list(app.router.routes)
+        while pending:
+            route = pending.pop(0)
+            included = getattr(route, "original_router", None)  # how FastAPI keeps an included router
+            if included is not None:
+                pending += included.routes
+            elif getattr(route, "methods", None) and hasattr(route, "path_regex"):
+                routes.append(route)
+        app.state.api_routes = routes
+    return routes
+
+
+def needs_caller(scope) -> bool:
+    """Whether the route this request goes to requires a bearer token (depends on require_caller), so a
+    request without a valid one is answered 401 at once, whatever else is wrong with it."""
+    app = scope.get("app")
+    if app is None:
+        return False
+    for route in api_routes(app):
+        if scope["method"] in route.methods and route.path_regex.match(scope["path"]):
+            return _route_needs_caller(route)
+    return False
+
+
+_NEEDS_CALLER: dict[int, bool] = {}
+
+
+def _route_needs_caller(route) -> bool:
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return False
+    if id(route) not in _NEEDS_CALLER:
+        pending, found = [dependant], False
+        while pending and not found:
+            current = pending.pop()
+            found = current.call is require_caller
+            pending += current.dependencies
+        _NEEDS_CALLER[id(route)] = found
+    return _NEEDS_CALLER[id(route)]
+
+
+def refused_before_anything_else(scope) -> bool:
+    """A request the route will refuse 401: it needs a caller and carries no valid token. The middlewares
+    that would refuse it for another reason (rate limits, input checks) let it through to that 401."""
+    return authenticated_caller(scope) is None and needs_caller(scope)
+
+
 class IdentifyCaller:
     """App middleware: checks the bearer token once, early, because rate limits and idempotency keys are
     per caller; require_caller answers from the same outcome. It refuses nothing itself."""

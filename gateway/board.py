@@ -21,7 +21,7 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import grpc
 import pika
@@ -326,6 +326,14 @@ class BoardEventData(BaseModel):
     type: str = Field(description="care_request.raised, care_request.acknowledged, ...")
     occurred_at: Time | None
     care_request: CareRequest = Field(description="The request as it is after the event")
+
+
+class BoardResetData(BaseModel):
+    """The data of an `event: reset` frame (it has no id): what was missed cannot be replayed; reload the
+    list, then carry on with the live events."""
+
+    type: Literal["reset"]
+    reload: Literal[True]
 
 
 class EventStream(StreamingResponse):

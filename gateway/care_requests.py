@@ -10,12 +10,13 @@ from datetime import timezone
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from google.protobuf import json_format
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.models import GeoPointIn
+from gateway.models import (ID_PATTERN, CommunityQuery, DayQuery, GeoPointIn, Id, OptionalDayQuery, PageSize,
+                            PageToken, RequiredCommunityQuery)
 from linli.eldercare.v1 import common_pb2, eldercare_pb2, eldercare_pb2_grpc
 from linli.kit.identity import Caller
 from linli.kit.protomap import short_names
@@ -281,8 +282,8 @@ class CareRequestIn(BaseModel):
     """A call for help."""
 
     model_config = ConfigDict(extra="forbid")
-    community_id: str = Field(min_length=1, max_length=64)
-    elder_id: str = Field(min_length=1, max_length=64)
+    community_id: str = Field(pattern=ID_PATTERN)
+    elder_id: str = Field(pattern=ID_PATTERN)
     kind: Kind
     channel: ChannelName = "app"
     location: LocationIn | None = None
@@ -306,7 +307,7 @@ class AssignIn(BaseModel):
     """Whom to send. override_reason is required (by the api) when they are not among the candidates."""
 
     model_config = ConfigDict(extra="forbid")
-    assignee_id: str = Field(min_length=1, max_length=64)
+    assignee_id: str = Field(pattern=ID_PATTERN)
     assignee_kind: AssigneeKindName = "staff"
     override_reason: Note = ""
 
@@ -350,10 +351,7 @@ IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", pattern=r"^[A-Za-z0-9._:-]{1,64}$", description="Makes retries safe"),
 ]
-CareRequestId = Annotated[str, Path(min_length=1, max_length=128)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
-PageToken = Annotated[str | None, Query(max_length=1024)]
-Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD, in the community's zone")]
+CareRequestId = Id
 
 router = APIRouter(prefix="/v1/care-requests", tags=["care requests"])
 # The caller's own requests and the figures live outside /v1/care-requests but speak the same language.
@@ -418,7 +416,7 @@ async def raise_care_request(
 @router.get("", response_model=CareRequestPage)
 async def list_open_care_requests(
     request: Request,
-    community_id: Annotated[str | None, Query(max_length=64)] = None,
+    community_id: CommunityQuery = None,
     page_size: PageSize = 50,
     page_token: PageToken = None,
     caller: Caller = Depends(require_caller),
@@ -436,7 +434,7 @@ async def list_open_care_requests(
 @router.get("/upcoming", response_model=CareRequestPage)
 async def list_upcoming_care_requests(
     request: Request,
-    community_id: Annotated[str | None, Query(max_length=64)] = None,
+    community_id: CommunityQuery = None,
     page_size: PageSize = 50,
     page_token: PageToken = None,
     caller: Caller = Depends(require_caller),
@@ -663,9 +661,9 @@ FIGURE_FIELDS = ("raised", "acknowledged", "acknowledge_p50_seconds", "acknowled
 @me_router.get("/v1/figures/care", tags=["figures"], response_model=CareFigures)
 async def care_figures(
     request: Request,
-    community_id: Annotated[str, Query(min_length=1, max_length=64)],
-    from_day: Day,
-    to_day: Day | None = None,
+    community_id: RequiredCommunityQuery,
+    from_day: DayQuery,
+    to_day: OptionalDayQuery = None,
     caller: Caller = Depends(require_caller),
     eldercare=Depends(_eldercare),
 ) -> dict:

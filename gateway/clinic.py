@@ -12,13 +12,15 @@ from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import quote, unquote
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from google.protobuf import timestamp_pb2
 from google.protobuf.descriptor import FieldDescriptor
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import _call_options
+from gateway.models import (ID_PATTERN, PARTNER_ID_PATTERN, CommunityQuery, Day, Id, IdempotencyKey, IdQuery, PageSize,
+                            PageToken)
 from linli.clinic.v1 import audit_pb2, audit_pb2_grpc, common_pb2, patients_pb2, patients_pb2_grpc
 from linli.clinic.v1 import referrals_pb2, referrals_pb2_grpc, teleconsultations_pb2, teleconsultations_pb2_grpc
 from linli.clinic.v1 import triage_pb2, triage_pb2_grpc
@@ -97,13 +99,8 @@ def _stamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
     return timestamp(value) if value else None
 
 
-Id = Annotated[str, Path(min_length=1, max_length=64)]
-Community = Annotated[str | None, Query(max_length=64)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
-PageToken = Annotated[str | None, Query(max_length=1024)]
+Community = CommunityQuery
 Items = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=30)]
-Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-20"])]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
 
 
 def _page(items: list[dict], token: str) -> dict:
@@ -114,12 +111,12 @@ def _page(items: list[dict], token: str) -> dict:
 
 class PatientIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    community_id: str = Field(min_length=1, max_length=64)
-    resident_id: str = Field(min_length=1, max_length=64, description="The resident's Linli user id")
+    community_id: str = Field(pattern=ID_PATTERN)
+    resident_id: str = Field(pattern=ID_PATTERN, description="The resident's Linli user id")
     name: str = Field(min_length=1, max_length=50, examples=["刘桂兰"])
     sex: _names(patients_pb2.Sex) | None = None
     birth_date: Day | None = None
-    phone: str = Field("", max_length=32)
+    phone: str = Field("", pattern=r"^(\+?[0-9][0-9 -]{2,31})?$", examples=["+86 24 5555 0100"])
     problems: Items = []
     medications: Items = []
     allergies: Items = []
@@ -165,7 +162,7 @@ async def register_patient(body: PatientIn, request: Request, response: Response
 
 @router.get("/v1/patients")
 async def list_patients(request: Request, community_id: Community = None,
-                        resident_id: Annotated[str | None, Query(max_length=64)] = None, page_size: PageSize = 50,
+                        resident_id: IdQuery = None, page_size: PageSize = 50,
                         page_token: PageToken = None, purpose: Purpose = None,
                         caller: Caller = Depends(require_caller), clinic=Depends(_clinic)) -> dict:
     """Clinicians: the patients of the communities they serve; residents: their own record."""
@@ -231,8 +228,8 @@ T = teleconsultations_pb2
 
 class TeleconsultationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    patient_id: str = Field(min_length=1, max_length=64)
-    partner_id: str = Field(min_length=1, max_length=64, examples=["city-central-hospital"])
+    patient_id: str = Field(pattern=ID_PATTERN)
+    partner_id: str = Field(pattern=PARTNER_ID_PATTERN, examples=["city-central-hospital"])
     department: str = Field(min_length=1, max_length=100, examples=["心内科"])
     specialist: str = Field("", max_length=100, examples=["王主任"])
     reason: str = Field(min_length=1, max_length=500)
@@ -271,7 +268,7 @@ async def request_teleconsultation(body: TeleconsultationIn, request: Request, r
 
 @router.get("/v1/teleconsultations")
 async def list_teleconsultations(request: Request, community_id: Community = None,
-                                 patient_id: Annotated[str | None, Query(max_length=64)] = None,
+                                 patient_id: IdQuery = None,
                                  page_size: PageSize = 50, page_token: PageToken = None, purpose: Purpose = None,
                                  caller: Caller = Depends(require_caller), clinic=Depends(_clinic)) -> dict:
     reply = await clinic.teleconsultations.ListTeleconsultations(T.ListTeleconsultationsRequest(
@@ -359,8 +356,8 @@ class AttachmentIn(BaseModel):
 
 class ReferralIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    patient_id: str = Field(min_length=1, max_length=64)
-    performer_id: str = Field(min_length=1, max_length=64, examples=["city-central-hospital"])
+    patient_id: str = Field(pattern=ID_PATTERN)
+    performer_id: str = Field(pattern=PARTNER_ID_PATTERN, examples=["city-central-hospital"])
     priority: _names(R.ReferralPriority) = "routine"
     reason: str = Field(min_length=1, max_length=500, examples=["胸闷气短两周，心电图ST段改变"])
     clinical_summary: str = Field("", max_length=4000)
@@ -407,7 +404,7 @@ async def create_referral(body: ReferralIn, request: Request, response: Response
 
 @router.get("/v1/referrals")
 async def list_referrals(request: Request, community_id: Community = None,
-                         patient_id: Annotated[str | None, Query(max_length=64)] = None,
+                         patient_id: IdQuery = None,
                          status: Annotated[list[TaskStatus] | None, Query()] = None, page_size: PageSize = 50,
                          page_token: PageToken = None, purpose: Purpose = None,
                          caller: Caller = Depends(require_caller), clinic=Depends(_clinic)) -> dict:
@@ -505,7 +502,7 @@ async def close_triage_entry(entry_id: Id, body: CloseTriageIn, request: Request
 
 @router.get("/v1/audit-records")
 async def list_audit_records(request: Request, community_id: Community = None,
-                             patient_id: Annotated[str | None, Query(max_length=64)] = None,
+                             patient_id: IdQuery = None,
                              actor: Annotated[str | None, Query(max_length=128)] = None,
                              since: datetime | None = None, until: datetime | None = None, page_size: PageSize = 50,
                              page_token: PageToken = None, caller: Caller = Depends(require_caller),

@@ -11,14 +11,15 @@ document and the api never drift apart.
 from functools import cache
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from gateway.auth import require_caller
 from gateway.care_requests import IdempotencyKey, _call_options
-from gateway.models import GeoPointIn
+from gateway.models import (ID_PATTERN, LARGEST_WHOLE_NUMBER, OPTIONAL_ID_PATTERN, Day, GeoPointIn, Id, IdQuery,
+                            OptionalDayQuery, PageSize, PageToken, WholeNumber, whole_number)
 from linli.employment.v1 import common_pb2, fairs_pb2, jobs_pb2, seekers_pb2, training_pb2, workshop_pb2
 from linli.employment.v1 import fairs_pb2_grpc, jobs_pb2_grpc, seekers_pb2_grpc, training_pb2_grpc, workshop_pb2_grpc
 from linli.kit import grpc_client
@@ -171,11 +172,7 @@ def page(items, token: str) -> dict:
 # -- input -----------------------------------------------------------------------------------------------
 # The api validates again; these keep plainly bad input from reaching it, with field-level problems.
 
-Id = Annotated[str, Path(min_length=1, max_length=64)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
-PageToken = Annotated[str | None, Query(max_length=1024)]
-DAY = r"^\d{4}-\d{2}-\d{2}$"
-MONTH = r"^\d{4}-\d{2}$"
+MONTH = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"  # services/employment/domain/common.py: MONTH_PATTERN
 Schedule = Literal[short_names(common_pb2.Schedule.DESCRIPTOR)]
 Demand = Literal[short_names(common_pb2.PhysicalDemand.DESCRIPTOR)]
 WagePeriod = Literal[short_names(common_pb2.WagePeriod.DESCRIPTOR)]
@@ -184,7 +181,8 @@ SeekerStatus = Literal[short_names(seekers_pb2.SeekerStatus.DESCRIPTOR)]
 ApplicationStatus = Literal[short_names(seekers_pb2.ApplicationStatus.DESCRIPTOR)]
 EnrolmentStatus = Literal[short_names(training_pb2.EnrolmentStatus.DESCRIPTOR)]
 Topic = Literal[short_names(fairs_pb2.ConsultationTopic.DESCRIPTOR)]
-Fen = Annotated[int, Field(strict=True, ge=0, description="fen (1 yuan = 100 fen); a float is refused")]
+Fen = whole_number(ge=0, le=LARGEST_WHOLE_NUMBER, description="fen (1 yuan = 100 fen); a fraction is refused")
+PieceRateFen = whole_number(ge=1, le=100_000, description="fen (1 yuan = 100 fen) per accepted piece")
 
 
 class Strict(BaseModel):
@@ -192,32 +190,33 @@ class Strict(BaseModel):
 
 
 class SkillIn(Strict):
-    code: str = Field(min_length=1, max_length=94, examples=["handicraft.pottery"])
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,30}(\.[a-z0-9_]{1,30}){0,2}$", examples=["handicraft.pottery"])
     name_zh: str = Field(min_length=1, max_length=40, examples=["陶艺"])
     name_en: str = Field(min_length=1, max_length=40, examples=["pottery"])
-    group: str = Field(min_length=1, max_length=20, examples=["handicraft"])
-    occupation_code: str = Field(min_length=1, max_length=12, examples=["6-09"])
+    group: Literal["agriculture", "handicraft", "food", "care", "cleaning", "construction", "manufacturing",
+                   "logistics", "retail", "security", "office", "repair"] = Field(examples=["handicraft"])
+    occupation_code: str = Field(pattern=r"^[1-8](-\d{2}){1,3}$", examples=["6-09"])
     informal: bool = False
 
 
 class EmployerIn(Strict):
-    id: str = Field(min_length=1, max_length=64)
-    community_id: str = Field(min_length=1, max_length=64)
+    id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=100, examples=["抚顺华丰服装有限公司"])
     contact_name: str = Field("", max_length=100)
     phone: str = Field("", max_length=100)
     address: str = Field("", max_length=100)
-    user_ids: list[str] = Field(default_factory=list, max_length=20)
+    user_ids: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(default_factory=list, max_length=20)
 
 
 class VacancyDraftIn(Strict):
     title: str = Field(min_length=1, max_length=100, examples=["缝纫工"])
     description: str = Field("", max_length=1000)
     skills: list[str] = Field(default_factory=list, max_length=8, examples=[["sewing"]])
-    headcount: int = Field(1, strict=True, ge=1, le=1000)
+    headcount: WholeNumber = Field(1, ge=1, le=1000)
     wage_fen: Fen = Field(examples=[320000])
     wage_period: WagePeriod
-    hours_per_week: int = Field(strict=True, ge=1, le=84, examples=[40])
+    hours_per_week: WholeNumber = Field(ge=1, le=84, examples=[40])
     monthly_pay_fen: Fen = 0
     schedule: Schedule
     address: str = Field(min_length=1, max_length=100)
@@ -225,21 +224,21 @@ class VacancyDraftIn(Strict):
     physical_demand: Demand
     training_offered: bool = False
     starts_on: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
-    open_days: int = Field(0, strict=True, ge=0, le=180)
+    open_days: WholeNumber = Field(0, ge=0, le=180)
 
 
 class VacancyIn(VacancyDraftIn):
-    employer_id: str = Field(min_length=1, max_length=64)
-    fair_id: str = Field("", max_length=64)
+    employer_id: str = Field(pattern=ID_PATTERN)
+    fair_id: str = Field("", pattern=OPTIONAL_ID_PATTERN)
 
 
 class ImportedVacancyIn(VacancyDraftIn):
-    employer_id: str = Field(min_length=1, max_length=64)
+    employer_id: str = Field(pattern=ID_PATTERN)
 
 
 class ImportIn(Strict):
-    community_id: str = Field(min_length=1, max_length=64)
-    fair_id: str = Field("", max_length=64)
+    community_id: str = Field(pattern=ID_PATTERN)
+    fair_id: str = Field("", pattern=OPTIONAL_ID_PATTERN)
     vacancies: list[ImportedVacancyIn] = Field(min_length=1, max_length=500)
 
 
@@ -249,41 +248,41 @@ class EmploymentReasonIn(Strict):
 
 class SeekerSkillIn(Strict):
     code: str = Field(min_length=1, max_length=94)
-    years: int = Field(0, strict=True, ge=0, le=80)
+    years: WholeNumber = Field(0, ge=0, le=80)
 
 
 class SeekerProfileIn(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["刘桂兰"])
-    birth_year: int = Field(strict=True, ge=1900, le=2100, description="only for the legal working age check")
+    birth_year: WholeNumber = Field(ge=1900, le=2100, description="only for the legal working age check")
     address: str = Field(min_length=1, max_length=100, examples=["东区 5号楼"])
     home: GeoPointIn
     phone: str = Field("", max_length=40)
     skills: list[SeekerSkillIn] = Field(default_factory=list, max_length=20)
     experience: list[str] = Field(default_factory=list, max_length=10)
     schedules: list[Schedule] = Field(default_factory=lambda: ["full_time"], min_length=1, max_length=4)
-    max_commute_m: int = Field(0, strict=True, ge=0, le=100_000)
+    max_commute_m: WholeNumber = Field(0, ge=0, le=100_000)
     wage_floor_fen: Fen = 0
     physical_capacity: Demand = "moderate"
     available_from: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
 
 
 class SeekerIn(Strict):
-    id: str = Field("", max_length=64, description="the resident's user id; empty: your own")
-    community_id: str = Field(min_length=1, max_length=64)
+    id: str = Field("", pattern=OPTIONAL_ID_PATTERN, description="the resident's user id; empty: your own")
+    community_id: str = Field(pattern=ID_PATTERN)
     profile: SeekerProfileIn
     start_searching: bool = True
 
 
 class SuggestionIn(Strict):
-    seeker_id: str = Field(min_length=1, max_length=64)
-    vacancy_id: str = Field(min_length=1, max_length=64)
+    seeker_id: str = Field(pattern=ID_PATTERN)
+    vacancy_id: str = Field(pattern=ID_PATTERN)
     note: str = Field("", max_length=500)
 
 
 class IntentionIn(Strict):
-    vacancy_id: str = Field(min_length=1, max_length=64)
-    seeker_id: str = Field("", max_length=64, description="empty: your own")
-    fair_id: str = Field("", max_length=64)
+    vacancy_id: str = Field(pattern=ID_PATTERN)
+    seeker_id: str = Field("", pattern=OPTIONAL_ID_PATTERN, description="empty: your own")
+    fair_id: str = Field("", pattern=OPTIONAL_ID_PATTERN)
     note: str = Field("", max_length=500)
 
 
@@ -304,43 +303,43 @@ class FollowUpIn(Strict):
 
 
 class FairIn(Strict):
-    id: str = Field(min_length=1, max_length=64)
-    community_id: str = Field(min_length=1, max_length=64)
+    id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1, max_length=100, examples=["就业服务进社区"])
-    day: str = Field(pattern=DAY)
+    day: Day
     venue: str = Field(min_length=1, max_length=100)
 
 
 class FairCompanyIn(Strict):
-    employer_id: str = Field(min_length=1, max_length=64)
+    employer_id: str = Field(pattern=ID_PATTERN)
     booth: str = Field("", max_length=100)
 
 
 class ConsultationIn(Strict):
     topic: Topic
     question: str = Field("", max_length=500)
-    seeker_id: str = Field("", max_length=64)
+    seeker_id: str = Field("", pattern=OPTIONAL_ID_PATTERN)
 
 
 class LeafletsIn(Strict):
     title: str = Field(min_length=1, max_length=100, examples=["农民就业100问"])
-    copies: int = Field(strict=True, ge=1, le=100_000)
+    copies: WholeNumber = Field(ge=1, le=100_000)
 
 
 class CourseIn(Strict):
-    id: str = Field(min_length=1, max_length=64)
-    community_id: str = Field(min_length=1, max_length=64)
+    id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1, max_length=100)
     provider: str = Field(min_length=1, max_length=100)
     skills: list[str] = Field(default_factory=list, max_length=8)
-    starts_on: str = Field(pattern=DAY)
-    hours: int = Field(strict=True, ge=1, le=2000)
-    seats: int = Field(strict=True, ge=1, le=500)
+    starts_on: Day
+    hours: WholeNumber = Field(ge=1, le=2000)
+    seats: WholeNumber = Field(ge=1, le=500)
 
 
 class TrainingSignUpIn(Strict):
-    seeker_id: str = Field("", max_length=64, description="empty: your own")
-    fair_id: str = Field("", max_length=64)
+    seeker_id: str = Field("", pattern=OPTIONAL_ID_PATTERN, description="empty: your own")
+    fair_id: str = Field("", pattern=OPTIONAL_ID_PATTERN)
 
 
 class EnrolmentStatusIn(Strict):
@@ -349,21 +348,21 @@ class EnrolmentStatusIn(Strict):
 
 
 class WorkshopOrderIn(Strict):
-    id: str = Field(min_length=1, max_length=64)
-    community_id: str = Field(min_length=1, max_length=64)
+    id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
     product: str = Field(min_length=1, max_length=100, examples=["手工编织杯垫"])
     client: str = Field(min_length=1, max_length=100)
-    piece_rate_fen: Fen = Field(examples=[150])
-    quantity: int = Field(strict=True, ge=1, le=1_000_000)
-    due_on: str = Field(pattern=DAY)
+    piece_rate_fen: PieceRateFen = Field(examples=[150])
+    quantity: WholeNumber = Field(ge=1, le=1_000_000)
+    due_on: Day
 
 
 class PiecesIn(Strict):
-    worker_id: str = Field(min_length=1, max_length=64)
+    worker_id: str = Field(pattern=ID_PATTERN)
     worker_name: str = Field(min_length=1, max_length=100)
-    day: str = Field(pattern=DAY)
-    made: int = Field(strict=True, ge=1, le=10_000)
-    rejected: int = Field(0, strict=True, ge=0, le=10_000)
+    day: Day
+    made: WholeNumber = Field(ge=1, le=10_000)
+    rejected: WholeNumber = Field(0, ge=0, le=10_000)
 
 
 def draft(body: VacancyDraftIn) -> jobs_pb2.VacancyDraft:
@@ -402,7 +401,7 @@ async def register_employer(body: EmployerIn, request: Request, idempotency_key:
 
 
 @router.get("/v1/employers", response_model=page_model(jobs_pb2.Employer))
-async def list_employers(request: Request, community_id: Annotated[str | None, Query(max_length=64)] = None,
+async def list_employers(request: Request, community_id: IdQuery = None,
                          page_size: PageSize = 50, page_token: PageToken = None,
                          caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """A community's employers; without community_id, those you act for."""
@@ -451,10 +450,10 @@ async def import_vacancies(body: ImportIn, request: Request, idempotency_key: Id
 
 
 @router.get("/v1/vacancies", response_model=page_model(jobs_pb2.Vacancy))
-async def list_vacancies(request: Request, community_id: Annotated[str | None, Query(max_length=64)] = None,
-                         employer_id: Annotated[str | None, Query(max_length=64)] = None,
+async def list_vacancies(request: Request, community_id: IdQuery = None,
+                         employer_id: IdQuery = None,
                          status: VacancyStatus | None = None,
-                         fair_id: Annotated[str | None, Query(max_length=64)] = None,
+                         fair_id: IdQuery = None,
                          page_size: PageSize = 50, page_token: PageToken = None,
                          caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """A community's vacancies (residents see the open ones), or an employer's."""
@@ -640,9 +639,9 @@ async def suggest_vacancy(body: SuggestionIn, request: Request, idempotency_key:
 
 
 @router.get("/v1/applications", response_model=page_model(seekers_pb2.Application))
-async def list_applications(request: Request, community_id: Annotated[str | None, Query(max_length=64)] = None,
-                            seeker_id: Annotated[str | None, Query(max_length=64)] = None,
-                            vacancy_id: Annotated[str | None, Query(max_length=64)] = None,
+async def list_applications(request: Request, community_id: IdQuery = None,
+                            seeker_id: IdQuery = None,
+                            vacancy_id: IdQuery = None,
                             status: ApplicationStatus | None = None, page_size: PageSize = 50,
                             page_token: PageToken = None, caller: Caller = Depends(require_caller),
                             api=Depends(_api)) -> dict:
@@ -681,9 +680,9 @@ async def move_application(application_id: Id, body: ApplicationStatusIn, reques
 
 
 @router.get("/v1/placements", response_model=page_model(seekers_pb2.Placement))
-async def list_placements(request: Request, community_id: Annotated[str | None, Query(max_length=64)] = None,
-                          seeker_id: Annotated[str | None, Query(max_length=64)] = None,
-                          follow_up_due_by: Annotated[str | None, Query(pattern=DAY)] = None,
+async def list_placements(request: Request, community_id: IdQuery = None,
+                          seeker_id: IdQuery = None,
+                          follow_up_due_by: OptionalDayQuery = None,
                           page_size: PageSize = 50, page_token: PageToken = None,
                           caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """A community's placements (counsellors; follow_up_due_by: only those with a follow-up due), or a

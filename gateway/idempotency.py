@@ -51,7 +51,7 @@ def fingerprint(method: str, path: str, query: bytes, body: bytes) -> str:
     """What makes two requests "the same": JSON bodies compare by content, not by key order or spacing."""
     try:
         canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to parse: compare the bytes
         canonical = body
     digest = hashlib.sha256()
     for part in (method.encode(), path.encode(), query, canonical):
@@ -167,7 +167,7 @@ class Idempotency:
         if not KEY_PATTERN.fullmatch(key):
             problem = Problem(422, "validation-failed", "Invalid request", "The request has invalid fields.",
                               errors=[{"field": "Idempotency-Key", "message": "1-64 characters A-Z a-z 0-9 . _ : -"}])
-            return await problem_response(problem, path)(scope, receive, send)
+            return await problem_response(problem, scope)(scope, receive, send)
         print_ = fingerprint(scope["method"], path, scope.get("query_string", b""), request_body(scope))
         try:
             claim, record = await asyncio.to_thread(self.store.claim, caller.subject, key, print_)
@@ -183,18 +183,18 @@ class Idempotency:
             problem = Problem(503, "unavailable", "Service unavailable",
                               "Cannot guarantee this request runs once right now; retry with the same key.",
                               headers={"Retry-After": "1"})
-            return await problem_response(problem, path)(scope, receive, send)
+            return await problem_response(problem, scope)(scope, receive, send)
         if record is not None:
             if record["fingerprint"] != print_:
                 problem = Problem(422, "idempotency-key-reused", "Idempotency key reused",
                                   "This Idempotency-Key was used with a different request; use a new key.")
-                return await problem_response(problem, path)(scope, receive, send)
+                return await problem_response(problem, scope)(scope, receive, send)
             if record["state"] == "done":
                 return await _replay(record, send)
             problem = Problem(409, "idempotency-key-in-flight", "Request in progress",
                               "A request with this Idempotency-Key is still being answered; retry shortly.",
                               headers={"Retry-After": "1"})
-            return await problem_response(problem, path)(scope, receive, send)
+            return await problem_response(problem, scope)(scope, receive, send)
         await self._answer_once(scope, receive, send, caller.subject, key, claim)
 
     async def _wait_for_answer(self, subject: str, key: str, record: dict) -> dict | None:

@@ -2,11 +2,12 @@
 /v1/meal-figures. Money is integer fen in and out (1 yuan = 100 fen); a float is refused."""
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import IdempotencyKey, Location, LocationIn, Time, _call_options, _named, name_of
+from gateway.models import ID_PATTERN, LARGEST_WHOLE_NUMBER, Day, DayPath, DayQuery, Id, OptionalDayQuery, WholeNumber
 from linli.eldercare.v1 import eldercare_pb2, meals_pb2
 from linli.eldercare.v1.meals_pb2_grpc import MealServiceStub
 from linli.kit.identity import Caller
@@ -16,12 +17,9 @@ MODE_NAMES = short_names(meals_pb2.MealMode)
 STATUS_NAMES = short_names(meals_pb2.MealOrderStatus)
 Mode = Literal[tuple(name for number, name in MODE_NAMES.items() if number)]
 _MODE_NUMBERS = {name: number for number, name in MODE_NAMES.items()}
-DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 _ORDER_TIMESTAMPS = ("placed_at", "dispatched_at", "delivered_at", "served_at", "cancelled_at")
 
-CommunityId = Annotated[str, Path(min_length=1, max_length=64)]
-Day = Annotated[str, Path(pattern=DAY_PATTERN, description="Local day in the community's zone, YYYY-MM-DD")]
-MealOrderId = Annotated[str, Path(min_length=1, max_length=128)]
+CommunityId = MealOrderId = Id
 
 router = APIRouter(tags=["meals"])
 
@@ -152,20 +150,20 @@ class MenuIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dishes: list[DishIn] = Field(min_length=1, max_length=8)
     # strict: money is integer fen; 10.5 or "1000" is refused rather than guessed at.
-    price_fen: int = Field(strict=True, ge=1, examples=[1000])
+    price_fen: WholeNumber = Field(ge=1, le=LARGEST_WHOLE_NUMBER, examples=[1000])
     order_cutoff: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:30"])
     dine_in: bool = True
     delivery: bool = False
-    delivery_fee_fen: int = Field(0, strict=True, ge=0)
+    delivery_fee_fen: WholeNumber = Field(0, ge=0, le=LARGEST_WHOLE_NUMBER)
 
 
 class MealOrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    community_id: str = Field(min_length=1, max_length=64)
-    elder_id: str = Field(min_length=1, max_length=64)
-    day: str = Field(pattern=DAY_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
+    elder_id: str = Field(pattern=ID_PATTERN)
+    day: Day
     mode: Mode
-    quantity: int = Field(1, strict=True, ge=1, le=3)
+    quantity: WholeNumber = Field(1, ge=1, le=3)
     location: LocationIn | None = None
     note: str = Field("", max_length=200)
 
@@ -180,7 +178,7 @@ def _meals(request: Request) -> MealServiceStub:
 
 
 @router.get("/v1/menus/{community_id}/{day}", response_model=Menu)
-async def get_menu(community_id: CommunityId, day: Day, request: Request,
+async def get_menu(community_id: CommunityId, day: DayPath, request: Request,
                    caller: Caller = Depends(require_caller), meals=Depends(_meals)) -> dict:
     reply = await meals.GetMenu(meals_pb2.GetMenuRequest(community_id=community_id, day=day),
                                 **_call_options(request, caller))
@@ -188,7 +186,7 @@ async def get_menu(community_id: CommunityId, day: Day, request: Request,
 
 
 @router.put("/v1/menus/{community_id}/{day}", response_model=Menu)
-async def set_menu(community_id: CommunityId, day: Day, body: MenuIn, request: Request,
+async def set_menu(community_id: CommunityId, day: DayPath, body: MenuIn, request: Request,
                    caller: Caller = Depends(require_caller), meals=Depends(_meals)) -> dict:
     """Set or replace the day's menu (operators and administrators serving the community)."""
     command = meals_pb2.SetMenuRequest(
@@ -218,7 +216,7 @@ async def place_meal_order(body: MealOrderIn, request: Request, idempotency_key:
 async def list_meal_orders(
     request: Request,
     community_id: Annotated[str | None, Query(max_length=64)] = None,
-    day: Annotated[str | None, Query(pattern=DAY_PATTERN)] = None,
+    day: OptionalDayQuery = None,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
     page_token: Annotated[str | None, Query(max_length=1024)] = None,
     caller: Caller = Depends(require_caller),
@@ -254,8 +252,8 @@ async def serve_meal_order(meal_order_id: MealOrderId, request: Request,
 async def get_meal_figures(
     community_id: CommunityId,
     request: Request,
-    from_day: Annotated[str, Query(pattern=DAY_PATTERN)],
-    to_day: Annotated[str | None, Query(pattern=DAY_PATTERN)] = None,
+    from_day: DayQuery,
+    to_day: OptionalDayQuery = None,
     caller: Caller = Depends(require_caller),
     meals=Depends(_meals),
 ) -> dict:

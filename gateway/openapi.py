@@ -4,12 +4,17 @@ completed in one place with what every route shares, so a route added later is d
 - every error an operation can answer, as an RFC 9457 problem (application/problem+json);
 - the Idempotency-Key header on every POST (gateway/idempotency.py), and ETag / If-None-Match / 304 on
   every JSON GET (gateway/conditional.py);
-- X-Request-Id on every response, Retry-After on 429 and 503;
-- the shape of the data in Server-Sent Events frames (BoardEvent).
+- X-Request-Id on every response, Retry-After on 429 and 503, the RateLimit fields on rate-limited ones,
+  Content-Language on problems, Allow on 405;
+- the shape of the data in Server-Sent Events frames (BoardStreamData: an event, or the `reset` frame);
+- OpenAPI links from each create to the operations on what it created (GET /v1/x/{x_id}, POST
+  /v1/x/{x_id}/action, ...) and from each page of a list to the next, so a generated client (and a stateful
+  test) can follow them.
 
 And /docs: Swagger UI served from this process (assets from the fastapi-offline package), because the
 page FastAPI ships loads them from a CDN that offline and locked-down networks cannot reach.
 """
+import re
 from pathlib import Path
 
 import fastapi_offline
@@ -53,6 +58,20 @@ _HEADERS = {
              "schema": {"type": "string"}},
     "Idempotency-Replayed": {"description": "true when this is the stored answer to an earlier request with "
                                             "the same Idempotency-Key", "schema": {"type": "string"}},
+    "RateLimit-Policy": {"description": 'The per-client quota (draft-ietf-httpapi-ratelimit-headers): '
+                                        '`"per-client";q=60;w=6` = a bucket of q requests that refills in w '
+                                        'seconds. On every rate-limited response',
+                         "schema": {"type": "string"}},
+    "RateLimit": {"description": 'Where this client stands: `"per-client";r=41;t=2` = r requests left, t '
+                                 'seconds until the bucket is full again. On every rate-limited response',
+                  "schema": {"type": "string"}},
+    "Content-Language": {"description": "The language of the problem's title and detail (en or zh-CN, as "
+                                        "Accept-Language asked)", "schema": {"type": "string", "enum": ["en", "zh-CN"]}},
+}
+ACCEPT_LANGUAGE = {
+    "name": "Accept-Language", "in": "header", "required": False,
+    "description": "zh-CN (or any zh) for problems in Simplified Chinese; English otherwise. q-values count",
+    "schema": {"type": "string"},
 }
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
@@ -64,8 +83,40 @@ IDEMPOTENCY_KEY = {
 IF_NONE_MATCH = {
     "name": "If-None-Match", "in": "header", "required": False,
     "description": "The ETag of the representation you hold: answered 304 with no body if it is unchanged",
-    "schema": {"type": "string", "maxLength": 1024},
+    "schema": {"type": "string"},
 }
+
+
+# gateway/limits.py RefuseControlCharacters, linli/kit/text.py: no control character but newline and tab.
+PLAIN_TEXT = "^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$"
+# A required text (minLength 1 or more) is also not blank: the apis trim it and refuse what is left empty.
+NOT_BLANK_TEXT = "^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$"
+
+
+def _plain_text(schema, schemas: dict, seen: set) -> None:
+    """Say on every free-text string a request can carry (no pattern, format or enum of its own) that
+    control characters are refused."""
+    if isinstance(schema, list):
+        for item in schema:
+            _plain_text(item, schemas, seen)
+        return
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[-1]
+        if name not in seen:
+            seen.add(name)
+            _plain_text(schemas.get(name), schemas, seen)
+        return
+    if schema.get("type") == "string" and not ({"pattern", "format", "enum", "const"} & schema.keys()):
+        schema["pattern"] = NOT_BLANK_TEXT if schema.get("minLength", 0) >= 1 else PLAIN_TEXT
+    for key, value in schema.items():
+        if key in ("properties", "patternProperties", "$defs") and isinstance(value, dict):
+            for item in value.values():
+                _plain_text(item, schemas, seen)
+        elif key in ("items", "additionalProperties", "anyOf", "oneOf", "allOf", "prefixItems"):
+            _plain_text(value, schemas, seen)
 
 
 def _ref(name: str) -> dict:
@@ -81,6 +132,48 @@ def _add_models(schemas: dict, *models: type[BaseModel]) -> None:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
+
+
+def _links(document: dict) -> None:
+    """Links from what a create answers (its `id`) to every operation on the created resource, and from a
+    page (its `next_page_token`) to the next page of the same list."""
+    paths = document.get("paths", {})
+    for path, path_item in paths.items():
+        for method, operation in path_item.items():
+            answered = next((operation["responses"][s] for s in ("201", "200") if s in operation["responses"]), None)
+            if answered is None:
+                continue
+            links = {}
+            if method == "post" and "{" not in path.rsplit("/", 1)[-1]:
+                resource = re.compile(re.escape(path) + r"/\{(\w+)\}(/[a-z-]+)*")
+                for other_path, other_item in paths.items():
+                    match = resource.fullmatch(other_path)
+                    if not match or other_path.count("{") != path.count("{") + 1:
+                        continue
+                    for other_method, other in other_item.items():
+                        parameters = {match.group(1): "$response.body#/id"}
+                        # The path's other ids (the create's own path parameters) stay what they were.
+                        for name in re.findall(r"\{(\w+)\}", path):
+                            parameters[name] = f"$request.path.{name}"
+                        links[other["operationId"]] = {"operationId": other["operationId"], "parameters": parameters,
+                                                       "description": f"{other_method.upper()} {other_path} on what "
+                                                                      "this created"}
+            if method == "get" and any(p.get("name") == "page_token" for p in operation.get("parameters", ())):
+                links["nextPage"] = {
+                    "operationId": operation["operationId"],
+                    "parameters": {"page_token": "$response.body#/next_page_token",
+                                   **{p["name"]: f"$request.{p['in']}.{p['name']}"
+                                      for p in operation.get("parameters", ())
+                                      if p.get("in") in ("path", "query") and p["name"] != "page_token"}},
+                    "description": "The next page (while next_page_token is not null)"}
+            if links:
+                answered["links"] = links
+
+
+def _rate_limited(path: str, method: str) -> bool:
+    from gateway.ratelimit import EXEMPT_PREFIXES  # the same list the limit itself uses
+
+    return not path.startswith(EXEMPT_PREFIXES)
 
 
 def _error_statuses(method: str, operation: dict) -> list[str]:
@@ -107,21 +200,40 @@ def complete(document: dict, event_models: tuple[type[BaseModel], ...] = ()) -> 
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     _add_models(schemas, ProblemDetails, *event_models)
+    if event_models:
+        schemas["BoardStreamData"] = {
+            "description": "The JSON on the data: line of a board stream frame: an event (`event:` and `id:` "
+                           "set), or `reset` (no id): reload the list, then carry on",
+            "oneOf": [_ref(model.__name__) for model in event_models]}
     components["headers"] = _HEADERS
-    for path_item in document.get("paths", {}).values():
+    _links(document)
+    plain_seen: set[str] = set()
+    for path, path_item in document.get("paths", {}).items():
         for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
             for status, response in responses.items():
                 if status.startswith("2"):
                     response.setdefault("headers", {}).update(_header_refs("X-Request-Id", "X-Trace-Id"))
+            limited = _rate_limited(path, method)
+            for status, response in responses.items():
+                if status.startswith("2") and limited:
+                    response["headers"].update(_header_refs("RateLimit-Policy", "RateLimit"))
+                content = response.get("content", {})
+                if "text/event-stream" in content and event_models:
+                    # OpenAPI 3.2's itemSchema: the schema of each event's data, not of the whole stream.
+                    content["text/event-stream"]["itemSchema"] = _ref("BoardStreamData")
             for status in _error_statuses(method, operation):
-                headers = _header_refs("X-Request-Id", "X-Trace-Id")
+                headers = _header_refs("X-Request-Id", "X-Trace-Id", "Content-Language")
                 if status in ("429", "503"):
                     headers.update(_header_refs("Retry-After"))
+                if limited and status != "401":
+                    headers.update(_header_refs("RateLimit-Policy", "RateLimit"))
                 responses[status] = {"description": _DESCRIPTIONS[status], "headers": headers,
                                      "content": {MEDIA_TYPE: {"schema": _ref("ProblemDetails")}}}
             parameters = operation.setdefault("parameters", [])
             named = {(p.get("in"), p.get("name", "").lower()) for p in parameters}
+            if ("header", "accept-language") not in named:
+                parameters.append(ACCEPT_LANGUAGE)
             if method == "post":
                 if ("header", "idempotency-key") not in named:
                     parameters.append(IDEMPOTENCY_KEY)
@@ -135,6 +247,11 @@ def complete(document: dict, event_models: tuple[type[BaseModel], ...] = ()) -> 
                                     "headers": _header_refs("ETag", "X-Request-Id", "X-Trace-Id")}
             if not parameters:
                 del operation["parameters"]
+            for parameter in parameters:
+                if parameter.get("in") in ("path", "query"):
+                    _plain_text(parameter.get("schema"), schemas, plain_seen)
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                _plain_text(media.get("schema"), schemas, plain_seen)
     return document
 
 

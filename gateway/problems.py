@@ -3,6 +3,9 @@
 Problems raised by the gateway itself, gRPC errors from the service apis, FastAPI's request validation,
 unknown routes and unhandled exceptions all end up in the same shape:
 {type, title, status, detail, instance[, errors: [{field, message}]]}.
+
+Titles and details come in the caller's language (Accept-Language: English, or Simplified Chinese;
+gateway/problem_text.py); the type URI never changes with it.
 """
 import logging
 
@@ -10,10 +13,13 @@ import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
 from google.protobuf.message import DecodeError
 from google.rpc import error_details_pb2, status_pb2
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gateway import problem_text
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +66,21 @@ class Problem(Exception):
         self.headers = headers or {}
 
 
-def problem_response(problem: Problem, instance: str) -> JSONResponse:
+def problem_response(problem: Problem, scope) -> JSONResponse:
+    """The problem as a response to the request `scope` describes: its path is the instance, its
+    Accept-Language chooses the words."""
+    language = problem_text.negotiate(Headers(scope=scope).get("accept-language"))
     body = {
         "type": TYPE_BASE + problem.slug,
-        "title": problem.title,
+        "title": problem_text.title(problem.slug, problem.title, language),
         "status": problem.status,
-        "detail": problem.detail or problem.title,
-        "instance": instance,
+        "detail": problem_text.detail(problem.slug, problem.detail, problem.title, language),
+        "instance": scope["path"],
     }
     if problem.errors is not None:
         body["errors"] = problem.errors
-    return JSONResponse(body, status_code=problem.status, headers=problem.headers, media_type=MEDIA_TYPE)
+    headers = {**problem.headers, "Content-Language": language, "Vary": "Accept-Language"}
+    return JSONResponse(body, status_code=problem.status, headers=headers, media_type=MEDIA_TYPE)
 
 
 # gRPC status → (HTTP status, slug, title). The api's message is meant for callers, so 4xx carry it as detail.
@@ -128,27 +138,47 @@ def validation_errors(error: RequestValidationError) -> list[dict]:
     """Pydantic's errors as [{field, message}]; field is the dotted path without body/query/path/header."""
     errors = []
     for item in error.errors():
+        if item.get("type") == "json_invalid":
+            errors.append({"field": "body", "message": _json_error(error.body, item)})
+            continue
         location = [str(part) for part in item.get("loc", ())]
         field = ".".join(location[1:]) or ".".join(location)
-        errors.append({"field": field, "message": item.get("msg", "invalid")})
+        errors.append({"field": field, "message": _message(item)})
     return errors
+
+
+def _json_error(document, item: dict) -> str:
+    """Where a body is not JSON, in words: line and column (1-based), and what the parser expected."""
+    position = item["loc"][-1] if isinstance(item["loc"][-1], int) else 0
+    text = document if isinstance(document, str) else ""
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    why = (item.get("ctx") or {}).get("error", "invalid JSON")
+    return f"not valid JSON: {why} at line {line}, column {column}"
+
+
+def _message(item: dict) -> str:
+    """Pydantic's message, except where it would mislead: a value of the wrong shape is malformed."""
+    if item.get("type") == "string_pattern_mismatch":
+        return f"malformed: must match {(item.get('ctx') or {}).get('pattern', 'the documented pattern')}"
+    return item.get("msg", "invalid")
 
 
 def install(app: FastAPI) -> None:
     """Answer every raised error with a problem. (Unhandled exceptions: see app.RequestContext.)"""
 
     async def on_problem(request: Request, problem: Problem):
-        return problem_response(problem, request.url.path)
+        return problem_response(problem, request.scope)
 
     async def on_rpc_error(request: Request, error: grpc.RpcError):
-        return problem_response(from_rpc_error(error), request.url.path)
+        return problem_response(from_rpc_error(error), request.scope)
 
     async def on_validation_error(request: Request, error: RequestValidationError):
         problem = Problem(
             422, "validation-failed", "Invalid request", "The request has invalid fields.",
             errors=validation_errors(error),
         )
-        return problem_response(problem, request.url.path)
+        return problem_response(problem, request.scope)
 
     async def on_http_error(request: Request, error: StarletteHTTPException):
         slug, title = {
@@ -156,8 +186,15 @@ def install(app: FastAPI) -> None:
             405: ("method-not-allowed", "Method not allowed"),
         }.get(error.status_code, ("http-error", "HTTP error"))
         detail = error.detail if isinstance(error.detail, str) else None
-        problem = Problem(error.status_code, slug, title, detail, headers=dict(error.headers or {}))
-        return problem_response(problem, request.url.path)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Starlette names the methods of the first route that matched the path; a path served by several
+            # routes (GET and POST /v1/care-requests) allows all of theirs.
+            allowed = allowed_methods(request.app, request.scope)
+            headers["Allow"] = ", ".join(allowed)
+            detail = f"Allowed here: {', '.join(allowed)}."
+        problem = Problem(error.status_code, slug, title, detail, headers=headers)
+        return problem_response(problem, request.scope)
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(grpc.RpcError, on_rpc_error)
@@ -165,6 +202,22 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http_error)
 
 
-def internal_error(instance: str, reference: str) -> JSONResponse:
+def allowed_methods(app, scope) -> list[str]:
+    """Every method some route serves at the request's path (HEAD with GET; OPTIONS for CORS preflights
+    when cross-origin calls are configured)."""
+    from gateway.auth import api_routes  # auth raises problems: imported here, not at the top
+
+    methods = set()
+    for route in api_routes(app):
+        if route.path_regex.match(scope["path"]):
+            methods |= set(route.methods)
+            if "GET" in route.methods:
+                methods.add("HEAD")
+    if getattr(app.state, "cors_origins", None):
+        methods.add("OPTIONS")
+    return sorted(methods)
+
+
+def internal_error(scope, reference: str) -> JSONResponse:
     problem = Problem(500, "internal-error", "Internal error", f"Something went wrong; reference {reference}.")
-    return problem_response(problem, instance)
+    return problem_response(problem, scope)

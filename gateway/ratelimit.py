@@ -2,6 +2,14 @@
 request carries no valid token), refilled at GATEWAY_RATE_LIMIT_PER_SECOND up to GATEWAY_RATE_LIMIT_BURST.
 An empty bucket answers 429 with Retry-After.
 
+Every response to a rate-limited request says where the client stands, in the IETF fields of
+draft-ietf-httpapi-ratelimit-headers (structured fields): `RateLimit-Policy: "per-client";q=60;w=6` (the
+bucket holds q requests and refills completely in w seconds) and `RateLimit: "per-client";r=41;t=2` (r
+requests left now, t seconds until the bucket is full again).
+
+A request the route will refuse 401 (no valid token where one is required) is not counted: it is answered
+401 whatever the bucket holds, so a client learns its token is bad rather than that it is too fast.
+
 Never limited: calls for help (a device press, a care request of kind emergency: gateway/limits.py) —
 refusing one would be worse than any overload it adds, and each is authenticated and attributable —,
 the health checks (/healthz, /livez), the board page and the API docs.
@@ -14,12 +22,15 @@ its X-Forwarded-For (FORWARDED_ALLOW_IPS), or every anonymous client shares the 
 import math
 import time
 
-from gateway.auth import authenticated_caller
+from starlette.datastructures import MutableHeaders
+
+from gateway.auth import authenticated_caller, refused_before_anything_else
 from gateway.limits import is_emergency
 from gateway import metrics
 from gateway.problems import Problem, problem_response
 
 EXEMPT_PREFIXES = ("/healthz", "/livez", "/board", "/docs")
+POLICY = "per-client"
 
 
 class TokenBuckets:
@@ -45,6 +56,15 @@ class TokenBuckets:
             return 0.0
         self._buckets[key] = (tokens, now)
         return (1 - tokens) / self.per_second
+
+    def standing(self, key: str) -> tuple[int, int]:
+        """(whole requests left, seconds until the bucket is full again) as of the last take."""
+        tokens, _ = self._buckets.get(key, (self.burst, self.clock()))
+        return math.floor(tokens), math.ceil((self.burst - tokens) / self.per_second)
+
+    def policy(self) -> str:
+        """The RateLimit-Policy field: quota, and the seconds an empty bucket takes to fill."""
+        return f'"{POLICY}";q={math.floor(self.burst)};w={max(1, math.ceil(self.burst / self.per_second))}'
 
     def _sweep(self, now: float) -> None:
         # A bucket left alone long enough to be full again is the same as no bucket: forget it, so memory
@@ -77,13 +97,25 @@ class RateLimit:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] == "OPTIONS" or scope["path"].startswith(EXEMPT_PREFIXES) \
-                or is_emergency(scope):
+                or is_emergency(scope) or refused_before_anything_else(scope):
             return await self.app(scope, receive, send)
-        wait = self.buckets.take(client_key(scope))
+        key = client_key(scope)
+        wait = self.buckets.take(key)
+        left, full_in = self.buckets.standing(key)
+        fields = {"RateLimit-Policy": self.buckets.policy(), "RateLimit": f'"{POLICY}";r={left};t={full_in}'}
         if wait > 0:
             retry_after = max(1, math.ceil(wait))
             metrics.refused(scope, "rate_limited")
             problem = Problem(429, "too-many-requests", "Too many requests",
-                              f"Slow down: try again in {retry_after} s.", headers={"Retry-After": str(retry_after)})
-            return await problem_response(problem, scope["path"])(scope, receive, send)
-        await self.app(scope, receive, send)
+                              f"Slow down: try again in {retry_after} s.",
+                              headers={"Retry-After": str(retry_after), **fields})
+            return await problem_response(problem, scope)(scope, receive, send)
+
+        async def send_with_fields(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in fields.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_fields)

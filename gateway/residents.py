@@ -6,12 +6,13 @@ and `withheld` names the parts left out."""
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import (CareRequest, GeoPoint, GeoPointIn, Kind, Time, _KIND_NUMBERS, _call_options, _named,
                                     name_of, to_rest as care_request_to_rest)
+from gateway.models import ID_PATTERN, Id
 from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import residents_pb2 as pb
 from linli.eldercare.v1.residents_pb2_grpc import ResidentServiceStub
@@ -28,9 +29,7 @@ Topic = Literal[tuple(name for number, name in TOPIC_NAMES.items() if number)]
 DeviceKind = Literal[tuple(name for number, name in DEVICE_KIND_NAMES.items() if number)]
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 
-ElderId = Annotated[str, Path(min_length=1, max_length=64)]
-DeviceId = Annotated[str, Path(min_length=1, max_length=64)]
-AlertId = Annotated[str, Path(min_length=1, max_length=128)]
+ElderId = DeviceId = AlertId = Id
 
 router = APIRouter(tags=["elders and devices"])
 
@@ -242,7 +241,7 @@ class ElderChanges(BaseModel):
 
 class ElderIn(ElderChanges):
     id: str = Field(pattern=ID_PATTERN, description="The elder's Linli user id")
-    community_id: str = Field(min_length=1, max_length=64)
+    community_id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=50, examples=["刘桂兰"])
 
 
@@ -254,7 +253,7 @@ class ElderConsentIn(BaseModel):
 class DeviceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=ID_PATTERN, examples=["pager-0312"])
-    elder_id: str = Field(min_length=1, max_length=64)
+    elder_id: str = Field(pattern=ID_PATTERN)
     kind: DeviceKind
     heartbeat_interval_seconds: int = Field(0, ge=0, le=86_400, description="0 means 600 (ten minutes)")
 

@@ -90,7 +90,7 @@ class LoadShedding:
             problem = Problem(503, "overloaded", "Overloaded",
                               "The platform is busy; calls for help still go through. Try again in a second.",
                               headers={"Retry-After": "1"})
-            return await problem_response(problem, scope["path"])(scope, receive, send)
+            return await problem_response(problem, scope)(scope, receive, send)
         self.in_flight += 1
         try:
             await self.app(scope, receive, send)

@@ -3,11 +3,12 @@ shifts, and (from the staff app) where they are. Operators register and list sta
 serve; a staff member may start and end their own shift and report their own position."""
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import KIND_NAMES, GeoPoint, GeoPointIn, Kind, KindOut, Time, _call_options, name_of
+from gateway.models import ID_PATTERN, Id
 from linli.eldercare.v1 import common_pb2, staff_pb2
 from linli.eldercare.v1.staff_pb2_grpc import StaffServiceStub  # app.py makes one per channel
 from linli.kit.identity import Caller
@@ -16,7 +17,7 @@ _KIND_NUMBERS = {name: number for number, name in KIND_NAMES.items()}
 
 router = APIRouter(tags=["staff"])
 
-StaffId = Annotated[str, Path(min_length=1, max_length=64)]
+StaffId = Id
 
 
 def _staff(request: Request) -> StaffServiceStub:
@@ -62,8 +63,8 @@ class StaffIn(BaseModel):
     """A staff member; id is their Linli user id (the subject of their token)."""
 
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1, max_length=64)
-    community_id: str = Field(min_length=1, max_length=64)
+    id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=50)
     phone: str = Field("", max_length=20)
     skills: list[Kind] = Field(min_length=1, max_length=8)

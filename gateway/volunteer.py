@@ -10,11 +10,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from google.protobuf import field_mask_pb2, json_format
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import _call_options
-from gateway.models import GeoPointIn
+from gateway.models import (ID_PATTERN, OPTIONAL_ID_PATTERN, DayQuery, GeoPointIn, Id, PageSize, PageToken,
+                            RequiredCommunityQuery)
 from linli.kit import grpc_client
 from linli.kit.identity import Caller
 from linli.volunteer.v1 import volunteer_pb2 as pb
@@ -69,19 +70,16 @@ def to_rest(message) -> dict:
 
 # -- input -----------------------------------------------------------------------------------------------
 
-Id = Annotated[str, Path(min_length=1, max_length=64)]
-Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD, in the community's zone")]
-Community = Annotated[str, Query(min_length=1, max_length=64)]
-PageSize = Annotated[int, Query(ge=1, le=200)]
-PageToken = Annotated[str | None, Query(max_length=1024)]
+Day = DayQuery
+Community = RequiredCommunityQuery
 Note = Annotated[str, Field(max_length=500)]
 
 
 class SlotIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     weekday: int = Field(ge=1, le=7, description="1 Monday ... 7 Sunday")
-    start: str = Field(pattern=r"^\d{2}:\d{2}$")
-    end: str = Field(pattern=r"^\d{2}:\d{2}$")
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:00"])
+    end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="after start", examples=["11:30"])
 
 
 class VolunteerPatch(BaseModel):
@@ -90,7 +88,7 @@ class VolunteerPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, min_length=1, max_length=50)
     phone: str | None = Field(None, max_length=20)
-    resident_id: str | None = Field(None, max_length=64)
+    resident_id: str | None = Field(None, pattern=ID_PATTERN)
     party_member: bool | None = None
     branch: str | None = Field(None, max_length=50)
     skills: list[str] | None = Field(None, max_length=12)
@@ -103,11 +101,11 @@ class VolunteerIn(BaseModel):
     """A volunteer; id is their Linli user id (the subject of their token)."""
 
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1, max_length=64)
-    community_id: str = Field(min_length=1, max_length=64)
+    id: str = Field(pattern=ID_PATTERN)
+    community_id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=50)
     phone: str = Field("", max_length=20)
-    resident_id: str = Field("", max_length=64)
+    resident_id: str = Field("", pattern=OPTIONAL_ID_PATTERN)
     party_member: bool = False
     branch: str = Field("", max_length=50)
     skills: list[str] = Field(default_factory=list, max_length=12)
@@ -124,7 +122,7 @@ class PlaceIn(BaseModel):
 
 class ActivityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    community_id: str = Field(min_length=1, max_length=64)
+    community_id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1, max_length=80)
     description: str = Field("", max_length=1000)
     place: PlaceIn
@@ -133,14 +131,14 @@ class ActivityIn(BaseModel):
 class ShiftIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=50)
-    starts_at: str = Field(description="RFC 3339, e.g. 2026-05-16T09:00:00+08:00")
-    ends_at: str
+    starts_at: AwareDatetime = Field(description="RFC 3339 with its offset, e.g. 2026-05-16T09:00:00+08:00")
+    ends_at: AwareDatetime
     capacity: int = Field(ge=1, le=1000)
 
 
 class ShiftSignUpIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    volunteer_id: str = Field("", max_length=64, description="Empty: yourself (coordinators may name one)")
+    volunteer_id: str = Field("", pattern=OPTIONAL_ID_PATTERN, description="Empty: yourself (coordinators may name one)")
 
 
 class VolunteerReasonIn(BaseModel):
@@ -179,7 +177,7 @@ class ReversalIn(BaseModel):
 
 class CertificateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    volunteer_id: str = Field("", max_length=64, description="Empty: yourself")
+    volunteer_id: str = Field("", pattern=OPTIONAL_ID_PATTERN, description="Empty: yourself")
     from_day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     to_day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
 
@@ -188,15 +186,15 @@ def _volunteer_message(fields: dict) -> pb.Volunteer:
     return json_format.ParseDict({k: v for k, v in fields.items() if v is not None}, pb.Volunteer())
 
 
-def _timestamp(value: str, field: str):
+def _timestamp(value, field: str):
     from google.protobuf.timestamp_pb2 import Timestamp
 
     from gateway.problems import Problem
 
     stamp = Timestamp()
     try:
-        stamp.FromJsonString(value)
-    except ValueError:
+        stamp.FromDatetime(value)  # an aware datetime: the model refused anything else
+    except (ValueError, OverflowError):
         raise Problem(422, "validation-failed", "Invalid request", "The request has invalid fields.",
                       errors=[{"field": field, "message": "an RFC 3339 time with its offset"}]) from None
     return stamp

@@ -19,7 +19,7 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from linli.kit import identity, metrics, telemetry
+from linli.kit import identity, metrics, telemetry, text
 from linli.kit.config import number
 from linli.kit.errors import InvalidArgument, LinliError, check_fields
 from linli.kit.protomap import unknown_enum_values
@@ -162,6 +162,10 @@ def _decode(deserializer, raw: bytes):
     except Exception:  # google.protobuf.message.DecodeError, and what a wrong wire type raises
         raise InvalidArgument("malformed request: the bytes are not this method's request message") from None
     check_fields(unknown_enum_values(request), "unknown enum value")
+    # Once for every method of every api: no text field carries a control character (linli/kit/text.py).
+    fields = text.fields_with_control_characters(request)
+    if fields:
+        raise InvalidArgument(f"{', '.join(fields)}: {text.RULE}", {field: text.RULE for field in fields})
     return request
 
 

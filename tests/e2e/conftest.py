@@ -16,6 +16,7 @@ from linli.kit.config import SETTINGS, setting
 from tests.e2e.otlp_receiver import OtlpReceiver
 
 COMMUNITY = "donghuayuan"
+CORS_ORIGIN = "https://app.linli.example"
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +55,8 @@ def stack(otlp, issuer_dir):
         # tests/contract/test_volunteer_dispatch_rpc.py). Within the gateway's 5 s deadline, more room.
         "LINLI_RPC_TIMEOUT_SECONDS": "3.5",
         "LINLI_DEV_ISSUER_DIR": issuer_dir,
+        # A web app on another origin (tests/e2e/test_gateway_http.py checks its CORS preflight).
+        "GATEWAY_CORS_ORIGINS": CORS_ORIGIN,
         "OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "200",
     })

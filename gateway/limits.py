@@ -137,7 +137,7 @@ def _content_length(scope) -> int | None:
 
 class RefuseControlCharacters:
     """App middleware; after IdentifyCaller. Every text a request carries (its path, every query parameter,
-    every string of a JSON body) is free of control characters except newline and tab, or the request is
+    every string of a JSON body) is free of control characters except line breaks and tab, or the request is
     refused 422 naming each field: checked once here for every route, as every api checks its requests
     (linli/kit/text.py). A request the route will refuse 401 gets its 401."""
 

@@ -1,7 +1,8 @@
-"""Text fields carry no control characters except newline and tab.
+"""Text fields carry no control characters except line breaks (LF, or CR LF as Windows systems write them)
+and tab.
 
-A NUL, an escape sequence or a carriage return in a name, a description or an id is never what a person
-meant: it breaks logs, terminals, exports and every system the text is passed on to. Every api refuses
+A NUL, an escape sequence or a lone carriage return in a name, a description or an id is never what a
+person meant: it breaks logs, terminals, exports and every system the text is passed on to. Every api refuses
 them for every string field of every request (linli/kit/grpc_server.py), and the gateway refuses them in
 every body, query and path (gateway/limits.py), both through these two functions.
 """
@@ -9,9 +10,10 @@ import re
 
 from google.protobuf.descriptor import FieldDescriptor
 
-# C0 controls except tab (U+0009) and newline (U+000A), DEL, and the C1 controls.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-RULE = "no control characters (newline and tab are allowed)"
+# C0 controls except tab (U+0009), line feed (U+000A) and a carriage return that ends a line (CR LF, as a
+# partner hospital's Windows system writes text), DEL, and the C1 controls.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+RULE = "no control characters (line breaks and tab are allowed)"
 
 
 def has_control_characters(text: str) -> bool:

@@ -91,7 +91,7 @@ def test_a_nul_in_a_description_is_refused_by_the_gateway_and_by_the_api_reached
         "community_id": COMMUNITY, "elder_id": "e2e-elder-nul", "kind": "meal", "description": "soup\x00please"})
     assert refused.status_code == 422
     assert refused.json()["errors"] == [
-        {"field": "description", "message": "no control characters (newline and tab are allowed)"}]
+        {"field": "description", "message": "no control characters (line breaks and tab are allowed)"}]
 
     caller = Caller("op-http", frozenset({"operator"}), frozenset({COMMUNITY}))
     with grpc.insecure_channel(stack.env["ELDERCARE_API_ADDR"]) as channel:

@@ -185,7 +185,7 @@ def test_a_control_character_in_a_text_field_is_refused_422_naming_the_field(iss
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "description", "message": "no control characters (newline and tab are allowed)"}]
+        {"field": "description", "message": "no control characters (line breaks and tab are allowed)"}]
     assert eldercare.calls == 0
 
 
@@ -259,8 +259,8 @@ def test_an_api_reached_directly_refuses_control_characters_in_any_string_field_
     finally:
         api.stop(0)
 
-    assert outcomes[0] == (grpc.StatusCode.INVALID_ARGUMENT, "description: no control characters (newline and tab are allowed)")
-    assert outcomes[1] == (grpc.StatusCode.INVALID_ARGUMENT, "location.building: no control characters (newline and tab are allowed)")
+    assert outcomes[0] == (grpc.StatusCode.INVALID_ARGUMENT, "description: no control characters (line breaks and tab are allowed)")
+    assert outcomes[1] == (grpc.StatusCode.INVALID_ARGUMENT, "location.building: no control characters (line breaks and tab are allowed)")
     assert outcomes[2] == "OK"
     assert [r.description for r in servicer.reached] == ["fell\n\tdown"]
 

@@ -61,10 +61,10 @@ def test_only_staff_serving_the_community_rotate_or_revoke_a_device():
 
 # -- topics and what a device may do on the broker -------------------------------------------------------
 
-def test_topics_and_routing_keys_name_the_device_in_both_rabbitmq_spellings():
+def test_topics_and_routing_keys_name_the_whole_device_id_even_with_a_dot_in_it():
     assert mqtt.topic("pager.0312", "press") == "linli/v1/devices/pager.0312/press"
-    assert mqtt.parse_routing_key("linli.v1.devices.pager.0312.press") == ("pager.0312", "press")  # 3.10
-    assert mqtt.parse_routing_key("linli.v1.devices.pager/0312.press") == ("pager.0312", "press")  # 4.x
+    assert mqtt.parse_routing_key("linli.v1.devices.pager.0312.press") == ("pager.0312", "press")
+    assert mqtt.routing_key("pager.0312", "downlink") == "linli.v1.devices.pager.0312.downlink"
     assert mqtt.parse_routing_key("linli.v1.devices.pager-7.heartbeat") == ("pager-7", "heartbeat")
     for key in ("linli.v1.devices.press", "linli.v1.devices.pager-7.reboot", "other.v1.devices.pager-7.press",
                 "linli.v1.devices.#.press", "linli.v1.devices.+.press"):
@@ -74,14 +74,15 @@ def test_topics_and_routing_keys_name_the_device_in_both_rabbitmq_spellings():
 def test_a_device_publishes_only_its_own_press_and_heartbeat_and_reads_only_its_own_downlink():
     me = "pager.0312"
     assert mqtt.may_access_topic(me, "amq.topic", "write", "linli.v1.devices.pager.0312.press")
-    assert mqtt.may_access_topic(me, "amq.topic", "write", "linli.v1.devices.pager/0312.heartbeat")
+    assert mqtt.may_access_topic(me, "amq.topic", "write", "linli.v1.devices.pager.0312.heartbeat")
     assert mqtt.may_access_topic(me, "amq.topic", "read", "linli.v1.devices.pager.0312.downlink")
     refused = [
         ("write", "linli.v1.devices.pager.0508.press"),  # another device's
         ("write", "linli.v1.devices.pager.0312.downlink"),  # posing as the platform
         ("read", "linli.v1.devices.pager.0312.press"),
         ("read", "linli.v1.devices.#.downlink"), ("read", "linli.v1.devices.*.downlink"), ("read", "#"),
-        ("write", "linli.v1.devices.pager.0312.x.press"),
+        ("write", "linli.v1.devices.pager.0312.x.press"), ("write", "linli.v1.devices.pager.press"),
+        ("write", "linli.v1.devices.pager/0312.press"),
         ("configure", "linli.v1.devices.pager.0312.press"),
     ]
     for permission, key in refused:

@@ -6,8 +6,9 @@ broker. Pure: no I/O. docs/devices.md is the reference for device makers.
     linli/v1/devices/{device_id}/downlink    platform → device  QoS 1  {"v": 1, "type": "en_route", ...}
 
 A device connects with user name = client id = its device id and its secret as password. RabbitMQ's MQTT
-plugin turns a topic into an AMQP routing key on amq.topic: "/" becomes "." and "." becomes "/"
-(linli/v1/devices/pager.7/press → linli.v1.devices.pager/7.press); the functions below speak both.
+plugin turns a topic into an AMQP routing key on amq.topic by replacing "/" with "." (and "+" with "*"),
+in 3.10 and 4.x alike (rabbit_mqtt_util:to_amqp); a "." in a device id stays, so the id may span several
+routing-key words (linli/v1/devices/pager.7/press → linli.v1.devices.pager.7.press).
 """
 import json
 from dataclasses import dataclass
@@ -36,15 +37,13 @@ def topic(device_id: str, leaf: str) -> str:
 
 
 def routing_key(device_id: str, leaf: str) -> str:
-    """The topic as RabbitMQ routes it (AMQP routing key on amq.topic), for the platform's own
-    publications (the downlink): "/" between levels, a "." of the device id kept as "." (what a device
-    subscribed to linli/v1/devices/{id}/downlink is bound with, in 3.10 and 4.x alike: docs/devices.md)."""
+    """The topic as RabbitMQ routes it (AMQP routing key on amq.topic)."""
     return ".".join((*ROOT, device_id, leaf))
 
 
 def binding_key(leaf: str) -> str:
-    """Every device's messages of one kind (what the platform's queues bind to). "#", not "*": RabbitMQ
-    3.10 leaves a "." of a device id as it is in routing keys, which makes it two words."""
+    """Every device's messages of one kind (what the platform's queues bind to). "#", not "*": a device
+    id with a "." is two routing-key words."""
     return ".".join((*ROOT, "#", leaf))
 
 
@@ -53,13 +52,11 @@ LEAVES = (PRESS, HEARTBEAT, DOWNLINK)
 
 
 def parse_routing_key(key: str) -> tuple[str, str] | None:
-    """(device id, leaf) of a routing key under the device tree; None for anything else. The id is what
-    lies between the tree's root and the leaf, with "/" read back as "." (RabbitMQ 4.x swaps them; 3.10's
-    topic check passes the id as it is): either way a device id is compared whole."""
+    """(device id, leaf) of a routing key under the device tree; None for anything else. The id is all
+    that lies between the tree's root and the leaf, so it is compared whole (pager.7 is not pager)."""
     if not key.startswith(_PREFIX):
         return None
-    middle, _, leaf = key[len(_PREFIX):].rpartition(".")
-    device_id = middle.replace("/", ".")
+    device_id, _, leaf = key[len(_PREFIX):].rpartition(".")
     if leaf not in LEAVES or not care.ID_PATTERN.match(device_id):
         return None
     return device_id, leaf

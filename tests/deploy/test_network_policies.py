@@ -34,6 +34,11 @@ FLOWS = {
     ("employment-worker", "mongodb", 27017),
     ("employment-worker", "rabbitmq", 5672),  # its own events, to keep rankings current
     ("employment-worker", "otel-collector", 4318),
+    ("rabbitmq", "eldercare-devices", 8090),  # the HTTP auth backend asks who a device is
+    ("eldercare-devices", "mongodb", 27017),
+    ("eldercare-devices", "rabbitmq", 5672),  # presses, heartbeats, the downlink
+    ("eldercare-devices", "eldercare-api", 50051),  # PressDevice
+    ("eldercare-devices", "otel-collector", 4318),
     ("mongodb", "mongodb", 27017),  # replication
     ("mongodb-replica-set", "mongodb", 27017),  # the Job that forms the set
     ("rabbitmq", "rabbitmq", 4369),  # clustering: epmd
@@ -55,6 +60,7 @@ OUTSIDE = {
     ("rabbitmq", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/15692"),
     ("otel-collector", "egress", "anywhere TCP/4317"),
     ("clinic-api", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} TCP/50062"),  # partner hospitals (mutual TLS)
+    ("rabbitmq", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} TCP/8883"),  # call devices, MQTT over TLS
 }
 
 

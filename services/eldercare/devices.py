@@ -33,6 +33,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import grpc
 import pika
+import pymongo
 
 from linli.eldercare.v1 import eldercare_pb2, residents_pb2, residents_pb2_grpc
 from linli.kit import telemetry
@@ -118,11 +119,14 @@ def auth_server(auth: DeviceAuth, address: str) -> ThreadingHTTPServer:
                 log.info("auth refused: %s %s", self.path,
                          {k: v for k, v in form.items() if k != "password"})
             body = b"allow" if allowed else b"deny"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except OSError as error:  # the broker gave up waiting (auth_http.request_timeout): it refuses
+                log.warning("auth %s for %s answered too late: %s", self.path, form.get("username"), error)
 
         def do_GET(self):  # readiness
             self.send_response(200 if self.path == "/healthz" else 404)
@@ -189,6 +193,10 @@ class Worker(threading.Thread):
                     return
                 log.warning("%s: broker connection lost (%s); reconnecting", self.name_, error)
                 time.sleep(RETRY_PAUSE_SECONDS)
+            except Exception:  # never a silent dead thread: what was unacknowledged comes back on reconnect
+                self.ready.clear()
+                log.exception("%s: failed; reconnecting", self.name_)
+                time.sleep(RETRY_PAUSE_SECONDS)
 
     def consume(self):
         raise NotImplementedError
@@ -233,6 +241,11 @@ class PressWorker(Worker):
                 metadata=caller.to_metadata(), timeout=10)
         except mqtt.Malformed as error:
             dead_letter(channel, PRESS_QUEUE, method, properties, body, str(error))
+        except pymongo.errors.PyMongoError as error:  # the database is away: try again shortly
+            log.warning("press on %s not taken yet (%s); retrying", method.routing_key, error)
+            time.sleep(RETRY_PAUSE_SECONDS)
+            channel.basic_nack(method.delivery_tag, requeue=True)
+            return
         except grpc.RpcError as error:
             if error.code() not in REFUSED_CODES:  # the api is away or overloaded: try again shortly
                 log.warning("press from %s not taken yet (%s); retrying", parsed and parsed[0], error.code())

@@ -302,8 +302,8 @@ class DevStack:
         broker = PrivateRabbitMQ(base, plugins=DEVICE_BROKER_PLUGINS, name="linli-devices",
                                  conf=device_broker_conf(self.env["ELDERCARE_MQTT_ADDR"],
                                                          self.env["ELDERCARE_DEVICE_AUTH_ADDR"]))
+        self.device_broker = broker  # before it starts: stop() stops it even if it never answers
         broker.start()
-        self.device_broker = broker
         self.env["ELDERCARE_DEVICE_AMQP_URI"] = broker.uri
         return broker.uri
 
@@ -359,11 +359,14 @@ def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mong
     None when env carries a MONGO_URI to use instead. isolated_broker: use a vhost of its own (tests).
     gateway_env: settings for the gateway alone (tests/chaos: api addresses of fault proxies)."""
     stack = DevStack(dict(env), log_dir)
+    device_broker = None
     try:
         if isolated_broker:
             stack.isolate_broker()
         # The devices' broker (a RabbitMQ node, ~10 s to boot) comes up while the apis start.
-        device_broker = ThreadPoolExecutor(1).submit(stack.start_device_broker, log_dir.parent / "devices-broker")
+        # Its data: var/devices-broker for `make run` (kept, as a broker's is), else beside this run's logs.
+        base = ROOT / "var" / "devices-broker" if log_dir == ROOT / "var" / "log" else log_dir / "devices-broker"
+        device_broker = ThreadPoolExecutor(1).submit(stack.start_device_broker, base)
         if mongo_storage is not None:
             stack.start_mongo(mongo_storage, mongo_port)
         stack.start_api("eldercare")
@@ -375,6 +378,11 @@ def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mong
         stack.start_workers(["eldercare", "volunteer", "clinic", "employment"])
         stack.start_gateway(gateway_env)
     except BaseException:
+        if device_broker is not None:  # let a node still booting finish, so stop() stops it too
+            try:
+                device_broker.result(timeout=120)
+            except BaseException:
+                pass
         stack.stop()
         raise
     return stack

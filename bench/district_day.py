@@ -1,10 +1,12 @@
 """A district's busiest hour at 10× its rate, through the gateway, with locust: requests per second,
 latency percentiles and errors per request type, and each process's memory.
 
-    .venv/bin/python -m bench.district_day [--multiplier 10] [--seconds 60] [--no-grpc]
+    .venv/bin/python -m bench.district_day [--multiplier 10] [--seconds 60] [--no-grpc] [--no-mqtt]
 
-Then the same hour over gRPC (grpc.aio, open loops at the same rates) straight to the eldercare api:
-what the services behind the gateway carry without it.
+Then the same hour with the call devices' heartbeats over MQTT (terminals speaking to the devices' broker,
+bench.mqtt_devices.Fleet) and everything else through the gateway as before: what moving the devices off
+HTTP buys. Then the same hour over gRPC (grpc.aio, open loops at the same rates) straight to the eldercare
+api: what the services behind the gateway carry without it.
 
 The district's peak hour, derived from the pilot community (東华园: 12,000 residents, ~2,000 elders with
 call devices, ~150 calls a day in linli/simulate.py) times 35 communities:
@@ -116,9 +118,12 @@ def run_locust(plat: bench_platform.Platform, cfg: dict, seconds: float, work: P
 
 
 def cpu_seconds(plat: bench_platform.Platform) -> dict[str, float]:
-    """CPU time (user + system) each process of the platform has used so far, and RabbitMQ's."""
+    """CPU time (user + system) each process of the platform has used so far, and RabbitMQ's (the
+    machine's broker, and the devices' broker node)."""
+    from bench.mqtt_devices import pids as platform_pids
+
     used = {}
-    pids = {proc.name: proc.popen.pid for proc in plat.stack.processes if proc.popen.poll() is None}
+    pids = platform_pids(plat)
     broker = subprocess.run(["pgrep", "-o", "beam.smp"], capture_output=True, text=True).stdout.split()
     if broker:
         pids["rabbitmq (whole broker)"] = int(broker[0])
@@ -126,6 +131,50 @@ def cpu_seconds(plat: bench_platform.Platform) -> dict[str, float]:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         used[name] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return used
+
+
+def mqtt_day(plat: bench_platform.Platform, cfg: dict, multiplier: float, seconds: float, work: Path) -> str:
+    """The same hour with the heartbeats over MQTT: a fleet of terminals (the same devices) at the
+    heartbeat rate, locust for the rest."""
+    from bench import mqtt_devices
+
+    devices = [d for d, _ in cfg["heartbeat_devices"]]
+    print(f"\nthe same hour, heartbeats over MQTT: {len(devices)} terminals ...", flush=True)
+    fleet = mqtt_devices.Fleet(plat.env["ELDERCARE_MQTT_ADDR"], mqtt_devices.secrets_for(plat, devices))
+    mqtt_cfg = {**cfg, "users": {**cfg["users"], "heartbeat": 0}}
+    mqtt_work = work / "mqtt"
+    mqtt_work.mkdir(exist_ok=True)
+    try:
+        started = time.monotonic()
+        before, children = cpu_seconds(plat), resource.getrusage(resource.RUSAGE_CHILDREN)
+        mine = time.process_time()
+        fleet.start(cfg["rates"]["heartbeat"])
+        stats = run_locust(plat, mqtt_cfg, seconds, mqtt_work)
+        sent = fleet.stop()
+        fleet_seconds = time.monotonic() - started
+        try:
+            lag = f"Heartbeat queue empty {mqtt_devices.wait_drained(plat, timeout=60):.1f}s after the fleet stopped."
+        except TimeoutError:
+            lag = (f"{mqtt_devices.heartbeat_queue(plat)[0]:,} heartbeats still queued 60 s after the fleet stopped: "
+                   "the batch writer did not keep up.")
+        after, elapsed = cpu_seconds(plat), time.monotonic() - started
+        locust = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cores = {name: (after[name] - before[name]) / elapsed for name in after if name in before}
+        cores["locust (the load generator)"] = (locust.ru_utime + locust.ru_stime
+                                                - children.ru_utime - children.ru_stime) / elapsed
+        cores["this process (the MQTT terminals)"] = (time.process_time() - mine) / elapsed
+    finally:
+        fleet.close()
+    stats = [row for row in stats if row["Name"] != "Aggregated"]
+    total = sum(float(row["Requests/s"]) for row in stats) + sent / fleet_seconds
+    failures = sum(float(row["Failures/s"]) for row in stats)
+    stats.append({"Name": "MQTT heartbeats (QoS 0, the fleet)", "Requests/s": sent / fleet_seconds, "Failures/s": 0,
+                  "50%": "-", "95%": "-", "99%": "-", "Max Response Time": float("nan")})
+    stats.append({"Name": "Aggregated", "Requests/s": total, "Failures/s": failures, "50%": "-", "95%": "-",
+                  "99%": "-", "Max Response Time": float("nan")})
+    text = report(stats, cfg, multiplier, plat.process_memory(), plat.idle_memory, cores)
+    return (text.replace(f"District peak hour at {multiplier:g}×", f"The same hour with heartbeats over MQTT at {multiplier:g}×", 1)
+            + f"\n\n{lag}")
 
 
 def report(stats: list[dict], cfg: dict, multiplier: float, memory: dict, idle: dict,
@@ -250,6 +299,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the load runs (bounded)")
     parser.add_argument("--grpc", action=argparse.BooleanOptionalAction, default=True,
                         help="then play the same hour over gRPC, straight to the eldercare api (default: yes)")
+    parser.add_argument("--mqtt", action=argparse.BooleanOptionalAction, default=True,
+                        help="then play the same hour with the heartbeats over MQTT (default: yes)")
     args = parser.parse_args(argv)
     if not LOCUST.exists():
         raise SystemExit(f"{LOCUST} is missing: `make bench` installs it (requirements-bench.lock)")
@@ -269,6 +320,11 @@ def main(argv: list[str] | None = None) -> None:
                                                 - children.ru_utime - children.ru_stime) / elapsed
         text = report(stats, cfg, args.multiplier, plat.process_memory(), plat.idle_memory, cores)
         print(f"\n{text}\n\n({time.monotonic() - started:.0f}s; locust's CSVs in {work})")
+        if args.mqtt:
+            bench_platform.settle(plat)
+            mqtt_text = mqtt_day(plat, cfg, args.multiplier, args.seconds, work)
+            print(f"\n{mqtt_text}")
+            text += "\n\n" + mqtt_text
         if args.grpc:
             bench_platform.settle(plat)
             print(f"\nthe same hour over gRPC for {args.seconds:.0f}s ...", flush=True)

@@ -35,8 +35,10 @@ def _share(items: list, users: int):
 
 
 def _pace(kind: str) -> object:
-    """Each of a class's users makes rate / users requests (or stories) a second."""
-    return constant_throughput(CONFIG["rates"][kind] / CONFIG["users"][kind])
+    """Each of a class's users makes rate / users requests (or stories) a second. A class with no users
+    (the heartbeats, when the devices speak MQTT: bench/district_day.py --mqtt) is never started."""
+    users = CONFIG["users"][kind]
+    return constant_throughput(CONFIG["rates"][kind] / users if users else 1)
 
 
 class DeviceHeartbeats(FastHttpUser):

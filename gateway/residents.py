@@ -84,6 +84,8 @@ def device_to_rest(device: pb.Device) -> dict:
         "last_heartbeat_at": _time(device, "last_heartbeat_at"),
         "battery_percent": device.battery_percent if device.battery_percent >= 0 else None,
         "version": device.version,
+        "secret_issued_at": _time(device, "secret_issued_at"),
+        "revoked_at": _time(device, "revoked_at"),
     }
 
 
@@ -166,6 +168,14 @@ class Device(BaseModel):
     last_heartbeat_at: Time | None
     battery_percent: int | None
     version: int
+    secret_issued_at: Time | None = Field(description="When the device's current MQTT secret was issued")
+    revoked_at: Time | None = Field(description="Set once the device is revoked: it may no longer connect, "
+                                                "report or press")
+
+
+class DeviceWithSecret(Device):
+    secret: str = Field(description="The device's MQTT password (user name and client id: the device id). "
+                                    "Shown this once: Linli keeps only its hash (docs/devices.md).")
 
 
 class MaintenanceAlert(BaseModel):
@@ -328,13 +338,30 @@ async def record_consent(elder_id: ElderId, topic: Topic, body: ElderConsentIn, 
     return elder_to_rest(reply.elder)
 
 
-@router.post("/v1/devices", status_code=201, response_model=Device)
+@router.post("/v1/devices", status_code=201, response_model=DeviceWithSecret)
 async def register_device(body: DeviceIn, request: Request, caller: Caller = Depends(require_caller),
                           residents=Depends(_residents)) -> dict:
     command = pb.RegisterDeviceRequest(id=body.id, elder_id=body.elder_id,
                                        kind=enum_number(pb.DeviceKind, body.kind),
                                        heartbeat_interval_seconds=body.heartbeat_interval_seconds)
     reply = await residents.RegisterDevice(command, **_call_options(request, caller))
+    return {**device_to_rest(reply.device), "secret": reply.secret}
+
+
+@router.post("/v1/devices/{device_id}/rotate-secret", response_model=DeviceWithSecret)
+async def rotate_device_secret(device_id: DeviceId, request: Request, caller: Caller = Depends(require_caller),
+                               residents=Depends(_residents)) -> dict:
+    """A new MQTT secret for the device (staff); the old one stops working at once. Shown this once."""
+    reply = await residents.RotateDeviceSecret(pb.RotateDeviceSecretRequest(device_id=device_id),
+                                               **_call_options(request, caller))
+    return {**device_to_rest(reply.device), "secret": reply.secret}
+
+
+@router.post("/v1/devices/{device_id}/revoke", response_model=Device)
+async def revoke_device(device_id: DeviceId, request: Request, caller: Caller = Depends(require_caller),
+                        residents=Depends(_residents)) -> dict:
+    """The device (lost, stolen) may no longer connect, report or press (staff); for good."""
+    reply = await residents.RevokeDevice(pb.RevokeDeviceRequest(device_id=device_id), **_call_options(request, caller))
     return device_to_rest(reply.device)
 
 

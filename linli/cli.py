@@ -39,7 +39,7 @@ def run_platform(args) -> int:
     stack = None
     try:
         print("starting Linli: SecantusDB, the eldercare, clinic, employment and volunteer apis, the workers, "
-              "the gateway ... (logs in var/log/)", flush=True)
+              "the devices' broker and door, the gateway ... (logs in var/log/)", flush=True)
         stack = platform(env, ROOT / "var" / "log", str(ROOT / "var" / "mongo") if own_mongo else None,
                          mongo_port=int(env["MONGO_URI"].rsplit(":", 1)[1].strip("/")) if own_mongo else None,
                          free_metrics_ports=False)
@@ -53,6 +53,8 @@ def run_platform(args) -> int:
             f".venv/bin/linli partner-sim plays the city hospital\n"
             f"  employment gRPC {stack.env['EMPLOYMENT_API_ADDR']}   volunteer gRPC {stack.env['VOLUNTEER_API_ADDR']}\n"
             f"  MongoDB        {stack.env['MONGO_URI']}\n"
+            f"  call devices   MQTT {stack.env['ELDERCARE_MQTT_ADDR']} (docs/devices.md); their broker "
+            f"{stack.env['ELDERCARE_DEVICE_AMQP_URI']}\n"
             f"  metrics        " + "\n                 ".join(f"{url}  ({process})" for process, url in stack.metrics_urls().items())
             + "\n"
             f"  demo data      {loaded} open care requests in community {demo.COMMUNITY}\n"

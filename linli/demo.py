@@ -230,9 +230,31 @@ def load(env: dict[str, str], progress=sys.stderr) -> int:
                 location=pb.Location(building=home.building, unit=home.unit, floor=home.floor, detail=home.room),
                 description=said, request_id=request_id), metadata=md, timeout=10)
         book_visits(api, people)
+        if env.get("ELDERCARE_MQTT_ADDR"):
+            terminals_report(residents, env["ELDERCARE_MQTT_ADDR"], people[:MQTT_TERMINALS])
         reply = api.ListOpenCareRequests(pb.ListOpenCareRequestsRequest(community_id=COMMUNITY, page_size=200),
                                          metadata=md, timeout=10)
         return len(reply.care_requests)
+
+
+# The first elders' devices are terminals speaking MQTT (docs/devices.md), as devices in the field do: each
+# gets a fresh secret (an installer's provisioning; the demo keeps none between runs) and reports its battery.
+MQTT_TERMINALS = 20
+
+
+def terminals_report(residents, mqtt_addr: str, people) -> None:
+    from linli.mqtt_device import Terminal
+
+    rng = random.Random(2021)
+    for person in people:
+        device = device_id(person.id)
+        secret = residents.RotateDeviceSecret(residents_pb2.RotateDeviceSecretRequest(device_id=device),
+                                              metadata=OPERATOR.to_metadata(), timeout=10).secret
+        terminal = Terminal(mqtt_addr, device, secret, persistent=False).connect(subscribe=False)
+        try:
+            terminal.heartbeat(rng.choice([95, 88, 76, 64, 52, 41, 18])).wait_for_publish(10)
+        finally:
+            terminal.close()
 
 
 # -- volunteers ---------------------------------------------------------------------------------------------

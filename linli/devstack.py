@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -47,6 +48,53 @@ class StartError(RuntimeError):
 METRICS_PORTS = {"gateway": "GATEWAY_METRICS_PORT", "eldercare-api": "ELDERCARE_API_METRICS_PORT",
                  "clinic-api": "CLINIC_API_METRICS_PORT", "employment-api": "EMPLOYMENT_API_METRICS_PORT",
                  "volunteer-api": "VOLUNTEER_API_METRICS_PORT", "workers": "LINLI_WORKERS_METRICS_PORT"}
+
+# -- the devices' broker: production's configuration, read from the manifests ---------------------------
+
+DEVICE_BROKER_PLUGINS = ("rabbitmq_mqtt", "rabbitmq_auth_backend_http")
+DEVICE_QUEUES = ["eldercare.device-presses", "eldercare.device-heartbeats"]
+PRODUCTION_RABBITMQ_CONF = ROOT / "deploy/k8s/base/rabbitmq/rabbitmq.conf"
+# Keys RabbitMQ renamed between 3.x and 4.x: (4.x key, 3.x key, value in 4.x units -> value in 3.x units).
+DEVICE_BROKER_RENAMED_KEYS = [
+    ("mqtt.max_session_expiry_interval_seconds", "mqtt.subscription_ttl", lambda seconds: str(int(seconds) * 1000)),
+]
+
+
+def rabbitmq_major_minor() -> tuple[int, int]:
+    """The installed RabbitMQ's version, from its package directory (no node needs to run)."""
+    import glob
+    import re
+
+    for path in sorted(glob.glob("/usr/lib/rabbitmq/lib/rabbitmq_server-*")):
+        match = re.search(r"rabbitmq_server-(\d+)\.(\d+)", path)
+        if match:
+            return int(match[1]), int(match[2])
+    raise StartError("rabbitmq-server is not installed (apt-get install rabbitmq-server)")
+
+
+def device_broker_conf(mqtt_addr: str, auth_addr: str, version: tuple[int, int] | None = None) -> str:
+    """The devices' door section of production's rabbitmq.conf, with this machine's addresses: a plain
+    MQTT listener on loopback instead of TLS on 8883, the auth calls to the local devices' door."""
+    text = PRODUCTION_RABBITMQ_CONF.read_text()
+    section = text.split("## >>> devices' door", 1)[1].split("\n", 1)[1].split("## <<< devices' door", 1)[0]
+    version = version or rabbitmq_major_minor()
+    lines = []
+    for line in section.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, value = (part.strip() for part in line.split("=", 1))
+        if key.startswith("auth_http.") and key.endswith("_path"):
+            value = f"http://{auth_addr}" + value.split(":8090", 1)[1]
+        elif key == "mqtt.listeners.tcp":
+            value = mqtt_addr
+            key = "mqtt.listeners.tcp.default"
+        elif key.startswith(("mqtt.listeners.ssl", "ssl_options.")):
+            continue  # no TLS on loopback
+        for new, old, convert in DEVICE_BROKER_RENAMED_KEYS:
+            if key == new and version < (3, 13):
+                key, value = old, convert(value)
+        lines.append(f"{key} = {value}")
+    return "\n".join(lines) + "\n"
 
 
 def free_port() -> int:
@@ -199,6 +247,8 @@ class DevStack:
     log_dir: Path
     processes: list[Process] = field(default_factory=list)
     vhost: str | None = None
+    device_broker: "object | None" = None  # linli.faults.broker.PrivateRabbitMQ, when this stack started one
+
     # False: each process's metrics port as env says (`make run`); True: a free one each (tests, side by side).
     free_metrics_ports: bool = True
 
@@ -270,6 +320,36 @@ class DevStack:
     def gateway_url(self) -> str:
         return f"http://{self.env['GATEWAY_HOST']}:{self.env['GATEWAY_PORT']}"
 
+    # -- the devices' door (call devices over MQTT: docs/devices.md) ---------------------------------------
+
+    def start_device_broker(self, base: Path) -> str:
+        """A RabbitMQ node of its own for call devices, configured as production's (device_broker_conf),
+        unless ELDERCARE_DEVICE_AMQP_URI names a broker that already is. The machine's broker stays as it
+        is: its authentication backends are not Linli's to change. Returns the AMQP URI of the devices' broker."""
+        if self.env.get("ELDERCARE_DEVICE_AMQP_URI"):
+            return self.env["ELDERCARE_DEVICE_AMQP_URI"]
+        from linli.faults.broker import PrivateRabbitMQ
+
+        for name in ("ELDERCARE_MQTT_ADDR", "ELDERCARE_DEVICE_AUTH_ADDR"):
+            self.env.setdefault(name, _setting(name))
+        broker = PrivateRabbitMQ(base, plugins=DEVICE_BROKER_PLUGINS, name="linli-devices",
+                                 conf=device_broker_conf(self.env["ELDERCARE_MQTT_ADDR"],
+                                                         self.env["ELDERCARE_DEVICE_AUTH_ADDR"]))
+        self.device_broker = broker  # before it starts: stop() stops it even if it never answers
+        broker.start()
+        self.env["ELDERCARE_DEVICE_AMQP_URI"] = broker.uri
+        return broker.uri
+
+    def start_devices(self) -> Process:
+        """The devices' door (eldercare-devices): ready once RabbitMQ's auth calls are answered and the
+        presses and heartbeats queues have their consumer."""
+        proc = self.spawn("eldercare-devices", [sys.executable, "-m", "services.eldercare.devices"])
+        uri = self.env.get("ELDERCARE_DEVICE_AMQP_URI") or self.env["AMQP_URI"]
+        auth = self.env.get("ELDERCARE_DEVICE_AUTH_ADDR") or _setting("ELDERCARE_DEVICE_AUTH_ADDR")
+        wait_until(lambda: http_ok(f"http://{auth}/healthz") and queues_consumed(uri, DEVICE_QUEUES), 60,
+                   "eldercare-devices", proc)
+        return proc
+
     def stop(self, timeout: float = 15) -> None:
         for proc in reversed(self.processes):
             if proc.popen.poll() is None:
@@ -280,9 +360,18 @@ class DevStack:
                 os.killpg(proc.popen.pid, signal.SIGKILL)
                 proc.popen.wait()
         self.processes.clear()
+        if self.device_broker is not None:
+            self.device_broker.stop()
+            self.device_broker = None
         if self.vhost:
             delete_vhost(self.env["AMQP_URI"], self.vhost)
             self.vhost = None
+
+
+def _setting(name: str) -> str:
+    from linli.kit.config import setting
+
+    return setting(name)
 
 
 def start_clinic_api(stack: DevStack) -> Process:
@@ -304,18 +393,30 @@ def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mong
     None when env carries a MONGO_URI to use instead. isolated_broker: use a vhost of its own (tests).
     gateway_env: settings for the gateway alone (tests/chaos: api addresses of fault proxies)."""
     stack = DevStack(dict(env), log_dir, free_metrics_ports=free_metrics_ports)
+    device_broker = None
     try:
         if isolated_broker:
             stack.isolate_broker()
+        # The devices' broker (a RabbitMQ node, ~10 s to boot) comes up while the apis start.
+        # Its data: var/devices-broker for `make run` (kept, as a broker's is), else beside this run's logs.
+        base = ROOT / "var" / "devices-broker" if log_dir == ROOT / "var" / "log" else log_dir / "devices-broker"
+        device_broker = ThreadPoolExecutor(1).submit(stack.start_device_broker, base)
         if mongo_storage is not None:
             stack.start_mongo(mongo_storage, mongo_port)
         stack.start_api("eldercare")
+        device_broker.result()
+        stack.start_devices()
         stack.start_api("volunteer")
         start_clinic_api(stack)
         stack.start_api("employment")
         stack.start_workers(["eldercare", "volunteer", "clinic", "employment"])
         stack.start_gateway(gateway_env)
     except BaseException:
+        if device_broker is not None:  # let a node still booting finish, so stop() stops it too
+            try:
+                device_broker.result(timeout=120)
+            except BaseException:
+                pass
         stack.stop()
         raise
     return stack

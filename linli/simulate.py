@@ -1,12 +1,14 @@
 """Plays a realistic day of calls against a running Linli at a chosen speed, then prints the day's figures.
 
-    linli simulate [--speed 600] [--calls 150] [--seed 7]
+    linli simulate [--speed 600] [--calls 150] [--seed 7] [--mqtt-share 0.5]
 
 Elders of the demo community press their call devices through the day (more in the morning and around
 meals); operators acknowledge and assign the suggested staff member; staff accept, walk over, check in
 at the door, do the job and finish; operators close; some calls are false alarms and are cancelled;
 about half the elders rate the service. Everything goes through the public gRPC apis, with the identity
 each actor would have, so the day exercises dispatch, geofencing, escalation, events and figures.
+A share of the devices (--mqtt-share) are terminals speaking MQTT to the devices' broker, as call devices in
+the field do (docs/devices.md): they press over MQTT and hear on their downlink that help is coming.
 At --speed 600 a 24-hour day takes 2.4 minutes. Needs `make run` (or any Linli) with the demo data.
 """
 import argparse
@@ -31,6 +33,7 @@ from linli.kit import grpc_client
 from linli.kit.config import setting
 from linli.kit.identity import Caller
 from linli.kit.protomap import enum_name
+from linli.mqtt_device import Terminal
 from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE
 
 # Share of calls per kind (the command centre's mix) and calls per hour of the day (relative).
@@ -67,6 +70,7 @@ class Tally:
         self.errors: Counter = Counter()
         self.first_error: dict[str, str] = {}
         self.overrides = 0
+        self.terminals: Counter = Counter()  # calls pressed over MQTT: what their terminal heard
         self.lock = threading.Lock()
 
     def count(self, outcome: str) -> None:
@@ -94,18 +98,52 @@ def schedule(calls: int, rng: random.Random) -> list[float]:
     return sorted(hour * 3600 + rng.uniform(0, 3600) for hour in hours)
 
 
+def press_over_mqtt(channel, mqtt_addr: str, device_id: str, kind: int) -> tuple[pb.CareRequest, Terminal]:
+    """The elder presses a terminal that speaks MQTT. An installer gives it a fresh secret first (the
+    demo's devices were registered without keeping theirs). Returns the care request it raised and the
+    terminal, still connected for its downlink."""
+    residents = residents_pb2_grpc.ResidentServiceStub(channel)
+    secret = residents.RotateDeviceSecret(residents_pb2.RotateDeviceSecretRequest(device_id=device_id),
+                                          metadata=demo.OPERATOR.to_metadata(), timeout=10).secret
+    terminal = Terminal(mqtt_addr, device_id, secret, persistent=False).connect()
+    terminal.press(enum_name(pb.CareKind, kind), wait=10)
+    api = pb_grpc.EldercareServiceStub(channel)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        token = ""
+        while True:
+            page = api.ListOpenCareRequests(pb.ListOpenCareRequestsRequest(community_id=demo.COMMUNITY, page_size=200,
+                                                                           page_token=token),
+                                            metadata=demo.OPERATOR.to_metadata(), timeout=10)
+            for request in page.care_requests:
+                if request.device_id == device_id and request.status == pb.CARE_REQUEST_STATUS_RAISED:
+                    return request, terminal
+            token = page.next_page_token
+            if not token:
+                break
+        time.sleep(0.3)
+    terminal.close()
+    raise TimeoutError(f"the press of {device_id} over MQTT raised no care request within 15 s")
+
+
 def story(channel, day: Day, tally: Tally, rng: random.Random, elder: residents_pb2.RegisterElderRequest,
-          kind: int) -> None:
-    """One call from press to closing, each actor with its own identity."""
+          kind: int, mqtt_addr: str | None = None) -> None:
+    """One call from press to closing, each actor with its own identity; with mqtt_addr, pressed on a
+    terminal speaking MQTT."""
     api = pb_grpc.EldercareServiceStub(channel)
     residents = residents_pb2_grpc.ResidentServiceStub(channel)
     team = staff_pb2_grpc.StaffServiceStub(channel)
     operator = demo.OPERATOR.to_metadata()
     device = Caller(demo.device_id(elder.id), frozenset({"device"}), frozenset({demo.COMMUNITY}))
     step = "press"
+    terminal = None
     try:
-        request = residents.PressDevice(residents_pb2.PressDeviceRequest(device_id=device.subject, kind=kind),
-                                        metadata=device.to_metadata(), timeout=10).care_request
+        if mqtt_addr:
+            step = "press over MQTT"
+            request, terminal = press_over_mqtt(channel, mqtt_addr, device.subject, kind)
+        else:
+            request = residents.PressDevice(residents_pb2.PressDeviceRequest(device_id=device.subject, kind=kind),
+                                            metadata=device.to_metadata(), timeout=10).care_request
         day.sleep(rng.expovariate(1 / (15 if kind == pb.CARE_KIND_EMERGENCY else 40)))
         if rng.random() < FALSE_ALARMS:
             step = "cancel"
@@ -161,8 +199,22 @@ def story(channel, day: Day, tally: Tally, rng: random.Random, elder: residents_
                                                           comment="谢谢"), metadata=elder_caller.to_metadata(),
                                 timeout=10)
         tally.count("completed and closed")
+        if terminal is not None:
+            heard = set()
+            while not terminal.downlinks.empty():
+                heard.add(terminal.downlinks.get_nowait().get("type"))
+            with tally.lock:
+                tally.terminals["told help was coming" if {"assigned", "en_route"} & heard else "not told"] += 1
     except grpc.RpcError as error:
         tally.error(step, error)
+    except (TimeoutError, OSError, RuntimeError) as error:  # the MQTT side: refused, unreachable, no answer
+        with tally.lock:
+            key = f"{step}: {type(error).__name__}"
+            tally.errors[key] += 1
+            tally.first_error.setdefault(key, str(error))
+    finally:
+        if terminal is not None:
+            terminal.close()
 
 
 def progress_bar(tally: Tally, day: Day, out=sys.stderr) -> None:
@@ -172,7 +224,7 @@ def progress_bar(tally: Tally, day: Day, out=sys.stderr) -> None:
     out.flush()
 
 
-def run(env: dict[str, str], speed: float, calls: int, seed: int) -> int:
+def run(env: dict[str, str], speed: float, calls: int, seed: int, mqtt_share: float = 0.0) -> int:
     rng = random.Random(seed)
     elders = demo.elders()
     times = schedule(calls, rng)
@@ -187,8 +239,9 @@ def run(env: dict[str, str], speed: float, calls: int, seed: int) -> int:
                 progress_bar(tally, day)
                 time.sleep(min(0.2, at / speed - (time.monotonic() - day.started)))
             kind = rng.choices(list(KIND_MIX), weights=list(KIND_MIX.values()))[0]
+            over_mqtt = env.get("ELDERCARE_MQTT_ADDR") if rng.random() < mqtt_share else None
             futures.append(pool.submit(story, channel, day, tally, random.Random(rng.random()),
-                                       rng.choice(elders), kind))
+                                       rng.choice(elders), kind, over_mqtt))
         while not all(f.done() for f in futures):
             progress_bar(tally, day)
             time.sleep(0.2)
@@ -203,6 +256,8 @@ def summary(channel, tally: Tally, speed: float) -> None:
     for outcome, count in tally.outcomes.most_common():
         print(f"  {outcome:28} {count}")
     print(f"  check-ins confirmed by phone     {tally.overrides}")
+    for heard, count in tally.terminals.most_common():
+        print(f"  pressed over MQTT, terminal {heard}: {count}")
     for step, count in tally.errors.most_common():
         print(f"  error at {step:19} {count}   e.g. {tally.first_error[step]}")
     today = datetime.now(ZoneInfo(DEFAULT_COMMUNITY_ZONE)).date().isoformat()
@@ -227,7 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=600, help="simulated seconds per real second (default 600)")
     parser.add_argument("--calls", type=int, default=150, help="calls in the day (default 150)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--mqtt-share", type=float, default=0.5,
+                        help="share of presses made on terminals speaking MQTT (default 0.5; 0: all over gRPC)")
     args = parser.parse_args(argv)
-    if not (1 <= args.speed <= 100_000 and 1 <= args.calls <= 100_000):
-        parser.error("--speed must be 1 to 100000 and --calls 1 to 100000")
-    return run({"ELDERCARE_API_ADDR": setting("ELDERCARE_API_ADDR")}, args.speed, args.calls, args.seed)
+    if not (1 <= args.speed <= 100_000 and 1 <= args.calls <= 100_000 and 0 <= args.mqtt_share <= 1):
+        parser.error("--speed must be 1 to 100000, --calls 1 to 100000 and --mqtt-share 0 to 1")
+    return run({"ELDERCARE_API_ADDR": setting("ELDERCARE_API_ADDR"), "ELDERCARE_MQTT_ADDR": setting("ELDERCARE_MQTT_ADDR")},
+               args.speed, args.calls, args.seed, args.mqtt_share)

@@ -22,11 +22,16 @@ def available() -> bool:
 
 
 class PrivateRabbitMQ:
-    def __init__(self, base: Path, port: int | None = None):
+    def __init__(self, base: Path, port: int | None = None, plugins: tuple[str, ...] = (), conf: str = "",
+                 name: str = "linli-chaos"):
+        """plugins, conf: plugins to enable and rabbitmq.conf lines beside the listener (the devices'
+        broker of linli.devstack); name: the node name's prefix."""
         self.base = base
+        self.plugins = plugins
+        self.conf = conf
         self.port = port or free_port()
         self.dist_port = free_port()
-        self.node = f"linli-chaos-{self.port}@localhost"
+        self.node = f"{name}-{self.port}@localhost"
         self.popen: subprocess.Popen | None = None
 
     @property
@@ -35,9 +40,9 @@ class PrivateRabbitMQ:
 
     def _env(self) -> dict[str, str]:
         self.base.mkdir(parents=True, exist_ok=True)
-        (self.base / "enabled_plugins").write_text("[].\n")
+        (self.base / "enabled_plugins").write_text(f"[{','.join(self.plugins)}].\n")
         (self.base / "rabbitmq-env.conf").write_text("ERL_EPMD_ADDRESS=127.0.0.1\n")
-        (self.base / "rabbitmq.conf").write_text(f"listeners.tcp.1 = 127.0.0.1:{self.port}\n")
+        (self.base / "rabbitmq.conf").write_text(f"listeners.tcp.1 = 127.0.0.1:{self.port}\n{self.conf}")
         return {
             **os.environ,
             "RABBITMQ_NODENAME": self.node, "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",

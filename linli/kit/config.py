@@ -21,6 +21,23 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "60",
         "How often the eldercare worker looks for call devices that stopped reporting (maintenance alerts).",
     ),
+    "ELDERCARE_MQTT_ADDR": (
+        "127.0.0.1:1884",
+        "Where call devices reach RabbitMQ's MQTT plugin (`make run` starts a broker for devices there; 1883 is often another broker's).",
+    ),
+    "ELDERCARE_DEVICE_AMQP_URI": (
+        "",
+        "The RabbitMQ whose MQTT plugin devices connect to, as the devices' door (`eldercare-devices`) reaches it over AMQP; empty: AMQP_URI.",
+    ),
+    "ELDERCARE_DEVICE_AUTH_ADDR": (
+        "127.0.0.1:50071",
+        "Where the devices' door answers RabbitMQ's HTTP auth backend (may this device connect, use this topic).",
+    ),
+    "ELDERCARE_HEARTBEAT_BATCH_SIZE": ("500", "Device heartbeats written in one bulk_write at most."),
+    "ELDERCARE_HEARTBEAT_BATCH_SECONDS": (
+        "1",
+        "How long the devices' door gathers heartbeats before it writes a batch smaller than ELDERCARE_HEARTBEAT_BATCH_SIZE.",
+    ),
     "VOLUNTEER_API_ADDR": ("127.0.0.1:50054", "Where the volunteer gRPC api listens; the gateway dials it."),
     "VOLUNTEER_CHECKOUT_CHECK_SECONDS": (
         "30",

@@ -34,6 +34,11 @@ FLOWS = {
     ("employment-worker", "mongodb", 27017),
     ("employment-worker", "rabbitmq", 5672),  # its own events, to keep rankings current
     ("employment-worker", "otel-collector", 4318),
+    ("rabbitmq", "eldercare-devices", 8090),  # the HTTP auth backend asks who a device is
+    ("eldercare-devices", "mongodb", 27017),
+    ("eldercare-devices", "rabbitmq", 5672),  # presses, heartbeats, the downlink
+    ("eldercare-devices", "eldercare-api", 50051),  # PressDevice
+    ("eldercare-devices", "otel-collector", 4318),
     ("mongodb", "mongodb", 27017),  # replication
     ("mongodb-replica-set", "mongodb", 27017),  # the CronJob that forms the set
     ("mongodb-backup", "mongodb", 27017),  # the daily mongodump
@@ -58,6 +63,7 @@ OUTSIDE = {
     ("clinic-api", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} TCP/50062"),  # partner hospitals (mutual TLS)
     ("otel-collector", "egress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9090"),
     ("mongodb", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9216"),
+    ("rabbitmq", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} TCP/8883"),  # call devices, MQTT over TLS
 } | {  # Prometheus scraping every Linli process's metrics port
     (name, "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9464")
     for name in ("gateway", "eldercare-api", "eldercare-worker", "volunteer-api", "volunteer-worker", "clinic-api",

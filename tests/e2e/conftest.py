@@ -40,6 +40,9 @@ def stack(otlp, issuer_dir):
         "CLINIC_API_ADDR": f"127.0.0.1:{free_port()}",
         "EMPLOYMENT_API_ADDR": f"127.0.0.1:{free_port()}",
         "CLINIC_PARTNER_ADDR": f"127.0.0.1:{free_port()}",
+        # The devices' broker and door of this session (call devices over MQTT: tests/e2e/test_mqtt_devices.py).
+        "ELDERCARE_MQTT_ADDR": f"127.0.0.1:{free_port()}",
+        "ELDERCARE_DEVICE_AUTH_ADDR": f"127.0.0.1:{free_port()}",
         # The clinic's partner port gets certificates from a CA of this session (tests/e2e/clinic_partner.py).
         "CLINIC_PARTNER_TLS_DIR": str(Path(tempfile.mkdtemp(prefix="linli-e2e-alliance-")) / "partner-tls"),
         "GATEWAY_PORT": str(free_port()),

@@ -143,6 +143,9 @@ TABLE = [
         foreign_others=403, body={"battery_percent": 80}),
     Row("POST", "/v1/devices/{id}/press", "device", own=every(201, *STAFF, "device"), others=403,
         foreign_others=403, body={"kind": "cleaning"}),
+    Row("POST", "/v1/devices/{id}/rotate-secret", "device", own=every(200, *STAFF), others=403, foreign_others=403),
+    # A spare device of the elder's: revoking the bundle's pager would stop its presses in the other rows.
+    Row("POST", "/v1/devices/{id}/revoke", "spare_device", own=every(200, *STAFF), others=403, foreign_others=403),
     Row("GET", "/v1/devices/maintenance-alerts?community_id={id}", "community", own=every(200, *STAFF), others=403,
         foreign_others=403),
     Row("POST", "/v1/devices/maintenance-alerts/{id}/resolve", "alert", own=every(200, *STAFF), others=404,
@@ -260,6 +263,9 @@ class World(matrix.World):
             return bundle, bundle.elder
         if kind == "device":
             return bundle, bundle.device
+        if kind == "spare_device":
+            return bundle, self._shared((kind, bundle.elder), lambda: self.ok(
+                "POST", "/v1/devices", json=_new_device(None, bundle))["id"], fresh)
         if kind == "staff":
             return bundle, bundle.caregiver
         if kind == "meal_order":

@@ -139,7 +139,7 @@ class ElderDetails(_message.Message):
     def __init__(self, name: _Optional[str] = ..., phone: _Optional[str] = ..., mobility: _Optional[_Union[Mobility, str]] = ..., address: _Optional[_Union[_common_pb2.Address, _Mapping]] = ..., contacts: _Optional[_Iterable[_Union[_common_pb2.Contact, _Mapping]]] = ..., conditions: _Optional[_Iterable[str]] = ..., medications: _Optional[_Iterable[str]] = ..., allergies: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Device(_message.Message):
-    __slots__ = ("id", "community_id", "elder_id", "kind", "heartbeat_interval_seconds", "registered_at", "registered_by", "last_heartbeat_at", "battery_percent", "version")
+    __slots__ = ("id", "community_id", "elder_id", "kind", "heartbeat_interval_seconds", "registered_at", "registered_by", "last_heartbeat_at", "battery_percent", "version", "secret_issued_at", "revoked_at")
     ID_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
     ELDER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -150,6 +150,8 @@ class Device(_message.Message):
     LAST_HEARTBEAT_AT_FIELD_NUMBER: _ClassVar[int]
     BATTERY_PERCENT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    SECRET_ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
     id: str
     community_id: str
     elder_id: str
@@ -160,7 +162,9 @@ class Device(_message.Message):
     last_heartbeat_at: _timestamp_pb2.Timestamp
     battery_percent: int
     version: int
-    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[DeviceKind, str]] = ..., heartbeat_interval_seconds: _Optional[int] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_by: _Optional[str] = ..., last_heartbeat_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., battery_percent: _Optional[int] = ..., version: _Optional[int] = ...) -> None: ...
+    secret_issued_at: _timestamp_pb2.Timestamp
+    revoked_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[DeviceKind, str]] = ..., heartbeat_interval_seconds: _Optional[int] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_by: _Optional[str] = ..., last_heartbeat_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., battery_percent: _Optional[int] = ..., version: _Optional[int] = ..., secret_issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class MaintenanceAlert(_message.Message):
     __slots__ = ("id", "community_id", "device_id", "elder_id", "reason", "raised_at", "last_heartbeat_at", "battery_percent", "resolved_at", "resolved_by", "resolution_note", "version")
@@ -281,10 +285,12 @@ class RegisterDeviceRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[DeviceKind, str]] = ..., heartbeat_interval_seconds: _Optional[int] = ...) -> None: ...
 
 class RegisterDeviceResponse(_message.Message):
-    __slots__ = ("device",)
+    __slots__ = ("device", "secret")
     DEVICE_FIELD_NUMBER: _ClassVar[int]
+    SECRET_FIELD_NUMBER: _ClassVar[int]
     device: Device
-    def __init__(self, device: _Optional[_Union[Device, _Mapping]] = ...) -> None: ...
+    secret: str
+    def __init__(self, device: _Optional[_Union[Device, _Mapping]] = ..., secret: _Optional[str] = ...) -> None: ...
 
 class ReportDeviceHeartbeatRequest(_message.Message):
     __slots__ = ("device_id", "battery_percent")
@@ -301,12 +307,14 @@ class ReportDeviceHeartbeatResponse(_message.Message):
     def __init__(self, device: _Optional[_Union[Device, _Mapping]] = ...) -> None: ...
 
 class PressDeviceRequest(_message.Message):
-    __slots__ = ("device_id", "kind")
+    __slots__ = ("device_id", "kind", "press_id")
     DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    PRESS_ID_FIELD_NUMBER: _ClassVar[int]
     device_id: str
     kind: _eldercare_pb2.CareKind
-    def __init__(self, device_id: _Optional[str] = ..., kind: _Optional[_Union[_eldercare_pb2.CareKind, str]] = ...) -> None: ...
+    press_id: str
+    def __init__(self, device_id: _Optional[str] = ..., kind: _Optional[_Union[_eldercare_pb2.CareKind, str]] = ..., press_id: _Optional[str] = ...) -> None: ...
 
 class PressDeviceResponse(_message.Message):
     __slots__ = ("care_request",)
@@ -347,3 +355,29 @@ class ResolveMaintenanceAlertResponse(_message.Message):
     ALERT_FIELD_NUMBER: _ClassVar[int]
     alert: MaintenanceAlert
     def __init__(self, alert: _Optional[_Union[MaintenanceAlert, _Mapping]] = ...) -> None: ...
+
+class RotateDeviceSecretRequest(_message.Message):
+    __slots__ = ("device_id",)
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    def __init__(self, device_id: _Optional[str] = ...) -> None: ...
+
+class RotateDeviceSecretResponse(_message.Message):
+    __slots__ = ("device", "secret")
+    DEVICE_FIELD_NUMBER: _ClassVar[int]
+    SECRET_FIELD_NUMBER: _ClassVar[int]
+    device: Device
+    secret: str
+    def __init__(self, device: _Optional[_Union[Device, _Mapping]] = ..., secret: _Optional[str] = ...) -> None: ...
+
+class RevokeDeviceRequest(_message.Message):
+    __slots__ = ("device_id",)
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    device_id: str
+    def __init__(self, device_id: _Optional[str] = ...) -> None: ...
+
+class RevokeDeviceResponse(_message.Message):
+    __slots__ = ("device",)
+    DEVICE_FIELD_NUMBER: _ClassVar[int]
+    device: Device
+    def __init__(self, device: _Optional[_Union[Device, _Mapping]] = ...) -> None: ...

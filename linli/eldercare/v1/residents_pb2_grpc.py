@@ -89,6 +89,16 @@ class ResidentServiceStub:
                 request_serializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.ResolveMaintenanceAlertRequest.SerializeToString,
                 response_deserializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.ResolveMaintenanceAlertResponse.FromString,
                 _registered_method=True)
+        self.RotateDeviceSecret = channel.unary_unary(
+                '/linli.eldercare.v1.ResidentService/RotateDeviceSecret',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.RotateDeviceSecretRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.RotateDeviceSecretResponse.FromString,
+                _registered_method=True)
+        self.RevokeDevice = channel.unary_unary(
+                '/linli.eldercare.v1.ResidentService/RevokeDevice',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.RevokeDeviceRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.RevokeDeviceResponse.FromString,
+                _registered_method=True)
 
 
 class ResidentServiceServicer:
@@ -169,6 +179,21 @@ class ResidentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RotateDeviceSecret(self, request, context):
+        """A new MQTT secret for the device (staff serving its community); the old one stops working at once.
+        The secret is in the reply only: Linli keeps its hash.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeDevice(self, request, context):
+        """The device may no longer connect, report or press (staff serving its community): lost or stolen.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ResidentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -221,6 +246,16 @@ def add_ResidentServiceServicer_to_server(servicer, server):
                     servicer.ResolveMaintenanceAlert,
                     request_deserializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.ResolveMaintenanceAlertRequest.FromString,
                     response_serializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.ResolveMaintenanceAlertResponse.SerializeToString,
+            ),
+            'RotateDeviceSecret': grpc.unary_unary_rpc_method_handler(
+                    servicer.RotateDeviceSecret,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.RotateDeviceSecretRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.RotateDeviceSecretResponse.SerializeToString,
+            ),
+            'RevokeDevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeDevice,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.RevokeDeviceRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_residents__pb2.RevokeDeviceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -498,6 +533,60 @@ class ResidentService:
             '/linli.eldercare.v1.ResidentService/ResolveMaintenanceAlert',
             linli_dot_eldercare_dot_v1_dot_residents__pb2.ResolveMaintenanceAlertRequest.SerializeToString,
             linli_dot_eldercare_dot_v1_dot_residents__pb2.ResolveMaintenanceAlertResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RotateDeviceSecret(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.ResidentService/RotateDeviceSecret',
+            linli_dot_eldercare_dot_v1_dot_residents__pb2.RotateDeviceSecretRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_residents__pb2.RotateDeviceSecretResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeDevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.ResidentService/RevokeDevice',
+            linli_dot_eldercare_dot_v1_dot_residents__pb2.RevokeDeviceRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_residents__pb2.RevokeDeviceResponse.FromString,
             options,
             channel_credentials,
             insecure,

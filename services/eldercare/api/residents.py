@@ -1,7 +1,11 @@
 """ResidentService: elders, their call devices and the devices' maintenance alerts. Decode the request,
 apply the domain's rules, save through the store, encode the reply. The proto <-> domain translations of
 this area live here too (the alert's, shared with its events, in events.py)."""
+import secrets
 import uuid
+from dataclasses import replace
+
+import pymongo
 
 from linli.eldercare.v1 import common_pb2, eldercare_pb2
 from linli.eldercare.v1 import residents_pb2 as pb
@@ -9,7 +13,7 @@ from linli.eldercare.v1 import residents_pb2_grpc as pb_grpc
 from linli.kit import pagination
 from linli.kit.errors import InvalidArgument, NotFound
 from linli.kit.identity import Caller, current_caller
-from linli.kit.mongo import utcnow
+from linli.kit.mongo import is_duplicate_key, utcnow
 from linli.kit.outbox import OutboxRelay
 from linli.kit.protomap import enum_number, known_enum_name, timestamp
 from services.eldercare import events, messages
@@ -73,7 +77,13 @@ def device_message(device: residents.Device) -> pb.Device:
         registered_at=timestamp(device.registered_at), registered_by=device.registered_by,
         last_heartbeat_at=timestamp(device.last_heartbeat_at),
         battery_percent=-1 if device.battery_percent is None else device.battery_percent, version=device.version,
+        secret_issued_at=timestamp(device.secret_issued_at), revoked_at=timestamp(device.revoked_at),
     )
+
+
+def new_device_secret() -> str:
+    """32 random bytes, URL-safe text: the device's MQTT password."""
+    return secrets.token_urlsafe(32)
 
 
 def _id(value: str, field: str = "id") -> str:
@@ -162,10 +172,24 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
     def RegisterDevice(self, request, context):
         caller = current_caller()
         elder = self._elder(caller, request.elder_id)
+        secret = new_device_secret()
         device = residents.register_device(caller, elder, request.id, known_enum_name(pb.DeviceKind, request.kind),
-                                           request.heartbeat_interval_seconds, self.clock())
+                                           request.heartbeat_interval_seconds, self.clock(), secret)
         self.store.add_device(device)
-        return pb.RegisterDeviceResponse(device=device_message(device))
+        return pb.RegisterDeviceResponse(device=device_message(device), secret=secret)
+
+    def RotateDeviceSecret(self, request, context):
+        secret = new_device_secret()
+        device = self._device(request.device_id)
+        rotated = self.store.save_device(residents.rotate_secret(current_caller(), device, secret, self.clock()))
+        return pb.RotateDeviceSecretResponse(device=device_message(rotated), secret=secret)
+
+    def RevokeDevice(self, request, context):
+        device = self._device(request.device_id)
+        revoked = residents.revoke(current_caller(), device, self.clock())
+        if revoked is not device:
+            self.store.save_device(revoked)
+        return pb.RevokeDeviceResponse(device=device_message(revoked))
 
     def _device(self, device_id: str) -> residents.Device:
         device_id = _id(device_id, "device_id")
@@ -191,13 +215,26 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
         if elder is None:
             raise NotFound(f"device {device.id} is registered to an elder who is no longer registered")
         new = residents.press(caller, device, elder, known_enum_name(eldercare_pb2.CareKind, request.kind))
+        if request.press_id:
+            # A press the device sent twice (MQTT QoS 1 delivers at least once) raises one request.
+            new = replace(new, request_id=_id(f"press:{request.press_id}", "press_id"))
+            first = self.care_requests.find_retry(new.community_id, caller.subject, new.request_id)
+            if first is not None:
+                return pb.PressDeviceResponse(care_request=messages.care_request(first))
         raised = care.raise_request(caller, new, str(uuid.uuid4()), now, self.policy)
 
         def decide(unanswered: list[care.CareRequest]):
             repeated = care.repeated_press(unanswered, new, now)
             return (repeated, None) if repeated is not None else (raised, events.raised(raised))
 
-        call, is_new = self.store.save_press(residents.seen(device, now), elder.id, self.care_requests, decide)
+        try:
+            call, is_new = self.store.save_press(residents.seen(device, now), elder.id, self.care_requests, decide)
+        except pymongo.errors.PyMongoError as error:
+            first = (self.care_requests.find_retry(new.community_id, caller.subject, new.request_id)
+                     if new.request_id and is_duplicate_key(error) else None)
+            if first is None:
+                raise
+            return pb.PressDeviceResponse(care_request=messages.care_request(first))
         if is_new:
             self._published()
         return pb.PressDeviceResponse(care_request=messages.care_request(call))

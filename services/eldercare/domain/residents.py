@@ -31,6 +31,8 @@ for MISSED_HEARTBEATS intervals, or at or below LOW_BATTERY_PERCENT, raises a ma
 per silence, once per drop below the threshold) that an operator resolves; it never raises a care
 request. A press raises a care request at the elder's home.
 """
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -345,6 +347,11 @@ class Device:
     # When the device counts as silent if nothing arrives; None once that silence has raised its alert.
     silent_after: datetime | None = None
     version: int = 1
+    # The device's MQTT password, hashed (secret_hash); shown once at registration and at each rotation.
+    secret_hash: str = ""
+    secret_issued_at: datetime | None = None
+    # A revoked device (lost, stolen) may no longer connect, report or press.
+    revoked_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -372,7 +379,7 @@ def _silent_after(interval: timedelta, seen_at: datetime) -> datetime:
 
 
 def register_device(caller: Caller, elder: Elder, device_id: str, kind: str, interval_seconds: int,
-                    now: datetime) -> Device:
+                    now: datetime, secret: str = "") -> Device:
     problems: dict[str, str] = {}
     _check_id(problems, "id", device_id)
     if kind not in DEVICE_KINDS:
@@ -386,11 +393,53 @@ def register_device(caller: Caller, elder: Elder, device_id: str, kind: str, int
     interval = timedelta(seconds=interval_seconds) if interval_seconds else DEFAULT_HEARTBEAT_INTERVAL
     # A device that never reports after installation is as silent as one that stopped.
     return Device(device_id, elder.community_id, elder.id, kind, interval, now, caller.subject,
-                  silent_after=_silent_after(interval, now))
+                  silent_after=_silent_after(interval, now),
+                  secret_hash=hash_secret(secret) if secret else "", secret_issued_at=now if secret else None)
+
+
+# A device's secret is 32 random bytes (the api draws them): far beyond guessing, so a plain SHA-256 of it
+# is as safe to keep as a slow password hash and cheap to check on every MQTT connect (docs/devices.md).
+MIN_SECRET_LENGTH = 32
+
+
+def hash_secret(secret: str) -> str:
+    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
+
+
+def secret_matches(device: Device, secret: str) -> bool:
+    """The device's current secret, and the device not revoked."""
+    if device.revoked_at is not None or not device.secret_hash or len(secret) < MIN_SECRET_LENGTH:
+        return False
+    return hmac.compare_digest(device.secret_hash, hash_secret(secret))
+
+
+def rotate_secret(caller: Caller, device: Device, secret: str, now: datetime) -> Device:
+    """A new secret replaces the old one at once (a device being re-provisioned, a leaked secret)."""
+    if not is_staff_for(caller, device.community_id):
+        raise PermissionDenied("only an operator serving the device's community may give it a new secret")
+    if device.revoked_at is not None:
+        raise FailedPrecondition(f"device {device.id} is revoked; register a new device instead")
+    return replace(device, secret_hash=hash_secret(secret), secret_issued_at=now, version=device.version + 1)
+
+
+def revoke(caller: Caller, device: Device, now: datetime) -> Device:
+    """For good: a lost or stolen device. The elder gets a new device (a new id and secret)."""
+    if not is_staff_for(caller, device.community_id):
+        raise PermissionDenied("only an operator serving the device's community may revoke it")
+    if device.revoked_at is not None:
+        return device  # revoking twice changes nothing
+    # No silence alert for a device nobody expects to hear from again.
+    return replace(device, revoked_at=now, secret_hash="", silent_after=None, version=device.version + 1)
+
+
+def check_not_revoked(device: Device) -> None:
+    if device.revoked_at is not None:
+        raise PermissionDenied(f"device {device.id} is revoked")
 
 
 def check_may_operate(caller: Caller, device: Device) -> None:
-    """The device itself, or staff simulating it, for a device in a community the caller serves."""
+    """The device itself, or staff simulating it, for a device in a community the caller serves; never
+    a revoked device."""
     if caller.has_role("device"):
         if caller.subject != device.id:
             raise PermissionDenied("a device may report and press only as itself")
@@ -398,6 +447,7 @@ def check_may_operate(caller: Caller, device: Device) -> None:
         raise PermissionDenied("only the device, or an operator, may operate a device")
     if not caller.serves(device.community_id):
         raise PermissionDenied("this device belongs to a community you do not serve")
+    check_not_revoked(device)
 
 
 def seen(device: Device, now: datetime) -> Device:
@@ -504,3 +554,58 @@ def alert_scope(caller: Caller, community_id: str) -> frozenset[str] | None:
             raise PermissionDenied(f"you do not serve community {community_id}")
         return frozenset({community_id})
     return None if caller.sees_all_communities else caller.communities
+
+
+# -- heartbeats in batches (MQTT devices: services/eldercare/devices.py) ------------------------------
+
+@dataclass(frozen=True)
+class HeartbeatReport:
+    device_id: str
+    battery_percent: int
+    at: datetime  # when it reached the platform
+
+
+@dataclass(frozen=True)
+class HeartbeatUpdate:
+    """What one batch writes for one device: the latest of its reports in the batch."""
+
+    device_id: str
+    last_heartbeat_at: datetime
+    silent_after: datetime
+    battery_percent: int
+
+
+@dataclass(frozen=True)
+class HeartbeatBatch:
+    updates: list[HeartbeatUpdate]
+    # Devices whose battery dropped to LOW_BATTERY_PERCENT or below with this batch: one alert each.
+    alerts: list[tuple[HeartbeatUpdate, MaintenanceAlert]]
+    # Reports that change nothing, with why: an unknown or revoked device.
+    refused: list[tuple[HeartbeatReport, str]]
+
+
+def heartbeat_batch(devices: dict[str, Device], reports: list[HeartbeatReport], new_id) -> HeartbeatBatch:
+    """The same rules as heartbeat(), for many reports at once: each device's latest report counts (older
+    ones in the batch say nothing more), and a drop below the threshold raises one alert."""
+    latest: dict[str, HeartbeatReport] = {}
+    refused: list[tuple[HeartbeatReport, str]] = []
+    for report in reports:
+        device = devices.get(report.device_id)
+        if device is None:
+            refused.append((report, f"device {report.device_id} is not registered"))
+        elif device.revoked_at is not None:
+            refused.append((report, f"device {report.device_id} is revoked"))
+        elif report.device_id not in latest or report.at >= latest[report.device_id].at:
+            latest[report.device_id] = report
+    updates, alerts = [], []
+    for device_id, report in latest.items():
+        device = devices[device_id]
+        update = HeartbeatUpdate(device_id, report.at, _silent_after(device.heartbeat_interval, report.at),
+                                 report.battery_percent)
+        was_low = device.battery_percent is not None and device.battery_percent <= LOW_BATTERY_PERCENT
+        if report.battery_percent <= LOW_BATTERY_PERCENT and not was_low:
+            seen_now = replace(device, last_heartbeat_at=report.at, battery_percent=report.battery_percent)
+            alerts.append((update, _alert(new_id(), seen_now, LOW_BATTERY, report.at)))
+        else:
+            updates.append(update)
+    return HeartbeatBatch(updates, alerts, refused)

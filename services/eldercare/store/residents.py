@@ -216,6 +216,47 @@ class ResidentStore:
 
         return transaction(self.client, work)
 
+    def devices_by_id(self, device_ids: set[str]) -> dict[str, Device]:
+        """The registered devices among these ids, in one query (a heartbeat batch's read)."""
+        return {doc["_id"]: _device(doc) for doc in self.devices.find({"_id": {"$in": sorted(device_ids)}})}
+
+    def record_heartbeats(self, updates: list[residents.HeartbeatUpdate]) -> None:
+        """A batch of heartbeats in one bulk_write. $max keeps the latest sign of life whatever order
+        batches land in (two writers, a redelivery); the version bump makes the silence timer's
+        compare-and-set fail on a device that reported meanwhile. Revoked devices are never touched."""
+        if not updates:
+            return
+        self.devices.bulk_write([
+            pymongo.UpdateOne(
+                {"_id": u.device_id, "revoked_at": None},
+                {"$max": {"last_heartbeat_at": u.last_heartbeat_at, "silent_after": u.silent_after},
+                 "$set": {"battery_percent": u.battery_percent}, "$inc": {"version": 1}})
+            for u in updates], ordered=False)
+
+    def record_low_battery(self, update: residents.HeartbeatUpdate, alert: MaintenanceAlert, event: dict) -> bool:
+        """A heartbeat whose battery dropped low, with its alert and event, in one transaction. The update
+        matches only while the stored battery is not yet low, so two writers (or a redelivered batch)
+        raise one alert per drop. Returns whether the alert was raised."""
+        raised = False
+
+        def work(session: ClientSession) -> None:
+            nonlocal raised
+            result = self.devices.update_one(
+                {"_id": update.device_id, "revoked_at": None,
+                 "$or": [{"battery_percent": None}, {"battery_percent": {"$gt": residents.LOW_BATTERY_PERCENT}}]},
+                {"$max": {"last_heartbeat_at": update.last_heartbeat_at, "silent_after": update.silent_after},
+                 "$set": {"battery_percent": update.battery_percent}, "$inc": {"version": 1}},
+                session=session)
+            raised = result.matched_count == 1
+            if raised:
+                self.alerts.insert_one(_alert_doc(alert), session=session)
+                outbox.add(self.db, session, event)
+
+        transaction(self.client, work)
+        if not raised:  # already low: still a sign of life
+            self.record_heartbeats([update])
+        return raised
+
     def silent_devices(self, now: datetime, limit: int = 100) -> list[Device]:
         cursor = self.devices.find({"silent_after": {"$ne": None, "$lte": now}}).sort("silent_after", 1)
         return [_device(doc) for doc in cursor.limit(limit)]

@@ -1,0 +1,70 @@
+"""Heartbeats of MQTT devices written in batches (services/eldercare/devices.py): one bulk_write per batch
+that never moves a device back in time, whatever order batches land in or how often one is written, and
+one low-battery alert per drop even when two writers see it."""
+from datetime import timedelta
+
+import pytest
+
+from linli.kit.identity import Caller
+from linli.kit.mongo import utcnow
+from services.eldercare import events
+from services.eldercare.domain import residents
+from services.eldercare.store.residents import ALERTS, ResidentStore
+
+OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"}))
+
+
+@pytest.fixture
+def store(mongo_client, db):
+    store = ResidentStore(mongo_client, db)
+    store.ensure_indexes()
+    return store
+
+
+def registered_device(store, device_id: str) -> residents.Device:
+    now = utcnow()
+    elder = residents.register(OPERATOR, f"elder-of-{device_id}", "donghuayuan", residents.ElderDetails(name="王桂兰"), now)
+    store.add_elder(elder)
+    return store.add_device(residents.register_device(OPERATOR, elder, device_id, "pager", 0, now, "s" * 43))
+
+
+def batch(store, *reports: residents.HeartbeatReport):
+    outcome = residents.heartbeat_batch(store.devices_by_id({r.device_id for r in reports}), list(reports),
+                                        lambda: f"alert-{reports[0].device_id}-{reports[0].at.timestamp()}")
+    store.record_heartbeats(outcome.updates)
+    raised = [store.record_low_battery(update, alert, events.maintenance_event(residents.DEVICE_MAINTENANCE_NEEDED,
+                                                                              alert))
+              for update, alert in outcome.alerts]
+    return outcome, raised
+
+
+def test_a_batch_is_written_and_an_older_batch_landing_later_moves_no_device_back(store):
+    a, b = registered_device(store, "pager-batch-a"), registered_device(store, "pager-batch-b")
+    later = utcnow() + timedelta(minutes=5)
+    batch(store, residents.HeartbeatReport(a.id, 80, later), residents.HeartbeatReport(b.id, 70, later))
+    batch(store, residents.HeartbeatReport(a.id, 90, later - timedelta(minutes=3)))  # redelivered, or a slow writer
+    saved_a, saved_b = store.get_device(a.id), store.get_device(b.id)
+    assert saved_a.last_heartbeat_at == later.replace(microsecond=later.microsecond // 1000 * 1000)
+    assert saved_a.silent_after > later and saved_b.battery_percent == 70
+    assert saved_a.version == a.version + 2  # each write bumps it: the silence timer's compare-and-set sees it
+
+
+def test_a_battery_drop_raises_one_alert_even_when_two_writers_see_it(store, db):
+    device = registered_device(store, "pager-batch-low")
+    now = utcnow()
+    first, raised = batch(store, residents.HeartbeatReport(device.id, 15, now))
+    # A second writer read the device before the first wrote: it too sees a drop.
+    update, alert = first.alerts[0]
+    again = store.record_low_battery(update, residents.MaintenanceAlert(**{**vars(alert), "id": "alert-twice"}),
+                                     events.maintenance_event(residents.DEVICE_MAINTENANCE_NEEDED, alert))
+    assert raised == [True] and again is False
+    assert db[ALERTS].count_documents({"device_id": device.id}) == 1
+    assert store.get_device(device.id).battery_percent == 15
+
+
+def test_a_revoked_device_is_not_brought_back_by_a_late_heartbeat(store):
+    device = registered_device(store, "pager-batch-revoked")
+    store.save_device(residents.revoke(OPERATOR, device, utcnow()))
+    store.record_heartbeats([residents.HeartbeatUpdate(device.id, utcnow(), utcnow() + timedelta(minutes=20), 50)])
+    saved = store.get_device(device.id)
+    assert saved.silent_after is None and saved.last_heartbeat_at is None

@@ -47,7 +47,8 @@ class StartError(RuntimeError):
 # The setting naming each process's metrics port (linli/kit/metrics.py).
 METRICS_PORTS = {"gateway": "GATEWAY_METRICS_PORT", "eldercare-api": "ELDERCARE_API_METRICS_PORT",
                  "clinic-api": "CLINIC_API_METRICS_PORT", "employment-api": "EMPLOYMENT_API_METRICS_PORT",
-                 "volunteer-api": "VOLUNTEER_API_METRICS_PORT", "workers": "LINLI_WORKERS_METRICS_PORT"}
+                 "volunteer-api": "VOLUNTEER_API_METRICS_PORT", "workers": "LINLI_WORKERS_METRICS_PORT",
+                 "eldercare-devices": "ELDERCARE_DEVICES_METRICS_PORT"}
 
 # -- the devices' broker: production's configuration, read from the manifests ---------------------------
 

@@ -140,6 +140,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "EMPLOYMENT_API_METRICS_PORT": ("9183", "The employment api's Prometheus metrics port; 0: no metrics at all."),
     "VOLUNTEER_API_METRICS_PORT": ("9184", "The volunteer api's Prometheus metrics port; 0: no metrics at all."),
     "LINLI_WORKERS_METRICS_PORT": ("9185", "A workers process's Prometheus metrics port (every worker in it); 0: no metrics at all."),
+    "ELDERCARE_DEVICES_METRICS_PORT": ("9186", "The devices' door's (eldercare-devices) Prometheus metrics port; 0: no metrics at all."),
     "OTEL_METRICS_EXPORTER": (
         "prometheus",
         "`prometheus`: each process serves /metrics on its metrics port; `prometheus,otlp`: also pushes every 30 s "

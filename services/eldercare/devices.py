@@ -36,7 +36,7 @@ import pika
 import pymongo
 
 from linli.eldercare.v1 import eldercare_pb2, residents_pb2, residents_pb2_grpc
-from linli.kit import telemetry
+from linli.kit import metrics, telemetry
 from linli.kit.config import database_name, number, setting
 from linli.kit.events import exchange_name
 from linli.kit.grpc_client import insecure_channel
@@ -388,6 +388,7 @@ class DownlinkWorker(Worker):
 
 def main() -> None:
     telemetry.setup("eldercare-devices")
+    metrics.serve("ELDERCARE_DEVICES_METRICS_PORT")
     client = connect(setting("MONGO_URI"), "eldercare-devices")
     store = ResidentStore(client, client[database_name("eldercare")])
     uri = device_amqp_uri()

@@ -66,7 +66,7 @@ OUTSIDE = {
     ("rabbitmq", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} TCP/8883"),  # call devices, MQTT over TLS
 } | {  # Prometheus scraping every Linli process's metrics port
     (name, "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9464")
-    for name in ("gateway", "eldercare-api", "eldercare-worker", "volunteer-api", "volunteer-worker", "clinic-api",
+    for name in ("gateway", "eldercare-api", "eldercare-worker", "eldercare-devices", "volunteer-api", "volunteer-worker", "clinic-api",
                  "clinic-worker", "employment-api", "employment-worker")
 }
 

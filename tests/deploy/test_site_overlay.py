@@ -177,5 +177,6 @@ def test_the_partner_load_balancer_keeps_the_partners_addresses(rendered):
     assert check.of_kind(production, "Service")
     without = [{**obj, "spec": {k: v for k, v in obj["spec"].items() if k != "externalTrafficPolicy"}}
                if obj["kind"] == "Service" else obj for obj in production]
-    assert check.external_services_keep_client_addresses(without) == [
-        "Service/clinic-partner is LoadBalancer without externalTrafficPolicy: Local"]
+    assert sorted(check.external_services_keep_client_addresses(without)) == [
+        "Service/clinic-partner is LoadBalancer without externalTrafficPolicy: Local",
+        "Service/rabbitmq-mqtt is LoadBalancer without externalTrafficPolicy: Local"]

@@ -41,7 +41,8 @@ def run_platform(args) -> int:
         print("starting Linli: SecantusDB, the eldercare, clinic, employment and volunteer apis, the workers, "
               "the gateway ... (logs in var/log/)", flush=True)
         stack = platform(env, ROOT / "var" / "log", str(ROOT / "var" / "mongo") if own_mongo else None,
-                         mongo_port=int(env["MONGO_URI"].rsplit(":", 1)[1].strip("/")) if own_mongo else None)
+                         mongo_port=int(env["MONGO_URI"].rsplit(":", 1)[1].strip("/")) if own_mongo else None,
+                         turn_port=3478)
         loaded = demo.load(stack.env)
         print(
             f"\nLinli is running.\n"
@@ -52,6 +53,7 @@ def run_platform(args) -> int:
             f".venv/bin/linli partner-sim plays the city hospital\n"
             f"  employment gRPC {stack.env['EMPLOYMENT_API_ADDR']}   volunteer gRPC {stack.env['VOLUNTEER_API_ADDR']}\n"
             f"  MongoDB        {stack.env['MONGO_URI']}\n"
+            f"  TURN (coturn)  {stack.env['LINLI_TURN_URLS']}  (calls; loopback peers only)\n"
             f"  demo data      {loaded} open care requests in community {demo.COMMUNITY}\n"
             f"\nA token for calling the API:\n"
             f"  TOKEN=$(.venv/bin/linli token --role operator --community {demo.COMMUNITY})\n"

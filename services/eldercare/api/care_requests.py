@@ -48,6 +48,9 @@ def _upcoming_position(request: care.CareRequest) -> list:
     return [request.scheduled_for.isoformat(), request.id]
 
 
+_CALL_ROLES = {care.TERMINAL: pb.CALL_PARTICIPANT_ROLE_TERMINAL, care.OPERATOR: pb.CALL_PARTICIPANT_ROLE_OPERATOR}
+
+
 class EldercareApi(pb_grpc.EldercareServiceServicer):
     def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy, relay: OutboxRelay | None,
                  clock=utcnow, family_of: FamilyLookup = lambda caller: frozenset()):
@@ -87,6 +90,13 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
     def GetCareRequest(self, request, context):
         found = self._visible(current_caller(), request.id)
         return pb.GetCareRequestResponse(care_request=messages.care_request(found))
+
+    def JoinCall(self, request, context):
+        caller = current_caller()
+        care_id = _care_request_id(request.care_request_id)
+        found = self.store.get(care_id)
+        role = care.call_role(caller, found, care_id, self.family_of(caller))
+        return pb.JoinCallResponse(care_request=messages.care_request(found), role=_CALL_ROLES[role])
 
     def ListOpenCareRequests(self, request, context):
         scope = care.list_scope(current_caller(), request.community_id)

@@ -338,6 +338,29 @@ def visible_to(caller: Caller, request: CareRequest, family_of: frozenset[str] =
                                                                                         family_of)
 
 
+TERMINAL, OPERATOR = "terminal", "operator"
+
+
+def is_terminal_of(caller: Caller, request: CareRequest) -> bool:
+    """The call terminal (a device token, subject = device id) that raised the request or is rung on it."""
+    return (caller.has_role("device") and bool(request.device_id) and caller.subject == request.device_id
+            and caller.serves(request.community_id))
+
+
+def call_role(caller: Caller, request: CareRequest | None, request_id: str,
+              family_of: frozenset[str] = frozenset()) -> str:
+    """Who may be in the call room of a care request: its terminal, and the operators serving its
+    community. Anyone else: NotFound when they may not see the request at all, PermissionDenied when
+    they may (the family, the assignee: they follow it, they do not take its calls)."""
+    if request is not None and is_terminal_of(caller, request):
+        return TERMINAL
+    if request is not None and caller.has_role("operator", "administrator") and caller.serves(request.community_id):
+        return OPERATOR
+    request = check_visible(caller, request, request_id, family_of)
+    raise PermissionDenied(f"only the terminal and the operators of community {request.community_id} take "
+                           "part in a care request's calls")
+
+
 def check_visible(caller: Caller, request: CareRequest | None, request_id: str,
                   family_of: frozenset[str] = frozenset()) -> CareRequest:
     # Someone else's request is reported as missing, so ids reveal nothing.

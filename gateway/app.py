@@ -167,7 +167,8 @@ def create_app(
     app.include_router(care_requests.me_router)
     app.include_router(staff.router)
     app.include_router(board_router)  # /v1/board/stream, /v1/me/care-requests/stream
-    app.include_router(rooms_router)  # /v1/calls/ice-servers, /v1/rooms/{kind}/{id}/signals (calls.py's kind)
+    app.include_router(rooms_router)  # /v1/calls/ice-servers, /v1/rooms/{kind}/{id}/signals (kinds: calls.py)
+    app.include_router(calls.router)  # /v1/care-requests/{id}/call...
     app.mount("/board", BoardPage(), name="board")  # the operator's big-screen page
     app.include_router(meals.router)
     app.include_router(residents.router)

@@ -85,6 +85,7 @@ def device_to_rest(device: pb.Device) -> dict:
         "last_heartbeat_at": _time(device, "last_heartbeat_at"),
         "battery_percent": device.battery_percent if device.battery_percent >= 0 else None,
         "version": device.version,
+        "speakerphone": device.speakerphone,
     }
 
 
@@ -167,6 +168,7 @@ class Device(BaseModel):
     last_heartbeat_at: Time | None
     battery_percent: int | None
     version: int
+    speakerphone: bool = Field(description="Can carry a voice call (always true for a video terminal)")
 
 
 class MaintenanceAlert(BaseModel):
@@ -257,6 +259,8 @@ class DeviceIn(BaseModel):
     elder_id: str = Field(min_length=1, max_length=64)
     kind: DeviceKind
     heartbeat_interval_seconds: int = Field(0, ge=0, le=86_400, description="0 means 600 (ten minutes)")
+    speakerphone: bool = Field(False, description="A pager with a speakerphone: presses offer a voice call "
+                                                  "(a video terminal always offers voice and video)")
 
 
 class HeartbeatIn(BaseModel):
@@ -334,7 +338,8 @@ async def register_device(body: DeviceIn, request: Request, caller: Caller = Dep
                           residents=Depends(_residents)) -> dict:
     command = pb.RegisterDeviceRequest(id=body.id, elder_id=body.elder_id,
                                        kind=enum_number(pb.DeviceKind, body.kind),
-                                       heartbeat_interval_seconds=body.heartbeat_interval_seconds)
+                                       heartbeat_interval_seconds=body.heartbeat_interval_seconds,
+                                       speakerphone=body.speakerphone)
     reply = await residents.RegisterDevice(command, **_call_options(request, caller))
     return device_to_rest(reply.device)
 

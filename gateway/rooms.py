@@ -185,6 +185,8 @@ class SignalData(BaseModel):
     reason: str | None = None
     muted: bool | None = None
     to: str | None = None
+    care_request_id: str | None = Field(None, description="`ring` on a terminal's line: the request to join")
+    call_id: str | None = Field(None, description="`ring` and `hangup`: the call")
 
 
 def check_signal(signal: SignalIn) -> None:

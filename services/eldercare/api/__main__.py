@@ -45,7 +45,7 @@ def main() -> None:
     policy = with_emergency_sla(number("ELDERCARE_EMERGENCY_ACK_SLA_SECONDS"))
     api = GrpcApi(setting("ELDERCARE_API_ADDR"), [
         binding(eldercare_pb2, "EldercareService",
-                EldercareApi(store, staff, policy, relay, family_of=elders.family_of)),
+                EldercareApi(store, staff, policy, relay, family_of=elders.family_of, terminal_of=elders.terminal_of)),
         binding(staff_pb2, "StaffService", StaffApi(staff)),
         binding(meals_pb2, "MealService",
                 MealApi(meal_store.MealStore(client, db), store, policy, relay, family_of=elders.family_of,

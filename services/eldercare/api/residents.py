@@ -73,6 +73,7 @@ def device_message(device: residents.Device) -> pb.Device:
         registered_at=timestamp(device.registered_at), registered_by=device.registered_by,
         last_heartbeat_at=timestamp(device.last_heartbeat_at),
         battery_percent=-1 if device.battery_percent is None else device.battery_percent, version=device.version,
+        speakerphone=device.speakerphone,
     )
 
 
@@ -163,7 +164,7 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
         caller = current_caller()
         elder = self._elder(caller, request.elder_id)
         device = residents.register_device(caller, elder, request.id, known_enum_name(pb.DeviceKind, request.kind),
-                                           request.heartbeat_interval_seconds, self.clock())
+                                           request.heartbeat_interval_seconds, self.clock(), request.speakerphone)
         self.store.add_device(device)
         return pb.RegisterDeviceResponse(device=device_message(device))
 
@@ -195,8 +196,18 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
                                                       (care.RAISED,), None, 20)
         repeated = care.repeated_press(unanswered, new, now)
         if repeated is not None:
+            if device.call_media and repeated.live_call is None:  # pressed again to talk: ring again
+                ringing = care.offer_call(repeated, str(uuid.uuid4()), device.call_media, device.id, caller.subject,
+                                          now, elder.details.phone)
+                self.care_requests.update(ringing, events.care_request_event(care.CARE_REQUEST_CALL_OFFERED,
+                                                                             ringing, now))
+                self._published()
+                return pb.PressDeviceResponse(care_request=messages.care_request(ringing))
             return pb.PressDeviceResponse(care_request=messages.care_request(repeated))
         raised = care.raise_request(caller, new, str(uuid.uuid4()), now, self.policy)
+        if device.call_media:  # a terminal that can speak offers a call with the request (one event)
+            raised = care.offer_call(raised, str(uuid.uuid4()), device.call_media, device.id, caller.subject, now,
+                                     elder.details.phone, new=True)
         self.store.save_press(residents.seen(device, now), raised, events.raised(raised), self.care_requests)
         self._published()
         return pb.PressDeviceResponse(care_request=messages.care_request(raised))

@@ -345,6 +345,15 @@ class Device:
     # When the device counts as silent if nothing arrives; None once that silence has raised its alert.
     silent_after: datetime | None = None
     version: int = 1
+    # A pager with a speakerphone can carry a voice call; a video terminal always can.
+    speakerphone: bool = False
+
+    @property
+    def call_media(self) -> str:
+        """What a call with this device carries: audio_video, audio, or "" when it cannot speak."""
+        if self.kind == "video_terminal":
+            return "audio_video"
+        return "audio" if self.speakerphone else ""
 
 
 @dataclass(frozen=True)
@@ -372,7 +381,7 @@ def _silent_after(interval: timedelta, seen_at: datetime) -> datetime:
 
 
 def register_device(caller: Caller, elder: Elder, device_id: str, kind: str, interval_seconds: int,
-                    now: datetime) -> Device:
+                    now: datetime, speakerphone: bool = False) -> Device:
     problems: dict[str, str] = {}
     _check_id(problems, "id", device_id)
     if kind not in DEVICE_KINDS:
@@ -386,7 +395,7 @@ def register_device(caller: Caller, elder: Elder, device_id: str, kind: str, int
     interval = timedelta(seconds=interval_seconds) if interval_seconds else DEFAULT_HEARTBEAT_INTERVAL
     # A device that never reports after installation is as silent as one that stopped.
     return Device(device_id, elder.community_id, elder.id, kind, interval, now, caller.subject,
-                  silent_after=_silent_after(interval, now))
+                  silent_after=_silent_after(interval, now), speakerphone=speakerphone or kind == "video_terminal")
 
 
 def check_may_operate(caller: Caller, device: Device) -> None:

@@ -142,6 +142,16 @@ class ResidentStore:
         elder = self.get_elder(elder_id)
         return residents.home_for_visit(elder, kind) if elder else None
 
+    def terminal_of(self, elder_id: str) -> tuple[str, str, str] | None:
+        """The elder's terminal that can take a call, video first: (device id, its call media, the elder's
+        phone on file); None when the elder has none. The call-back lookup of the care-request api."""
+        devices = [_device(doc) for doc in self.devices.find({"elder_id": elder_id})]
+        speaking = sorted((d for d in devices if d.call_media), key=lambda d: (d.call_media != "audio_video", d.id))
+        if not speaking:
+            return None
+        elder = self.get_elder(elder_id)
+        return speaking[0].id, speaking[0].call_media, elder.details.phone if elder else ""
+
     def family_of(self, caller: Caller) -> frozenset[str]:
         """The elders whose family the caller is: the family_of lookup of the care-request and meal apis.
         Only callers with the family role are looked up, so nobody else's call costs a query."""

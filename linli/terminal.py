@@ -60,6 +60,14 @@ def tone_energy(samples: numpy.ndarray, rate: int, frequency: float) -> float:
     return 2 * (real * real + imag * imag) / len(x) / total
 
 
+def tone_share(samples: numpy.ndarray, rate: int, frequency: float, window_seconds: float = 0.5) -> float:
+    """The median over half-second windows of tone_energy: robust to a tone whose level changes (a browser's
+    automatic gain) and to clocks a little apart (one long window would smear the tone)."""
+    size = int(rate * window_seconds)
+    shares = [tone_energy(samples[i:i + size], rate, frequency) for i in range(0, len(samples) - size + 1, size)]
+    return float(numpy.median(shares)) if shares else 0.0
+
+
 def read_wav(path: Path) -> tuple[numpy.ndarray, int]:
     with wave.open(str(path)) as wav:
         frames = wav.readframes(wav.getnframes())

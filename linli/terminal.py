@@ -265,10 +265,14 @@ async def talk(client: httpx.AsyncClient, care_request_id: str, args) -> dict:
         summary.update(connected=pc.connectionState == "connected" or recorder.first_audio_at is not None,
                        ended_by=ended_by, heard_seconds=round(recorder.seconds, 2),
                        first_audio_after_answer_seconds=(round(recorder.first_audio_at - answered_at, 3)
-                                                         if recorder.first_audio_at else None))
+                                                         if recorder.first_audio_at else None),
+                       first_audio_monotonic=recorder.first_audio_at)
         pair = _selected_pair(pc)
         if pair:
             summary["selected_pair"] = pair
+        inbound = next((s for s in (await pc.getStats()).values() if s.type == "inbound-rtp"), None)
+        if inbound is not None:
+            summary["rtp_in"] = {"received": inbound.packetsReceived, "lost": max(0, inbound.packetsLost)}
         if ended_by == "terminal":
             await room.send(type="hangup", reason="hung_up", to=operator_peer)
             await client.post(f"/v1/care-requests/{care_request_id}/call/end", json={"reason": "hung_up"}, timeout=10)

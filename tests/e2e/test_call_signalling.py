@@ -104,13 +104,21 @@ def test_coturn_relays_for_the_credential_the_gateway_issues_and_refuses_a_forge
     url = urlparse(next(u for u in server["urls"] if "transport=udp" in u).replace("turn:", "turn://"))
     address = (url.hostname, url.port)
 
-    async def allocate(password):
+    async def allocate(password, peers=()):
         transport, _ = await create_turn_endpoint(asyncio.DatagramProtocol, address, server["username"], password)
         relayed = transport.get_extra_info("sockname")
+        refused = []
+        for channel, peer in enumerate(peers, start=0x4000):
+            try:  # binds a channel (a permission) only: nothing is sent to the peer
+                await transport._TurnTransport__inner_protocol.channel_bind(channel, peer)
+            except stun.TransactionFailed:
+                refused.append(peer[0])
         transport.close()
-        return relayed
+        return relayed, refused
 
-    relayed = asyncio.run(allocate(server["credential"]))
-    assert relayed[0] == "127.0.0.1"  # coturn relays on loopback alone
+    # coturn relays on loopback alone, for loopback peers alone: a documentation address (TEST-NET-1) is
+    # refused as every non-loopback peer is.
+    relayed, refused = asyncio.run(allocate(server["credential"], [("127.0.0.1", 9), ("192.0.2.1", 9)]))
+    assert relayed[0] == "127.0.0.1" and refused == ["192.0.2.1"]
     with pytest.raises(stun.TransactionFailed):
         asyncio.run(allocate("forged" + server["credential"]))

@@ -41,3 +41,16 @@ def test_a_candidate_line_is_checked_and_an_empty_one_ends_the_candidates():
         check_signal(SignalIn(type="candidate", candidate=IceCandidate(candidate="candidate:x 1 udp 1 evil\n 9 typ host",
                                                                        sdpMid="0")))
     assert refused.value.status == 422 and refused.value.errors[0]["field"] == "candidate.candidate"
+
+
+def test_talking_with_the_elder_counts_as_a_call_for_help_and_is_never_limited_or_shed():
+    from gateway.limits import is_emergency
+
+    def post(path):
+        return {"method": "POST", "path": path, "state": {"body": b"{}"}}
+
+    for path in ("/v1/care-requests/cr-1/call/answer", "/v1/care-requests/cr-1/call/end",
+                 "/v1/rooms/care-request/cr-1/signals"):
+        assert is_emergency(post(path)), path
+    for path in ("/v1/care-requests/cr-1/call", "/v1/rooms/terminal/pager-1/signals", "/v1/rooms/clinic/x/signals"):
+        assert not is_emergency(post(path)), path

@@ -192,3 +192,28 @@ def test_a_video_terminals_frames_reach_the_boards_video_pane(
         proc.kill()
     assert brightness["width"] == 320 and brightness["mean"] > 60  # colour bars, not a black pane
     assert not errors
+
+
+def test_the_operator_calls_the_elders_terminal_back_from_a_request_raised_by_phone(
+        media_browser, stack, gateway_url, operator_headers, issuer_dir, tmp_path):
+    elder_id, device_id = elder_with_pager(gateway_url, operator_headers, "西区 11号楼", speakerphone=True)
+    raised = ok(httpx.post(f"{gateway_url}/v1/care-requests", headers=operator_headers, timeout=10, json={
+        "community_id": "donghuayuan", "elder_id": elder_id, "kind": "medical", "channel": "phone"}), 201)
+    page, errors = open_board(media_browser, gateway_url, token_for(issuer_dir, "operator", "op-sun"))
+    proc = start_terminal(stack, gateway_url, issuer_dir, device_id, tmp_path / "heard.wav", "--listen")
+    try:
+        assert json.loads(proc.stdout.readline()) == {"listening": device_id}
+        page.locator(f'#queue .call[data-id="{raised["id"]}"]').click()
+        page.click('#call [data-action="call-back"]')
+        expect(page.locator("#call [data-testid=call-state]")).to_have_text("通话中", timeout=20_000)
+        wait_for_audio_both_ways(page)
+        summary = finish(proc)
+    finally:
+        proc.kill()
+    assert summary["connected"]
+    assert_heard_the_browser(tmp_path / "heard.wav")
+    [call] = ok(httpx.get(f"{gateway_url}/v1/care-requests/{raised['id']}", headers=operator_headers,
+                          timeout=5))["calls"]
+    assert (call["direction"], call["offered_by"], call["answered_by"], call["end_reason"]) == (
+        "to_terminal", "op-sun", device_id, "hung_up")
+    assert not errors

@@ -342,7 +342,7 @@ export class Calls {
       const by = call.direction === "from_terminal" ? call.answered_by : call.offered_by;
       parts.push(el("div", { class: "call-banner" },
         el("span", { class: "call-state", "data-testid": "call-state", text: `${t("call_taken_by")} ${by}` })));
-    } else if (request.device_id || request.calls?.length) {
+    } else {  // any open request: the api says so when the elder has no terminal that can take a call
       parts.push(el("div", { class: "call-actions" },
         el("button", { type: "button", "data-action": "call-back", text: t("call_back"),
           onclick: () => this.act(() => this.callBack(request)) })));

@@ -230,6 +230,8 @@ async def talk(client: httpx.AsyncClient, care_request_id: str, args) -> dict:
         @pc.on("connectionstatechange")
         def on_state():
             state_changed.set()
+            if pc.connectionState == "connected":  # noted now: a hang-up tears the ICE transport down
+                summary["selected_pair"] = _selected_pair(pc)
 
         audio, video = _tracks(args.tone, args.kind == "video_terminal")
         await pc.setRemoteDescription(RTCSessionDescription(offer["data"]["sdp"], "offer"))
@@ -267,9 +269,8 @@ async def talk(client: httpx.AsyncClient, care_request_id: str, args) -> dict:
                        first_audio_after_answer_seconds=(round(recorder.first_audio_at - answered_at, 3)
                                                          if recorder.first_audio_at else None),
                        first_audio_monotonic=recorder.first_audio_at)
-        pair = _selected_pair(pc)
-        if pair:
-            summary["selected_pair"] = pair
+        if not summary.get("selected_pair"):
+            summary["selected_pair"] = _selected_pair(pc)
         inbound = next((s for s in (await pc.getStats()).values() if s.type == "inbound-rtp"), None)
         if inbound is not None:
             summary["rtp_in"] = {"received": inbound.packetsReceived, "lost": max(0, inbound.packetsLost)}

@@ -13,7 +13,7 @@ from opentelemetry import trace
 from pydantic import BaseModel
 from starlette.datastructures import Headers, MutableHeaders
 
-from gateway import care_requests, clinic, employment, meals, openapi, problems, residents, staff, volunteer
+from gateway import calls, care_requests, clinic, employment, meals, openapi, problems, residents, staff, volunteer
 from gateway.auth import Authenticator, IdentifyCaller
 from gateway.board import Board, BoardEventData, BoardPage, BoardResetData
 from gateway.board import router as board_router
@@ -22,6 +22,8 @@ from gateway.idempotency import Idempotency, IdempotencyStore
 from gateway.limits import BodyLimit, RefuseControlCharacters
 from gateway.metrics import HttpMetrics, learn_routes, watch_board  # metrics (issue 15)
 from gateway.problems import Problem
+from gateway.rooms import SignalData, SignallingRelay
+from gateway.rooms import router as rooms_router
 from gateway.ratelimit import RateLimit, TokenBuckets
 from gateway.shedding import LoadShedding, shedding_settings
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc
@@ -86,6 +88,7 @@ def create_app(
     *,
     authenticator: Authenticator | None = None,
     board: Board | None = None,
+    signalling: SignallingRelay | None = None,
     eldercare_addr: str | None = None,
     idempotency: IdempotencyStore | None = None,
     rate_limit: TokenBuckets | None = None,
@@ -93,6 +96,7 @@ def create_app(
     """The gateway app. Nothing connects until the lifespan starts (uvicorn, or `with TestClient(app)`)."""
     authenticator = authenticator or Authenticator.from_settings()
     board = board or Board(setting("AMQP_URI"))
+    signalling = signalling or SignallingRelay(board.amqp_uri)  # the same broker as the board
     eldercare_addr = eldercare_addr or setting("ELDERCARE_API_ADDR")
     grpc_timeout = number("GATEWAY_GRPC_TIMEOUT_SECONDS")
     if idempotency is None:
@@ -114,6 +118,7 @@ def create_app(
         clinic_channel = grpc_client.aio_insecure_channel(setting("CLINIC_API_ADDR"))
         app.state.clinic = clinic.ClinicStubs(clinic_channel)
         board.start(asyncio.get_running_loop())
+        signalling.start(asyncio.get_running_loop())
         await asyncio.to_thread(idempotency.open)
         # The published document, built once before the first request and off the event loop (it takes
         # seconds on a busy machine); the metrics' route templates are read from it on the way.
@@ -122,7 +127,9 @@ def create_app(
             yield
         finally:
             board.close_streams()
+            signalling.close_streams()
             await asyncio.to_thread(board.stop)
+            await asyncio.to_thread(signalling.stop)
             await channel.close(grace=1)
             await asyncio.to_thread(idempotency.close)
             await app.state.volunteer.close()
@@ -139,9 +146,10 @@ def create_app(
     )
     app.state.authenticator = authenticator
     app.state.board = board
+    app.state.signalling = signalling
     app.state.grpc_timeout = grpc_timeout
     problems.install(app)
-    openapi.install(app, event_models=(BoardEventData, BoardResetData))
+    openapi.install(app, event_models=(BoardEventData, BoardResetData, SignalData))
     # Each add_middleware wraps everything added before it, so they are added innermost first. A request
     # passes, outermost first: RequestContext (ids, crash → 500 problem) → CORS → BodyLimit (413; keeps the
     # body for the next ones; 422 for JSON nested too deep) → IdentifyCaller (checks the token once) →
@@ -171,6 +179,8 @@ def create_app(
     app.include_router(care_requests.me_router)
     app.include_router(staff.router)
     app.include_router(board_router)  # /v1/board/stream, /v1/me/care-requests/stream
+    app.include_router(rooms_router)  # /v1/calls/ice-servers, /v1/rooms/{kind}/{id}/signals (kinds: calls.py)
+    app.include_router(calls.router)  # /v1/care-requests/{id}/call...
     app.mount("/board", BoardPage(), name="board")  # the operator's big-screen page
     app.include_router(meals.router)
     app.include_router(residents.router)
@@ -190,6 +200,8 @@ def create_app(
         failing = []
         if not board.connected:
             failing.append("the board's event consumer is not connected")
+        if not signalling.connected:
+            failing.append("the call signalling consumer is not connected")
         try:
             reply = await request.app.state.health.Check(
                 health_pb2.HealthCheckRequest(service=ELDERCARE_SERVICE), timeout=request.app.state.grpc_timeout

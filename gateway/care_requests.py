@@ -103,6 +103,45 @@ class Transition(BaseModel):
     note: str
 
 
+CALL_MEDIA_NAMES = short_names(eldercare_pb2.CallMedia)
+CALL_STATE_NAMES = short_names(eldercare_pb2.CallState)
+CALL_DIRECTION_NAMES = short_names(eldercare_pb2.CallDirection)
+CALL_END_REASON_NAMES = short_names(eldercare_pb2.CallEndReason)
+
+
+class Call(BaseModel):
+    """A voice (or voice and video) call between the elder's terminal and the command centre."""
+
+    id: str
+    media: _named(CALL_MEDIA_NAMES) = Field(description="audio, or audio_video for a video terminal")
+    state: _named(CALL_STATE_NAMES) = Field(description="ringing, answered or ended")
+    direction: _named(CALL_DIRECTION_NAMES) = Field(
+        description="from_terminal (the elder pressed) or to_terminal (an operator called back)")
+    device_id: str
+    offered_at: Time | None
+    offered_by: str
+    answered_at: Time | None
+    answered_by: str | None
+    ended_at: Time | None
+    end_reason: _named(CALL_END_REASON_NAMES) | None = Field(
+        description="hung_up, dropped, unanswered, terminal_offline or media_failed")
+    ended_by: str | None
+    duration_seconds: int = Field(description="From answered to ended; 0 when never answered")
+    callback_phone: str | None = Field(description="The elder's phone on file, to call back by phone")
+
+
+def call_to_rest(call: eldercare_pb2.Call) -> dict:
+    return {
+        "id": call.id, "media": name_of(CALL_MEDIA_NAMES, call.media), "state": name_of(CALL_STATE_NAMES, call.state),
+        "direction": name_of(CALL_DIRECTION_NAMES, call.direction), "device_id": call.device_id,
+        "offered_at": _time(call, "offered_at"), "offered_by": call.offered_by,
+        "answered_at": _time(call, "answered_at"), "answered_by": call.answered_by or None,
+        "ended_at": _time(call, "ended_at"), "end_reason": CALL_END_REASON_NAMES.get(call.end_reason) or None,
+        "ended_by": call.ended_by or None, "duration_seconds": call.duration_seconds,
+        "callback_phone": call.callback_phone or None,
+    }
+
+
 class CareRequest(BaseModel):
     """A call for help and everything that happened to it. Times are UTC; null means "not (yet)"."""
 
@@ -144,6 +183,8 @@ class CareRequest(BaseModel):
     scheduled_for: Time | None = Field(
         description="A visit booked for later: when it is wanted (its SLA and escalation run from then); "
                     "null for a call to answer now")
+    calls: list[Call] = Field(description="Voice or video calls on it, oldest first; the last may be ringing "
+                                          "or under way")
 
 
 class CareRequestPage(BaseModel):
@@ -249,6 +290,7 @@ def to_rest(care_request: eldercare_pb2.CareRequest) -> dict:
         "history": [{"status": name_of(STATUS_NAMES, t.status), "at": _time(t, "at"), "by": t.by,
                      "note": t.note} for t in message.history],
         "version": message.version,
+        "calls": [call_to_rest(call) for call in message.calls],
     }
     if message.HasField("location"):
         where = message.location

@@ -20,8 +20,10 @@ from gateway.problems import Problem, problem_response
 from linli.kit import text
 
 # Calls for help are never refused for being too many: a pager's press (its one button is the call for
-# help, whatever kind it asks for) and a care request of kind emergency.
+# help, whatever kind it asks for), a care request of kind emergency, and talking with the elder: answering
+# or ending a call, and the signals that set its media up (docs/calls.md).
 _PRESS = re.compile(r"^/v1/devices/[^/]+/press$")
+_CALL = re.compile(r"^/v1/care-requests/[^/]+/call/(answer|end)$|^/v1/rooms/care-request/[^/]+/signals$")
 CARE_REQUESTS = "/v1/care-requests"
 MAX_JSON_DEPTH = 32
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
@@ -65,7 +67,7 @@ def is_emergency(scope) -> bool:
     if scope["method"] != "POST":
         return False
     path = scope["path"]
-    if _PRESS.match(path):
+    if _PRESS.match(path) or _CALL.match(path):
         return True
     if path.rstrip("/") != CARE_REQUESTS:
         return False

@@ -86,6 +86,7 @@ def device_to_rest(device: pb.Device) -> dict:
         "version": device.version,
         "secret_issued_at": _time(device, "secret_issued_at"),
         "revoked_at": _time(device, "revoked_at"),
+        "speakerphone": device.speakerphone,
     }
 
 
@@ -176,6 +177,7 @@ class Device(BaseModel):
 class DeviceWithSecret(Device):
     secret: str = Field(description="The device's MQTT password (user name and client id: the device id). "
                                     "Shown this once: Linli keeps only its hash (docs/devices.md).")
+    speakerphone: bool = Field(description="Can carry a voice call (always true for a video terminal)")
 
 
 class MaintenanceAlert(BaseModel):
@@ -266,6 +268,8 @@ class DeviceIn(BaseModel):
     elder_id: str = Field(pattern=ID_PATTERN)
     kind: DeviceKind
     heartbeat_interval_seconds: int = Field(0, ge=0, le=86_400, description="0 means 600 (ten minutes)")
+    speakerphone: bool = Field(False, description="A pager with a speakerphone: presses offer a voice call "
+                                                  "(a video terminal always offers voice and video)")
 
 
 class HeartbeatIn(BaseModel):
@@ -343,7 +347,8 @@ async def register_device(body: DeviceIn, request: Request, caller: Caller = Dep
                           residents=Depends(_residents)) -> dict:
     command = pb.RegisterDeviceRequest(id=body.id, elder_id=body.elder_id,
                                        kind=enum_number(pb.DeviceKind, body.kind),
-                                       heartbeat_interval_seconds=body.heartbeat_interval_seconds)
+                                       heartbeat_interval_seconds=body.heartbeat_interval_seconds,
+                                       speakerphone=body.speakerphone)
     reply = await residents.RegisterDevice(command, **_call_options(request, caller))
     return {**device_to_rest(reply.device), "secret": reply.secret}
 

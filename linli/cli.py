@@ -7,6 +7,7 @@
     linli dead-letters list|show|replay|drop   events the workers gave up on (linli/deadletters.py)
     linli partner-cert --partner ID | --server   certificates from the alliance's development CA
     linli partner-sim [--partner ID] [--once]    a partner hospital working referrals over mTLS
+    linli terminal --device-id ID [--seconds 20]  a call terminal: presses, talks (a tone), records (aiortc)
 """
 import argparse
 import os
@@ -42,7 +43,7 @@ def run_platform(args) -> int:
               "the devices' broker and door, the gateway ... (logs in var/log/)", flush=True)
         stack = platform(env, ROOT / "var" / "log", str(ROOT / "var" / "mongo") if own_mongo else None,
                          mongo_port=int(env["MONGO_URI"].rsplit(":", 1)[1].strip("/")) if own_mongo else None,
-                         free_metrics_ports=False)
+                         free_metrics_ports=False, turn_port=3478)
         loaded = demo.load(stack.env)
         print(
             f"\nLinli is running.\n"
@@ -53,6 +54,7 @@ def run_platform(args) -> int:
             f".venv/bin/linli partner-sim plays the city hospital\n"
             f"  employment gRPC {stack.env['EMPLOYMENT_API_ADDR']}   volunteer gRPC {stack.env['VOLUNTEER_API_ADDR']}\n"
             f"  MongoDB        {stack.env['MONGO_URI']}\n"
+            f"  TURN (coturn)  {stack.env['LINLI_TURN_URLS']}  (calls; loopback peers only)\n"
             f"  call devices   MQTT {stack.env['ELDERCARE_MQTT_ADDR']} (docs/devices.md); their broker "
             f"{stack.env['ELDERCARE_DEVICE_AMQP_URI']}\n"
             f"  metrics        " + "\n                 ".join(f"{url}  ({process})" for process, url in stack.metrics_urls().items())
@@ -122,6 +124,8 @@ def main(argv: list[str] | None = None) -> None:
                         add_help=False)
     commands.add_parser("dead-letters", help="list, show, replay or drop events the workers gave up on",
                         add_help=False)
+    commands.add_parser("terminal", help="a call terminal that presses and talks (aiortc), loopback only",
+                        add_help=False)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["simulate"]:  # the simulator parses its own options
         from linli import simulate as simulator
@@ -135,6 +139,10 @@ def main(argv: list[str] | None = None) -> None:
         from linli import partner_sim
 
         sys.exit(partner_sim.main(argv[1:]))
+    if argv[:1] == ["terminal"]:  # parses its own options
+        from linli import terminal
+
+        sys.exit(terminal.main(argv[1:]))
     if argv[:1] == ["dead-letters"]:  # parses its own options
         from linli import deadletters
 

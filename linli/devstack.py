@@ -375,6 +375,67 @@ def _setting(name: str) -> str:
     return setting(name)
 
 
+# coturn relays for loopback peers alone: every other IPv4 and IPv6 address is a denied peer, so no test
+# or development call can send media off this machine through it.
+COTURN = "/usr/bin/turnserver"
+DENIED_PEERS = ["0.0.0.0-126.255.255.255", "128.0.0.0-255.255.255.255",
+                "::2-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"]
+
+
+def ensure_coturn() -> str:
+    """Debian's coturn (turnserver), installed with apt-get when missing. Returns its path."""
+    if os.path.exists(COTURN):
+        return COTURN
+    print(f"{COTURN} is missing; installing Debian's coturn", flush=True)
+    install = ["apt-get", "install", "-y", "-q", "coturn"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.STDOUT}
+    if subprocess.run(install, **quiet).returncode != 0:  # a fresh machine may not have the package lists yet
+        subprocess.run(["apt-get", "update", "-q"], **quiet)
+        subprocess.run(install, **quiet)
+    if not os.path.exists(COTURN):
+        raise StartError(f"calls need coturn ({COTURN}): run `sudo apt-get install -y coturn`")
+    return COTURN
+
+
+def coturn_argv(port: int, secret: str, realm: str, state_dir: Path, relay_ports: tuple[int, int]) -> list[str]:
+    """coturn on 127.0.0.1 only, TURN REST credentials (use-auth-secret), loopback peers only."""
+    argv = [ensure_coturn(), "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
+            f"--listening-port={port}", f"--min-port={relay_ports[0]}", f"--max-port={relay_ports[1]}",
+            "--use-auth-secret", f"--static-auth-secret={secret}", f"--realm={realm}",
+            "--allow-loopback-peers", "--no-multicast-peers", "--fingerprint", "--no-cli", "--no-tls", "--no-dtls",
+            "--log-file=stdout", "--simple-log", f"--pidfile={state_dir / 'turnserver.pid'}",
+            f"--userdb={state_dir / 'turndb'}", "--no-software-attribute"]
+    return argv + [f"--denied-peer-ip={peers}" for peers in DENIED_PEERS]
+
+
+def tcp_listening(host: str, port: int) -> bool:
+    with socket.create_connection((host, port), timeout=1):
+        return True
+
+
+def start_coturn(stack: DevStack, port: int | None = None) -> Process:
+    """coturn for the calls, its secret shared with the gateway through the stack's settings (one made up
+    when LINLI_TURN_SECRET is empty). port None: a free one (tests), and relay ports from a free range."""
+    import secrets
+
+    from linli.kit.config import setting
+
+    port = port or free_port()
+    if not stack.env.get("LINLI_TURN_SECRET"):
+        stack.env["LINLI_TURN_SECRET"] = secrets.token_urlsafe(32)
+    realm = stack.env.get("LINLI_TURN_REALM") or setting("LINLI_TURN_REALM")
+    stack.env["LINLI_TURN_URLS"] = f"turn:127.0.0.1:{port}?transport=udp,turn:127.0.0.1:{port}?transport=tcp"
+    state_dir = stack.log_dir / f"coturn-{port}"
+    state_dir.mkdir(parents=True, exist_ok=True)
+    # 200 relay ports from a range picked by the listening port, so stacks side by side rarely share one
+    # (coturn skips a port in use anyway).
+    low = 50000 + (port % 70) * 200
+    proc = stack.spawn("coturn", coturn_argv(port, stack.env["LINLI_TURN_SECRET"], realm, state_dir,
+                                             (low, low + 199)))
+    wait_until(lambda: tcp_listening("127.0.0.1", port), 30, "coturn", proc)
+    return proc
+
+
 def start_clinic_api(stack: DevStack) -> Process:
     """The clinic api, with development certificates for its partner port made first if there are none,
     from a development CA beside them (var/partner-tls and var/alliance-ca for `linli run`; `linli
@@ -389,10 +450,11 @@ def start_clinic_api(stack: DevStack) -> Process:
 
 def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mongo_port: int | None = None,
              isolated_broker: bool = False, gateway_env: dict[str, str] | None = None,
-             free_metrics_ports: bool = True) -> DevStack:
+             free_metrics_ports: bool = True, turn_port: int | None = None) -> DevStack:
     """Start the whole platform. mongo_storage: where SecantusDB keeps data (":memory:" for tests);
     None when env carries a MONGO_URI to use instead. isolated_broker: use a vhost of its own (tests).
-    gateway_env: settings for the gateway alone (tests/chaos: api addresses of fault proxies)."""
+    gateway_env: settings for the gateway alone (tests/chaos: api addresses of fault proxies).
+    turn_port: coturn's port (`make run`: 3478); None picks a free one."""
     stack = DevStack(dict(env), log_dir, free_metrics_ports=free_metrics_ports)
     device_broker = None
     try:
@@ -411,6 +473,7 @@ def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mong
         start_clinic_api(stack)
         stack.start_api("employment")
         stack.start_workers(["eldercare", "volunteer", "clinic", "employment"])
+        start_coturn(stack, turn_port)
         stack.start_gateway(gateway_env)
     except BaseException:
         if device_broker is not None:  # let a node still booting finish, so stop() stops it too

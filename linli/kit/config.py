@@ -104,6 +104,25 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "10",
         "On SIGTERM, how long the gateway lets in-flight HTTP requests finish (board streams close at once).",
     ),
+    "LINLI_TURN_URLS": (
+        "turn:127.0.0.1:3478?transport=udp,turn:127.0.0.1:3478?transport=tcp",
+        "TURN servers (coturn) the gateway hands to call participants, comma-separated; `make run` starts one.",
+    ),
+    "LINLI_TURN_SECRET": (
+        "",
+        "coturn's static-auth-secret: the gateway signs short-lived TURN credentials with it (TURN REST API); "
+        "empty: no calls (`make run` makes one up).",
+    ),
+    "LINLI_TURN_REALM": ("linli", "coturn's realm."),
+    "LINLI_ICE_TRANSPORT_POLICY": (
+        "all",
+        "`relay`: browsers send call media through TURN alone (never offering their own addresses); `all`: "
+        "direct when they can.",
+    ),
+    "LINLI_TURN_TTL_SECONDS": (
+        "600",
+        "How long a TURN credential is valid; a call set up within it keeps its relay (coturn refreshes it).",
+    ),
     "LINLI_JWKS_URL": ("", "JWKS of the OIDC issuer; empty trusts the development issuer's key."),
     "LINLI_JWT_ISSUER": ("linli-dev", "Expected `iss` of bearer tokens."),
     "LINLI_JWT_AUDIENCE": ("linli", "Expected `aud` of bearer tokens."),

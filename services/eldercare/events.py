@@ -29,6 +29,9 @@ CARE_REQUEST_PAYLOADS = {
     care.CARE_REQUEST_CLOSED: events_pb2.CareRequestClosed,
     care.CARE_REQUEST_CANCELLED: events_pb2.CareRequestCancelled,
     care.CARE_REQUEST_RATED: events_pb2.CareRequestRated,
+    care.CARE_REQUEST_CALL_OFFERED: events_pb2.CareRequestCallOffered,
+    care.CARE_REQUEST_CALL_ANSWERED: events_pb2.CareRequestCallAnswered,
+    care.CARE_REQUEST_CALL_ENDED: events_pb2.CareRequestCallEnded,
 }
 
 

@@ -3,7 +3,7 @@ from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.kit.protomap import datetime_of, enum_name, enum_number, known_enum_name, timestamp
 from services.eldercare.domain.care_requests import (
-    PHONE_GPS, Assignment, CareRequest, Feedback, GeoPoint, Location, NewCareRequest, Transition, Visit)
+    PHONE_GPS, Assignment, Call, CareRequest, Feedback, GeoPoint, Location, NewCareRequest, Transition, Visit)
 
 
 def geo_point(message: common_pb2.GeoPoint | None) -> GeoPoint | None:
@@ -80,7 +80,28 @@ def care_request(request: CareRequest) -> pb.CareRequest:
         scheduled_for=timestamp(request.scheduled_for),
         position_source=enum_number(pb.PositionSource, request.position_source),
         position_accuracy_m=request.position_accuracy_m or 0.0,
+        calls=[call_message(call) for call in request.calls],
     )
+
+
+def call_message(call: Call) -> pb.Call:
+    return pb.Call(
+        id=call.id, media=enum_number(pb.CallMedia, call.media), state=enum_number(pb.CallState, call.state),
+        direction=enum_number(pb.CallDirection, call.direction), device_id=call.device_id,
+        offered_at=timestamp(call.offered_at), offered_by=call.offered_by, answered_at=timestamp(call.answered_at),
+        answered_by=call.answered_by, ended_at=timestamp(call.ended_at),
+        end_reason=enum_number(pb.CallEndReason, call.end_reason), ended_by=call.ended_by,
+        duration_seconds=call.duration_seconds, callback_phone=call.callback_phone)
+
+
+def from_call(message: pb.Call) -> Call:
+    def at(name: str):
+        return datetime_of(getattr(message, name)) if message.HasField(name) else None
+
+    return Call(message.id, enum_name(pb.CallMedia, message.media), enum_name(pb.CallDirection, message.direction),
+                message.device_id, at("offered_at"), message.offered_by, enum_name(pb.CallState, message.state),
+                at("answered_at"), message.answered_by, at("ended_at"), enum_name(pb.CallEndReason, message.end_reason),
+                message.ended_by, message.callback_phone)
 
 
 def from_care_request(message: pb.CareRequest) -> CareRequest:
@@ -116,4 +137,5 @@ def from_care_request(message: pb.CareRequest) -> CareRequest:
         scheduled_for=at(message, "scheduled_for"),
         position_source=enum_name(pb.PositionSource, message.position_source),
         position_accuracy_m=message.position_accuracy_m or None,
+        calls=tuple(from_call(call) for call in message.calls),
     )

@@ -64,6 +64,10 @@ OUTSIDE = {
     ("otel-collector", "egress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9090"),
     ("mongodb", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9216"),
     ("rabbitmq", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} TCP/8883"),  # call devices, MQTT over TLS
+    # TURN for calls: clients anywhere (3478 and the relay ports); relayed media to public addresses only.
+    ("coturn", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} UDP/3478,TCP/3478,UDP/49160"),
+    ("coturn", "egress", "{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, "
+                         "169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16]}} UDP/1024"),
 } | {  # Prometheus scraping every Linli process's metrics port
     (name, "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9464")
     for name in ("gateway", "eldercare-api", "eldercare-worker", "eldercare-devices", "volunteer-api", "volunteer-worker", "clinic-api",

@@ -45,11 +45,12 @@ def staff_on_shift(gateway_url, operator_headers, issuer_dir, name: str = "李�
 
 
 def elder_with_pager(gateway_url, operator_headers, building: str, name: str = "刘桂兰",
-                     family_user_id: str | None = None, shares_location: bool = False) -> tuple[str, str]:
-    """An elder at home in building, with a pager; with shares_location, consenting (on a signed form the
-    operator records) to every call carrying their position, not only emergencies. Returns (elder id,
-    device id)."""
-    elder_id, device_id = fresh("elder"), fresh("pager")
+                     family_user_id: str | None = None, shares_location: bool = False,
+                     device_kind: str = "pager", speakerphone: bool = False) -> tuple[str, str]:
+    """An elder at home in building, with a pager (or a device_kind: video_terminal; a pager with a
+    speakerphone takes voice calls); with shares_location, consenting (on a signed form the operator
+    records) to every call carrying their position, not only emergencies. Returns (elder id, device id)."""
+    elder_id, device_id = fresh("elder"), fresh("pager" if device_kind == "pager" else "terminal")
     latitude, longitude = BUILDINGS[building]
     contacts = [{"name": "王磊", "relation": "儿子", "phone": "139 0413 3002", "holds_key": True,
                  **({"user_id": family_user_id} if family_user_id else {})}]
@@ -62,7 +63,7 @@ def elder_with_pager(gateway_url, operator_headers, building: str, name: str = "
         ok(httpx.put(f"{gateway_url}/v1/elders/{elder_id}/consents/location", json={"granted": True},
                      headers=operator_headers, timeout=5))
     ok(httpx.post(f"{gateway_url}/v1/devices", headers=operator_headers, timeout=5,
-                  json={"id": device_id, "elder_id": elder_id, "kind": "pager"}), 201)
+                  json={"id": device_id, "elder_id": elder_id, "kind": device_kind, "speakerphone": speakerphone}), 201)
     return elder_id, device_id
 
 

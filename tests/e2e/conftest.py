@@ -60,6 +60,9 @@ def stack(otlp, issuer_dir):
         "LINLI_DEV_ISSUER_DIR": issuer_dir,
         # A web app on another origin (tests/e2e/test_gateway_http.py checks its CORS preflight).
         "GATEWAY_CORS_ORIGINS": CORS_ORIGIN,
+        # Browsers in the tests (tests/browser) send call media through coturn on loopback alone: with "all"
+        # Chromium would offer this machine's other addresses as candidates.
+        "LINLI_ICE_TRANSPORT_POLICY": "relay",
         "OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "200",
     })

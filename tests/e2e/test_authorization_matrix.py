@@ -120,6 +120,25 @@ TABLE = [
     Row("GET", "/v1/board/stream", "none", own=every(200, *STAFF), others=403, foreign_others=None),
     Row("GET", "/v1/me/care-requests/stream", "none",
         own=every(200, *FAMILY, *ASSIGNEES), others=403, foreign_others=None),
+    # -- calls: TURN credentials and the signalling room of a care request (its terminal and operators) ----
+    Row("GET", "/v1/calls/ice-servers", "none", own=every(200, *STAFF, *FAMILY, "device", "clinician"), others=403,
+        foreign_others=None),
+    Row("GET", "/v1/rooms/care-request/{id}/signals", "care_request@assigned",
+        own={**every(200, *STAFF, "device"), **every(403, *FAMILY, *ASSIGNEES)}, others=404),
+    Row("POST", "/v1/rooms/care-request/{id}/signals", "care_request@assigned",
+        own={**every(202, *STAFF, "device"), **every(403, *FAMILY, *ASSIGNEES)}, others=404,
+        body={"type": "hangup", "reason": "hung_up"}),
+    # The bundle's pager has a speakerphone: its presses ring (care_request@assigned has a call ringing).
+    Row("POST", "/v1/care-requests/{id}/call/answer", "care_request@assigned",
+        own={**every(200, *STAFF), **every(403, *FAMILY, *ASSIGNEES, "device")}, others=404),
+    Row("POST", "/v1/care-requests/{id}/call/end", "care_request@assigned",
+        own={**every(200, *STAFF, "device"), **every(403, *FAMILY, *ASSIGNEES)}, others=404,
+        body={"reason": "hung_up"}),
+    Row("POST", "/v1/care-requests/{id}/call", "care_request@raised",
+        own={**every(201, *STAFF), **every(403, *FAMILY)}, others=404, body={}),
+    Row("GET", "/v1/rooms/terminal/{id}/signals", "device", own=every(200, "device"), others=404),
+    Row("POST", "/v1/rooms/terminal/{id}/signals", "device", own=every(403, "device"), others=404,
+        body={"type": "hangup"}),
     # -- staff --------------------------------------------------------------------------------------------
     Row("POST", "/v1/staff", "community", own=every(201, *STAFF), others=403, foreign_others=403, body=_new_staff),
     Row("GET", "/v1/staff?community_id={id}", "community", own=every(200, *STAFF), others=403, foreign_others=403),
@@ -209,7 +228,8 @@ class World(matrix.World):
             "contacts": [{"name": "王磊", "relation": "儿子", "phone": "139 0413 3002", "user_id": bundle.family,
                           "holds_key": True}]})
         self.ok("PUT", f"/v1/elders/{bundle.elder}/consents/location", json={"granted": True})
-        self.ok("POST", "/v1/devices", json={"id": bundle.device, "elder_id": bundle.elder, "kind": "pager"})
+        self.ok("POST", "/v1/devices", json={"id": bundle.device, "elder_id": bundle.elder, "kind": "pager",
+                                             "speakerphone": True})
         self.ok("POST", "/v1/staff", json={"id": bundle.caregiver, "community_id": community, "name": "李秀英",
                                            "skills": ["shopping", "cleaning", "emergency"]})
         self.ok("POST", f"/v1/staff/{bundle.caregiver}/shift/start")
@@ -301,12 +321,12 @@ def test_authorization(world, row, role, which):
 
 def test_the_matrix_covers_every_eldercare_route(gateway_url):
     """A route added without a row here fails this test."""
-    assert uncovered_routes(gateway_url, TABLE, ELDERCARE_PREFIXES, frozenset({"health", "location"})) == []
+    assert uncovered_routes(gateway_url, TABLE, ELDERCARE_PREFIXES, frozenset({"health", "location", "care-request", "terminal"})) == []
 
 
 ELDERCARE_PREFIXES = ("/v1/care-requests", "/v1/me/care-requests", "/v1/figures", "/v1/board", "/v1/staff",
                       "/v1/me/position", "/v1/elders", "/v1/devices", "/v1/menus", "/v1/meal-orders",
-                      "/v1/meal-figures")
+                      "/v1/meal-figures", "/v1/calls", "/v1/rooms")
 
 
 # -- every route of every service refuses a caller without a valid token --------------------------------------

@@ -165,3 +165,19 @@ def test_a_booked_visits_figures_count_on_its_day_and_from_its_time(worker, stor
     [row] = store.figures("donghuayuan", day)
     assert (row["acknowledged_within_sla"], row["acknowledge_seconds"]) == (1, [0.0])
     assert store.figures("donghuayuan", care.local_day(request.raised_at, "Asia/Shanghai")) == []
+
+
+def test_an_unanswered_call_escalates_as_an_unacknowledged_request_does_and_ends_unanswered(worker, store, db):
+    raised = care.raise_request(OPERATOR, care.NewCareRequest("donghuayuan", "elder-1", "emergency", "device",
+                                                              device_id="pager-1"),
+                                f"cr-call-{time.monotonic_ns()}", utcnow(), with_emergency_sla(SLA_SECONDS))
+    ringing = care.offer_call(raised, "call-1", "audio", "pager-1", "pager-1", utcnow(), new=True)
+    store.add(ringing, events.raised(ringing))
+    assert wait_for(lambda: store.get(ringing.id).escalation_level >= 1, timeout=SLA_SECONDS + 5)
+    escalated = store.get(ringing.id)
+    assert escalated.status == care.RAISED
+    [call] = escalated.calls
+    assert (call.state, call.end_reason, call.ended_by, call.duration_seconds) == (
+        care.CALL_ENDED, care.UNANSWERED, "system", 0)
+    [event] = db[outbox.OUTBOX].find({"routing_key": "care_request.escalated"}).limit(1)
+    assert event["body"]["data"]["care_request"]["calls"][0]["end_reason"] == "CALL_END_REASON_UNANSWERED"

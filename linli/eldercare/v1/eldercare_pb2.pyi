@@ -63,6 +63,40 @@ class PositionSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     POSITION_SOURCE_HOME_ADDRESS: _ClassVar[PositionSource]
     POSITION_SOURCE_DEVICE: _ClassVar[PositionSource]
     POSITION_SOURCE_PHONE_GPS: _ClassVar[PositionSource]
+
+class CallMedia(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CALL_MEDIA_UNSPECIFIED: _ClassVar[CallMedia]
+    CALL_MEDIA_AUDIO: _ClassVar[CallMedia]
+    CALL_MEDIA_AUDIO_VIDEO: _ClassVar[CallMedia]
+
+class CallState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CALL_STATE_UNSPECIFIED: _ClassVar[CallState]
+    CALL_STATE_RINGING: _ClassVar[CallState]
+    CALL_STATE_ANSWERED: _ClassVar[CallState]
+    CALL_STATE_ENDED: _ClassVar[CallState]
+
+class CallDirection(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CALL_DIRECTION_UNSPECIFIED: _ClassVar[CallDirection]
+    CALL_DIRECTION_FROM_TERMINAL: _ClassVar[CallDirection]
+    CALL_DIRECTION_TO_TERMINAL: _ClassVar[CallDirection]
+
+class CallEndReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CALL_END_REASON_UNSPECIFIED: _ClassVar[CallEndReason]
+    CALL_END_REASON_HUNG_UP: _ClassVar[CallEndReason]
+    CALL_END_REASON_DROPPED: _ClassVar[CallEndReason]
+    CALL_END_REASON_UNANSWERED: _ClassVar[CallEndReason]
+    CALL_END_REASON_TERMINAL_OFFLINE: _ClassVar[CallEndReason]
+    CALL_END_REASON_MEDIA_FAILED: _ClassVar[CallEndReason]
+
+class CallParticipantRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CALL_PARTICIPANT_ROLE_UNSPECIFIED: _ClassVar[CallParticipantRole]
+    CALL_PARTICIPANT_ROLE_TERMINAL: _ClassVar[CallParticipantRole]
+    CALL_PARTICIPANT_ROLE_OPERATOR: _ClassVar[CallParticipantRole]
 CARE_KIND_UNSPECIFIED: CareKind
 CARE_KIND_MEAL: CareKind
 CARE_KIND_SHOPPING: CareKind
@@ -98,6 +132,25 @@ POSITION_SOURCE_UNSPECIFIED: PositionSource
 POSITION_SOURCE_HOME_ADDRESS: PositionSource
 POSITION_SOURCE_DEVICE: PositionSource
 POSITION_SOURCE_PHONE_GPS: PositionSource
+CALL_MEDIA_UNSPECIFIED: CallMedia
+CALL_MEDIA_AUDIO: CallMedia
+CALL_MEDIA_AUDIO_VIDEO: CallMedia
+CALL_STATE_UNSPECIFIED: CallState
+CALL_STATE_RINGING: CallState
+CALL_STATE_ANSWERED: CallState
+CALL_STATE_ENDED: CallState
+CALL_DIRECTION_UNSPECIFIED: CallDirection
+CALL_DIRECTION_FROM_TERMINAL: CallDirection
+CALL_DIRECTION_TO_TERMINAL: CallDirection
+CALL_END_REASON_UNSPECIFIED: CallEndReason
+CALL_END_REASON_HUNG_UP: CallEndReason
+CALL_END_REASON_DROPPED: CallEndReason
+CALL_END_REASON_UNANSWERED: CallEndReason
+CALL_END_REASON_TERMINAL_OFFLINE: CallEndReason
+CALL_END_REASON_MEDIA_FAILED: CallEndReason
+CALL_PARTICIPANT_ROLE_UNSPECIFIED: CallParticipantRole
+CALL_PARTICIPANT_ROLE_TERMINAL: CallParticipantRole
+CALL_PARTICIPANT_ROLE_OPERATOR: CallParticipantRole
 
 class Location(_message.Message):
     __slots__ = ("building", "unit", "floor", "detail")
@@ -112,7 +165,7 @@ class Location(_message.Message):
     def __init__(self, building: _Optional[str] = ..., unit: _Optional[str] = ..., floor: _Optional[int] = ..., detail: _Optional[str] = ...) -> None: ...
 
 class CareRequest(_message.Message):
-    __slots__ = ("id", "community_id", "elder_id", "kind", "status", "priority", "channel", "location", "description", "raised_by", "raised_at", "acknowledge_due_at", "acknowledged_at", "acknowledged_by", "escalation_level", "escalated_at", "version", "device_id", "assignment", "eta", "visit", "disposition", "cancel_reason", "history", "feedback", "escalated_to", "position", "scheduled_for", "position_source", "position_accuracy_m")
+    __slots__ = ("id", "community_id", "elder_id", "kind", "status", "priority", "channel", "location", "description", "raised_by", "raised_at", "acknowledge_due_at", "acknowledged_at", "acknowledged_by", "escalation_level", "escalated_at", "version", "device_id", "assignment", "eta", "visit", "disposition", "cancel_reason", "history", "feedback", "escalated_to", "position", "scheduled_for", "position_source", "position_accuracy_m", "calls")
     ID_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
     ELDER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -143,6 +196,7 @@ class CareRequest(_message.Message):
     SCHEDULED_FOR_FIELD_NUMBER: _ClassVar[int]
     POSITION_SOURCE_FIELD_NUMBER: _ClassVar[int]
     POSITION_ACCURACY_M_FIELD_NUMBER: _ClassVar[int]
+    CALLS_FIELD_NUMBER: _ClassVar[int]
     id: str
     community_id: str
     elder_id: str
@@ -173,7 +227,40 @@ class CareRequest(_message.Message):
     scheduled_for: _timestamp_pb2.Timestamp
     position_source: PositionSource
     position_accuracy_m: float
-    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., status: _Optional[_Union[CareRequestStatus, str]] = ..., priority: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., raised_by: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledge_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., escalation_level: _Optional[int] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., device_id: _Optional[str] = ..., assignment: _Optional[_Union[Assignment, _Mapping]] = ..., eta: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visit: _Optional[_Union[Visit, _Mapping]] = ..., disposition: _Optional[_Union[Disposition, str]] = ..., cancel_reason: _Optional[str] = ..., history: _Optional[_Iterable[_Union[Transition, _Mapping]]] = ..., feedback: _Optional[_Union[Feedback, _Mapping]] = ..., escalated_to: _Optional[str] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., position_source: _Optional[_Union[PositionSource, str]] = ..., position_accuracy_m: _Optional[float] = ...) -> None: ...
+    calls: _containers.RepeatedCompositeFieldContainer[Call]
+    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., status: _Optional[_Union[CareRequestStatus, str]] = ..., priority: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., raised_by: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledge_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., escalation_level: _Optional[int] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., device_id: _Optional[str] = ..., assignment: _Optional[_Union[Assignment, _Mapping]] = ..., eta: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visit: _Optional[_Union[Visit, _Mapping]] = ..., disposition: _Optional[_Union[Disposition, str]] = ..., cancel_reason: _Optional[str] = ..., history: _Optional[_Iterable[_Union[Transition, _Mapping]]] = ..., feedback: _Optional[_Union[Feedback, _Mapping]] = ..., escalated_to: _Optional[str] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., position_source: _Optional[_Union[PositionSource, str]] = ..., position_accuracy_m: _Optional[float] = ..., calls: _Optional[_Iterable[_Union[Call, _Mapping]]] = ...) -> None: ...
+
+class Call(_message.Message):
+    __slots__ = ("id", "media", "state", "direction", "device_id", "offered_at", "offered_by", "answered_at", "answered_by", "ended_at", "end_reason", "ended_by", "duration_seconds", "callback_phone")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFERED_AT_FIELD_NUMBER: _ClassVar[int]
+    OFFERED_BY_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_AT_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_BY_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    END_REASON_FIELD_NUMBER: _ClassVar[int]
+    ENDED_BY_FIELD_NUMBER: _ClassVar[int]
+    DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    CALLBACK_PHONE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    media: CallMedia
+    state: CallState
+    direction: CallDirection
+    device_id: str
+    offered_at: _timestamp_pb2.Timestamp
+    offered_by: str
+    answered_at: _timestamp_pb2.Timestamp
+    answered_by: str
+    ended_at: _timestamp_pb2.Timestamp
+    end_reason: CallEndReason
+    ended_by: str
+    duration_seconds: int
+    callback_phone: str
+    def __init__(self, id: _Optional[str] = ..., media: _Optional[_Union[CallMedia, str]] = ..., state: _Optional[_Union[CallState, str]] = ..., direction: _Optional[_Union[CallDirection, str]] = ..., device_id: _Optional[str] = ..., offered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offered_by: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answered_by: _Optional[str] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[CallEndReason, str]] = ..., ended_by: _Optional[str] = ..., duration_seconds: _Optional[int] = ..., callback_phone: _Optional[str] = ...) -> None: ...
 
 class Assignment(_message.Message):
     __slots__ = ("assignee_id", "assignee_kind", "assignee_name", "assigned_by", "assigned_at", "accepted_at", "override_reason", "accept_due_at")
@@ -604,3 +691,61 @@ class ListBoardEventsResponse(_message.Message):
     events: _containers.RepeatedCompositeFieldContainer[BoardEvent]
     complete: bool
     def __init__(self, events: _Optional[_Iterable[_Union[BoardEvent, _Mapping]]] = ..., complete: _Optional[bool] = ...) -> None: ...
+
+class JoinCallRequest(_message.Message):
+    __slots__ = ("care_request_id",)
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    def __init__(self, care_request_id: _Optional[str] = ...) -> None: ...
+
+class JoinCallResponse(_message.Message):
+    __slots__ = ("care_request", "role")
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    role: CallParticipantRole
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ..., role: _Optional[_Union[CallParticipantRole, str]] = ...) -> None: ...
+
+class AnswerCallRequest(_message.Message):
+    __slots__ = ("care_request_id", "call_id")
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    call_id: str
+    def __init__(self, care_request_id: _Optional[str] = ..., call_id: _Optional[str] = ...) -> None: ...
+
+class AnswerCallResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class EndCallRequest(_message.Message):
+    __slots__ = ("care_request_id", "call_id", "reason")
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    call_id: str
+    reason: CallEndReason
+    def __init__(self, care_request_id: _Optional[str] = ..., call_id: _Optional[str] = ..., reason: _Optional[_Union[CallEndReason, str]] = ...) -> None: ...
+
+class EndCallResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...
+
+class RingTerminalRequest(_message.Message):
+    __slots__ = ("care_request_id", "media")
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    media: CallMedia
+    def __init__(self, care_request_id: _Optional[str] = ..., media: _Optional[_Union[CallMedia, str]] = ...) -> None: ...
+
+class RingTerminalResponse(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ...) -> None: ...

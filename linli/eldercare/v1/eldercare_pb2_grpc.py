@@ -133,6 +133,26 @@ class EldercareServiceStub:
                 request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsRequest.SerializeToString,
                 response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsResponse.FromString,
                 _registered_method=True)
+        self.JoinCall = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/JoinCall',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.JoinCallRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.JoinCallResponse.FromString,
+                _registered_method=True)
+        self.AnswerCall = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/AnswerCall',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AnswerCallRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AnswerCallResponse.FromString,
+                _registered_method=True)
+        self.EndCall = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/EndCall',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EndCallRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EndCallResponse.FromString,
+                _registered_method=True)
+        self.RingTerminal = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/RingTerminal',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalResponse.FromString,
+                _registered_method=True)
 
 
 class EldercareServiceServicer:
@@ -277,6 +297,37 @@ class EldercareServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def JoinCall(self, request, context):
+        """Calls (voice or video over WebRTC) between an elder's terminal and the command centre, on a care
+        request. A press on a terminal that can speak offers one; RingCall offers one to the terminal.
+        JoinCall says whether the caller may take part in the request's call room, and as what.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnswerCall(self, request, context):
+        """The first operator to answer gets the call (FAILED_PRECONDITION "already answered by ..." for the
+        others); answering acknowledges the request.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EndCall(self, request, context):
+        """Hang up, or report the call dropped, its media failed, or nobody answered.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RingTerminal(self, request, context):
+        """An operator calls the elder's terminal back, from any care request of an elder with one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EldercareServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -374,6 +425,26 @@ def add_EldercareServiceServicer_to_server(servicer, server):
                     servicer.ListBoardEvents,
                     request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsRequest.FromString,
                     response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsResponse.SerializeToString,
+            ),
+            'JoinCall': grpc.unary_unary_rpc_method_handler(
+                    servicer.JoinCall,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.JoinCallRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.JoinCallResponse.SerializeToString,
+            ),
+            'AnswerCall': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnswerCall,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AnswerCallRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AnswerCallResponse.SerializeToString,
+            ),
+            'EndCall': grpc.unary_unary_rpc_method_handler(
+                    servicer.EndCall,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EndCallRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EndCallResponse.SerializeToString,
+            ),
+            'RingTerminal': grpc.unary_unary_rpc_method_handler(
+                    servicer.RingTerminal,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -893,6 +964,114 @@ class EldercareService:
             '/linli.eldercare.v1.EldercareService/ListBoardEvents',
             linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsRequest.SerializeToString,
             linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListBoardEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def JoinCall(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/JoinCall',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.JoinCallRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.JoinCallResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnswerCall(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/AnswerCall',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AnswerCallRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.AnswerCallResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EndCall(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/EndCall',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EndCallRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.EndCallResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RingTerminal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/RingTerminal',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -87,3 +87,21 @@ class CareRequestRated(_message.Message):
     CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
     care_request: _eldercare_pb2.CareRequest
     def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestCallOffered(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestCallAnswered(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestCallEnded(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...

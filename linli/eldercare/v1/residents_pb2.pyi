@@ -139,7 +139,7 @@ class ElderDetails(_message.Message):
     def __init__(self, name: _Optional[str] = ..., phone: _Optional[str] = ..., mobility: _Optional[_Union[Mobility, str]] = ..., address: _Optional[_Union[_common_pb2.Address, _Mapping]] = ..., contacts: _Optional[_Iterable[_Union[_common_pb2.Contact, _Mapping]]] = ..., conditions: _Optional[_Iterable[str]] = ..., medications: _Optional[_Iterable[str]] = ..., allergies: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Device(_message.Message):
-    __slots__ = ("id", "community_id", "elder_id", "kind", "heartbeat_interval_seconds", "registered_at", "registered_by", "last_heartbeat_at", "battery_percent", "version", "secret_issued_at", "revoked_at")
+    __slots__ = ("id", "community_id", "elder_id", "kind", "heartbeat_interval_seconds", "registered_at", "registered_by", "last_heartbeat_at", "battery_percent", "version", "speakerphone", "secret_issued_at", "revoked_at")
     ID_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
     ELDER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -150,6 +150,7 @@ class Device(_message.Message):
     LAST_HEARTBEAT_AT_FIELD_NUMBER: _ClassVar[int]
     BATTERY_PERCENT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    SPEAKERPHONE_FIELD_NUMBER: _ClassVar[int]
     SECRET_ISSUED_AT_FIELD_NUMBER: _ClassVar[int]
     REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
     id: str
@@ -162,9 +163,10 @@ class Device(_message.Message):
     last_heartbeat_at: _timestamp_pb2.Timestamp
     battery_percent: int
     version: int
+    speakerphone: bool
     secret_issued_at: _timestamp_pb2.Timestamp
     revoked_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[DeviceKind, str]] = ..., heartbeat_interval_seconds: _Optional[int] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_by: _Optional[str] = ..., last_heartbeat_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., battery_percent: _Optional[int] = ..., version: _Optional[int] = ..., secret_issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[DeviceKind, str]] = ..., heartbeat_interval_seconds: _Optional[int] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_by: _Optional[str] = ..., last_heartbeat_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., battery_percent: _Optional[int] = ..., version: _Optional[int] = ..., speakerphone: _Optional[bool] = ..., secret_issued_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class MaintenanceAlert(_message.Message):
     __slots__ = ("id", "community_id", "device_id", "elder_id", "reason", "raised_at", "last_heartbeat_at", "battery_percent", "resolved_at", "resolved_by", "resolution_note", "version")
@@ -273,16 +275,18 @@ class RecordConsentResponse(_message.Message):
     def __init__(self, elder: _Optional[_Union[Elder, _Mapping]] = ...) -> None: ...
 
 class RegisterDeviceRequest(_message.Message):
-    __slots__ = ("id", "elder_id", "kind", "heartbeat_interval_seconds")
+    __slots__ = ("id", "elder_id", "kind", "heartbeat_interval_seconds", "speakerphone")
     ID_FIELD_NUMBER: _ClassVar[int]
     ELDER_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_INTERVAL_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    SPEAKERPHONE_FIELD_NUMBER: _ClassVar[int]
     id: str
     elder_id: str
     kind: DeviceKind
     heartbeat_interval_seconds: int
-    def __init__(self, id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[DeviceKind, str]] = ..., heartbeat_interval_seconds: _Optional[int] = ...) -> None: ...
+    speakerphone: bool
+    def __init__(self, id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[DeviceKind, str]] = ..., heartbeat_interval_seconds: _Optional[int] = ..., speakerphone: _Optional[bool] = ...) -> None: ...
 
 class RegisterDeviceResponse(_message.Message):
     __slots__ = ("device", "secret")

@@ -49,7 +49,7 @@ def main() -> None:
     api = GrpcApi(setting("ELDERCARE_API_ADDR"), [
         binding(eldercare_pb2, "EldercareService",
                 EldercareApi(store, staff, policy, relay, family_of=elders.family_of,
-                             elder_of=elders.get_elder)),
+                             elder_of=elders.get_elder, terminal_of=elders.terminal_of)),
         binding(staff_pb2, "StaffService", StaffApi(staff)),
         binding(meals_pb2, "MealService",
                 MealApi(meal_store.MealStore(client, db), store, policy, relay, family_of=elders.family_of,

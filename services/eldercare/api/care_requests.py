@@ -10,7 +10,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 from linli.kit import pagination, rpc
-from linli.kit.errors import InvalidArgument, NotFound, PermissionDenied
+from linli.kit.errors import Aborted, InvalidArgument, NotFound, PermissionDenied
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
@@ -25,6 +25,8 @@ from services.eldercare.store.staff import StaffStore
 FamilyLookup = Callable[[Caller], frozenset[str]]
 # The registered elder with this id, or None.
 ElderLookup = Callable[[str], "residents.Elder | None"]
+# An elder's terminal that can take a call: (device id, call media, the elder's phone), or None.
+TerminalLookup = Callable[[str], "tuple[str, str, str] | None"]
 
 
 def _care_request_id(value: str) -> str:
@@ -51,10 +53,14 @@ def _upcoming_position(request: care.CareRequest) -> list:
     return [request.scheduled_for.isoformat(), request.id]
 
 
+_CALL_ROLES = {care.TERMINAL: pb.CALL_PARTICIPANT_ROLE_TERMINAL, care.OPERATOR: pb.CALL_PARTICIPANT_ROLE_OPERATOR}
+
+
 class EldercareApi(pb_grpc.EldercareServiceServicer):
     def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy, relay: OutboxRelay | None,
                  clock=utcnow, family_of: FamilyLookup = lambda caller: frozenset(),
-                 elder_of: ElderLookup = lambda elder_id: None):
+                 elder_of: ElderLookup = lambda elder_id: None,
+                 terminal_of: TerminalLookup = lambda elder_id: None):
         self.store = store
         self.staff = staff_store
         self.policy = policy
@@ -64,6 +70,7 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         self.family_of = family_of
         # The elders' records: a call is only for a registered elder, and goes to their home.
         self.elder_of = elder_of
+        self.terminal_of = terminal_of
 
     def _published(self) -> None:
         if self.relay is not None:
@@ -99,6 +106,55 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
     def GetCareRequest(self, request, context):
         found = self._visible(current_caller(), request.id)
         return pb.GetCareRequestResponse(care_request=messages.care_request(found))
+
+    def JoinCall(self, request, context):
+        caller = current_caller()
+        care_id = _care_request_id(request.care_request_id)
+        found = self.store.get(care_id)
+        role = care.call_role(caller, found, care_id, self.family_of(caller))
+        return pb.JoinCallResponse(care_request=messages.care_request(found), role=_CALL_ROLES[role])
+
+    def _call_change(self, care_id: str, transition) -> pb.CareRequest:
+        """A call transition, retried once when another one got there first: the second answer then hears
+        "already answered by ..." rather than "changed concurrently"."""
+        for attempt in (1, 2):
+            caller, now = current_caller(), self.clock()
+            care_id = _care_request_id(care_id)
+            found = self.store.get(care_id)
+            if found is None or not (care.visible_to(caller, found, self.family_of(caller))
+                                     or care.is_terminal_of(caller, found)):
+                raise NotFound(f"care request {care_id} not found")
+            changed, event_type = transition(caller, found, now)
+            try:
+                self.store.update(changed, events.care_request_event(event_type, changed, now))
+            except Aborted:
+                if attempt == 2:
+                    raise
+                continue
+            self._published()
+            return messages.care_request(changed)
+
+    def AnswerCall(self, request, context):
+        return pb.AnswerCallResponse(care_request=self._call_change(
+            request.care_request_id, lambda caller, found, now: care.answer_call(caller, found, request.call_id, now)))
+
+    def EndCall(self, request, context):
+        reason = known_enum_name(pb.CallEndReason, request.reason)
+
+        def end(caller, found, now):
+            return care.end_call(caller, found, request.call_id, reason, now), care.CARE_REQUEST_CALL_ENDED
+
+        return pb.EndCallResponse(care_request=self._call_change(request.care_request_id, end))
+
+    def RingTerminal(self, request, context):
+        media = known_enum_name(pb.CallMedia, request.media)
+
+        def ring(caller, found, now):
+            device_id, device_media, phone = self.terminal_of(found.elder_id) or ("", "", "")
+            rung = care.ring_terminal(caller, found, str(uuid.uuid4()), device_id, device_media, media, now, phone)
+            return rung, care.CARE_REQUEST_CALL_OFFERED
+
+        return pb.RingTerminalResponse(care_request=self._call_change(request.care_request_id, ring))
 
     def ListOpenCareRequests(self, request, context):
         scope = care.list_scope(current_caller(), request.community_id)

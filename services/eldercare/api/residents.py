@@ -78,6 +78,7 @@ def device_message(device: residents.Device) -> pb.Device:
         last_heartbeat_at=timestamp(device.last_heartbeat_at),
         battery_percent=-1 if device.battery_percent is None else device.battery_percent, version=device.version,
         secret_issued_at=timestamp(device.secret_issued_at), revoked_at=timestamp(device.revoked_at),
+        speakerphone=device.speakerphone,
     )
 
 
@@ -174,7 +175,8 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
         elder = self._elder(caller, request.elder_id)
         secret = new_device_secret()
         device = residents.register_device(caller, elder, request.id, known_enum_name(pb.DeviceKind, request.kind),
-                                           request.heartbeat_interval_seconds, self.clock(), secret)
+                                           request.heartbeat_interval_seconds, self.clock(), secret,
+                                           request.speakerphone)
         self.store.add_device(device)
         return pb.RegisterDeviceResponse(device=device_message(device), secret=secret)
 
@@ -222,20 +224,29 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
             if first is not None:
                 return pb.PressDeviceResponse(care_request=messages.care_request(first))
         raised = care.raise_request(caller, new, str(uuid.uuid4()), now, self.policy)
+        if device.call_media:  # a terminal that can speak offers a call with the request (one event)
+            raised = care.offer_call(raised, str(uuid.uuid4()), device.call_media, device.id, caller.subject, now,
+                                     elder.details.phone, new=True)
 
         def decide(unanswered: list[care.CareRequest]):
             repeated = care.repeated_press(unanswered, new, now)
-            return (repeated, None) if repeated is not None else (raised, events.raised(raised))
+            if repeated is None:
+                return raised, events.raised(raised)
+            if device.call_media and repeated.live_call is None:  # pressed again to talk: ring again
+                ringing = care.offer_call(repeated, str(uuid.uuid4()), device.call_media, device.id, caller.subject,
+                                          now, elder.details.phone)
+                return ringing, events.care_request_event(care.CARE_REQUEST_CALL_OFFERED, ringing, now)
+            return repeated, None
 
         try:
-            call, is_new = self.store.save_press(residents.seen(device, now), elder.id, self.care_requests, decide)
+            call, saved = self.store.save_press(residents.seen(device, now), elder.id, self.care_requests, decide)
         except pymongo.errors.PyMongoError as error:
             first = (self.care_requests.find_retry(new.community_id, caller.subject, new.request_id)
                      if new.request_id and is_duplicate_key(error) else None)
             if first is None:
                 raise
             return pb.PressDeviceResponse(care_request=messages.care_request(first))
-        if is_new:
+        if saved:
             self._published()
         return pb.PressDeviceResponse(care_request=messages.care_request(call))
 

@@ -66,6 +66,18 @@ CARE_REQUEST_COMPLETED = "care_request.completed"
 CARE_REQUEST_CLOSED = "care_request.closed"
 CARE_REQUEST_CANCELLED = "care_request.cancelled"
 CARE_REQUEST_RATED = "care_request.rated"
+CARE_REQUEST_CALL_OFFERED = "care_request.call_offered"
+CARE_REQUEST_CALL_ANSWERED = "care_request.call_answered"
+CARE_REQUEST_CALL_ENDED = "care_request.call_ended"
+
+# Calls (voice, or voice and video) between the elder's terminal and the command centre.
+CALL_RINGING, CALL_ANSWERED, CALL_ENDED = "ringing", "answered", "ended"
+CALL_MEDIA = ("audio", "audio_video")
+FROM_TERMINAL, TO_TERMINAL = "from_terminal", "to_terminal"
+HUNG_UP, DROPPED, UNANSWERED, TERMINAL_OFFLINE, MEDIA_FAILED = (
+    "hung_up", "dropped", "unanswered", "terminal_offline", "media_failed")
+# What a participant may report; UNANSWERED is the platform's (the SLA passed with the call ringing).
+PARTICIPANT_END_REASONS = (HUNG_UP, DROPPED, TERMINAL_OFFLINE, MEDIA_FAILED)
 
 
 @dataclass(frozen=True)
@@ -131,6 +143,34 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class Call:
+    id: str
+    media: str
+    direction: str
+    device_id: str
+    offered_at: datetime
+    offered_by: str
+    state: str = CALL_RINGING
+    answered_at: datetime | None = None
+    answered_by: str = ""
+    ended_at: datetime | None = None
+    end_reason: str = ""
+    ended_by: str = ""
+    # The elder's phone on file: where to call back when the media fails or drops.
+    callback_phone: str = ""
+
+    @property
+    def live(self) -> bool:
+        return self.state != CALL_ENDED
+
+    @property
+    def duration_seconds(self) -> int:
+        if self.answered_at is None or self.ended_at is None:
+            return 0
+        return max(0, round((self.ended_at - self.answered_at).total_seconds()))
+
+
+@dataclass(frozen=True)
 class CareRequest:
     id: str
     community_id: str
@@ -166,6 +206,13 @@ class CareRequest:
     # Where position came from (POSITION_SOURCES; "" without a position) and, for a phone's fix, its accuracy.
     position_source: str = ""
     position_accuracy_m: float | None = None
+    # Voice or video calls on it, oldest first.
+    calls: tuple[Call, ...] = ()
+
+    @property
+    def live_call(self) -> Call | None:
+        """The call ringing or under way, if any."""
+        return self.calls[-1] if self.calls and self.calls[-1].live else None
 
     @property
     def clock_starts_at(self) -> datetime:
@@ -367,6 +414,33 @@ def visible_to(caller: Caller, request: CareRequest, family_of: frozenset[str] =
                                                                                         family_of)
 
 
+TERMINAL, OPERATOR = "terminal", "operator"
+
+
+def is_terminal_of(caller: Caller, request: CareRequest) -> bool:
+    """The call terminal (a device token, subject = device id) that raised the request or is rung on it."""
+    terminals = {request.device_id} | {call.device_id for call in request.calls}
+    return (caller.has_role("device") and caller.subject in terminals - {""}
+            and caller.serves(request.community_id))
+
+
+def call_role(caller: Caller, request: CareRequest | None, request_id: str,
+              family_of: frozenset[str] = frozenset()) -> str:
+    """Who may be in the call room of a care request: its terminal, and the operators serving its
+    community. Anyone else: NotFound when they may not see the request at all, PermissionDenied when
+    they may (the family, the assignee: they follow it, they do not take its calls)."""
+    if request is not None and is_terminal_of(caller, request):
+        return TERMINAL
+    if request is not None and caller.has_role("operator", "administrator") and caller.serves(request.community_id):
+        taken_by = _operator_of(request.live_call)
+        if taken_by and taken_by != caller.subject:
+            raise FailedPrecondition(f"the call on care request {request.id} is already answered by {taken_by}")
+        return OPERATOR
+    request = check_visible(caller, request, request_id, family_of)
+    raise PermissionDenied(f"only the terminal and the operators of community {request.community_id} take "
+                           "part in a care request's calls")
+
+
 def check_visible(caller: Caller, request: CareRequest | None, request_id: str,
                   family_of: frozenset[str] = frozenset()) -> CareRequest:
     # Someone else's request is reported as missing, so ids reveal nothing.
@@ -551,7 +625,7 @@ def escalate(request: CareRequest, now: datetime, policy: dict[str, KindPolicy])
     """Climb one rung; the next rung is due one more SLA window later, until the ladder's top."""
     if not is_due_for_escalation(request, now):
         raise FailedPrecondition(f"care request {request.id} is not due for escalation")
-    return _climb(request, now, "system", "not acknowledged within its SLA",
+    return _climb(end_unanswered_call(request, now), now, "system", "not acknowledged within its SLA",
                   next_due=now + policy[request.kind].acknowledge_within)
 
 
@@ -641,3 +715,99 @@ def my_scope(caller: Caller, family_of: frozenset[str] = frozenset()) -> ListSco
     if not elders and not caller.has_role("resident", "family"):
         raise PermissionDenied("your role has no care requests of its own; operators use the open list")
     return ListScope(None, elder_ids=frozenset(elders))
+
+
+# -- calls ---------------------------------------------------------------------------------------------
+
+def _operator_of(call: Call | None) -> str:
+    """The operator a live call belongs to: who answered it, or who rang the terminal; "" while it rings
+    for everyone."""
+    if call is None:
+        return ""
+    return call.answered_by if call.direction == FROM_TERMINAL else call.offered_by
+
+
+def _with_call(request: CareRequest, call: Call, bump: bool = True) -> CareRequest:
+    """The request with its last call replaced by `call` (or `call` added when it is new), one version on
+    (bump=False: the request's transition already counted it)."""
+    calls = request.calls[:-1] + (call,) if request.calls and request.calls[-1].id == call.id else request.calls + (call,)
+    return replace(request, calls=calls, version=request.version + (1 if bump else 0))
+
+
+def offer_call(request: CareRequest, call_id: str, media: str, device_id: str, by: str, now: datetime,
+               callback_phone: str = "", direction: str = FROM_TERMINAL, new: bool = False) -> CareRequest:
+    """A press on a terminal that can speak offers a call: it rings for every operator of the community.
+    new: the request is being raised by this press (not saved yet)."""
+    if media not in CALL_MEDIA:
+        raise InvalidArgument(f"a call carries {' or '.join(CALL_MEDIA)}", {"media": " or ".join(CALL_MEDIA)})
+    if request.live_call is not None:
+        raise FailedPrecondition(f"care request {request.id} already has a call {request.live_call.state}")
+    call = Call(call_id, media, direction, device_id, now, by, callback_phone=callback_phone)
+    return _with_call(request, call, bump=not new)
+
+
+def ring_terminal(caller: Caller, request: CareRequest, call_id: str, device_id: str, device_media: str,
+                  media: str, now: datetime, callback_phone: str = "") -> CareRequest:
+    """An operator calls the elder's terminal back, from any request of theirs that is not finished."""
+    _require_staff(caller, request, "call the elder")
+    if request.status == CLOSED:
+        raise FailedPrecondition(f"care request {request.id} is closed: call back from an open request")
+    if not device_media:
+        raise FailedPrecondition(f"elder {request.elder_id} has no terminal that can take a call")
+    media = media or device_media
+    if media == "audio_video" and device_media != "audio_video":
+        raise FailedPrecondition("the elder's terminal takes voice calls only")
+    return offer_call(request, call_id, media, device_id, caller.subject, now, callback_phone, TO_TERMINAL)
+
+
+def _the_live_call(request: CareRequest, call_id: str) -> Call:
+    call = next((c for c in request.calls if c.id == call_id), None) if call_id else request.live_call
+    if call is None:
+        raise NotFound(f"care request {request.id} has no call {call_id}".rstrip() if call_id
+                       else f"care request {request.id} has no call ringing or under way")
+    if not call.live:
+        raise FailedPrecondition(f"call {call.id} has ended ({call.end_reason})")
+    return call
+
+
+def answer_call(caller: Caller, request: CareRequest, call_id: str, now: datetime) -> tuple[CareRequest, str]:
+    """The first operator to answer a terminal's call gets it, and answering acknowledges the request
+    (the SLA clock stops when an operator speaks with the elder). A terminal picks up an operator's call.
+    Returns the request and its event type (acknowledged when answering acknowledged it)."""
+    call = _the_live_call(request, call_id)
+    if call.state == CALL_ANSWERED:
+        raise FailedPrecondition(f"call {call.id} is already answered by {call.answered_by}")
+    if call.direction == FROM_TERMINAL:
+        _require_staff(caller, request, "answer its calls")
+    elif not is_terminal_of(caller, request) or caller.subject != call.device_id:
+        raise PermissionDenied("only the terminal rung picks up an operator's call")
+    answered = replace(call, state=CALL_ANSWERED, answered_at=now, answered_by=caller.subject)
+    if call.direction == FROM_TERMINAL and request.status == RAISED:
+        acknowledged = acknowledge(caller, request, now)
+        return _with_call(acknowledged, answered, bump=False), CARE_REQUEST_ACKNOWLEDGED
+    return _with_call(request, answered), CARE_REQUEST_CALL_ANSWERED
+
+
+def end_call(caller: Caller, request: CareRequest, call_id: str, reason: str, now: datetime) -> CareRequest:
+    """A participant hangs up, or reports the call dropped, its media failed (ICE), or the terminal gone.
+    Another operator than the one on the call may not end it."""
+    if reason not in PARTICIPANT_END_REASONS:
+        raise InvalidArgument(f"reason must be one of {', '.join(PARTICIPANT_END_REASONS)}",
+                              {"reason": ", ".join(PARTICIPANT_END_REASONS)})
+    call = _the_live_call(request, call_id)
+    if not is_terminal_of(caller, request):
+        _require_staff(caller, request, "end its calls")
+        taken_by = _operator_of(call)
+        if taken_by and taken_by != caller.subject:
+            raise PermissionDenied(f"call {call.id} is {taken_by}'s")
+    return _with_call(request, replace(call, state=CALL_ENDED, ended_at=now, end_reason=reason, ended_by=caller.subject))
+
+
+def end_unanswered_call(request: CareRequest, now: datetime) -> CareRequest:
+    """The request escalates with its call still ringing: the call ends unanswered (the terminal stops
+    ringing; the escalation ladder takes over, as for any unacknowledged request)."""
+    call = request.live_call
+    if call is None or call.state != CALL_RINGING or call.direction != FROM_TERMINAL:
+        return request
+    ended = replace(call, state=CALL_ENDED, ended_at=now, end_reason=UNANSWERED, ended_by="system")
+    return replace(request, calls=request.calls[:-1] + (ended,))

@@ -352,6 +352,15 @@ class Device:
     secret_issued_at: datetime | None = None
     # A revoked device (lost, stolen) may no longer connect, report or press.
     revoked_at: datetime | None = None
+    # A pager with a speakerphone can carry a voice call; a video terminal always can.
+    speakerphone: bool = False
+
+    @property
+    def call_media(self) -> str:
+        """What a call with this device carries: audio_video, audio, or "" when it cannot speak."""
+        if self.kind == "video_terminal":
+            return "audio_video"
+        return "audio" if self.speakerphone else ""
 
 
 @dataclass(frozen=True)
@@ -379,7 +388,7 @@ def _silent_after(interval: timedelta, seen_at: datetime) -> datetime:
 
 
 def register_device(caller: Caller, elder: Elder, device_id: str, kind: str, interval_seconds: int,
-                    now: datetime, secret: str = "") -> Device:
+                    now: datetime, secret: str = "", speakerphone: bool = False) -> Device:
     problems: dict[str, str] = {}
     _check_id(problems, "id", device_id)
     if kind not in DEVICE_KINDS:
@@ -394,7 +403,8 @@ def register_device(caller: Caller, elder: Elder, device_id: str, kind: str, int
     # A device that never reports after installation is as silent as one that stopped.
     return Device(device_id, elder.community_id, elder.id, kind, interval, now, caller.subject,
                   silent_after=_silent_after(interval, now),
-                  secret_hash=hash_secret(secret) if secret else "", secret_issued_at=now if secret else None)
+                  secret_hash=hash_secret(secret) if secret else "", secret_issued_at=now if secret else None,
+                  speakerphone=speakerphone or kind == "video_terminal")
 
 
 # A device's secret is 32 random bytes (the api draws them): far beyond guessing, so a plain SHA-256 of it

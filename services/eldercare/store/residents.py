@@ -145,6 +145,16 @@ class ResidentStore:
         elder = self.get_elder(elder_id)
         return residents.home_for_visit(elder, kind) if elder else None
 
+    def terminal_of(self, elder_id: str) -> tuple[str, str, str] | None:
+        """The elder's terminal that can take a call, video first: (device id, its call media, the elder's
+        phone on file); None when the elder has none. The call-back lookup of the care-request api."""
+        devices = [_device(doc) for doc in self.devices.find({"elder_id": elder_id})]
+        speaking = sorted((d for d in devices if d.call_media), key=lambda d: (d.call_media != "audio_video", d.id))
+        if not speaking:
+            return None
+        elder = self.get_elder(elder_id)
+        return speaking[0].id, speaking[0].call_media, elder.details.phone if elder else ""
+
     def family_of(self, caller: Caller) -> frozenset[str]:
         """The elders whose family the caller is: the family_of lookup of the care-request and meal apis.
         Only callers with the family role are looked up, so nobody else's call costs a query."""
@@ -189,8 +199,9 @@ class ResidentStore:
                    decide: Callable[[list[care.CareRequest]], tuple[care.CareRequest, dict | None]]
                    ) -> tuple[care.CareRequest, bool]:
         """A press, in one transaction: read the elder's unanswered calls, let decide say whether the press
-        repeats one of them ((that one, None)) or raises a new one ((it, its event)); save a new one, with the
-        press as the device's sign of life. Returns (the call, whether it is new).
+        repeats one of them ((that one, None)), changes one of them (it rings again: (it, its event)) or raises
+        a new one ((it, its event)); save what changed, a new one with the press as the device's sign of life.
+        Returns (the call, whether anything was saved).
 
         Every press for the elder first writes the elder's press guard, so presses arriving together
         conflict there: one commits, the others are retried (with_transaction) and now read its call.
@@ -205,6 +216,9 @@ class ResidentStore:
             request, raised_event = decide(unanswered)
             if raised_event is None:
                 return request, False
+            if any(r.id == request.id for r in unanswered):  # a press that rings an unanswered call again
+                care_requests.update(request, raised_event, session=session)
+                return request, True
             self.devices.update_one(
                 {"_id": device.id},
                 {"$set": {"last_heartbeat_at": device.last_heartbeat_at, "silent_after": device.silent_after},

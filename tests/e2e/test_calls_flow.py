@@ -1,0 +1,118 @@
+"""Calls on care requests through the whole platform (docs/calls.md): a press on a terminal that can
+speak raises the request with a ringing call that every operator of the community sees on the board;
+the first operator to answer gets it and acknowledges the request; a second hears who did; hanging up
+records the end and tells the terminal; a call-back rings the terminal's line."""
+import httpx
+
+from tests.e2e.arrange import bearer, elder_with_pager, ok, press
+from tests.e2e.conftest import SseReader
+
+
+def post(url, headers, body=None):
+    return httpx.post(url, headers=headers, json=body, timeout=10)
+
+
+def test_a_pager_without_a_speakerphone_raises_the_request_without_a_call(gateway_url, operator_headers, issuer_dir):
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "东区 5号楼")
+    assert press(gateway_url, issuer_dir, device_id)["calls"] == []
+
+
+def test_a_video_terminal_offers_voice_and_video_and_every_operator_of_the_community_sees_it_ring(
+        gateway_url, operator_headers, issuer_dir):
+    boards = [SseReader(f"{gateway_url}/v1/board/stream", bearer(issuer_dir, "operator", subject))
+              for subject in ("op-board-1", "op-board-2")]
+    try:
+        _, device_id = elder_with_pager(gateway_url, operator_headers, "东区 7号楼", device_kind="video_terminal")
+        raised = press(gateway_url, issuer_dir, device_id)
+        [call] = raised["calls"]
+        assert (call["state"], call["media"], call["direction"], call["device_id"]) == (
+            "ringing", "audio_video", "from_terminal", device_id)
+        assert call["callback_phone"] == "138 0413 1001"
+        for board in boards:
+            frame = board.next_matching(lambda f: f["data"]["care_request"]["id"] == raised["id"])
+            assert frame["event"] == "care_request.raised"
+            assert frame["data"]["care_request"]["calls"][0]["state"] == "ringing"
+    finally:
+        for board in boards:
+            board.close()
+
+
+def test_the_first_operator_to_answer_gets_the_call_and_acknowledges_the_request_and_a_second_hears_who(
+        gateway_url, issuer_dir):
+    first, second = bearer(issuer_dir, "operator", "op-zhao"), bearer(issuer_dir, "operator", "op-qian")
+    _, device_id = elder_with_pager(gateway_url, first, "西区 9号楼", speakerphone=True)
+    raised = press(gateway_url, issuer_dir, device_id)
+    assert raised["calls"][0]["media"] == "audio" and raised["status"] == "raised"
+    path = f"{gateway_url}/v1/care-requests/{raised['id']}"
+
+    answered = ok(post(f"{path}/call/answer", first))
+    [call] = answered["calls"]
+    assert (call["state"], call["answered_by"]) == ("answered", "op-zhao")
+    assert (answered["status"], answered["acknowledged_by"]) == ("acknowledged", "op-zhao")
+    assert answered["acknowledged_at"] == call["answered_at"]  # the SLA clock stopped when they answered
+
+    again = post(f"{path}/call/answer", second)
+    assert again.status_code == 409 and again.headers["content-type"].startswith("application/problem+json")
+    assert "already answered by op-zhao" in again.json()["detail"]
+    # Nor may the second join the call's room, or end the first one's call.
+    room = httpx.get(f"{gateway_url}/v1/rooms/care-request/{raised['id']}/signals", headers=second, timeout=10)
+    assert room.status_code == 409 and "op-zhao" in room.json()["detail"]
+    assert post(f"{path}/call/end", second, {"reason": "hung_up"}).status_code == 403
+
+
+def test_hanging_up_records_the_end_and_duration_and_tells_the_terminal(gateway_url, operator_headers, issuer_dir):
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "东区 3号楼", speakerphone=True)
+    raised = press(gateway_url, issuer_dir, device_id)
+    path = f"{gateway_url}/v1/care-requests/{raised['id']}"
+    ok(post(f"{path}/call/answer", operator_headers))
+    terminal = SseReader(f"{gateway_url}/v1/rooms/care-request/{raised['id']}/signals",
+                         bearer(issuer_dir, "device", device_id))
+    try:
+        terminal.next_matching(lambda f: f["event"] == "welcome")
+        ended = ok(post(f"{path}/call/end", operator_headers, {"reason": "hung_up"}))
+        [call] = ended["calls"]
+        assert (call["state"], call["end_reason"], call["ended_by"]) == ("ended", "hung_up", "op-wang")
+        assert call["ended_at"] >= call["answered_at"] and call["duration_seconds"] >= 0
+        hangup = terminal.next_matching(lambda f: f["event"] == "hangup")["data"]
+        assert (hangup["reason"], hangup["call_id"], hangup["from"]["role"]) == ("hung_up", call["id"], "operator")
+        assert post(f"{path}/call/end", operator_headers).status_code == 404  # no live call to end
+    finally:
+        terminal.close()
+
+
+def test_a_dropped_call_is_marked_and_the_operator_calls_the_terminal_back_on_its_line(
+        gateway_url, operator_headers, issuer_dir):
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "西区 11号楼", speakerphone=True)
+    terminal_headers = bearer(issuer_dir, "device", device_id)
+    raised = press(gateway_url, issuer_dir, device_id)
+    path = f"{gateway_url}/v1/care-requests/{raised['id']}"
+    ok(post(f"{path}/call/answer", operator_headers))
+    dropped = ok(post(f"{path}/call/end", terminal_headers, {"reason": "dropped"}))
+    assert dropped["calls"][0]["end_reason"] == "dropped" and dropped["calls"][0]["ended_by"] == device_id
+
+    line = SseReader(f"{gateway_url}/v1/rooms/terminal/{device_id}/signals", terminal_headers)
+    try:
+        line.next_matching(lambda f: f["event"] == "welcome")
+        rung = ok(post(f"{path}/call", operator_headers, {}), 201)
+        call = rung["calls"][-1]
+        assert (len(rung["calls"]), call["state"], call["direction"], call["offered_by"]) == (
+            2, "ringing", "to_terminal", "op-wang")
+        ring = line.next_matching(lambda f: f["event"] == "ring")["data"]
+        assert (ring["care_request_id"], ring["call_id"]) == (raised["id"], call["id"])
+        picked_up = ok(post(f"{path}/call/answer", terminal_headers, {"call_id": call["id"]}))
+        assert picked_up["calls"][-1]["answered_by"] == device_id
+    finally:
+        line.close()
+    # Nobody else listens on a terminal's line, nor rings it by posting there.
+    for headers in (operator_headers, bearer(issuer_dir, "device", "another-pager")):
+        assert httpx.get(f"{gateway_url}/v1/rooms/terminal/{device_id}/signals", headers=headers,
+                         timeout=10).status_code == 404
+    assert post(f"{gateway_url}/v1/rooms/terminal/{device_id}/signals", terminal_headers,
+                {"type": "hangup"}).status_code == 403
+
+
+def test_an_elder_without_a_terminal_that_speaks_cannot_be_called_back(gateway_url, operator_headers, issuer_dir):
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "东区 5号楼")
+    raised = press(gateway_url, issuer_dir, device_id)
+    refused = post(f"{gateway_url}/v1/care-requests/{raised['id']}/call", operator_headers, {})
+    assert refused.status_code == 409 and "no terminal that can take a call" in refused.json()["detail"]

@@ -149,7 +149,7 @@ def create_app(
     app.state.signalling = signalling
     app.state.grpc_timeout = grpc_timeout
     problems.install(app)
-    openapi.install(app, event_models=(BoardEventData, BoardResetData, SignalData))
+    openapi.install(app, event_models=(BoardEventData, BoardResetData), stream_items={"/signals": SignalData})
     # Each add_middleware wraps everything added before it, so they are added innermost first. A request
     # passes, outermost first: RequestContext (ids, crash → 500 problem) → CORS → BodyLimit (413; keeps the
     # body for the next ones; 422 for JSON nested too deep) → IdentifyCaller (checks the token once) →

@@ -192,14 +192,17 @@ def _is_json_get(method: str, operation: dict) -> bool:
     return method == "get" and "application/json" in ok.get("content", {})
 
 
-def complete(document: dict, event_models: tuple[type[BaseModel], ...] = ()) -> dict:
-    """Add what every operation shares to a FastAPI-generated document (changes it in place)."""
+def complete(document: dict, event_models: tuple[type[BaseModel], ...] = (),
+             stream_items: dict[str, type[BaseModel]] | None = None) -> dict:
+    """Add what every operation shares to a FastAPI-generated document (changes it in place). event_models:
+    the board streams' data shapes; stream_items: the data shape of the other streams, by path suffix."""
+    stream_items = stream_items or {}
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     # FastAPI's own validation error shapes are never sent: validation errors are problems too.
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
-    _add_models(schemas, ProblemDetails, *event_models)
+    _add_models(schemas, ProblemDetails, *event_models, *stream_items.values())
     if event_models:
         schemas["BoardStreamData"] = {
             "description": "The JSON on the data: line of a board stream frame: an event (`event:` and `id:` "
@@ -221,7 +224,9 @@ def complete(document: dict, event_models: tuple[type[BaseModel], ...] = ()) -> 
                 content = response.get("content", {})
                 if "text/event-stream" in content and event_models:
                     # OpenAPI 3.2's itemSchema: the schema of each event's data, not of the whole stream.
-                    content["text/event-stream"]["itemSchema"] = _ref("BoardStreamData")
+                    item = next((model.__name__ for suffix, model in stream_items.items() if path.endswith(suffix)),
+                                "BoardStreamData")
+                    content["text/event-stream"]["itemSchema"] = _ref(item)
             for status in _error_statuses(method, operation):
                 headers = _header_refs("X-Request-Id", "X-Trace-Id", "Content-Language")
                 if status in ("429", "503"):
@@ -255,7 +260,8 @@ def complete(document: dict, event_models: tuple[type[BaseModel], ...] = ()) -> 
     return document
 
 
-def install(app: FastAPI, event_models: tuple[type[BaseModel], ...] = ()) -> None:
+def install(app: FastAPI, event_models: tuple[type[BaseModel], ...] = (),
+            stream_items: dict[str, type[BaseModel]] | None = None) -> None:
     """Serve the completed document at /openapi.json and Swagger UI at /docs (create the app with
     docs_url=None and redoc_url=None)."""
 
@@ -263,7 +269,7 @@ def install(app: FastAPI, event_models: tuple[type[BaseModel], ...] = ()) -> Non
         if app.openapi_schema is None:
             document = get_openapi(title=app.title, version=app.version, openapi_version=app.openapi_version,
                                    description=app.description, routes=app.routes, tags=app.openapi_tags)
-            app.openapi_schema = complete(document, event_models)
+            app.openapi_schema = complete(document, event_models, stream_items)
         return app.openapi_schema
 
     app.openapi = openapi

@@ -179,4 +179,5 @@ def test_the_partner_load_balancer_keeps_the_partners_addresses(rendered):
                if obj["kind"] == "Service" else obj for obj in production]
     assert sorted(check.external_services_keep_client_addresses(without)) == [
         "Service/clinic-partner is LoadBalancer without externalTrafficPolicy: Local",
+        "Service/coturn is LoadBalancer without externalTrafficPolicy: Local",
         "Service/rabbitmq-mqtt is LoadBalancer without externalTrafficPolicy: Local"]

@@ -16,8 +16,9 @@ before the scheduled start. A link cannot be replayed by someone else:
   keeps for the tab); the same link from another device is refused. The partner hands the link to its
   specialist through its own systems.
 
-A link of another teleconsultation, a tampered one, or one signed with a secret since replaced is
-NOT_FOUND; an expired one, or a session cancelled, completed or marked no-show, FAILED_PRECONDITION.
+A link of another teleconsultation, or a tampered one, is NOT_FOUND; an expired one, one made before the
+session was moved (each reader gets the new one), or one of a session cancelled, completed or marked
+no-show, FAILED_PRECONDITION.
 
 Status. The room records every stream that enters and leaves (attendance). When the patient and a
 clinician (the community clinician or the hospital's specialist) are in at once, a scheduled session
@@ -143,6 +144,8 @@ def read(consultation: Teleconsultation | None, consultation_id: str, token: str
     if now.timestamp() >= join_pass.expires_at:
         expired = datetime.fromtimestamp(join_pass.expires_at, timezone.utc).isoformat()
         raise FailedPrecondition(f"this join link expired at {expired}")
+    if consultation.scheduled_start is None or join_pass.expires_at != int(window(consultation)[1].timestamp()):
+        raise FailedPrecondition("the session was moved since this link was made: use the new link")
     return join_pass
 
 

@@ -88,18 +88,26 @@ async def room_signals(request: Request, teleconsultation_id: Id, token: JoinTok
 
 async def _recorded(request: Request, caller: Caller | None, teleconsultation_id: str, stream_id: str,
                     body: AsyncIterator[str]) -> AsyncIterator[str]:
-    """The stream's frames; when it ends, the clinic records the participant leaving the room."""
+    """The stream's frames; when it ends (the client went away: the stream is cancelled), the clinic records
+    the participant leaving the room, in a task of its own that the cancellation does not reach."""
     try:
         async for frame in body:
             yield frame
     finally:
-        clinic = request.app.state.clinic.teleconsultations
-        try:
-            await asyncio.shield(clinic.LeaveTeleconsultationRoom(
-                T.LeaveTeleconsultationRoomRequest(id=teleconsultation_id, peer=stream_id),
-                **_clinic_options(request, caller)))
-        except (grpc.RpcError, asyncio.CancelledError) as error:
-            log.warning("could not record leaving consultation room %s: %r", teleconsultation_id, error)
+        leaving = asyncio.get_running_loop().create_task(_leave(request, caller, teleconsultation_id, stream_id))
+        _LEAVING.add(leaving)
+        leaving.add_done_callback(_LEAVING.discard)
+
+
+_LEAVING: set[asyncio.Task] = set()  # held until done (the loop keeps only weak references to tasks)
+
+
+async def _leave(request: Request, caller: Caller | None, teleconsultation_id: str, stream_id: str) -> None:
+    try:
+        await request.app.state.clinic.teleconsultations.LeaveTeleconsultationRoom(
+            T.LeaveTeleconsultationRoomRequest(id=teleconsultation_id, peer=stream_id), **_clinic_options(request, caller))
+    except grpc.RpcError as error:
+        log.warning("could not record leaving consultation room %s: %r", teleconsultation_id, error)
 
 
 @router.post("/signals", status_code=202, response_model=SignalAccepted)

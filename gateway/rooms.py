@@ -65,6 +65,8 @@ class IceServers(BaseModel):
     ice_servers: list[IceServer] = Field(serialization_alias="iceServers")
     expires_at: int = Field(description="Unix time after which the TURN credential is refused: fetch anew")
     ttl_seconds: int
+    ice_transport_policy: Literal["all", "relay"] = Field(
+        description="Give to RTCPeerConnection's iceTransportPolicy: relay sends media through TURN alone")
 
 
 def ice_servers_for(caller: Caller) -> IceServers:
@@ -77,7 +79,8 @@ def ice_servers_for(caller: Caller) -> IceServers:
     credential = turn.credential(secret, caller.subject.replace(":", "_"), ttl)
     return IceServers(ice_servers=[IceServer(urls=urls, username=credential.username,
                                              credential=credential.password)],
-                      expires_at=credential.expires_at, ttl_seconds=ttl)
+                      expires_at=credential.expires_at, ttl_seconds=ttl,
+                      ice_transport_policy="relay" if setting("LINLI_ICE_TRANSPORT_POLICY") == "relay" else "all")
 
 
 # -- rooms and who may join them --------------------------------------------------------------------

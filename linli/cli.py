@@ -7,6 +7,7 @@
     linli dead-letters list|show|replay|drop   events the workers gave up on (linli/deadletters.py)
     linli partner-cert --partner ID | --server   certificates from the alliance's development CA
     linli partner-sim [--partner ID] [--once]    a partner hospital working referrals over mTLS
+    linli terminal --device-id ID [--seconds 20]  a call terminal: presses, talks (a tone), records (aiortc)
 """
 import argparse
 import os
@@ -119,6 +120,8 @@ def main(argv: list[str] | None = None) -> None:
                         add_help=False)
     commands.add_parser("dead-letters", help="list, show, replay or drop events the workers gave up on",
                         add_help=False)
+    commands.add_parser("terminal", help="a call terminal that presses and talks (aiortc), loopback only",
+                        add_help=False)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["simulate"]:  # the simulator parses its own options
         from linli import simulate as simulator
@@ -132,6 +135,10 @@ def main(argv: list[str] | None = None) -> None:
         from linli import partner_sim
 
         sys.exit(partner_sim.main(argv[1:]))
+    if argv[:1] == ["terminal"]:  # parses its own options
+        from linli import terminal
+
+        sys.exit(terminal.main(argv[1:]))
     if argv[:1] == ["dead-letters"]:  # parses its own options
         from linli import deadletters
 

@@ -256,7 +256,7 @@ class DevStack:
 # or development call can send media off this machine through it.
 COTURN = "/usr/bin/turnserver"
 DENIED_PEERS = ["0.0.0.0-126.255.255.255", "128.0.0.0-255.255.255.255",
-                "::-::0", "::2-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"]
+                "::2-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"]
 
 
 def ensure_coturn() -> str:

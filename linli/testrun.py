@@ -11,7 +11,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from linli.devstack import ROOT, StartError, ensure_rabbitmq
+from linli.devstack import ROOT, StartError, ensure_coturn, ensure_rabbitmq
 from linli.kit.config import setting
 
 # tier -> the runner to use: plain pytest, or `nameko test` (pytest after eventlet.monkey_patch()).
@@ -96,6 +96,8 @@ def main(tiers: list[str]) -> int:
         ensure_rabbitmq(setting("AMQP_URI"), management=True)
         if {"contract", "e2e"} & set(tiers):
             ensure_cjk_font()
+        if {"e2e", "chaos", "browser"} & set(tiers):
+            ensure_coturn()  # the platform these tiers start relays calls through it (linli/devstack.py)
         if "browser" in tiers:
             ensure_chromium()  # before the tier's session: an install may take longer than a test's timeout
     except StartError as error:

@@ -99,6 +99,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "empty: no calls (`make run` makes one up).",
     ),
     "LINLI_TURN_REALM": ("linli", "coturn's realm."),
+    "LINLI_ICE_TRANSPORT_POLICY": (
+        "all",
+        "`relay`: browsers send call media through TURN alone (never offering their own addresses); `all`: "
+        "direct when they can.",
+    ),
     "LINLI_TURN_TTL_SECONDS": (
         "600",
         "How long a TURN credential is valid; a call set up within it keeps its relay (coturn refreshes it).",

@@ -55,6 +55,10 @@ OUTSIDE = {
     ("rabbitmq", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/15692"),
     ("otel-collector", "egress", "anywhere TCP/4317"),
     ("clinic-api", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} TCP/50062"),  # partner hospitals (mutual TLS)
+    # TURN for calls: clients anywhere (3478 and the relay ports); relayed media to public addresses only.
+    ("coturn", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} UDP/3478,TCP/3478,UDP/49160"),
+    ("coturn", "egress", "{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, "
+                         "169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16]}} UDP/1024"),
 }
 
 

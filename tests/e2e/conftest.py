@@ -56,6 +56,9 @@ def stack(otlp, issuer_dir):
         # tests/contract/test_volunteer_dispatch_rpc.py). Within the gateway's 5 s deadline, more room.
         "LINLI_RPC_TIMEOUT_SECONDS": "3.5",
         "LINLI_DEV_ISSUER_DIR": issuer_dir,
+        # Browsers in the tests (tests/browser) send call media through coturn on loopback alone: with "all"
+        # Chromium would offer this machine's other addresses as candidates.
+        "LINLI_ICE_TRANSPORT_POLICY": "relay",
         "OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "200",
     })

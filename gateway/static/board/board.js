@@ -11,9 +11,10 @@
 // have to travel in the URL, where access logs, proxies and browser history keep it. fetch() streams the
 // response body just as well and sends the header; the few lines of SSE parsing and reconnecting below
 // are the price. The token is never written to the console or to the URL.
+import { Calls } from "./call.js";
 import { LANGUAGES, language, setLanguage, t } from "./i18n.js";
 import {
-  SitePlan, clockDate, clockTime, communityName, localDay, renderActions, renderElder, renderFacts, renderHistory,
+  SitePlan, clockDate, clockTime, communityName, el, localDay, renderActions, renderElder, renderFacts, renderHistory,
   isUpcoming, renderQueue, renderUpcoming, tick, zoneOf,
 } from "./view.js";
 
@@ -94,6 +95,7 @@ function signIn(token) {
 }
 
 function signOut(message = "") {
+  calls?.hangUp();
   state.stream?.abort();
   state.stream = null;
   state.token = null;
@@ -343,7 +345,15 @@ async function act(action, input) {
   }
 }
 
-let shown = { id: null, version: null, status: null, candidates: null };
+let shown = { id: null, version: null, status: null, candidates: null, call: null };
+
+// The call section is redrawn only when the call changes, so its video and audio keep playing.
+function callKey(request) {
+  const active = calls.active?.requestId === request.id ? calls.active : null;
+  const last = request.calls?.at(-1);
+  return JSON.stringify([request.id, request.version, last?.id, last?.state, active?.state, active?.muted,
+    active?.remoteMuted, active?.message, calls.lastFailure, calls.lastEnded, language()]);
+}
 
 function renderSelected() {
   const request = state.requests.get(state.selectedId);
@@ -363,12 +373,14 @@ function renderSelected() {
   if (!sameCall || shown.status !== request.status || shown.candidates !== candidates) {
     renderActions($("detail-actions"), request, candidates, state.staff, act);
   }
+  const key = callKey(request);
+  if (shown.call !== key) calls.render($("call"), request, el);
   if (!sameCall) {
     $("action-message").textContent = "";
     renderElder($("elder"), state.elders.get(request.elder_id) ?? { state: "loading" });
     loadElder(request.elder_id);
   }
-  shown = { id: request.id, version: request.version, status: request.status, candidates };
+  shown = { id: request.id, version: request.version, status: request.status, candidates, call: key };
   loadCandidates(request);
 }
 
@@ -380,6 +392,13 @@ function select(id) {
 // -- drawing ---------------------------------------------------------------------------------------------
 
 const plan = new SitePlan($("plan"), select);
+const calls = new Calls({
+  api, token: () => state.token,
+  onChange: (changed) => {
+    if (changed) apply(changed);
+    render(changed?.id ?? null);
+  },
+});
 
 // The live calls by urgency, then waiting time; the visits booked for later by their time.
 function ordered(now = Date.now()) {
@@ -407,6 +426,7 @@ function render(changedId = null) {
   if (changedId) {
     for (const node of document.querySelectorAll(`[data-id="${CSS.escape(changedId)}"]`)) node.classList.add("updated");
   }
+  calls.update(requests);
   renderSelected();
   everySecond();
 }
@@ -422,6 +442,7 @@ function everySecond() {
     render();
     return;
   }
+  calls.tick();
   $("clock-time").textContent = clockTime(now, zone());
   $("clock-date").textContent = clockDate(now, zone());
   tick(document, now.getTime());

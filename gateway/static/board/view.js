@@ -1,5 +1,6 @@
 // Drawing the board: the queue, the site plan and the selected call. Everything is built with DOM calls
 // and textContent, never innerHTML: call descriptions and names come from residents and must not run.
+import { isRinging } from "./call.js";
 import {
   DISPOSITION_KEYS, candidateReason, channelName, dispositionName, kindName, language, mobilityName, rungName,
   statusName, t,
@@ -89,7 +90,7 @@ export function renderQueue(list, requests, selectedId, onSelect, zone) {
     const due = deadline(request);
     const assignee = request.assignment;
     return el("li", {
-      class: `call ${priorityClass(request)} status-${request.status}${request.id === selectedId ? " selected" : ""}`,
+      class: `call ${priorityClass(request)} status-${request.status}${request.id === selectedId ? " selected" : ""}${isRinging(request) ? " ringing" : ""}`,
       "data-id": request.id, "data-status": request.status, tabindex: 0,
       onclick: () => onSelect(request.id),
       onkeydown: (event) => { if (event.key === "Enter") onSelect(request.id); },
@@ -97,6 +98,7 @@ export function renderQueue(list, requests, selectedId, onSelect, zone) {
       el("div", { class: "call-top" },
         el("span", { class: "kind", text: kindName(request.kind) }),
         el("span", { class: "status", text: statusName(request.status) }),
+        isRinging(request) ? el("span", { class: "ring-badge", "data-testid": "ringing", text: `☎ ${t("call_ringing_short")}` }) : null,
         request.escalation_level ? el("span", { class: "escalated", text: `⚑ ${rungName(request.escalated_to)}` }) : null,
         due ? el("span", { class: "sla", "data-due": due.at, "data-label": t(due.key) }) : null),
       el("div", { class: "call-where", text: place(request) }),

@@ -1,0 +1,194 @@
+"""Calls in the browser (docs/calls.md): Chromium with fake media, signed in on the board, answers a call
+from the aiortc terminal (`linli terminal`, a real process) through the gateway's signalling and coturn.
+getStats() shows audio both ways; the terminal's recording holds the browser's tone, and the browser hears
+the terminal's; with relay-only ICE on both ends the media provably crosses coturn; a video terminal's
+frames reach the board's video pane, decoded and not black.
+
+Loopback only: coturn listens and relays on 127.0.0.1 with every other peer denied; the board gets
+iceTransportPolicy "relay" (LINLI_ICE_TRANSPORT_POLICY in the test stack), so Chromium offers none of the
+machine's addresses; the terminal gathers on 127.0.0.1 alone and ignores any candidate off loopback."""
+import json
+import math
+import re
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import httpx
+import numpy
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from linli import terminal
+from linli.devstack import ROOT
+from linli.testrun import ensure_chromium
+from tests.browser.conftest import CHROMIUM_ARGS
+from tests.e2e.arrange import elder_with_pager, ok
+from tests.e2e.conftest import token_for
+
+BROWSER_TONE_HZ = 1000  # what the board's fake microphone plays (a file we write)
+TERMINAL_TONE_HZ = 660  # what the terminal plays
+TALK_SECONDS = 5
+
+
+@pytest.fixture(scope="module")
+def media_browser(tmp_path_factory):
+    """Chromium whose fake microphone plays a known tone, with loopback allowed in peer connections."""
+    tone = tmp_path_factory.mktemp("tone") / "tone.wav"
+    with wave.open(str(tone), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(48000)
+        n = numpy.arange(48000 * 2)
+        wav.writeframes((numpy.sin(2 * math.pi * BROWSER_TONE_HZ * n / 48000) * 12000).astype(numpy.int16).tobytes())
+    args = CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                            f"--use-file-for-fake-audio-capture={tone}", "--allow-loopback-in-peer-connection",
+                            "--autoplay-policy=no-user-gesture-required"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=ensure_chromium(), headless=True, args=args)
+        yield browser
+        browser.close()
+
+
+def open_board(browser, gateway_url, token) -> tuple[Page, list]:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto(f"{gateway_url}/board")
+    page.fill("#token", token)
+    page.click("#login-submit")
+    expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+    return page, errors
+
+
+def start_terminal(stack, gateway_url, issuer_dir, device_id, record: Path, *extra) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "linli.cli", "terminal", "--gateway", gateway_url, "--device-id", device_id,
+            "--issuer-dir", issuer_dir, "--seconds", str(TALK_SECONDS), "--ring-seconds", "30",
+            "--tone", str(TERMINAL_TONE_HZ), "--record", str(record), *extra]
+    return subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                            env={**stack.env, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"})
+
+
+def answer_in_the_board(page: Page, proc: subprocess.Popen) -> str:
+    """The terminal presses; the board rings; the operator answers. Returns the care request id."""
+    pressed = json.loads(proc.stdout.readline())
+    care_request_id = pressed["pressed"]
+    row = page.locator(f'#queue .call[data-id="{care_request_id}"]')
+    expect(row.locator("[data-testid=ringing]")).to_be_visible()  # it rings, in the queue
+    expect(row).to_have_class(re.compile(r"\bringing\b"))  # and flashes
+    row.click()
+    page.click('#call [data-action="answer-call"]')
+    expect(page.locator("#call [data-testid=call-state]")).to_have_text("通话中", timeout=20_000)
+    return care_request_id
+
+
+def wait_for_audio_both_ways(page: Page) -> dict:
+    page.wait_for_function("""async () => {
+        const s = await window.linliCall.stats();
+        return s && s.audio_in && s.audio_out && s.audio_in.packets > 50 && s.audio_out.packets > 50;
+    }""", timeout=20_000, polling=250)
+    return page.evaluate("window.linliCall.stats()")
+
+
+def loudest_frequency_heard(page: Page) -> float:
+    """The strongest frequency in what the board receives from the elder, over half a second."""
+    return page.evaluate("""async () => {
+        const context = new AudioContext();
+        const analyser = context.createAnalyser();
+        analyser.fftSize = 8192;
+        context.createMediaStreamSource(window.linliCall.active.remote).connect(analyser);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const bins = new Float32Array(analyser.frequencyBinCount);
+        analyser.getFloatFrequencyData(bins);
+        let best = 0;
+        for (let i = 1; i < bins.length; i++) if (bins[i] > bins[best]) best = i;
+        await context.close();
+        return best * context.sampleRate / analyser.fftSize;
+    }""")
+
+
+def finish(proc: subprocess.Popen) -> dict:
+    out, _ = proc.communicate(timeout=TALK_SECONDS + 30)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def assert_heard_the_browser(record: Path) -> None:
+    samples, rate = terminal.read_wav(record)
+    assert len(samples) / rate > 1.0
+    assert terminal.tone_share(samples, rate, BROWSER_TONE_HZ) > 0.5  # the browser's tone, not noise
+    assert terminal.tone_share(samples, rate, TERMINAL_TONE_HZ) < 0.05  # and not an echo of our own
+
+
+def test_the_board_answers_the_terminal_and_audio_flows_both_ways(
+        media_browser, stack, gateway_url, operator_headers, issuer_dir, tmp_path):
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "东区 3号楼", speakerphone=True)
+    page, errors = open_board(media_browser, gateway_url, token_for(issuer_dir, "operator", "op-wang"))
+    proc = start_terminal(stack, gateway_url, issuer_dir, device_id, tmp_path / "heard.wav")
+    try:
+        care_request_id = answer_in_the_board(page, proc)
+        stats = wait_for_audio_both_ways(page)
+        assert abs(loudest_frequency_heard(page) - TERMINAL_TONE_HZ) < 15
+        assert stats["pair"]["local"] == "relay"  # the board offers nothing but coturn's relay
+        summary = finish(proc)
+    finally:
+        proc.kill()
+    assert summary["connected"] and summary["ended_by"] == "terminal"
+    assert_heard_the_browser(tmp_path / "heard.wav")
+    # The terminal hung up: the board shows it, and the request records it.
+    expect(page.locator("#call")).to_contain_text("老人端已挂断")
+    request = ok(httpx.get(f"{gateway_url}/v1/care-requests/{care_request_id}",
+                                         headers=operator_headers, timeout=5))
+    [call] = request["calls"]
+    assert (call["state"], call["answered_by"], call["end_reason"], call["ended_by"]) == (
+        "ended", "op-wang", "hung_up", device_id)
+    assert request["acknowledged_by"] == "op-wang" and call["duration_seconds"] >= TALK_SECONDS - 1
+    assert not errors
+
+
+def test_with_relay_only_ice_on_both_ends_the_media_crosses_coturn(
+        media_browser, stack, gateway_url, operator_headers, issuer_dir, tmp_path):
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "西区 9号楼", speakerphone=True)
+    page, errors = open_board(media_browser, gateway_url, token_for(issuer_dir, "operator", "op-li"))
+    proc = start_terminal(stack, gateway_url, issuer_dir, device_id, tmp_path / "heard.wav", "--relay-only")
+    try:
+        answer_in_the_board(page, proc)
+        stats = wait_for_audio_both_ways(page)
+        summary = finish(proc)
+    finally:
+        proc.kill()
+    assert stats["pair"]["local"] == stats["pair"]["remote"] == "relay"
+    assert summary["selected_pair"] == {"local": "relay", "remote": "relay"}
+    assert_heard_the_browser(tmp_path / "heard.wav")
+    assert not errors
+
+
+def test_a_video_terminals_frames_reach_the_boards_video_pane(
+        media_browser, stack, gateway_url, operator_headers, issuer_dir, tmp_path):
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "东区 7号楼", device_kind="video_terminal")
+    page, errors = open_board(media_browser, gateway_url, token_for(issuer_dir, "operator", "op-zhou"))
+    proc = start_terminal(stack, gateway_url, issuer_dir, device_id, tmp_path / "heard.wav", "--kind", "video_terminal")
+    try:
+        answer_in_the_board(page, proc)
+        page.wait_for_function("""async () => {
+            const s = await window.linliCall.stats();
+            return s && s.video_in && s.video_in.frames_decoded > 10;
+        }""", timeout=20_000, polling=250)
+        brightness = page.evaluate("""() => {
+            const video = document.getElementById("call-video");
+            const canvas = document.createElement("canvas");
+            canvas.width = video.videoWidth;
+            canvas.height = video.videoHeight;
+            const context = canvas.getContext("2d");
+            context.drawImage(video, 0, 0);
+            const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+            let sum = 0;
+            for (let i = 0; i < pixels.length; i += 4) sum += pixels[i] + pixels[i + 1] + pixels[i + 2];
+            return { width: video.videoWidth, mean: sum / (pixels.length / 4) / 3 };
+        }""")
+        finish(proc)
+    finally:
+        proc.kill()
+    assert brightness["width"] == 320 and brightness["mean"] > 60  # colour bars, not a black pane
+    assert not errors

@@ -46,7 +46,7 @@ PATIENT, CLINICIAN, PARTNER = "patient", "clinician", "partner"
 PARTICIPANTS = (PATIENT, CLINICIAN, PARTNER)
 OPENS_BEFORE = timedelta(minutes=15)
 CLOSES_AFTER = timedelta(minutes=30)
-MAX_IN_ROOM = 4  # measured: docs/calls.md, "How many in a room"
+MAX_IN_ROOM = 3  # measured: docs/calls.md, "How many in a room"
 MAX_ATTENDANCE = 200  # entries kept per session (each reconnect adds one)
 MAX_TOKEN_CHARS = 1024
 ROOM = "room"  # the `by` of transitions the room makes

@@ -13,7 +13,7 @@ from opentelemetry import trace
 from pydantic import BaseModel
 from starlette.datastructures import Headers, MutableHeaders
 
-from gateway import calls, care_requests, clinic, employment, meals, openapi, problems, residents, staff, volunteer
+from gateway import calls, care_requests, clinic, consultation_rooms, employment, meals, openapi, problems, residents, staff, volunteer
 from gateway.auth import Authenticator, IdentifyCaller
 from gateway.board import Board, BoardEventData, BoardPage, BoardResetData
 from gateway.board import router as board_router
@@ -186,6 +186,8 @@ def create_app(
     app.include_router(residents.router)
     app.include_router(volunteer.router)
     app.include_router(clinic.router)
+    app.include_router(consultation_rooms.router)  # /v1/teleconsultations/{id}/room/...
+    app.mount("/consultation", consultation_rooms.ConsultationPage(), name="consultation")  # the room's page
     app.include_router(employment.router)
 
     @app.get("/livez", tags=["operations"], response_model=Health)

@@ -69,8 +69,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "Partner hospitals allowed on the partner port: the common names of their client certificates.",
     ),
     "CLINIC_MEETING_BASE_URL": (
-        "https://meet.linli.example/room",
-        "Teleconsultation join links are this URL followed by an unguessable token.",
+        "http://127.0.0.1:8080/consultation/",
+        "Where the gateway serves Linli's consultation room page (/consultation/), as patients, clinicians and "
+        "hospitals reach it: each teleconsultation's join links are this page with the session and a signed "
+        "per-participant token.",
     ),
     "EMPLOYMENT_API_ADDR": ("127.0.0.1:50053", "Where the employment gRPC api listens; the gateway dials it."),
     "EMPLOYMENT_EXPIRY_CHECK_SECONDS": (

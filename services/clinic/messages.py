@@ -64,20 +64,23 @@ def patient_message(patient: Patient, now: datetime) -> patients_pb2.Patient:
 
 # -- teleconsultations
 
-def teleconsultation_message(c: Teleconsultation, meeting_base_url: str) -> teleconsultations_pb2.Teleconsultation:
+def teleconsultation_message(c: Teleconsultation, join_url: str) -> teleconsultations_pb2.Teleconsultation:
     status = teleconsultations_pb2.TeleconsultationStatus
     return teleconsultations_pb2.Teleconsultation(
         id=c.id, community_id=c.community_id, patient_id=c.patient_id, partner_id=c.partner_id,
         department=c.department, specialist=c.specialist, reason=c.reason, status=enum_number(status, c.status),
         scheduled_start=timestamp(c.scheduled_start), duration_minutes=int(c.duration.total_seconds() // 60),
-        join_url=meeting_base_url.rstrip("/") + "/" + c.join_token,
+        join_url=join_url,
         notes=[teleconsultations_pb2.TeleconsultationNote(author=n.author, at=timestamp(n.at), text=n.text)
                for n in c.notes],
         history=[teleconsultations_pb2.TeleconsultationTransition(status=enum_number(status, t.status),
                                                                   at=timestamp(t.at), by=t.by, note=t.note)
                  for t in c.history],
         requested_by=c.requested_by, requested_at=timestamp(c.requested_at), cancel_reason=c.cancel_reason,
-        version=c.version)
+        version=c.version,
+        attendance=[teleconsultations_pb2.RoomAttendance(participant=a.participant, subject=a.subject,
+                                                         joined_at=timestamp(a.joined_at), left_at=timestamp(a.left_at))
+                    for a in c.attendance])
 
 
 # -- referrals

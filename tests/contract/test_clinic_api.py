@@ -23,7 +23,9 @@ PATIENT_SERVICES = ["linli.clinic.v1.PatientService", "linli.clinic.v1.Teleconsu
                     "linli.clinic.v1.ReferralService", "linli.clinic.v1.TriageService",
                     "linli.clinic.partner.v1.PartnerExchangeService"]
 # Methods that touch no patient's data, and so write no audit record.
-NO_PATIENT_DATA = {"linli.clinic.v1.ReferralService/ListPartners"}
+NO_PATIENT_DATA = {"linli.clinic.v1.ReferralService/ListPartners",
+                   # says only whether a join link admits its holder (who, and the community): no patient data
+                   "linli.clinic.v1.TeleconsultationService/CheckTeleconsultationRoomPass"}
 
 
 def error_of(call) -> grpc.RpcError:
@@ -93,13 +95,18 @@ def test_a_teleconsultation_has_an_unguessable_join_link_and_a_lifecycle(stubs):
     other = stubs.teleconsultations.RequestTeleconsultation(
         t.RequestTeleconsultationRequest(patient_id=patient.id, partner_id=CITY, department="心内科", reason="复诊"),
         metadata=NURSE).teleconsultation
-    token = first.join_url.rsplit("/", 1)[1]
-    assert len(token) >= 43 and token != other.join_url.rsplit("/", 1)[1]
+    assert first.join_url == other.join_url == ""  # no time yet, no room to join
     start = Timestamp()
     start.FromDatetime(datetime.now(timezone.utc) + timedelta(days=1))
     scheduled = stubs.teleconsultations.ScheduleTeleconsultation(
         t.ScheduleTeleconsultationRequest(id=first.id, start=start, duration_minutes=30), metadata=NURSE)
     assert scheduled.teleconsultation.status == t.TELECONSULTATION_STATUS_SCHEDULED
+    # Each reader gets a link of their own to Linli's consultation room.
+    patients_link = stubs.teleconsultations.GetTeleconsultation(
+        t.GetTeleconsultationRequest(id=first.id), metadata=as_("resident", patient.resident_id)).teleconsultation.join_url
+    assert scheduled.teleconsultation.join_url.split("#join=")[0] == patients_link.split("#join=")[0]
+    assert f"/consultation/?teleconsultation={first.id}#join=" in patients_link
+    assert patients_link != scheduled.teleconsultation.join_url
     early = error_of(lambda: stubs.teleconsultations.MarkTeleconsultationNoShow(
         t.MarkTeleconsultationNoShowRequest(id=first.id), metadata=NURSE))
     assert early.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -164,6 +171,16 @@ def _started(stubs, patient):
     c = _scheduled(stubs, patient)
     return stubs.teleconsultations.StartTeleconsultation(
         teleconsultations_pb2.StartTeleconsultationRequest(id=c.id), metadata=NURSE).teleconsultation
+
+
+def _entered(stubs, patient):
+    """The patient in the room of a session starting in five minutes (the room opens fifteen before)."""
+    me = as_("resident", patient.resident_id)
+    c = _scheduled(stubs, patient, timedelta(minutes=5))
+    link = stubs.teleconsultations.GetTeleconsultation(teleconsultations_pb2.GetTeleconsultationRequest(id=c.id),
+                                                       metadata=me).teleconsultation.join_url
+    return stubs.teleconsultations.EnterTeleconsultationRoom(teleconsultations_pb2.EnterTeleconsultationRoomRequest(
+        id=c.id, join_token=link.split("#join=")[1], peer="contract-peer-1"), metadata=me).teleconsultation
 
 
 def _accepted_by_city(stubs, city, patient):
@@ -245,6 +262,19 @@ CALLS = {
         lambda s, c, db, p: (_teleconsultation(s, p), s.teleconsultations.ListTeleconsultations(
             T.ListTeleconsultationsRequest(patient_id=p.id), metadata=NURSE)),
         "teleconsultation.list", "nurse-zhao"),
+    "linli.clinic.v1.TeleconsultationService/EnterTeleconsultationRoom": (
+        lambda s, c, db, p: _entered(s, p), "teleconsultation.enter_room", "resident"),
+    "linli.clinic.v1.TeleconsultationService/LeaveTeleconsultationRoom": (
+        lambda s, c, db, p: s.teleconsultations.LeaveTeleconsultationRoom(T.LeaveTeleconsultationRoomRequest(
+            id=_entered(s, p).id, peer="contract-peer-1"), metadata=as_("resident", p.resident_id)),
+        "teleconsultation.leave_room", "resident"),
+    "linli.clinic.partner.v1.PartnerExchangeService/ListTeleconsultations": (
+        lambda s, c, db, p: (_scheduled(s, p, timedelta(minutes=5)),
+                             c.ListTeleconsultations(P.ListTeleconsultationsRequest(page_size=200))),
+        "teleconsultation.list", CITY),
+    "linli.clinic.partner.v1.PartnerExchangeService/IssueTeleconsultationJoinLink": (
+        lambda s, c, db, p: c.IssueTeleconsultationJoinLink(P.IssueTeleconsultationJoinLinkRequest(
+            teleconsultation_id=_scheduled(s, p, timedelta(minutes=5)).id)), "teleconsultation.issue_join_link", CITY),
     "linli.clinic.v1.ReferralService/CreateReferral": (
         lambda s, c, db, p: refer_up(s, p), "referral.create", "nurse-zhao"),
     "linli.clinic.v1.ReferralService/UpdateReferralTask": (

@@ -34,6 +34,7 @@ def issuer_dir():
 @pytest.fixture(scope="session")
 def stack(otlp, issuer_dir):
     env = {name: setting(name) for name in SETTINGS}
+    gateway_port = free_port()
     env.update({
         "ELDERCARE_API_ADDR": f"127.0.0.1:{free_port()}",
         "VOLUNTEER_API_ADDR": f"127.0.0.1:{free_port()}",
@@ -45,7 +46,8 @@ def stack(otlp, issuer_dir):
         "ELDERCARE_DEVICE_AUTH_ADDR": f"127.0.0.1:{free_port()}",
         # The clinic's partner port gets certificates from a CA of this session (tests/e2e/clinic_partner.py).
         "CLINIC_PARTNER_TLS_DIR": str(Path(tempfile.mkdtemp(prefix="linli-e2e-alliance-")) / "partner-tls"),
-        "GATEWAY_PORT": str(free_port()),
+        "GATEWAY_PORT": str(gateway_port),
+        "CLINIC_MEETING_BASE_URL": f"http://127.0.0.1:{gateway_port}/consultation/",
         "MONGO_DB_PREFIX": "e2e_",
         # Tests call much faster than people do (rate limits themselves: tests/unit/test_gateway_protection.py).
         "GATEWAY_RATE_LIMIT_PER_SECOND": "1000",

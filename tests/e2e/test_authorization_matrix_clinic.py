@@ -94,6 +94,14 @@ TABLE = [
         own={"clinician": 200, "resident": 403}, others=404),
     Row("POST", "/v1/teleconsultations/{id}/notes", "teleconsultation@requested",
         own={"clinician": 200, "resident": 403}, others=404, body=_NOTE),
+    # -- the consultation room: each caller presents their own join link if they have one (the patient, a
+    # clinician of the community), else the patient's: someone else's link is refused to anyone (403).
+    Row("GET", "/v1/teleconsultations/{id}/room/signals", "teleconsultation@open", own=every(200, *PATIENT),
+        others=403, foreign_others=403),
+    Row("POST", "/v1/teleconsultations/{id}/room/signals", "teleconsultation@open", own=every(202, *PATIENT),
+        others=403, foreign_others=403, body={"type": "hangup", "reason": "hung_up"}),
+    Row("GET", "/v1/teleconsultations/{id}/room/ice-servers", "teleconsultation@open", own=every(200, *PATIENT),
+        others=403, foreign_others=403),
     # -- referrals ----------------------------------------------------------------------------------------
     Row("GET", "/v1/partners", "none", own={}, others=200, foreign_others=None),  # the alliance's hospitals
     Row("POST", "/v1/referrals", "patient", own={"clinician": 201, "resident": 403}, others=404, body=_new_referral),
@@ -178,6 +186,9 @@ class World(matrix.World):
             self.ok("POST", f"{path}/schedule", json={"start": start.isoformat()})
             if fresh:
                 time.sleep(max(0.0, (start - datetime.now(timezone.utc)).total_seconds()) + 0.2)
+        if state == "open":  # starting in five minutes: its room opened ten minutes ago
+            start = datetime.now(timezone.utc) + timedelta(minutes=5)
+            self.ok("POST", f"{path}/schedule", json={"start": start.isoformat()})
         if state in ("scheduled", "in_progress"):
             self.ok("POST", f"{path}/schedule", json=_tomorrow(None, bundle))
         if state == "in_progress":
@@ -257,7 +268,19 @@ class World(matrix.World):
         bundle, ids = self.target(row, role, which, fresh=row.expected(role, which) < 300 and row.method != "GET")
         target = ids.pop("id")
         # The caller is always themselves; only the object changes.
-        return self.send(row, bundle, target, self.headers(role, self.own), **ids)
+        headers = self.headers(role, self.own)
+        if "/room/" in row.path:
+            headers = {**headers, "X-Linli-Join-Token": self.join_token(role, bundle, target)}
+        return self.send(row, bundle, target, headers, **ids)
+
+    def join_token(self, role: str, bundle: Bundle, consultation_id: str) -> str:
+        """The caller's own join link to the session's room, or, having none, its patient's."""
+        mine = self.client.get(f"/v1/teleconsultations/{consultation_id}", headers=self.headers(role, self.own))
+        link = mine.json()["join_url"] if mine.status_code == 200 else ""
+        if not link:
+            patient = self.token("resident", bundle.resident, (bundle.community,))
+            link = self.ok("GET", f"/v1/teleconsultations/{consultation_id}", headers=patient)["join_url"]
+        return link.split("#join=", 1)[1]
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,7 @@ class TeleconsultationTransition(_message.Message):
     def __init__(self, status: _Optional[_Union[TeleconsultationStatus, str]] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., by: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Teleconsultation(_message.Message):
-    __slots__ = ("id", "community_id", "patient_id", "partner_id", "department", "specialist", "reason", "status", "scheduled_start", "duration_minutes", "join_url", "notes", "history", "requested_by", "requested_at", "cancel_reason", "version")
+    __slots__ = ("id", "community_id", "patient_id", "partner_id", "department", "specialist", "reason", "status", "scheduled_start", "duration_minutes", "join_url", "notes", "history", "requested_by", "requested_at", "cancel_reason", "version", "attendance")
     ID_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -68,6 +68,7 @@ class Teleconsultation(_message.Message):
     REQUESTED_AT_FIELD_NUMBER: _ClassVar[int]
     CANCEL_REASON_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    ATTENDANCE_FIELD_NUMBER: _ClassVar[int]
     id: str
     community_id: str
     patient_id: str
@@ -85,7 +86,20 @@ class Teleconsultation(_message.Message):
     requested_at: _timestamp_pb2.Timestamp
     cancel_reason: str
     version: int
-    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., partner_id: _Optional[str] = ..., department: _Optional[str] = ..., specialist: _Optional[str] = ..., reason: _Optional[str] = ..., status: _Optional[_Union[TeleconsultationStatus, str]] = ..., scheduled_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., join_url: _Optional[str] = ..., notes: _Optional[_Iterable[_Union[TeleconsultationNote, _Mapping]]] = ..., history: _Optional[_Iterable[_Union[TeleconsultationTransition, _Mapping]]] = ..., requested_by: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+    attendance: _containers.RepeatedCompositeFieldContainer[RoomAttendance]
+    def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., partner_id: _Optional[str] = ..., department: _Optional[str] = ..., specialist: _Optional[str] = ..., reason: _Optional[str] = ..., status: _Optional[_Union[TeleconsultationStatus, str]] = ..., scheduled_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., join_url: _Optional[str] = ..., notes: _Optional[_Iterable[_Union[TeleconsultationNote, _Mapping]]] = ..., history: _Optional[_Iterable[_Union[TeleconsultationTransition, _Mapping]]] = ..., requested_by: _Optional[str] = ..., requested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., version: _Optional[int] = ..., attendance: _Optional[_Iterable[_Union[RoomAttendance, _Mapping]]] = ...) -> None: ...
+
+class RoomAttendance(_message.Message):
+    __slots__ = ("participant", "subject", "joined_at", "left_at")
+    PARTICIPANT_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    JOINED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEFT_AT_FIELD_NUMBER: _ClassVar[int]
+    participant: str
+    subject: str
+    joined_at: _timestamp_pb2.Timestamp
+    left_at: _timestamp_pb2.Timestamp
+    def __init__(self, participant: _Optional[str] = ..., subject: _Optional[str] = ..., joined_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., left_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RequestTeleconsultationRequest(_message.Message):
     __slots__ = ("patient_id", "partner_id", "department", "specialist", "reason", "request_id")
@@ -222,3 +236,59 @@ class ListTeleconsultationsResponse(_message.Message):
     teleconsultations: _containers.RepeatedCompositeFieldContainer[Teleconsultation]
     next_page_token: str
     def __init__(self, teleconsultations: _Optional[_Iterable[_Union[Teleconsultation, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class EnterTeleconsultationRoomRequest(_message.Message):
+    __slots__ = ("id", "join_token", "device_key", "peer")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    JOIN_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_KEY_FIELD_NUMBER: _ClassVar[int]
+    PEER_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    join_token: str
+    device_key: str
+    peer: str
+    def __init__(self, id: _Optional[str] = ..., join_token: _Optional[str] = ..., device_key: _Optional[str] = ..., peer: _Optional[str] = ...) -> None: ...
+
+class EnterTeleconsultationRoomResponse(_message.Message):
+    __slots__ = ("teleconsultation", "participant", "subject")
+    TELECONSULTATION_FIELD_NUMBER: _ClassVar[int]
+    PARTICIPANT_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    teleconsultation: Teleconsultation
+    participant: str
+    subject: str
+    def __init__(self, teleconsultation: _Optional[_Union[Teleconsultation, _Mapping]] = ..., participant: _Optional[str] = ..., subject: _Optional[str] = ...) -> None: ...
+
+class LeaveTeleconsultationRoomRequest(_message.Message):
+    __slots__ = ("id", "peer")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PEER_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    peer: str
+    def __init__(self, id: _Optional[str] = ..., peer: _Optional[str] = ...) -> None: ...
+
+class LeaveTeleconsultationRoomResponse(_message.Message):
+    __slots__ = ("teleconsultation",)
+    TELECONSULTATION_FIELD_NUMBER: _ClassVar[int]
+    teleconsultation: Teleconsultation
+    def __init__(self, teleconsultation: _Optional[_Union[Teleconsultation, _Mapping]] = ...) -> None: ...
+
+class CheckTeleconsultationRoomPassRequest(_message.Message):
+    __slots__ = ("id", "join_token", "device_key")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    JOIN_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_KEY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    join_token: str
+    device_key: str
+    def __init__(self, id: _Optional[str] = ..., join_token: _Optional[str] = ..., device_key: _Optional[str] = ...) -> None: ...
+
+class CheckTeleconsultationRoomPassResponse(_message.Message):
+    __slots__ = ("participant", "subject", "community_id")
+    PARTICIPANT_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
+    participant: str
+    subject: str
+    community_id: str
+    def __init__(self, participant: _Optional[str] = ..., subject: _Optional[str] = ..., community_id: _Optional[str] = ...) -> None: ...

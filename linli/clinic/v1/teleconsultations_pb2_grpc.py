@@ -86,6 +86,21 @@ class TeleconsultationServiceStub:
                 request_serializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.ListTeleconsultationsRequest.SerializeToString,
                 response_deserializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.ListTeleconsultationsResponse.FromString,
                 _registered_method=True)
+        self.EnterTeleconsultationRoom = channel.unary_unary(
+                '/linli.clinic.v1.TeleconsultationService/EnterTeleconsultationRoom',
+                request_serializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.EnterTeleconsultationRoomRequest.SerializeToString,
+                response_deserializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.EnterTeleconsultationRoomResponse.FromString,
+                _registered_method=True)
+        self.LeaveTeleconsultationRoom = channel.unary_unary(
+                '/linli.clinic.v1.TeleconsultationService/LeaveTeleconsultationRoom',
+                request_serializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.LeaveTeleconsultationRoomRequest.SerializeToString,
+                response_deserializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.LeaveTeleconsultationRoomResponse.FromString,
+                _registered_method=True)
+        self.CheckTeleconsultationRoomPass = channel.unary_unary(
+                '/linli.clinic.v1.TeleconsultationService/CheckTeleconsultationRoomPass',
+                request_serializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.CheckTeleconsultationRoomPassRequest.SerializeToString,
+                response_deserializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.CheckTeleconsultationRoomPassResponse.FromString,
+                _registered_method=True)
 
 
 class TeleconsultationServiceServicer:
@@ -155,6 +170,32 @@ class TeleconsultationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def EnterTeleconsultationRoom(self, request, context):
+        """Linli's consultation room (the gateway's signalling for /consultation/): a stream entering the room
+        with its join token. The patient's and a clinician's token work only with their own identity in
+        metadata; a partner's token (no identity: the gateway sends subject "join-link") binds to the first
+        device_key it is used with. NOT_FOUND: not a token of this session; PERMISSION_DENIED: someone
+        else's link; FAILED_PRECONDITION: expired, not open yet, closed, or the room is full. Once the
+        patient and a clinician are in, the session is in progress. Retrying with the same peer is a no-op.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LeaveTeleconsultationRoom(self, request, context):
+        """The stream left; the last one out of an in-progress session after its scheduled end completes it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckTeleconsultationRoomPass(self, request, context):
+        """May this token's holder send a signal in the room now (the same checks as entering, nothing recorded)?
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TeleconsultationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -202,6 +243,21 @@ def add_TeleconsultationServiceServicer_to_server(servicer, server):
                     servicer.ListTeleconsultations,
                     request_deserializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.ListTeleconsultationsRequest.FromString,
                     response_serializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.ListTeleconsultationsResponse.SerializeToString,
+            ),
+            'EnterTeleconsultationRoom': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnterTeleconsultationRoom,
+                    request_deserializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.EnterTeleconsultationRoomRequest.FromString,
+                    response_serializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.EnterTeleconsultationRoomResponse.SerializeToString,
+            ),
+            'LeaveTeleconsultationRoom': grpc.unary_unary_rpc_method_handler(
+                    servicer.LeaveTeleconsultationRoom,
+                    request_deserializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.LeaveTeleconsultationRoomRequest.FromString,
+                    response_serializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.LeaveTeleconsultationRoomResponse.SerializeToString,
+            ),
+            'CheckTeleconsultationRoomPass': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckTeleconsultationRoomPass,
+                    request_deserializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.CheckTeleconsultationRoomPassRequest.FromString,
+                    response_serializer=linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.CheckTeleconsultationRoomPassResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -454,6 +510,87 @@ class TeleconsultationService:
             '/linli.clinic.v1.TeleconsultationService/ListTeleconsultations',
             linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.ListTeleconsultationsRequest.SerializeToString,
             linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.ListTeleconsultationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EnterTeleconsultationRoom(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.clinic.v1.TeleconsultationService/EnterTeleconsultationRoom',
+            linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.EnterTeleconsultationRoomRequest.SerializeToString,
+            linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.EnterTeleconsultationRoomResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LeaveTeleconsultationRoom(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.clinic.v1.TeleconsultationService/LeaveTeleconsultationRoom',
+            linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.LeaveTeleconsultationRoomRequest.SerializeToString,
+            linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.LeaveTeleconsultationRoomResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckTeleconsultationRoomPass(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.clinic.v1.TeleconsultationService/CheckTeleconsultationRoomPass',
+            linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.CheckTeleconsultationRoomPassRequest.SerializeToString,
+            linli_dot_clinic_dot_v1_dot_teleconsultations__pb2.CheckTeleconsultationRoomPassResponse.FromString,
             options,
             channel_credentials,
             insecure,

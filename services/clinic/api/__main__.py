@@ -67,16 +67,19 @@ def main() -> None:
     relay = OutboxRelay(db, setting("AMQP_URI"), poll_seconds=number("LINLI_OUTBOX_POLL_SECONDS")).start()
     desk = ReferralDesk(referral_store, patient_store, partners, ChangeBell(relay))
 
+    teleconsultation_store = TeleconsultationStore(client, db)
     api = GrpcApi(setting("CLINIC_API_ADDR"), [
         binding(patients_pb2, "PatientService", PatientApi(patient_store, partners)),
         binding(teleconsultations_pb2, "TeleconsultationService",
-                TeleconsultationApi(TeleconsultationStore(client, db), patient_store, partners,
+                TeleconsultationApi(teleconsultation_store, patient_store, partners,
                                     setting("CLINIC_MEETING_BASE_URL"))),
         binding(referrals_pb2, "ReferralService", ReferralApi(desk)),
         binding(triage_pb2, "TriageService", TriageApi(TriageStore(client, db))),
         binding(audit_pb2, "AuditService", AuditApi(AuditLog(db))),
     ])
-    partner_api = PartnerApi(desk, poll_seconds=number("LINLI_OUTBOX_POLL_SECONDS"))
+    partner_api = PartnerApi(desk, poll_seconds=number("LINLI_OUTBOX_POLL_SECONDS"),
+                             teleconsultations=teleconsultation_store,
+                             meeting_base_url=setting("CLINIC_MEETING_BASE_URL"))
     # Each open watch holds a thread: room for every partner's watches beside their calls. A partner's
     # connection is never recycled: it carries watches meant to stay open for hours.
     partner_server = GrpcApi(setting("CLINIC_PARTNER_ADDR"),

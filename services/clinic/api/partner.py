@@ -12,6 +12,7 @@
 import functools
 import logging
 import os
+import secrets
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,14 +24,20 @@ from cryptography.hazmat.primitives import serialization
 from linli.clinic.partner.v1 import partner_pb2 as pb
 from linli.clinic.partner.v1 import partner_pb2_grpc as pb_grpc
 from linli.kit import pagination
-from linli.kit.errors import PermissionDenied, Unauthenticated
+from linli.kit.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from linli.kit.identity import Caller, current_caller
 from linli.kit.protomap import datetime_of, timestamp
 from services.clinic import fhir, messages
 from services.clinic.api.common import check_id, partner_accessor
 from services.clinic.api.referrals import ReferralDesk
+from services.clinic.api.teleconsultations import touched as tele_touched
+from services.clinic.domain.audit import records as audit_records
 from services.clinic.domain import referrals as ref
+from services.clinic.domain import consultation_rooms as rooms
+from services.clinic.domain import patients
+from services.clinic.domain import teleconsultations as tele
 from services.clinic.domain.referrals import Referral
+from services.clinic.store.teleconsultations import TeleconsultationStore
 
 log = logging.getLogger(__name__)
 
@@ -200,10 +207,13 @@ def partner_identity(partners: frozenset[str], revoked: RevokedSerials | None = 
 # -- the service ---------------------------------------------------------------------------------------
 
 class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
-    def __init__(self, desk: ReferralDesk, poll_seconds: float = 0.5):
+    def __init__(self, desk: ReferralDesk, poll_seconds: float = 0.5,
+                 teleconsultations: TeleconsultationStore | None = None, meeting_base_url: str = ""):
         self.desk = desk
         self.store = desk.store
         self.poll_seconds = poll_seconds
+        self.teleconsultations = teleconsultations
+        self.meeting_base_url = meeting_base_url
         self._stopping = threading.Event()
 
     def stop(self) -> None:
@@ -304,6 +314,34 @@ class PartnerApi(pb_grpc.PartnerExchangeServiceServicer):
         now = self.desk.clock()
         self.desk.read(partner_accessor(partner, context), "referral.read_fhir", [referral], now)
         return pb.GetReferralFhirResponse(fhir_json=fhir.bundle_json(self.desk.view(referral, partner, now)))
+
+    # -- teleconsultations: the room's links for the partner's specialists ---------------------------------
+
+    def ListTeleconsultations(self, request, context):
+        partner, now = self._partner(), self.desk.clock()
+        size = pagination.page_size(request.page_size)
+        shown = self.teleconsultations.open_for_partner(partner, size)
+        self.teleconsultations.audit.append(audit_records(
+            partner_accessor(partner), "teleconsultation.list", [tele_touched(c) for c in shown], "treatment", now))
+        return pb.ListTeleconsultationsResponse(teleconsultations=[pb.PartnerTeleconsultation(
+            id=c.id, department=c.department, specialist=c.specialist, reason=c.reason, status=c.status,
+            scheduled_start=timestamp(c.scheduled_start), duration_minutes=int(c.duration.total_seconds() // 60))
+            for c in shown])
+
+    def IssueTeleconsultationJoinLink(self, request, context):
+        partner, now = self._partner(), self.desk.clock()
+        consultation_id = check_id(request.teleconsultation_id, "teleconsultation_id")
+        consultation = self.teleconsultations.get(consultation_id)
+        if consultation is None or consultation.partner_id != partner:
+            raise NotFound(f"teleconsultation {consultation_id} not found")
+        patients.require_consent(self.desk.patients.get(consultation.patient_id), partner,
+                                 patients.TELECONSULTATION, now)
+        join_url = rooms.partner_link(partner, consultation, self.meeting_base_url, secrets.token_urlsafe(16), now)
+        self.teleconsultations.audit.append(audit_records(
+            partner_accessor(partner), "teleconsultation.issue_join_link", [tele_touched(consultation)],
+            "treatment", now))
+        return pb.IssueTeleconsultationJoinLinkResponse(join_url=join_url,
+                                                        expires_at=timestamp(rooms.window(consultation)[1]))
 
 
 def _page_position(token: str) -> list | None:

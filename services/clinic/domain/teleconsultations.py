@@ -44,6 +44,17 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Attendance:
+    """A stream in the consultation room (services/clinic/domain/consultation_rooms.py)."""
+
+    peer: str
+    participant: str  # patient, clinician, partner
+    subject: str
+    joined_at: datetime
+    left_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Teleconsultation:
     id: str
     community_id: str
@@ -64,6 +75,9 @@ class Teleconsultation:
     cancel_reason: str = ""
     request_id: str = ""
     version: int = 1
+    attendance: tuple[Attendance, ...] = ()
+    # A partner link's nonce and the hash of the device key it is bound to (first use).
+    link_devices: tuple[tuple[str, str], ...] = ()
 
 
 def request(caller: Caller, patient: Patient, teleconsultation_id: str, partner_id: str, department: str,
@@ -169,6 +183,8 @@ def mark_no_show(caller: Caller, consultation: Teleconsultation, now: datetime) 
     if now < consultation.scheduled_start:
         raise FailedPrecondition(f"teleconsultation {consultation.id} has not started yet: it is scheduled for "
                                  f"{consultation.scheduled_start.isoformat()}")
+    if any(a.participant == "patient" for a in consultation.attendance):
+        raise FailedPrecondition(f"the patient entered the room of teleconsultation {consultation.id}: not a no-show")
     return _moved(consultation, NO_SHOW, now, caller.subject)
 
 

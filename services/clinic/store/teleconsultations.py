@@ -7,7 +7,8 @@ from pymongo.client_session import ClientSession
 from linli.kit.errors import Aborted
 from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.clinic.domain.audit import AuditRecord
-from services.clinic.domain.teleconsultations import ConsultationScope, Note, Teleconsultation, Transition
+from services.clinic.domain.teleconsultations import (
+    IN_PROGRESS, SCHEDULED, Attendance, ConsultationScope, Note, Teleconsultation, Transition)
 from services.clinic.store.audit import AuditLog
 
 TELECONSULTATIONS = "teleconsultations"
@@ -15,6 +16,7 @@ TELECONSULTATIONS = "teleconsultations"
 INDEXES = [
     Index(TELECONSULTATIONS, [("community_id", 1), ("requested_at", -1), ("_id", -1)]),
     Index(TELECONSULTATIONS, [("resident_id", 1), ("requested_at", -1)]),
+    Index(TELECONSULTATIONS, [("partner_id", 1), ("status", 1), ("scheduled_start", 1)]),
     # Retries of one request (same client request id) find the first session instead of making a second.
     Index(TELECONSULTATIONS, [("community_id", 1), ("requested_by", 1), ("request_id", 1)],
           {"unique": True, "partialFilterExpression": {"request_id": {"$type": "string"}}}),
@@ -23,7 +25,8 @@ INDEXES = [
 
 def _doc(c: Teleconsultation) -> dict:
     doc = {**vars(c), "duration": c.duration.total_seconds(), "notes": [vars(n) for n in c.notes],
-           "history": [vars(t) for t in c.history]}
+           "history": [vars(t) for t in c.history], "attendance": [vars(a) for a in c.attendance],
+           "link_devices": [list(pair) for pair in c.link_devices]}
     doc["_id"] = doc.pop("id")
     if not c.request_id:  # absent, so the partial unique index ignores it
         del doc["request_id"]
@@ -36,6 +39,8 @@ def _consultation(doc: dict) -> Teleconsultation:
     doc["duration"] = timedelta(seconds=doc["duration"])
     doc["notes"] = tuple(Note(**n) for n in doc["notes"])
     doc["history"] = tuple(Transition(**t) for t in doc["history"])
+    doc["attendance"] = tuple(Attendance(**a) for a in doc.get("attendance", ()))
+    doc["link_devices"] = tuple(tuple(pair) for pair in doc.get("link_devices", ()))
     return Teleconsultation(**doc)
 
 
@@ -93,4 +98,10 @@ class TeleconsultationStore:
             at, last_id = datetime.fromisoformat(after[0]), after[1]
             query["$or"] = [{"requested_at": {"$lt": at}}, {"requested_at": at, "_id": {"$lt": last_id}}]
         cursor = self.consultations.find(query).sort([("requested_at", -1), ("_id", -1)]).limit(limit)
+        return [_consultation(doc) for doc in cursor]
+
+    def open_for_partner(self, partner_id: str, limit: int) -> list[Teleconsultation]:
+        """The partner's scheduled and in-progress sessions, soonest first."""
+        cursor = self.consultations.find({"partner_id": partner_id, "status": {"$in": [SCHEDULED, IN_PROGRESS]}}
+                                         ).sort([("scheduled_start", 1), ("_id", 1)]).limit(limit)
         return [_consultation(doc) for doc in cursor]

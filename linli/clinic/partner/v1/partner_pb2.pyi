@@ -144,3 +144,47 @@ class GetReferralFhirResponse(_message.Message):
     FHIR_JSON_FIELD_NUMBER: _ClassVar[int]
     fhir_json: str
     def __init__(self, fhir_json: _Optional[str] = ...) -> None: ...
+
+class PartnerTeleconsultation(_message.Message):
+    __slots__ = ("id", "department", "specialist", "reason", "status", "scheduled_start", "duration_minutes")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    SPECIALIST_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULED_START_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    department: str
+    specialist: str
+    reason: str
+    status: str
+    scheduled_start: _timestamp_pb2.Timestamp
+    duration_minutes: int
+    def __init__(self, id: _Optional[str] = ..., department: _Optional[str] = ..., specialist: _Optional[str] = ..., reason: _Optional[str] = ..., status: _Optional[str] = ..., scheduled_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., duration_minutes: _Optional[int] = ...) -> None: ...
+
+class ListTeleconsultationsRequest(_message.Message):
+    __slots__ = ("page_size",)
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    def __init__(self, page_size: _Optional[int] = ...) -> None: ...
+
+class ListTeleconsultationsResponse(_message.Message):
+    __slots__ = ("teleconsultations",)
+    TELECONSULTATIONS_FIELD_NUMBER: _ClassVar[int]
+    teleconsultations: _containers.RepeatedCompositeFieldContainer[PartnerTeleconsultation]
+    def __init__(self, teleconsultations: _Optional[_Iterable[_Union[PartnerTeleconsultation, _Mapping]]] = ...) -> None: ...
+
+class IssueTeleconsultationJoinLinkRequest(_message.Message):
+    __slots__ = ("teleconsultation_id",)
+    TELECONSULTATION_ID_FIELD_NUMBER: _ClassVar[int]
+    teleconsultation_id: str
+    def __init__(self, teleconsultation_id: _Optional[str] = ...) -> None: ...
+
+class IssueTeleconsultationJoinLinkResponse(_message.Message):
+    __slots__ = ("join_url", "expires_at")
+    JOIN_URL_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    join_url: str
+    expires_at: _timestamp_pb2.Timestamp
+    def __init__(self, join_url: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

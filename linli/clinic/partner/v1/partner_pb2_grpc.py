@@ -74,6 +74,16 @@ class PartnerExchangeServiceStub:
                 request_serializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.GetReferralFhirRequest.SerializeToString,
                 response_deserializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.GetReferralFhirResponse.FromString,
                 _registered_method=True)
+        self.ListTeleconsultations = channel.unary_unary(
+                '/linli.clinic.partner.v1.PartnerExchangeService/ListTeleconsultations',
+                request_serializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.ListTeleconsultationsRequest.SerializeToString,
+                response_deserializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.ListTeleconsultationsResponse.FromString,
+                _registered_method=True)
+        self.IssueTeleconsultationJoinLink = channel.unary_unary(
+                '/linli.clinic.partner.v1.PartnerExchangeService/IssueTeleconsultationJoinLink',
+                request_serializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.IssueTeleconsultationJoinLinkRequest.SerializeToString,
+                response_deserializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.IssueTeleconsultationJoinLinkResponse.FromString,
+                _registered_method=True)
 
 
 class PartnerExchangeServiceServicer:
@@ -135,6 +145,23 @@ class PartnerExchangeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListTeleconsultations(self, request, context):
+        """The partner's teleconsultations that are scheduled or in progress, soonest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueTeleconsultationJoinLink(self, request, context):
+        """A join link to Linli's consultation room for the partner's specialist (whose browser has no client
+        certificate): bound to this partner and session, valid until 30 minutes after the scheduled end,
+        and to the first device that opens it. Ask one per specialist. Needs the patient's consent to
+        teleconsultations with the partner; another partner's session is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PartnerExchangeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -172,6 +199,16 @@ def add_PartnerExchangeServiceServicer_to_server(servicer, server):
                     servicer.GetReferralFhir,
                     request_deserializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.GetReferralFhirRequest.FromString,
                     response_serializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.GetReferralFhirResponse.SerializeToString,
+            ),
+            'ListTeleconsultations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTeleconsultations,
+                    request_deserializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.ListTeleconsultationsRequest.FromString,
+                    response_serializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.ListTeleconsultationsResponse.SerializeToString,
+            ),
+            'IssueTeleconsultationJoinLink': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueTeleconsultationJoinLink,
+                    request_deserializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.IssueTeleconsultationJoinLinkRequest.FromString,
+                    response_serializer=linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.IssueTeleconsultationJoinLinkResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -368,6 +405,60 @@ class PartnerExchangeService:
             '/linli.clinic.partner.v1.PartnerExchangeService/GetReferralFhir',
             linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.GetReferralFhirRequest.SerializeToString,
             linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.GetReferralFhirResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTeleconsultations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.clinic.partner.v1.PartnerExchangeService/ListTeleconsultations',
+            linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.ListTeleconsultationsRequest.SerializeToString,
+            linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.ListTeleconsultationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueTeleconsultationJoinLink(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.clinic.partner.v1.PartnerExchangeService/IssueTeleconsultationJoinLink',
+            linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.IssueTeleconsultationJoinLinkRequest.SerializeToString,
+            linli_dot_clinic_dot_partner_dot_v1_dot_partner__pb2.IssueTeleconsultationJoinLinkResponse.FromString,
             options,
             channel_credentials,
             insecure,

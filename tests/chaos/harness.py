@@ -601,6 +601,8 @@ class Scenario:
     heal: Callable[[ChaosPlatform], None]
     hold: float = 6.0
     what: str = ""
+    # Seconds from the heal until the platform works again; by default a new call for help end to end.
+    recovery: Callable[[ChaosPlatform, float], float | None] | None = None
 
 
 def _noop(chaos: ChaosPlatform) -> None:
@@ -638,6 +640,53 @@ def _restart(name: str) -> Callable[[ChaosPlatform], None]:
     return lambda chaos: chaos.restart(name)
 
 
+BURST = 30  # emergencies raised at once for the mid-transaction kill
+
+
+def _kill_workers_mid_emergencies(chaos: ChaosPlatform) -> None:
+    """A burst of emergencies raised at once; the workers SIGKILLed the moment a handler is inside its
+    transaction for one of them (its claim is there, its applied record not yet)."""
+    community = f"chaos-burst-{uuid.uuid4().hex[:6]}"
+    headers = {"Authorization": f"Bearer {chaos.token('operator', 'chaos-burst')}"}
+    with httpx.Client(timeout=10) as http:
+        wait_until(lambda: elders.register_over_http(http, chaos.gateway_url, headers, community, "burst-elder"),
+                   30, "the burst's elder to be registered")
+        for n in range(BURST):
+            response = http.post(chaos.gateway_url + "/v1/care-requests", headers={
+                **headers, "Idempotency-Key": f"{community}-{n}"}, json={
+                "community_id": community, "elder_id": "burst-elder", "kind": "emergency", "channel": "phone"})
+            response.raise_for_status()
+    db = chaos.db()
+    chaos.burst = [e["_id"] for e in db["outbox"].find({"routing_key": "care_request.raised",
+                                                         "body.community_id": community}, {"_id": 1})]
+    keys = [f"{CONSUMERS['care_request.raised']}:{event_id}" for event_id in chaos.burst]
+
+    def mid_transaction() -> list[str]:
+        claimed = {c["_id"] for c in db["applying_events"].find({"_id": {"$in": keys}}, {"_id": 1})}
+        applied = {a["_id"] for a in db["applied_events"].find({"_id": {"$in": keys}}, {"_id": 1})}
+        return sorted(claimed - applied)
+
+    until = time.monotonic() + 60
+    while time.monotonic() < until and not mid_transaction():
+        time.sleep(0.005)
+    chaos.kill("workers")
+    chaos.orphans = len(mid_transaction())
+
+
+def _burst_applied(chaos: ChaosPlatform, ready_at: float, limit: float = 150) -> float | None:
+    """Seconds from the replacement workers consuming until every emergency of the burst is applied."""
+    keys = [f"{CONSUMERS['care_request.raised']}:{event_id}" for event_id in chaos.burst]
+    until = ready_at + limit
+    while time.monotonic() < until:
+        try:
+            if chaos.db()["applied_events"].count_documents({"_id": {"$in": keys}}) == len(keys):
+                return time.monotonic() - ready_at
+        except pymongo.errors.PyMongoError:
+            pass
+        time.sleep(0.05)
+    return None
+
+
 def scenarios() -> dict[str, Scenario]:
     found = [
         Scenario("no fault (baseline)", _noop, _noop, 4.0, "the workload alone"),
@@ -651,6 +700,9 @@ def scenarios() -> dict[str, Scenario]:
     found += [
         Scenario("workers SIGKILL + restart", _kill("workers"), _restart("workers"), 4.0,
                  "every Nameko worker killed mid-handling, down 4 s, restarted"),
+        Scenario("workers SIGKILL mid-emergency", _kill_workers_mid_emergencies, _restart("workers"), 1.0,
+                 f"{BURST} emergencies at once, the workers killed while a handler is inside its transaction for "
+                 "one; recovery: until the replacement has applied every one", _burst_applied),
         Scenario("gateway SIGKILL + restart", _kill("gateway"), _restart("gateway"), 3.0,
                  "the gateway killed, down 3 s, restarted"),
         Scenario("SecantusDB SIGKILL + restart", _kill("secantusdb"), _restart("secantusdb"), 4.0,
@@ -698,13 +750,19 @@ def run_scenario(chaos: ChaosPlatform, scenario: Scenario, community: str, warmu
     time.sleep(scenario.hold)
     healed_at = time.monotonic()
     scenario.heal(chaos)
-    recovery = recovery_seconds(chaos, healed_at)
+    if scenario.recovery is not None:
+        recovery = scenario.recovery(chaos, time.monotonic())
+    else:
+        recovery = recovery_seconds(chaos, healed_at)
     time.sleep(tail)
     workload.stop()
     verdict = settle(chaos, community, workload.ops)
     dead = sum(depth for name, depth in chaos.queue_depths().items() if name.endswith(".dead"))
     gave_up = [op for op in workload.ops if op.outcome != "ok"]
     details = verdict.lost + verdict.duplicated + [f"{op.key}: {op.outcome}" for op in gave_up]
+    if getattr(chaos, "orphans", None) is not None:
+        details.insert(0, f"killed while {chaos.orphans} handler(s) were applying an emergency")
+        chaos.orphans = None
     return Result(scenario.name, len(workload.ops), len(verdict.lost), len(verdict.duplicated), recovery,
                   len(gave_up), dead, details, scenario.what)
 

@@ -640,42 +640,58 @@ def _restart(name: str) -> Callable[[ChaosPlatform], None]:
     return lambda chaos: chaos.restart(name)
 
 
-BURST = 30  # emergencies raised at once for the mid-transaction kill
+BURST = 200  # emergencies raised at most, one after another, until the workers are killed mid-transaction
 
 
 def _kill_workers_mid_emergencies(chaos: ChaosPlatform) -> None:
-    """A burst of emergencies raised at once; the workers SIGKILLed the moment a handler is inside its
+    """Emergencies raised one after another; the workers SIGKILLed the moment a handler is inside its
     transaction for one of them (its claim is there, its applied record not yet)."""
     community = f"chaos-burst-{uuid.uuid4().hex[:6]}"
     headers = {"Authorization": f"Bearer {chaos.token('operator', 'chaos-burst')}"}
-    with httpx.Client(timeout=10) as http:
-        wait_until(lambda: elders.register_over_http(http, chaos.gateway_url, headers, community, "burst-elder"),
-                   30, "the burst's elder to be registered")
-        for n in range(BURST):
-            response = http.post(chaos.gateway_url + "/v1/care-requests", headers={
-                **headers, "Idempotency-Key": f"{community}-{n}"}, json={
-                "community_id": community, "elder_id": "burst-elder", "kind": "emergency", "channel": "phone"})
-            response.raise_for_status()
     db = chaos.db()
-    chaos.burst = [e["_id"] for e in db["outbox"].find({"routing_key": "care_request.raised",
-                                                         "body.community_id": community}, {"_id": 1})]
-    keys = [f"{CONSUMERS['care_request.raised']}:{event_id}" for event_id in chaos.burst]
+    consumer = CONSUMERS["care_request.raised"]
+    killed = threading.Event()
+
+    def raise_emergencies() -> None:
+        with httpx.Client(timeout=10) as http:
+            for n in range(BURST):
+                if killed.is_set():
+                    return
+                try:
+                    http.post(chaos.gateway_url + "/v1/care-requests", headers={
+                        **headers, "Idempotency-Key": f"{community}-{n}"}, json={
+                        "community_id": community, "elder_id": "burst-elder", "kind": "emergency",
+                        "channel": "phone"})
+                except httpx.HTTPError:
+                    pass
+
+    def burst_keys() -> list[str]:
+        return [f"{consumer}:{e['_id']}" for e in db["outbox"].find(
+            {"routing_key": "care_request.raised", "body.community_id": community}, {"_id": 1})]
 
     def mid_transaction() -> list[str]:
+        keys = burst_keys()
         claimed = {c["_id"] for c in db["applying_events"].find({"_id": {"$in": keys}}, {"_id": 1})}
         applied = {a["_id"] for a in db["applied_events"].find({"_id": {"$in": keys}}, {"_id": 1})}
         return sorted(claimed - applied)
 
-    until = time.monotonic() + 60
-    while time.monotonic() < until and not mid_transaction():
-        time.sleep(0.005)
+    with httpx.Client(timeout=10) as http:
+        wait_until(lambda: elders.register_over_http(http, chaos.gateway_url, headers, community, "burst-elder"),
+                   30, "the burst's elder to be registered")
+    raiser = threading.Thread(target=raise_emergencies, daemon=True)
+    raiser.start()
+    while raiser.is_alive() and not mid_transaction():
+        time.sleep(0.002)
     chaos.kill("workers")
+    killed.set()
     chaos.orphans = len(mid_transaction())
+    raiser.join(30)
+    chaos.burst = burst_keys()
 
 
 def _burst_applied(chaos: ChaosPlatform, ready_at: float, limit: float = 150) -> float | None:
     """Seconds from the replacement workers consuming until every emergency of the burst is applied."""
-    keys = [f"{CONSUMERS['care_request.raised']}:{event_id}" for event_id in chaos.burst]
+    keys = chaos.burst
     until = ready_at + limit
     while time.monotonic() < until:
         try:
@@ -701,8 +717,8 @@ def scenarios() -> dict[str, Scenario]:
         Scenario("workers SIGKILL + restart", _kill("workers"), _restart("workers"), 4.0,
                  "every Nameko worker killed mid-handling, down 4 s, restarted"),
         Scenario("workers SIGKILL mid-emergency", _kill_workers_mid_emergencies, _restart("workers"), 1.0,
-                 f"{BURST} emergencies at once, the workers killed while a handler is inside its transaction for "
-                 "one; recovery: until the replacement has applied every one", _burst_applied),
+                 "emergencies raised one after another, the workers killed while a handler is inside its "
+                 "transaction for one; recovery: until the replacement has applied every one", _burst_applied),
         Scenario("gateway SIGKILL + restart", _kill("gateway"), _restart("gateway"), 3.0,
                  "the gateway killed, down 3 s, restarted"),
         Scenario("SecantusDB SIGKILL + restart", _kill("secantusdb"), _restart("secantusdb"), 4.0,

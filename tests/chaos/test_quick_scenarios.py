@@ -53,6 +53,7 @@ def test_the_check_notices_a_lost_event_and_an_event_counted_twice(chaos):
     assert len(verdict.duplicated) == 1 and "raised for" in verdict.duplicated[0]
 
 
+@pytest.mark.timeout(300)  # the first test of the module also starts the platform
 def test_an_emergency_whose_handler_was_killed_mid_transaction_is_applied_within_seconds_of_the_restart(chaos):
     scenario = dataclasses.replace(scenarios()["workers SIGKILL mid-emergency"], hold=0.5)
     result = run_scenario(chaos, scenario, community="quick-mid-emergency", warmup=1.0, tail=0.5)

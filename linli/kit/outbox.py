@@ -16,7 +16,8 @@ import pymongo
 from opentelemetry import context, propagate, trace
 from pymongo.client_session import ClientSession
 
-from linli.kit.events import exchange_name
+from linli.kit.events import URGENT, exchange_name
+from linli.kit.letters import EVENT_TYPE, LANE
 from linli.kit.mongo import Index, is_duplicate_key, utcnow
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,11 @@ class OutboxRelay:
             ):
                 headers: dict[str, str] = {}
                 propagate.inject(headers)
+                # For the urgent lanes of urgent-first handlers (linli.kit.handlers): a headers exchange
+                # picks the urgent events of each type out of every event the service publishes.
+                priority = int(record.get("priority") or 0)
+                headers[LANE] = "urgent" if priority >= URGENT else "routine"
+                headers[EVENT_TYPE] = record["routing_key"]
                 channel.basic_publish(
                     exchange=exchange,
                     routing_key=record["routing_key"],
@@ -143,7 +149,7 @@ class OutboxRelay:
                         content_encoding="utf-8",
                         delivery_mode=pika.DeliveryMode.Persistent,
                         message_id=record["_id"],
-                        priority=int(record.get("priority") or 0),
+                        priority=priority,
                         headers=headers,
                     ),
                 )

@@ -680,11 +680,20 @@ def _kill_workers_mid_emergencies(chaos: ChaosPlatform) -> None:
                    30, "the burst's elder to be registered")
     raiser = threading.Thread(target=raise_emergencies, daemon=True)
     raiser.start()
-    while raiser.is_alive() and not mid_transaction():
-        time.sleep(0.002)
+    workers = os.getpgid(chaos.process("workers").popen.pid)
+    while raiser.is_alive():
+        if not mid_transaction():
+            time.sleep(0.002)
+            continue
+        # Frozen, the workers can no longer finish; a commit already on its way lands meanwhile.
+        os.killpg(workers, signal.SIGSTOP)
+        time.sleep(0.1)
+        if mid_transaction():
+            break
+        os.killpg(workers, signal.SIGCONT)
+    chaos.orphans = len(mid_transaction())
     chaos.kill("workers")
     killed.set()
-    chaos.orphans = len(mid_transaction())
     raiser.join(30)
     chaos.burst = burst_keys()
 

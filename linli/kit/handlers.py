@@ -24,7 +24,7 @@ front of it: at most the longest delay. Retry queues work the same with quorum q
 
 `urgent_first=True` gives the handler a lane for urgent events: besides its routine queue (every event of
 its type), an urgent queue that gets only the events the outbox relay marked urgent (priority URGENT or
-EMERGENCY, linli.kit.events; header x-linli-lane), through a headers exchange `<source>.events.urgent`
+EMERGENCY, linli.kit.events; header linli-lane), through a headers exchange `<source>.events.urgent`
 bound to the service's event exchange. The handler consumes both; the urgent queue is nearly always empty,
 so an emergency is delivered at once however long the routine backlog. An urgent event also reaches the
 routine queue; whichever copy comes second is a no-op (apply_once). Nothing depends on the broker's

@@ -8,8 +8,9 @@ DEAD_SUFFIX = ".dead"  # <handler queue>.dead holds the events a handler gave up
 # the routine backlog). Its retry and dead-letter queues are the routine queue's.
 ROUTINE_SUFFIX = "--routine"
 URGENT_SUFFIX = "--urgent"
-LANE = "x-linli-lane"  # set by the outbox relay: "urgent" (priority URGENT and above) or "routine"
-EVENT_TYPE = "x-linli-event"  # set by the outbox relay: the event's type (its routing key)
+# No "x-" prefix on these two: a headers exchange ignores x- arguments when it matches (RabbitMQ 3.x).
+LANE = "linli-lane"  # set by the outbox relay: "urgent" (priority URGENT and above) or "routine"
+EVENT_TYPE = "linli-event"  # set by the outbox relay: the event's type (its routing key)
 
 ATTEMPTS = "x-linli-attempts"  # how many times a handler has failed on this event
 QUEUE = "x-linli-queue"  # the handler's queue: where a replay sends the event back

@@ -218,6 +218,7 @@ class Op:
     outcome: str = "pending"  # ok | gave up: <why> | refused: <status>
     ids: dict = field(default_factory=dict)
     attempts: int = 0
+    help_seconds: float | None = None  # a call for help: from its first attempt until it was accepted
 
 
 class Refused(Exception):
@@ -326,6 +327,7 @@ class Workload:
         body = {"community_id": self.community, "elder_id": self.elder(rng.randrange(ELDERS)),
                 "kind": rng.choice(["cleaning", "shopping", "medical", "emergency"]), "channel": "phone"}
         raised = self._call(http, "POST", "/v1/care-requests", body, op.key, deadline, op)
+        op.help_seconds = time.monotonic() - op.started
         op.ids["care_request"] = raised["id"]
         try:
             self._call(http, "POST", f"/v1/care-requests/{raised['id']}/acknowledge", None, op.key + "-ack",
@@ -759,18 +761,27 @@ class Result:
     dead_letters: int = 0
     details: list[str] = field(default_factory=list)
     what: str = ""
+    help_calls: int = 0  # calls for help made during the fault (from the injection until recovered)
+    help_p99_seconds: float | None = None  # and the 99th percentile of how long each took to be accepted
 
     @property
     def passed(self) -> bool:
         return self.lost == 0 and self.duplicated == 0 and self.recovery_seconds is not None
 
 
+def p99(values: list[float]) -> float | None:
+    """Nearest rank: the value 99% of the others are at or below (the largest, for under 100 values)."""
+    ordered = sorted(values)
+    return ordered[max(0, -(-99 * len(ordered) // 100) - 1)] if ordered else None
+
+
 def run_scenario(chaos: ChaosPlatform, scenario: Scenario, community: str, warmup: float = 3.0,
-                 tail: float = 2.0) -> Result:
-    workload = Workload(chaos, community)
+                 tail: float = 2.0, clients: int = 3) -> Result:
+    workload = Workload(chaos, community, clients=clients)
     workload.prepare()
     workload.start()
     time.sleep(warmup)
+    fault_at = time.monotonic()
     scenario.inject(chaos)
     time.sleep(scenario.hold)
     healed_at = time.monotonic()
@@ -779,6 +790,7 @@ def run_scenario(chaos: ChaosPlatform, scenario: Scenario, community: str, warmu
         recovery = scenario.recovery(chaos, time.monotonic())
     else:
         recovery = recovery_seconds(chaos, healed_at)
+    recovered_at = time.monotonic()
     time.sleep(tail)
     workload.stop()
     verdict = settle(chaos, community, workload.ops)
@@ -788,16 +800,20 @@ def run_scenario(chaos: ChaosPlatform, scenario: Scenario, community: str, warmu
     if getattr(chaos, "orphans", None) is not None:
         details.insert(0, f"killed while {chaos.orphans} handler(s) were applying an emergency")
         chaos.orphans = None
+    during = [op.help_seconds for op in workload.ops
+              if op.kind == "care_request" and fault_at <= op.started <= recovered_at and op.help_seconds is not None]
     return Result(scenario.name, len(workload.ops), len(verdict.lost), len(verdict.duplicated), recovery,
-                  len(gave_up), dead, details, scenario.what)
+                  len(gave_up), dead, details, scenario.what, len(during), p99(during))
 
 
 def table(results: list[Result]) -> str:
-    rows = [("scenario", "operations", "lost", "duplicated", "recovery time", "gave up", "dead letters")]
+    rows = [("scenario", "operations", "lost", "duplicated", "recovery time", "gave up", "dead letters",
+             "calls for help during the fault: p99 (calls)")]
     for r in results:
         recovery = f"{r.recovery_seconds:.1f} s" if r.recovery_seconds is not None else "not recovered"
+        help_p99 = f"{r.help_p99_seconds:.2f} s ({r.help_calls})" if r.help_p99_seconds is not None else "none"
         rows.append((r.scenario, str(r.operations), str(r.lost), str(r.duplicated), recovery, str(r.gave_up),
-                     str(r.dead_letters)))
+                     str(r.dead_letters), help_p99))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")

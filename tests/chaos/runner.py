@@ -1,12 +1,13 @@
 """`make chaos`: the fault suite. Starts the whole platform on loopback (a private RabbitMQ node, SecantusDB
 on disk, every api, the workers, the gateway, fault proxies in front of RabbitMQ and the apis), runs the
 scenarios one at a time under a steady workload, and prints the table: scenario, operations, lost,
-duplicated, recovery time. Exits non-zero if any effect was lost or duplicated, or the platform did not
+duplicated, recovery time, and the p99 of the calls for help made during the fault. Exits non-zero if any effect was lost or duplicated, or the platform did not
 recover. The report also lands in var/chaos/latest.md and latest.json.
 
     python -m tests.chaos.runner                       every scenario (about 6 minutes on 2 cores)
     python -m tests.chaos.runner --list
     python -m tests.chaos.runner -s "workers SIGKILL + restart" -s "RabbitMQ link: blackhole"
+    python -m tests.chaos.runner --clients 12          a heavier workload
 """
 import argparse
 import dataclasses

@@ -5,7 +5,7 @@
     linli dead-letters replay QUEUE (--id ID ... | --all)
     linli dead-letters drop QUEUE (--id ID ... | --all)
 
-QUEUE is a handler's queue (evt-eldercare-care_request.raised--eldercare.count_raised--urgent-first) or
+QUEUE is a handler's queue (evt-eldercare-care_request.raised--eldercare.count_raised--routine) or
 its dead-letter queue (the same + `.dead`). Replay sends an event back to its handler's queue with a fresh
 count of attempts; the handler applies it once (apply_once), however often it is replayed.
 `list` reads the RabbitMQ management API (port 15672); the others speak AMQP only (pika).

@@ -25,13 +25,15 @@ VENV_BIN = Path(sys.executable).parent
 
 # The event queues the workers consume; a worker is ready once each has a consumer.
 WORKER_QUEUES = {
-    "eldercare": [  # priority queues (linli.kit.handlers, urgent_first): Nameko's name + "--urgent-first"
-        "evt-eldercare-care_request.raised--eldercare.count_raised--urgent-first",
-        "evt-eldercare-care_request.acknowledged--eldercare.count_acknowledged--urgent-first",
-        "evt-eldercare-care_request.escalated--eldercare.count_escalated--urgent-first",
+    "eldercare": [  # urgent-first handlers (linli.kit.handlers): Nameko's name + "--routine" and + "--urgent"
+        "evt-eldercare-care_request.raised--eldercare.count_raised--routine",
+        "evt-eldercare-care_request.raised--eldercare.count_raised--urgent",
+        "evt-eldercare-care_request.acknowledged--eldercare.count_acknowledged--routine",
+        "evt-eldercare-care_request.escalated--eldercare.count_escalated--routine",
     ],
     "volunteer": ["evt-eldercare-care_request.completed--volunteer.log_care_service", "rpc-volunteer"],
-    "clinic": ["evt-eldercare-care_request.raised--clinic.open_triage_entry--urgent-first"],
+    "clinic": ["evt-eldercare-care_request.raised--clinic.open_triage_entry--routine",
+               "evt-eldercare-care_request.raised--clinic.open_triage_entry--urgent"],
     "employment": ["evt-employment-vacancy.opened--employment.rank_vacancy",
                    "evt-employment-seeker.registered--employment.rank_seeker",
                    "evt-employment-vacancies.imported--employment.rank_import"],

@@ -146,10 +146,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "How long a handler's record that it applied an event is kept (it makes a redelivery a no-op); read at "
         "start-up, and a change alters the existing index.",
     ),
-    "LINLI_PRIORITY_QUEUE_TYPE": (
+    "LINLI_EVENT_QUEUE_TYPE": (
         "classic",
-        "How priority-aware event queues are declared: `classic` (x-max-priority, any RabbitMQ) or `quorum` "
-        "(RabbitMQ 4.0+, whose quorum queues deliver priority 5 and above first).",
+        "How the routine and urgent queues of urgent-first event handlers are declared: `classic` or `quorum` "
+        "(any RabbitMQ from 3.10; the same urgent lane either way).",
     ),
     "LINLI_LOG_LEVEL": ("INFO", "Log level of every process (logs are JSON lines on stderr)."),
     "OTEL_EXPORTER_OTLP_ENDPOINT": ("", "OTLP/HTTP collector (e.g. http://127.0.0.1:4318); empty: no export."),

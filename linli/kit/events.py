@@ -5,10 +5,11 @@ import uuid
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
-# How urgent an event is; the relay publishes it with this AMQP priority and before less urgent ones,
-# and priority-aware consumer queues deliver it ahead of a backlog (linli/kit/handlers.py).
+# How urgent an event is; the relay publishes it before less urgent ones, with this AMQP priority, and
+# from URGENT up in the urgent lane, which urgent-first handlers consume ahead of a routine backlog
+# (linli/kit/handlers.py).
 ROUTINE = 0
-URGENT = 5  # e.g. a medical call; RabbitMQ quorum queues treat 5 and above as high priority
+URGENT = 5  # e.g. a medical call
 EMERGENCY = 9
 MAX_PRIORITY = EMERGENCY
 

@@ -22,11 +22,14 @@ leaves two copies, which the handler's apply_once absorbs.
 RabbitMQ expires per-message TTLs only at the head of a queue, so a retry may wait behind a longer one in
 front of it: at most the longest delay. Retry queues work the same with quorum queues (RabbitMQ 3.10+).
 
-`urgent_first=True` declares the handler's queue as a priority queue (events carry the priority their
-service gave them, linli.kit.events: EMERGENCY > URGENT > ROUTINE), so an emergency is delivered ahead
-of any routine backlog. A queue's arguments cannot change once declared (PRECONDITION_FAILED), so such
-a queue has its own name: Nameko's name + `--urgent-first`. LINLI_PRIORITY_QUEUE_TYPE says how it is
-declared (classic: x-max-priority; quorum: RabbitMQ 4.0+ quorum queues, which put priority 5+ first).
+`urgent_first=True` gives the handler a lane for urgent events: besides its routine queue (every event of
+its type), an urgent queue that gets only the events the outbox relay marked urgent (priority URGENT or
+EMERGENCY, linli.kit.events; header linli-lane), through a headers exchange `<source>.events.urgent`
+bound to the service's event exchange. The handler consumes both; the urgent queue is nearly always empty,
+so an emergency is delivered at once however long the routine backlog. An urgent event also reaches the
+routine queue; whichever copy comes second is a no-op (apply_once). Nothing depends on the broker's
+version or the queue type: LINLI_EVENT_QUEUE_TYPE declares both queues classic or quorum. A failed urgent
+event is retried through the routine queue's retry queue (its copy there is not urgent any more).
 """
 import datetime as dt
 import logging
@@ -42,9 +45,8 @@ from nameko.standalone.events import get_event_exchange
 
 from linli.kit import metrics
 from linli.kit.config import setting
-from linli.kit.events import MAX_PRIORITY
-from linli.kit.letters import (ATTEMPTS, DEAD_SUFFIX, ERROR, FAILED_AT, ORIGIN, QUEUE, RETRY_SUFFIX,
-                               URGENT_FIRST_SUFFIX)
+from linli.kit.letters import (ATTEMPTS, DEAD_SUFFIX, ERROR, EVENT_TYPE, FAILED_AT, LANE, ORIGIN, QUEUE,
+                               RETRY_SUFFIX, ROUTINE_SUFFIX, URGENT_SUFFIX)
 
 log = logging.getLogger(__name__)
 
@@ -64,18 +66,25 @@ def retry_delays() -> list[float]:
 
 
 def queue_name(source: str, event_type: str, service: str, method: str, urgent_first: bool = False) -> str:
-    """Nameko's name for a service-pool handler's queue; priority queues get a name of their own."""
+    """Nameko's name for a service-pool handler's queue; an urgent-first handler's routine queue has its own."""
     name = f"evt-{source}-{event_type}--{service}.{method}"
-    return name + URGENT_FIRST_SUFFIX if urgent_first else name
+    return name + ROUTINE_SUFFIX if urgent_first else name
 
 
-def priority_queue_arguments() -> dict:
-    kind = config.get("LINLI_PRIORITY_QUEUE_TYPE") or setting("LINLI_PRIORITY_QUEUE_TYPE")
-    if kind == "quorum":
-        return {"x-queue-type": "quorum"}
-    if kind == "classic":
-        return {"x-max-priority": MAX_PRIORITY}
-    raise ValueError(f"LINLI_PRIORITY_QUEUE_TYPE must be classic or quorum, not {kind!r}")
+def urgent_queue_name(source: str, event_type: str, service: str, method: str) -> str:
+    return f"evt-{source}-{event_type}--{service}.{method}" + URGENT_SUFFIX
+
+
+def urgent_exchange(source: str) -> Exchange:
+    """Where a service's urgent events are sorted out by type, for the urgent queues."""
+    return Exchange(f"{source}.events.urgent", type="headers", durable=True)
+
+
+def lane_queue_arguments() -> dict:
+    kind = config.get("LINLI_EVENT_QUEUE_TYPE") or setting("LINLI_EVENT_QUEUE_TYPE")
+    if kind not in ("classic", "quorum"):
+        raise ValueError(f"LINLI_EVENT_QUEUE_TYPE must be classic or quorum, not {kind!r}")
+    return {"x-queue-type": kind}
 
 
 def side_queues(main: str) -> tuple[Queue, Queue]:
@@ -121,10 +130,11 @@ class EventHandler(NamekoEventHandler):
         self.urgent_first = urgent_first
 
     def setup(self):
-        name = queue_name(self.source_service, self.event_type, self.container.service_name, self.method_name,
-                          self.urgent_first)
-        self.queue = Queue(name, exchange=get_event_exchange(self.source_service), routing_key=self.event_type,
-                           durable=True, queue_arguments=priority_queue_arguments() if self.urgent_first else None)
+        source, service, method = self.source_service, self.container.service_name, self.method_name
+        name = queue_name(source, self.event_type, service, method, self.urgent_first)
+        arguments = lane_queue_arguments() if self.urgent_first else None
+        self.queue = Queue(name, exchange=get_event_exchange(source), routing_key=self.event_type, durable=True,
+                           queue_arguments=arguments)
         self.retry_queue, self.dead_queue = side_queues(name)
         # A body that cannot be decoded never reaches the handler: straight to the dead letters.
         self.consumer_options["on_decode_error"] = self._undecodable
@@ -133,6 +143,18 @@ class EventHandler(NamekoEventHandler):
         for queue in (self.retry_queue, self.dead_queue):
             self._publish(b"", queue, declare_only=True)
         _DEAD_QUEUES[self.dead_queue.name] = self.amqp_uri
+        if self.urgent_first:
+            urgent = Queue(urgent_queue_name(source, self.event_type, service, method),
+                           exchange=urgent_exchange(source), routing_key="", durable=True, queue_arguments=arguments,
+                           binding_arguments={"x-match": "all", LANE: "urgent", EVENT_TYPE: self.event_type})
+            with get_producer(self.amqp_uri, confirms=True) as producer:
+                channel = producer.channel
+                get_event_exchange(source)(channel).declare()
+                urgent.exchange(channel).declare()
+                urgent.exchange(channel).bind_to(get_event_exchange(source), routing_key="#")
+            # One consumer on both queues: each gets its own prefetch window, so the urgent one is never
+            # stuck behind routine messages already prefetched.
+            self.consumer.queues = [urgent, self.queue]
         self._labels = {"service": self.container.service_name, "handler": self.method_name}
 
     def _count(self, outcome: str) -> None:

@@ -13,6 +13,7 @@ from pymongo.write_concern import WriteConcern
 
 DUPLICATE_KEY = 11000
 UNAUTHORIZED = 13
+WRITE_CONFLICT = 112
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +66,24 @@ def _alter_expiry(collection, keys: list[tuple[str, int]], seconds: int) -> bool
 def transaction(client: MongoClient, work: Callable[[ClientSession], T]) -> T:
     """Run work in one transaction, retried on transient errors (write conflicts, elections)."""
     with client.start_session() as session:
-        return session.with_transaction(
-            work,
-            read_concern=ReadConcern("snapshot"),
-            write_concern=WriteConcern("majority"),
-        )
+        return in_transaction(session, work)
+
+
+def in_transaction(session: ClientSession, work: Callable[[ClientSession], T]) -> T:
+    """transaction() on a session the caller already holds (and may need to name: session.session_id)."""
+    return session.with_transaction(
+        work,
+        read_concern=ReadConcern("snapshot"),
+        write_concern=WriteConcern("majority"),
+    )
 
 
 def is_duplicate_key(error: pymongo.errors.PyMongoError) -> bool:
     return getattr(error, "code", None) == DUPLICATE_KEY
+
+
+def is_write_conflict(error: pymongo.errors.PyMongoError) -> bool:
+    return getattr(error, "code", None) == WRITE_CONFLICT
 
 
 def utcnow() -> dt.datetime:

@@ -20,7 +20,8 @@ from pymongo.client_session import ClientSession
 
 from linli.kit import metrics
 from linli.kit.config import setting
-from linli.kit.events import exchange_name
+from linli.kit.events import URGENT, exchange_name
+from linli.kit.letters import EVENT_TYPE, LANE
 from linli.kit.mongo import Index, is_duplicate_key, utcnow
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,11 @@ class OutboxRelay:
             ):
                 headers: dict[str, str] = {}
                 propagate.inject(headers)
+                # For the urgent lanes of urgent-first handlers (linli.kit.handlers): a headers exchange
+                # picks the urgent events of each type out of every event the service publishes.
+                priority = int(record.get("priority") or 0)
+                headers[LANE] = "urgent" if priority >= URGENT else "routine"
+                headers[EVENT_TYPE] = record["routing_key"]
                 channel.basic_publish(
                     exchange=exchange,
                     routing_key=record["routing_key"],
@@ -176,7 +182,7 @@ class OutboxRelay:
                         content_encoding="utf-8",
                         delivery_mode=pika.DeliveryMode.Persistent,
                         message_id=record["_id"],
-                        priority=int(record.get("priority") or 0),
+                        priority=priority,
                         headers=headers,
                     ),
                 )

@@ -218,6 +218,7 @@ class Op:
     outcome: str = "pending"  # ok | gave up: <why> | refused: <status>
     ids: dict = field(default_factory=dict)
     attempts: int = 0
+    help_seconds: float | None = None  # a call for help: from its first attempt until it was accepted
 
 
 class Refused(Exception):
@@ -326,6 +327,7 @@ class Workload:
         body = {"community_id": self.community, "elder_id": self.elder(rng.randrange(ELDERS)),
                 "kind": rng.choice(["cleaning", "shopping", "medical", "emergency"]), "channel": "phone"}
         raised = self._call(http, "POST", "/v1/care-requests", body, op.key, deadline, op)
+        op.help_seconds = time.monotonic() - op.started
         op.ids["care_request"] = raised["id"]
         try:
             self._call(http, "POST", f"/v1/care-requests/{raised['id']}/acknowledge", None, op.key + "-ack",
@@ -601,6 +603,8 @@ class Scenario:
     heal: Callable[[ChaosPlatform], None]
     hold: float = 6.0
     what: str = ""
+    # Seconds from the heal until the platform works again; by default a new call for help end to end.
+    recovery: Callable[[ChaosPlatform, float], float | None] | None = None
 
 
 def _noop(chaos: ChaosPlatform) -> None:
@@ -638,6 +642,78 @@ def _restart(name: str) -> Callable[[ChaosPlatform], None]:
     return lambda chaos: chaos.restart(name)
 
 
+BURST = 200  # emergencies raised at most, one after another, until the workers are killed mid-transaction
+
+
+def _kill_workers_mid_emergencies(chaos: ChaosPlatform) -> None:
+    """Emergencies raised one after another; the workers SIGKILLed the moment a handler is inside its
+    transaction for one of them (its claim is there, its applied record not yet)."""
+    community = f"chaos-burst-{uuid.uuid4().hex[:6]}"
+    headers = {"Authorization": f"Bearer {chaos.token('operator', 'chaos-burst')}"}
+    db = chaos.db()
+    consumer = CONSUMERS["care_request.raised"]
+    killed = threading.Event()
+
+    def raise_emergencies() -> None:
+        with httpx.Client(timeout=10) as http:
+            for n in range(BURST):
+                if killed.is_set():
+                    return
+                try:
+                    http.post(chaos.gateway_url + "/v1/care-requests", headers={
+                        **headers, "Idempotency-Key": f"{community}-{n}"}, json={
+                        "community_id": community, "elder_id": "burst-elder", "kind": "emergency",
+                        "channel": "phone"})
+                except httpx.HTTPError:
+                    pass
+
+    def burst_keys() -> list[str]:
+        return [f"{consumer}:{e['_id']}" for e in db["outbox"].find(
+            {"routing_key": "care_request.raised", "body.community_id": community}, {"_id": 1})]
+
+    def mid_transaction() -> list[str]:
+        keys = burst_keys()
+        claimed = {c["_id"] for c in db["applying_events"].find({"_id": {"$in": keys}}, {"_id": 1})}
+        applied = {a["_id"] for a in db["applied_events"].find({"_id": {"$in": keys}}, {"_id": 1})}
+        return sorted(claimed - applied)
+
+    with httpx.Client(timeout=10) as http:
+        wait_until(lambda: elders.register_over_http(http, chaos.gateway_url, headers, community, "burst-elder"),
+                   30, "the burst's elder to be registered")
+    raiser = threading.Thread(target=raise_emergencies, daemon=True)
+    raiser.start()
+    workers = os.getpgid(chaos.process("workers").popen.pid)
+    while raiser.is_alive():
+        if not mid_transaction():
+            time.sleep(0.002)
+            continue
+        # Frozen, the workers can no longer finish; a commit already on its way lands meanwhile.
+        os.killpg(workers, signal.SIGSTOP)
+        time.sleep(0.1)
+        if mid_transaction():
+            break
+        os.killpg(workers, signal.SIGCONT)
+    chaos.orphans = len(mid_transaction())
+    chaos.kill("workers")
+    killed.set()
+    raiser.join(30)
+    chaos.burst = burst_keys()
+
+
+def _burst_applied(chaos: ChaosPlatform, ready_at: float, limit: float = 150) -> float | None:
+    """Seconds from the replacement workers consuming until every emergency of the burst is applied."""
+    keys = chaos.burst
+    until = ready_at + limit
+    while time.monotonic() < until:
+        try:
+            if chaos.db()["applied_events"].count_documents({"_id": {"$in": keys}}) == len(keys):
+                return time.monotonic() - ready_at
+        except pymongo.errors.PyMongoError:
+            pass
+        time.sleep(0.05)
+    return None
+
+
 def scenarios() -> dict[str, Scenario]:
     found = [
         Scenario("no fault (baseline)", _noop, _noop, 4.0, "the workload alone"),
@@ -651,6 +727,9 @@ def scenarios() -> dict[str, Scenario]:
     found += [
         Scenario("workers SIGKILL + restart", _kill("workers"), _restart("workers"), 4.0,
                  "every Nameko worker killed mid-handling, down 4 s, restarted"),
+        Scenario("workers SIGKILL mid-emergency", _kill_workers_mid_emergencies, _restart("workers"), 1.0,
+                 "emergencies raised one after another, the workers killed while a handler is inside its "
+                 "transaction for one; recovery: until the replacement has applied every one", _burst_applied),
         Scenario("gateway SIGKILL + restart", _kill("gateway"), _restart("gateway"), 3.0,
                  "the gateway killed, down 3 s, restarted"),
         Scenario("SecantusDB SIGKILL + restart", _kill("secantusdb"), _restart("secantusdb"), 4.0,
@@ -682,39 +761,59 @@ class Result:
     dead_letters: int = 0
     details: list[str] = field(default_factory=list)
     what: str = ""
+    help_calls: int = 0  # calls for help made during the fault (from the injection until recovered)
+    help_p99_seconds: float | None = None  # and the 99th percentile of how long each took to be accepted
 
     @property
     def passed(self) -> bool:
         return self.lost == 0 and self.duplicated == 0 and self.recovery_seconds is not None
 
 
+def p99(values: list[float]) -> float | None:
+    """Nearest rank: the value 99% of the others are at or below (the largest, for under 100 values)."""
+    ordered = sorted(values)
+    return ordered[max(0, -(-99 * len(ordered) // 100) - 1)] if ordered else None
+
+
 def run_scenario(chaos: ChaosPlatform, scenario: Scenario, community: str, warmup: float = 3.0,
-                 tail: float = 2.0) -> Result:
-    workload = Workload(chaos, community)
+                 tail: float = 2.0, clients: int = 3) -> Result:
+    workload = Workload(chaos, community, clients=clients)
     workload.prepare()
     workload.start()
     time.sleep(warmup)
+    fault_at = time.monotonic()
     scenario.inject(chaos)
     time.sleep(scenario.hold)
     healed_at = time.monotonic()
     scenario.heal(chaos)
-    recovery = recovery_seconds(chaos, healed_at)
+    if scenario.recovery is not None:
+        recovery = scenario.recovery(chaos, time.monotonic())
+    else:
+        recovery = recovery_seconds(chaos, healed_at)
+    recovered_at = time.monotonic()
     time.sleep(tail)
     workload.stop()
     verdict = settle(chaos, community, workload.ops)
     dead = sum(depth for name, depth in chaos.queue_depths().items() if name.endswith(".dead"))
     gave_up = [op for op in workload.ops if op.outcome != "ok"]
     details = verdict.lost + verdict.duplicated + [f"{op.key}: {op.outcome}" for op in gave_up]
+    if getattr(chaos, "orphans", None) is not None:
+        details.insert(0, f"killed while {chaos.orphans} handler(s) were applying an emergency")
+        chaos.orphans = None
+    during = [op.help_seconds for op in workload.ops
+              if op.kind == "care_request" and fault_at <= op.started <= recovered_at and op.help_seconds is not None]
     return Result(scenario.name, len(workload.ops), len(verdict.lost), len(verdict.duplicated), recovery,
-                  len(gave_up), dead, details, scenario.what)
+                  len(gave_up), dead, details, scenario.what, len(during), p99(during))
 
 
 def table(results: list[Result]) -> str:
-    rows = [("scenario", "operations", "lost", "duplicated", "recovery time", "gave up", "dead letters")]
+    rows = [("scenario", "operations", "lost", "duplicated", "recovery time", "gave up", "dead letters",
+             "calls for help during the fault: p99 (calls)")]
     for r in results:
         recovery = f"{r.recovery_seconds:.1f} s" if r.recovery_seconds is not None else "not recovered"
+        help_p99 = f"{r.help_p99_seconds:.2f} s ({r.help_calls})" if r.help_p99_seconds is not None else "none"
         rows.append((r.scenario, str(r.operations), str(r.lost), str(r.duplicated), recovery, str(r.gave_up),
-                     str(r.dead_letters)))
+                     str(r.dead_letters), help_p99))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")

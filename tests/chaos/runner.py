@@ -1,12 +1,13 @@
 """`make chaos`: the fault suite. Starts the whole platform on loopback (a private RabbitMQ node, SecantusDB
 on disk, every api, the workers, the gateway, fault proxies in front of RabbitMQ and the apis), runs the
 scenarios one at a time under a steady workload, and prints the table: scenario, operations, lost,
-duplicated, recovery time. Exits non-zero if any effect was lost or duplicated, or the platform did not
+duplicated, recovery time, and the p99 of the calls for help made during the fault. Exits non-zero if any effect was lost or duplicated, or the platform did not
 recover. The report also lands in var/chaos/latest.md and latest.json.
 
     python -m tests.chaos.runner                       every scenario (about 6 minutes on 2 cores)
     python -m tests.chaos.runner --list
     python -m tests.chaos.runner -s "workers SIGKILL + restart" -s "RabbitMQ link: blackhole"
+    python -m tests.chaos.runner --clients 12          a heavier workload
 """
 import argparse
 import dataclasses
@@ -43,6 +44,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("-s", "--scenario", action="append", help="run only this one (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     parser.add_argument("--budget", type=float, default=540, help="stop starting scenarios after this many seconds")
+    parser.add_argument("--clients", type=int, default=3, help="concurrent clients of the workload (more: more operations)")
     args = parser.parse_args(argv)
     if args.list:
         for scenario in every.values():
@@ -82,11 +84,13 @@ def main(argv: list[str]) -> int:
             healthy(chaos)
             began = time.monotonic()
             print(f"-- {scenario.name} ...", flush=True)
-            result = run_scenario(chaos, scenario, community=f"chaos-{run}-{n}")
+            result = run_scenario(chaos, scenario, community=f"chaos-{run}-{n}", clients=args.clients)
             results.append(result)
             recovery = f"{result.recovery_seconds:.1f}s" if result.recovery_seconds is not None else "never"
+            help_p99 = f"{result.help_p99_seconds:.2f}s" if result.help_p99_seconds is not None else "-"
             print(f"   {result.operations} operations, {result.lost} lost, {result.duplicated} duplicated, "
-                  f"recovered in {recovery}, {result.gave_up} gave up ({time.monotonic() - began:.0f}s)", flush=True)
+                  f"recovered in {recovery}, {result.gave_up} gave up, calls for help during the fault p99 "
+                  f"{help_p99} of {result.help_calls} ({time.monotonic() - began:.0f}s)", flush=True)
             for line in result.details[:10]:
                 print(f"     {line}", flush=True)
     except StartError as error:

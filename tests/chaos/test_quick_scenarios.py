@@ -51,3 +51,14 @@ def test_the_check_notices_a_lost_event_and_an_event_counted_twice(chaos):
     assert verdict.lost == [f"{first.key}: care_request.raised event {event['_id']} never handled by "
                             "eldercare.count_raised"]
     assert len(verdict.duplicated) == 1 and "raised for" in verdict.duplicated[0]
+
+
+@pytest.mark.timeout(300)  # the first test of the module also starts the platform
+def test_an_emergency_whose_handler_was_killed_mid_transaction_is_applied_within_seconds_of_the_restart(chaos):
+    scenario = dataclasses.replace(scenarios()["workers SIGKILL mid-emergency"], hold=0.5)
+    result = run_scenario(chaos, scenario, community="quick-mid-emergency", warmup=1.0, tail=0.5)
+    print(f"\n{scenario.name}: {result.details[0]}; every emergency applied {result.recovery_seconds}s after the "
+          f"replacement workers started consuming; {result.lost} lost, {result.duplicated} duplicated")
+    assert result.details[0] != "killed while 0 handler(s) were applying an emergency"  # else it proves nothing
+    assert (result.lost, result.duplicated, result.gave_up) == (0, 0, 0), result.details[:10]
+    assert result.recovery_seconds is not None and result.recovery_seconds < 5.0

@@ -1,5 +1,6 @@
 """Emergencies first, on real RabbitMQ and SecantusDB: the outbox relay publishes an emergency ahead of
-routine records, and the eldercare worker's priority queues deliver it ahead of a routine backlog."""
+routine records, marked urgent, and the eldercare worker's urgent queue delivers it ahead of a routine
+backlog (the same queues, classic or quorum, on any RabbitMQ version)."""
 import json
 import time
 
@@ -8,8 +9,9 @@ import pytest
 
 from linli.kit import outbox
 from linli.kit.events import EMERGENCY, ROUTINE
-from linli.kit.handlers import priority_queue_arguments
+from linli.kit.handlers import lane_queue_arguments
 from linli.kit.identity import Caller
+from linli.kit.letters import EVENT_TYPE, LANE
 from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
 from services.eldercare import events
@@ -21,7 +23,7 @@ from services.eldercare.worker import EldercareWorker
 OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"}))
 BACKLOG = 10_000
 SLA_SECONDS = 60  # monitoring-centre practice: an emergency is answered within 60 s
-RAISED_QUEUE = "evt-eldercare-care_request.raised--eldercare.count_raised--urgent-first"
+RAISED_QUEUE = "evt-eldercare-care_request.raised--eldercare.count_raised--routine"
 
 
 @pytest.fixture
@@ -68,6 +70,7 @@ def test_the_relay_publishes_an_emergency_ahead_of_routine_records_committed_bef
     connection.close()
     assert json.loads(body)["data"]["care_request"]["id"] == emergency.id
     assert properties.priority == EMERGENCY
+    assert (properties.headers["linli-lane"], properties.headers["linli-event"]) == ("urgent", "care_request.raised")
     assert db[outbox.OUTBOX].count_documents({"sent_at": None}) == 0
 
 
@@ -76,9 +79,9 @@ def test_an_emergency_raised_behind_10000_routine_events_is_handled_within_its_s
         container_factory, rabbit_config, mongo_uri, db, store, amqp_uri):
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
-    # The handler's queue as the worker declares it, so the backlog is in place before the worker starts.
+    # The handler's routine queue as the worker declares it, so the backlog is in place before the worker starts.
     channel.exchange_declare("eldercare.events", exchange_type="topic", durable=True)
-    channel.queue_declare(RAISED_QUEUE, durable=True, arguments=priority_queue_arguments())
+    channel.queue_declare(RAISED_QUEUE, durable=True, arguments=lane_queue_arguments())
     channel.queue_bind(RAISED_QUEUE, "eldercare.events", "care_request.raised")
 
     # The backlog: 10,000 routine calls raised, published as the relay publishes them (priority 0).
@@ -115,3 +118,22 @@ def test_an_emergency_raised_behind_10000_routine_events_is_handled_within_its_s
           f"queue would have made it wait ~{waiting / rate if rate else float('inf'):.0f}s)")
     assert handled_in < SLA_SECONDS
     assert still_waiting > 0  # it really did overtake routine work
+
+
+def test_a_handlers_urgent_queue_gets_only_the_urgent_events_of_its_type(container_factory, mongo_uri, db, amqp_uri):
+    worker = container_factory(EldercareWorker, {"MONGO_URI": mongo_uri, "MONGO_DB": db.name})
+    worker.start()
+    worker.stop()  # its queues stay (durable), with nobody consuming them
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    urgent, routine = RAISED_QUEUE.replace("--routine", "--urgent"), RAISED_QUEUE
+    before = queue_depth(channel, urgent), queue_depth(channel, routine)
+    # As the relay publishes them (linli.kit.outbox: the lane and type headers).
+    for n, (event_type, lane) in enumerate([("care_request.raised", "routine"), ("care_request.raised", "urgent"),
+                                            ("care_request.acknowledged", "urgent")]):
+        channel.basic_publish("eldercare.events", event_type, json.dumps({"id": f"lane-{n}"}).encode(),
+                              pika.BasicProperties(delivery_mode=2, headers={LANE: lane, EVENT_TYPE: event_type}))
+    time.sleep(0.5)  # routing is synchronous with the publish; this is only for the depth counters
+    after = queue_depth(channel, urgent), queue_depth(channel, routine)
+    connection.close()
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 2)  # the urgent raised; both raised

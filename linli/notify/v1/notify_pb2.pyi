@@ -78,14 +78,16 @@ class Endpoint(_message.Message):
     def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[EndpointKind, str]] = ..., push_url: _Optional[str] = ..., p256dh: _Optional[str] = ..., auth: _Optional[str] = ..., provider: _Optional[str] = ..., token: _Optional[str] = ..., label: _Optional[str] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ElderLink(_message.Message):
-    __slots__ = ("elder_id", "community_id", "phone")
+    __slots__ = ("elder_id", "community_id", "phone", "elder_name")
     ELDER_ID_FIELD_NUMBER: _ClassVar[int]
     COMMUNITY_ID_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
+    ELDER_NAME_FIELD_NUMBER: _ClassVar[int]
     elder_id: str
     community_id: str
     phone: str
-    def __init__(self, elder_id: _Optional[str] = ..., community_id: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...
+    elder_name: str
+    def __init__(self, elder_id: _Optional[str] = ..., community_id: _Optional[str] = ..., phone: _Optional[str] = ..., elder_name: _Optional[str] = ...) -> None: ...
 
 class RegisterEndpointRequest(_message.Message):
     __slots__ = ("endpoint", "elders")
@@ -250,3 +252,13 @@ class UpdateMyPreferencesResponse(_message.Message):
     PREFERENCES_FIELD_NUMBER: _ClassVar[int]
     preferences: Preferences
     def __init__(self, preferences: _Optional[_Union[Preferences, _Mapping]] = ...) -> None: ...
+
+class GetWebPushKeyRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetWebPushKeyResponse(_message.Message):
+    __slots__ = ("application_server_key",)
+    APPLICATION_SERVER_KEY_FIELD_NUMBER: _ClassVar[int]
+    application_server_key: str
+    def __init__(self, application_server_key: _Optional[str] = ...) -> None: ...

@@ -78,6 +78,11 @@ class NotifyServiceStub:
                 request_serializer=linli_dot_notify_dot_v1_dot_notify__pb2.UpdateMyPreferencesRequest.SerializeToString,
                 response_deserializer=linli_dot_notify_dot_v1_dot_notify__pb2.UpdateMyPreferencesResponse.FromString,
                 _registered_method=True)
+        self.GetWebPushKey = channel.unary_unary(
+                '/linli.notify.v1.NotifyService/GetWebPushKey',
+                request_serializer=linli_dot_notify_dot_v1_dot_notify__pb2.GetWebPushKeyRequest.SerializeToString,
+                response_deserializer=linli_dot_notify_dot_v1_dot_notify__pb2.GetWebPushKeyResponse.FromString,
+                _registered_method=True)
 
 
 class NotifyServiceServicer:
@@ -140,6 +145,13 @@ class NotifyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetWebPushKey(self, request, context):
+        """The platform's VAPID public key, which browsers subscribe with (applicationServerKey).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotifyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -177,6 +189,11 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     servicer.UpdateMyPreferences,
                     request_deserializer=linli_dot_notify_dot_v1_dot_notify__pb2.UpdateMyPreferencesRequest.FromString,
                     response_serializer=linli_dot_notify_dot_v1_dot_notify__pb2.UpdateMyPreferencesResponse.SerializeToString,
+            ),
+            'GetWebPushKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetWebPushKey,
+                    request_deserializer=linli_dot_notify_dot_v1_dot_notify__pb2.GetWebPushKeyRequest.FromString,
+                    response_serializer=linli_dot_notify_dot_v1_dot_notify__pb2.GetWebPushKeyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -377,6 +394,33 @@ class NotifyService:
             '/linli.notify.v1.NotifyService/UpdateMyPreferences',
             linli_dot_notify_dot_v1_dot_notify__pb2.UpdateMyPreferencesRequest.SerializeToString,
             linli_dot_notify_dot_v1_dot_notify__pb2.UpdateMyPreferencesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetWebPushKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.notify.v1.NotifyService/GetWebPushKey',
+            linli_dot_notify_dot_v1_dot_notify__pb2.GetWebPushKeyRequest.SerializeToString,
+            linli_dot_notify_dot_v1_dot_notify__pb2.GetWebPushKeyResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -38,7 +38,7 @@ def run_platform(args) -> int:
         signal.signal(signum, stop)
     stack = None
     try:
-        print("starting Linli: SecantusDB, the eldercare, clinic, employment and volunteer apis, the workers, "
+        print("starting Linli: SecantusDB, the eldercare, clinic, employment, volunteer and notify apis, the workers, "
               "the gateway ... (logs in var/log/)", flush=True)
         stack = platform(env, ROOT / "var" / "log", str(ROOT / "var" / "mongo") if own_mongo else None,
                          mongo_port=int(env["MONGO_URI"].rsplit(":", 1)[1].strip("/")) if own_mongo else None)
@@ -51,6 +51,7 @@ def run_platform(args) -> int:
             f"  clinic gRPC    {stack.env['CLINIC_API_ADDR']}  partner port (mTLS) {stack.env['CLINIC_PARTNER_ADDR']}: "
             f".venv/bin/linli partner-sim plays the city hospital\n"
             f"  employment gRPC {stack.env['EMPLOYMENT_API_ADDR']}   volunteer gRPC {stack.env['VOLUNTEER_API_ADDR']}\n"
+            f"  notify gRPC    {stack.env['NOTIFY_API_ADDR']}  (push and SMS for people whose app is closed)\n"
             f"  MongoDB        {stack.env['MONGO_URI']}\n"
             f"  demo data      {loaded} open care requests in community {demo.COMMUNITY}\n"
             f"\nA token for calling the API:\n"

@@ -34,9 +34,11 @@ WORKER_QUEUES = {
     "employment": ["evt-employment-vacancy.opened--employment.rank_vacancy",
                    "evt-employment-seeker.registered--employment.rank_seeker",
                    "evt-employment-vacancies.imported--employment.rank_import"],
+    "notify": [f"evt-eldercare-care_request.{event}--notify.care_request_{event}--urgent-first"
+               for event in ("raised", "escalated", "assigned", "en_route", "on_site", "completed", "cancelled")],
 }
 APIS = {"eldercare": "ELDERCARE_API_ADDR", "volunteer": "VOLUNTEER_API_ADDR", "clinic": "CLINIC_API_ADDR",
-        "employment": "EMPLOYMENT_API_ADDR"}
+        "employment": "EMPLOYMENT_API_ADDR", "notify": "NOTIFY_API_ADDR"}
 
 
 class StartError(RuntimeError):
@@ -279,7 +281,8 @@ def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mong
         stack.start_api("volunteer")
         start_clinic_api(stack)
         stack.start_api("employment")
-        stack.start_workers(["eldercare", "volunteer", "clinic", "employment"])
+        stack.start_api("notify")
+        stack.start_workers(["eldercare", "volunteer", "clinic", "employment", "notify"])
         stack.start_gateway(gateway_env)
     except BaseException:
         stack.stop()

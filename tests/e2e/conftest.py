@@ -38,6 +38,8 @@ def stack(otlp, issuer_dir):
         "VOLUNTEER_API_ADDR": f"127.0.0.1:{free_port()}",
         "CLINIC_API_ADDR": f"127.0.0.1:{free_port()}",
         "EMPLOYMENT_API_ADDR": f"127.0.0.1:{free_port()}",
+        "NOTIFY_API_ADDR": f"127.0.0.1:{free_port()}",
+        "NOTIFY_VAPID_KEY_FILE": str(Path(tempfile.mkdtemp(prefix="linli-e2e-vapid-")) / "private_key.pem"),
         "CLINIC_PARTNER_ADDR": f"127.0.0.1:{free_port()}",
         # The clinic's partner port gets certificates from a CA of this session (tests/e2e/clinic_partner.py).
         "CLINIC_PARTNER_TLS_DIR": str(Path(tempfile.mkdtemp(prefix="linli-e2e-alliance-")) / "partner-tls"),

@@ -14,7 +14,8 @@ The family are the people an elder's record lists as contacts with a Linli accou
 to tell them). The raiser is told only when it is someone else than the elder's device or the elder (an
 operator or a neighbour who raised it for them) whom the service knows. Every message about an emergency,
 and every escalation, is an emergency: it ignores quiet hours and the hourly bound. Nobody is told about a
-community they do not belong to or serve.
+community they do not belong to or serve, and a family member only about the elder (of that community)
+whose record lists them.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -186,7 +187,9 @@ def recipients(update: CareUpdate, found: Candidates) -> list[Recipient]:
     chosen: dict[str, Recipient] = {}
 
     def add(person: Person | None, role: str) -> None:
-        if person is None or person.id in chosen or not person.serves(update.community_id):
+        # Family members may live anywhere: their tie to the community is the elder's record (the link's
+        # community, checked below); everyone else must belong to or serve the community.
+        if person is None or person.id in chosen or (role != FAMILY and not person.serves(update.community_id)):
             return
         chosen[person.id] = Recipient(person, role, urgency)
 

@@ -111,13 +111,27 @@ def check_reached(store: NotifyStore, event_id: str, now: datetime) -> None:
                          first.event_type, [n.user_id for n in made], sum(len(n.deliveries) for n in made), now)
 
 
-def send_due(store: NotifyStore, channels: Channels, delays: list[float], clock, limit: int = 100) -> int:
-    """Send what is due now, most urgent first; returns how many were tried."""
+def send_due(store: NotifyStore, channels: Channels, delays: list[float], clock, limit: int = 100,
+             pool=None) -> int:
+    """Send what is due now, most urgent first; returns how many were tried. pool (an eventlet GreenPool in
+    the worker): sends run side by side, each waiting on its own push service or provider."""
     tried = 0
     while tried < limit:
         delivery = store.claim_due(clock(), LEASE)
         if delivery is None:
             break
-        send_one(store, channels, delivery, delays, clock())
+        if pool is None:
+            send_one(store, channels, delivery, delays, clock())
+        else:
+            pool.spawn_n(_send_logged, store, channels, delivery, delays, clock)
         tried += 1
+    if pool is not None:
+        pool.waitall()
     return tried
+
+
+def _send_logged(store, channels, delivery, delays, clock) -> None:
+    try:
+        send_one(store, channels, delivery, delays, clock())
+    except Exception:  # the store is unreachable: the lease runs out and the delivery is claimed again
+        log.exception("delivery %s: outcome not recorded; it is tried again after its lease", delivery["_id"])

@@ -35,7 +35,8 @@ def care_update_in(event: dict) -> CareUpdate:
         assignee_name=assignment.assignee_name if assignment else "",
         escalation_level=int(event["data"].get("level") or request.escalation_level),
         escalated_to=request.escalated_to, where=where,
-        eta=datetime_of(request.eta) if request.HasField("eta") else None)
+        eta=datetime_of(request.eta) if request.HasField("eta") else None,
+        scheduled_for=datetime_of(request.scheduled_for) if request.HasField("scheduled_for") else None)
 
 
 def unreached_event(update_event_id: str, care_request_id: str, community_id: str, elder_id: str,

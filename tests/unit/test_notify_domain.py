@@ -72,6 +72,14 @@ def test_messages_speak_the_persons_language_and_name_the_elder_to_the_family_on
     assert family == ("紧急求助", "李奶奶于15:00发起紧急求助，指挥中心已收到。", "zh")
 
 
+def test_a_visit_booked_for_later_tells_the_family_its_day_not_a_call_for_help():
+    from dataclasses import replace
+
+    booked = replace(update(kind="medical"), scheduled_for=datetime(2026, 12, 9, 1, 30, tzinfo=timezone.utc))
+    title, body, _ = notes.compose(booked, notes.Recipient(DAUGHTER, notes.FAMILY, notes.ROUTINE), ZONE)
+    assert (title, body) == ("已预约上门服务", "已为李奶奶预约助医上门服务：2026-12-09 09:30。")
+
+
 def test_quiet_hours_over_midnight_end_in_the_morning_and_outside_them_nothing_waits():
     quiet = Preferences(quiet_hours_start="22:00", quiet_hours_end="07:00")
     at_two = datetime(2026, 12, 7, 18, 0, tzinfo=timezone.utc)  # 02:00 the 8th in the community

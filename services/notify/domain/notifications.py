@@ -88,6 +88,9 @@ TEMPLATES = {
     COMPLETED: {"zh": ("服务已完成", "{who}的{kind}服务已完成。"), "en": ("Done", "{who}'s {kind} help is done.")},
     CANCELLED: {"zh": ("求助已取消", "{who}的{kind}求助已取消。"), "en": ("Cancelled", "{who}'s {kind} call was cancelled.")},
 }
+# A visit booked for later (a hospital's back-referral follow-up, a weekly bath): {day} is its local date and time.
+BOOKED = {"zh": ("已预约上门服务", "已为{who}预约{kind}上门服务：{day}。"),
+          "en": ("Visit booked", "A {kind} visit to {who} is booked for {day}.")}
 JOB_TEMPLATES = {  # what the assignee reads
     ASSIGNED: {"zh": ("新任务", "{kind}服务：{who}{where}，请尽快接单。"),
                "en": ("New job", "{kind} help for {who}{where}: please accept it.")},
@@ -113,6 +116,7 @@ class CareUpdate:
     escalated_to: str = ""
     where: str = ""
     eta: datetime | None = None
+    scheduled_for: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,8 @@ def compose(update: CareUpdate, recipient: Recipient, zone: str) -> tuple[str, s
     who = link.elder_name if link and link.elder_name else THE_ELDER[language]
     templates = JOB_TEMPLATES if recipient.role == ASSIGNEE and update.event_type in JOB_TEMPLATES else TEMPLATES
     title, body = templates[update.event_type][language]
+    if update.event_type == RAISED and update.scheduled_for:
+        title, body = BOOKED[language]
     shows_place = recipient.role in (ASSIGNEE, SUPERVISOR) and update.where
     where = ((f"（{update.where}）" if language == "zh" else f" ({update.where})") if shows_place else "")
     eta = ""
@@ -235,7 +241,8 @@ def compose(update: CareUpdate, recipient: Recipient, zone: str) -> tuple[str, s
     urgent = ("紧急" if language == "zh" else "Emergency: ") if recipient.urgency == EMERGENCY else ""
     values = dict(who=who, kind=KIND_LABELS[language].get(update.kind, update.kind), where=where,
                   time=_local_time(update.occurred_at, zone), assignee=update.assignee_name or SOMEONE[language],
-                  rung=RUNG_LABELS[language].get(update.escalated_to, update.escalated_to), eta=eta, urgent=urgent)
+                  rung=RUNG_LABELS[language].get(update.escalated_to, update.escalated_to), eta=eta, urgent=urgent,
+                  day=update.scheduled_for.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if update.scheduled_for else "")
     return title.format(**values), body.format(**values), language
 
 

@@ -35,7 +35,8 @@ WORKER_QUEUES = {
                    "evt-employment-seeker.registered--employment.rank_seeker",
                    "evt-employment-vacancies.imported--employment.rank_import"],
     "notify": [f"evt-eldercare-care_request.{event}--notify.care_request_{event}--urgent-first"
-               for event in ("raised", "escalated", "assigned", "en_route", "on_site", "completed", "cancelled")],
+               for event in ("raised", "escalated", "assigned", "en_route", "on_site", "completed", "cancelled")]
+              + ["evt-volunteer-certificate.issued--notify.certificate_issued"],
 }
 APIS = {"eldercare": "ELDERCARE_API_ADDR", "volunteer": "VOLUNTEER_API_ADDR", "clinic": "CLINIC_API_ADDR",
         "employment": "EMPLOYMENT_API_ADDR", "notify": "NOTIFY_API_ADDR"}

@@ -13,6 +13,7 @@ from linli.kit.consumer import apply_once
 from services.notify import events
 from services.notify.channels import DeliveryError
 from services.notify.domain import notifications as notes
+from services.notify.domain.people import Person
 from services.notify.store.notify import NotifyStore
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,23 @@ def decide(store: NotifyStore, consumer: str, event: dict, now: datetime, zone: 
         report_unreached(store, event["id"], update.care_request_id, update.community_id, update.elder_id,
                          update.event_type, [n.user_id for n in made], 0, now)
     return made
+
+
+def decide_certificate(store: NotifyStore, consumer: str, event: dict, now: datetime, zone: str) -> list[notes.Notification]:
+    """Tell a volunteer their certificate was issued; [] when applied before or not theirs to hear."""
+    certificate = events.certificate_in(event)
+    person = store.person(certificate.volunteer_id) or Person(
+        certificate.volunteer_id, frozenset({"volunteer"}), frozenset({certificate.community_id}))
+    if not certificate.volunteer_id or not person.serves(certificate.community_id):
+        return []
+    recipient = notes.Recipient(person, notes.RAISER, notes.ROUTINE)
+    deliveries = notes.plan_deliveries(recipient, store.endpoints_of(person.id),
+                                       store.routine_pushed_since(person.id, now - timedelta(hours=1)), now, zone)
+    note = notes.certificate_notification(event["id"], person, certificate.community_id, certificate.verified_minutes,
+                                          certificate.from_day, certificate.to_day, certificate.code, deliveries, now)
+    if not apply_once(store.client, store.db, consumer, event, lambda session: store.add_notifications(session, [note], 0)):
+        return []
+    return [note]
 
 
 def report_unreached(store: NotifyStore, event_id: str, care_request_id: str, community_id: str, elder_id: str,

@@ -13,6 +13,15 @@ from services.notify.domain.notifications import CareUpdate
 SOURCE = "notify"
 ELDERCARE = "eldercare"
 EMERGENCY_UNREACHED = "emergency.unreached"
+VOLUNTEER = "volunteer"
+
+
+def certificate_in(event: dict):
+    """The certificate a volunteer certificate.issued event carries (volunteer's published schema)."""
+    from linli.volunteer.v1 import events_pb2 as volunteer_events
+
+    payload = json_format.ParseDict(event["data"], volunteer_events.CertificateIssued(), ignore_unknown_fields=True)
+    return payload.certificate
 
 
 def _occurred_at(event: dict) -> datetime:

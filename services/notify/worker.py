@@ -15,7 +15,7 @@ from linli.kit.mongo import utcnow
 from linli.kit.nameko_deps import Database
 from services.notify import delivery, policy
 from services.notify.domain import notifications as notes
-from services.notify.events import ELDERCARE
+from services.notify.events import ELDERCARE, VOLUNTEER
 from services.notify.store import notify as notify_store
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,10 @@ class NotifyWorker:
     @event_handler(ELDERCARE, notes.CANCELLED, urgent_first=True)
     def care_request_cancelled(self, event):
         self._decide(event)
+
+    @event_handler(VOLUNTEER, notes.CERTIFICATE_ISSUED)
+    def certificate_issued(self, event):
+        delivery.decide_certificate(self.store, "notify.certificate", event, utcnow(), policy.COMMUNITY_ZONE)
 
     @timer(interval=number("NOTIFY_DELIVERY_POLL_SECONDS"))
     def send_due(self):

@@ -240,3 +240,35 @@ def test_the_hourly_bound_suppresses_routine_pushes_beyond_it_but_keeps_them_in_
     notes_now = store.page(person.id, None, 10, False)
     assert len(notes_now) == 3
     assert sorted(n.deliveries[0].status for n in notes_now) == [notes.SENT, notes.SENT, notes.SUPPRESSED]
+
+
+def certificate_event(volunteer_id: str, community=COMMUNITY) -> dict:
+    from linli.kit.events import envelope
+    from linli.volunteer.v1 import events_pb2 as volunteer_events
+    from linli.volunteer.v1 import volunteer_pb2
+
+    certificate = volunteer_pb2.Certificate(code="K7QF-2M9D", community_id=community, volunteer_id=volunteer_id,
+                                            volunteer_name="王秀兰", from_day="2026-01-01", to_day="2026-06-30",
+                                            verified_minutes=1530, services=12)
+    return envelope("volunteer", "certificate.issued", community,
+                    volunteer_events.CertificateIssued(certificate=certificate), AFTERNOON)
+
+
+def test_a_volunteer_hears_their_certificate_was_issued_and_a_volunteer_of_another_community_does_not(
+        store, channels, push_service):
+    volunteer = Person(f"vol-{uuid.uuid4().hex[:6]}", frozenset({"volunteer"}), frozenset({COMMUNITY}))
+    store.save_person(volunteer)
+    browser = push_service.subscription()
+    store.save_endpoint(register(volunteer.id, notes.Endpoint("", "", notes.WEB_PUSH, browser.push_url,
+                                                              browser.p256dh, _b64(browser.auth)), AFTERNOON))
+
+    delivery.decide_certificate(store, "notify.certificate", certificate_event(volunteer.id), AFTERNOON, COMMUNITY_ZONE)
+    delivery.send_due(store, channels, NO_WAIT, Clock())
+
+    [pushed] = push_service.to(browser)
+    assert browser.decrypt(pushed["body"])["body"] == \
+        "您2026-01-01至2026-06-30的志愿服务证明已开具：25.5小时，验证码K7QF-2M9D。"
+    elsewhere = Person(f"vol-{uuid.uuid4().hex[:6]}", frozenset({"volunteer"}), frozenset({OTHER_COMMUNITY}))
+    store.save_person(elsewhere)
+    assert delivery.decide_certificate(store, "notify.certificate", certificate_event(elsewhere.id), AFTERNOON,
+                                       COMMUNITY_ZONE) == []

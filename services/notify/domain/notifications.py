@@ -278,6 +278,23 @@ def notification_for(update: CareUpdate, recipient: Recipient, deliveries: tuple
         created_at=now, deliveries=deliveries)
 
 
+CERTIFICATE_ISSUED = "certificate.issued"
+CERTIFICATE = {"zh": ("志愿服务证明已开具", "您{from_day}至{to_day}的志愿服务证明已开具：{hours}小时，验证码{code}。"),
+               "en": ("Certificate issued", "Your volunteer certificate for {from_day} to {to_day} is ready: {hours} "
+                                            "hours, code {code}.")}
+
+
+def certificate_notification(event_id: str, person: Person, community_id: str, minutes: int, from_day: str,
+                             to_day: str, code: str, deliveries: tuple[Delivery, ...], now: datetime) -> Notification:
+    """A volunteer's certificate was issued (by a coordinator, or by themself): routine news for them."""
+    language = person.preferences.language
+    hours = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+    title, body = CERTIFICATE[language]
+    return Notification(f"{event_id}:{person.id}", person.id, community_id, event_id, CERTIFICATE_ISSUED, "", "",
+                        ROUTINE, title, body.format(from_day=from_day, to_day=to_day, hours=hours, code=code),
+                        language, now, deliveries=deliveries)
+
+
 def retry_at(attempts: int, delays: list[float], now: datetime) -> datetime | None:
     """When to try again after `attempts` failed tries; None once the last delay is used (dead letter)."""
     if attempts > len(delays):

@@ -58,6 +58,9 @@ def run_platform(args) -> int:
             f"  TOKEN=$(.venv/bin/linli token --role operator --community {demo.COMMUNITY})\n"
             f"  curl -H \"Authorization: Bearer $TOKEN\" {stack.gateway_url}/v1/care-requests\n"
             f"  curl -N -H \"Authorization: Bearer $TOKEN\" {stack.gateway_url}/v1/board/stream\n"
+            f"\nThe demo family's inbox (their elder's calls, pushed to a subscription nobody answers):\n"
+            f"  curl -H \"Authorization: Bearer $(.venv/bin/linli token --role family --subject "
+            f"family-{demo.CALLS[0][1]})\" {stack.gateway_url}/v1/me/notifications\n"
             f"\nThe operator's board: {stack.gateway_url}/board   A day of calls: .venv/bin/linli simulate\n"
             f"\nCtrl-C stops everything.",
             flush=True,

@@ -7,12 +7,12 @@ registration or preferences change: so the family hears of an elder's very first
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request
 from google.protobuf import field_mask_pb2, json_format
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import _call_options
+from gateway.care_requests import IdempotencyKey, _call_options
 from linli.eldercare.v1 import residents_pb2
 from linli.kit import grpc_client
 from linli.kit.identity import Caller
@@ -104,6 +104,11 @@ class EndpointOut(BaseModel):
     registered_at: datetime | None = None
 
 
+class EndpointRemoved(BaseModel):
+    id: str
+    removed: bool
+
+
 class EndpointList(BaseModel):
     items: list[EndpointOut]
 
@@ -192,8 +197,8 @@ async def web_push_key(request: Request, caller: Caller = Depends(require_caller
 
 
 @router.post("/v1/me/push-endpoints", status_code=201, response_model=EndpointOut)
-async def register_endpoint(body: EndpointIn, request: Request, caller: Caller = Depends(require_caller),
-                            api=Depends(_api)) -> dict:
+async def register_endpoint(body: EndpointIn, request: Request, idempotency_key: IdempotencyKey = None,
+                            caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """Register where you are reached when the app is closed; registering the same one again updates it."""
     keys = body.keys or SubscriptionKeys.model_construct(p256dh="", auth="")
     endpoint = pb.Endpoint(
@@ -212,12 +217,12 @@ async def list_endpoints(request: Request, caller: Caller = Depends(require_call
     return {"items": [to_rest(e) for e in reply.endpoints]}
 
 
-@router.delete("/v1/me/push-endpoints/{endpoint_id}", status_code=204, response_class=Response)
+@router.delete("/v1/me/push-endpoints/{endpoint_id}", response_model=EndpointRemoved)
 async def remove_endpoint(endpoint_id: EndpointId, request: Request, caller: Caller = Depends(require_caller),
-                          api=Depends(_api)) -> Response:
+                          api=Depends(_api)) -> dict:
     """Stop pushing to this subscription or device (logging out, a revoked permission)."""
     await api.RemoveEndpoint(pb.RemoveEndpointRequest(id=endpoint_id), **_call_options(request, caller))
-    return Response(status_code=204)
+    return {"id": endpoint_id, "removed": True}
 
 
 @router.get("/v1/me/notifications", response_model=NotificationPage)

@@ -46,7 +46,7 @@ TABLE = [
     Row("POST", "/v1/me/push-endpoints", "none", {}, 201, foreign_others=None, label="device token",
         body=lambda target, bundle: {"kind": "mobile_push", "provider": "huawei", "token": uuid.uuid4().hex}),
     Row("GET", "/v1/me/push-endpoints", "none", {}, 200, foreign_others=None),
-    Row("DELETE", "/v1/me/push-endpoints/{id}", "endpoint", {}, 204),
+    Row("DELETE", "/v1/me/push-endpoints/{id}", "endpoint", {}, 200),
     Row("GET", "/v1/me/notifications", "none", {}, 200, foreign_others=None),
     Row("PATCH", "/v1/me/notifications/{id}", "notification", {}, 200, body={"read": True}),
     Row("GET", "/v1/me/notification-preferences", "none", {}, 200, foreign_others=None),

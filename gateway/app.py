@@ -13,7 +13,8 @@ from opentelemetry import trace
 from pydantic import BaseModel
 from starlette.datastructures import Headers, MutableHeaders
 
-from gateway import calls, care_requests, clinic, consultation_rooms, employment, meals, openapi, problems, residents, staff, volunteer
+from gateway import (calls, care_requests, clinic, consultation_rooms, employment, meals, notify, openapi, problems,
+                     residents, staff, volunteer)
 from gateway.auth import Authenticator, IdentifyCaller
 from gateway.board import Board, BoardEventData, BoardPage, BoardResetData
 from gateway.board import router as board_router
@@ -115,6 +116,7 @@ def create_app(
         app.state.health = health_pb2_grpc.HealthStub(channel)
         app.state.volunteer = volunteer.VolunteerStubs(setting("VOLUNTEER_API_ADDR"))
         app.state.employment = employment.EmploymentStubs(setting("EMPLOYMENT_API_ADDR"))
+        app.state.notify = notify.NotifyStubs(setting("NOTIFY_API_ADDR"))
         clinic_channel = grpc_client.aio_insecure_channel(setting("CLINIC_API_ADDR"))
         app.state.clinic = clinic.ClinicStubs(clinic_channel)
         board.start(asyncio.get_running_loop())
@@ -134,6 +136,7 @@ def create_app(
             await asyncio.to_thread(idempotency.close)
             await app.state.volunteer.close()
             await app.state.employment.close()
+            await app.state.notify.close()
             await clinic_channel.close(grace=1)
 
     app = FastAPI(
@@ -189,6 +192,7 @@ def create_app(
     app.include_router(consultation_rooms.router)  # /v1/teleconsultations/{id}/room/...
     app.mount("/consultation", consultation_rooms.ConsultationPage(), name="consultation")  # the room's page
     app.include_router(employment.router)
+    app.include_router(notify.router)
 
     @app.get("/livez", tags=["operations"], response_model=Health)
     async def livez() -> dict:

@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 EXCHANGE = "eldercare.events"
 ROUTING_KEY = "care_request.#"
+# The notify service's word that an emergency's push and SMS reached nobody: operators must phone the family.
+ALERTS_EXCHANGE = "notify.events"
+UNREACHED = "emergency.unreached"
 OPENING = ": stream open\n\n"
 HEARTBEAT = ": heartbeat\n\n"
 # No id line: the client's last event id must stay the last real event it saw.
@@ -62,6 +65,8 @@ class BoardEvent:
     frame: str
     # Whom a decline or a timed-out assignment took the request from (it no longer names them).
     former_assignee_id: str = ""
+    # For the operators' board alone (emergency.unreached), never a person's own stream.
+    operators_only: bool = False
 
 
 def _rfc3339(value) -> str | None:
@@ -95,6 +100,23 @@ def event_from_envelope(envelope: dict) -> BoardEvent:
                         care_request, data.get("assignee_id", ""))
 
 
+def unreached_from_envelope(envelope: dict) -> BoardEvent:
+    """notify's emergency.unreached as a frame of the operators' board. It has no id line: the stream's
+    resume position stays the last care-request event (what eldercare can replay); a missed alert is not
+    replayed, the care request's own events are."""
+    data = envelope.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("community_id"), str) or not data["community_id"]:
+        raise ValueError("emergency.unreached without a community")
+    alert = {"care_request_id": data.get("care_request_id", ""), "community_id": data["community_id"],
+             "elder_id": data.get("elder_id", ""), "event_type": data.get("event_type", ""),
+             "recipients": [r for r in data.get("recipients") or [] if isinstance(r, str)],
+             "deliveries_tried": int(data.get("deliveries_tried") or 0)}
+    payload = {"type": UNREACHED, "occurred_at": _rfc3339(envelope.get("occurred_at")), "unreached": alert}
+    frame = f"event: {UNREACHED}\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
+    return BoardEvent(f"{UNREACHED}:{envelope.get('id')}", UNREACHED, data["community_id"],
+                      {"community_id": data["community_id"]}, frame, operators_only=True)
+
+
 def event_from_api(event: eldercare_pb2.BoardEvent) -> BoardEvent:
     """A missed event as ListBoardEvents returns it."""
     occurred_at = event.occurred_at.ToJsonString() if event.HasField("occurred_at") else None
@@ -125,6 +147,8 @@ def own_requests(caller: Caller, family_elder_ids: frozenset[str] = frozenset())
     field_staff = caller.has_role("caregiver", "volunteer")
 
     def wants(event: BoardEvent) -> bool:
+        if event.operators_only:
+            return False
         request = event.care_request
         if field_staff and caller.subject in (event.former_assignee_id,
                                               (request.get("assignment") or {}).get("assignee_id")):
@@ -157,8 +181,10 @@ class Board:
         routing_key: str = ROUTING_KEY,
         heartbeat_seconds: float = 15.0,
         max_backoff_seconds: float = 30.0,
+        alerts_exchange: str | None = ALERTS_EXCHANGE,
     ):
         self.amqp_uri = amqp_uri
+        self.alerts_exchange = alerts_exchange
         self.exchange = exchange
         self.routing_key = routing_key
         self.heartbeat_seconds = heartbeat_seconds
@@ -218,6 +244,9 @@ class Board:
             channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
             queue = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
             channel.queue_bind(queue, self.exchange, routing_key=self.routing_key)
+            if self.alerts_exchange:
+                channel.exchange_declare(self.alerts_exchange, exchange_type="topic", durable=True)
+                channel.queue_bind(queue, self.alerts_exchange, routing_key=UNREACHED)
             # auto_ack: the board is a live view; what a dropped connection missed is fetched on resume.
             channel.basic_consume(queue, self._on_message, auto_ack=True)
             self._ready.set()
@@ -247,7 +276,8 @@ class Board:
 
     def _fan_out(self, envelope: dict) -> None:
         try:
-            event = event_from_envelope(envelope)
+            event = unreached_from_envelope(envelope) if envelope.get("type") == UNREACHED \
+                else event_from_envelope(envelope)
         except ValueError as error:
             log.warning("board dropped event %s: %s", envelope.get("id"), error)
             return

@@ -39,8 +39,8 @@ def run_platform(args) -> int:
         signal.signal(signum, stop)
     stack = None
     try:
-        print("starting Linli: SecantusDB, the eldercare, clinic, employment and volunteer apis, the workers, "
-              "the devices' broker and door, the gateway ... (logs in var/log/)", flush=True)
+        print("starting Linli: SecantusDB, the eldercare, clinic, employment, volunteer and notify apis, the workers, "
+              "the devices' broker and door, coturn, the gateway ... (logs in var/log/)", flush=True)
         stack = platform(env, ROOT / "var" / "log", str(ROOT / "var" / "mongo") if own_mongo else None,
                          mongo_port=int(env["MONGO_URI"].rsplit(":", 1)[1].strip("/")) if own_mongo else None,
                          free_metrics_ports=False, turn_port=3478)
@@ -53,6 +53,7 @@ def run_platform(args) -> int:
             f"  clinic gRPC    {stack.env['CLINIC_API_ADDR']}  partner port (mTLS) {stack.env['CLINIC_PARTNER_ADDR']}: "
             f".venv/bin/linli partner-sim plays the city hospital\n"
             f"  employment gRPC {stack.env['EMPLOYMENT_API_ADDR']}   volunteer gRPC {stack.env['VOLUNTEER_API_ADDR']}\n"
+            f"  notify gRPC    {stack.env['NOTIFY_API_ADDR']}  (push and SMS for people whose app is closed)\n"
             f"  MongoDB        {stack.env['MONGO_URI']}\n"
             f"  TURN (coturn)  {stack.env['LINLI_TURN_URLS']}  (calls; loopback peers only)\n"
             f"  call devices   MQTT {stack.env['ELDERCARE_MQTT_ADDR']} (docs/devices.md); their broker "
@@ -64,6 +65,9 @@ def run_platform(args) -> int:
             f"  TOKEN=$(.venv/bin/linli token --role operator --community {demo.COMMUNITY})\n"
             f"  curl -H \"Authorization: Bearer $TOKEN\" {stack.gateway_url}/v1/care-requests\n"
             f"  curl -N -H \"Authorization: Bearer $TOKEN\" {stack.gateway_url}/v1/board/stream\n"
+            f"\nThe demo family's inbox (their elder's calls, pushed to a subscription nobody answers):\n"
+            f"  curl -H \"Authorization: Bearer $(.venv/bin/linli token --role family --subject "
+            f"family-{demo.CALLS[0][1]})\" {stack.gateway_url}/v1/me/notifications\n"
             f"\nThe operator's board: {stack.gateway_url}/board   A day of calls: .venv/bin/linli simulate\n"
             f"\nCtrl-C stops everything.",
             flush=True,

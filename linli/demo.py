@@ -223,6 +223,8 @@ def load(env: dict[str, str], progress=sys.stderr) -> int:
                 timeout=10)
         set_canteen_menus(meals_pb2_grpc.MealServiceStub(channel))
         by_id = {person.id: person for person in people}
+        if env.get("NOTIFY_API_ADDR"):
+            subscribe_family(env, by_id[CALLS[0][1]])
         for request_id, elder_id, kind, said in CALLS:
             home = by_id[elder_id].details.address
             api.RaiseCareRequest(pb.RaiseCareRequestRequest(
@@ -255,6 +257,41 @@ def terminals_report(residents, mqtt_addr: str, people) -> None:
             terminal.heartbeat(rng.choice([95, 88, 76, 64, 52, 41, 18])).wait_for_publish(10)
         finally:
             terminal.close()
+
+
+# -- notifications ------------------------------------------------------------------------------------------
+
+DEMO_PUSH_URL = "http://127.0.0.1:9/push/demo-family"
+
+
+def subscribe_family(env: dict[str, str], elder) -> None:
+    """The family of the first caller gets a Web Push subscription, as their browser would make it (a P-256
+    key pair and an auth secret), so their elder's calls land in their inbox (GET /v1/me/notifications with
+    a family token for them). Its push URL is this machine's discard port: no push service answers there,
+    so the inbox shows the retries and the dead letter; a real browser's subscription is delivered."""
+    import base64
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from linli.notify.v1 import notify_pb2, notify_pb2_grpc
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    contact = elder.details.contacts[0]
+    key = ec.derive_private_key(int.from_bytes(hashlib.sha256(contact.user_id.encode()).digest(), "big") % (2**255),
+                                ec.SECP256R1())
+    public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    family = Caller(contact.user_id, frozenset({"family"}), frozenset({COMMUNITY})).to_metadata()
+    with grpc_client.insecure_channel(env["NOTIFY_API_ADDR"]) as channel:
+        notify_pb2_grpc.NotifyServiceStub(channel).RegisterEndpoint(notify_pb2.RegisterEndpointRequest(
+            endpoint=notify_pb2.Endpoint(kind=notify_pb2.ENDPOINT_KIND_WEB_PUSH, push_url=DEMO_PUSH_URL,
+                                         p256dh=b64(public), auth=b64(hashlib.sha256(public).digest()[:16]),
+                                         label="家属手机浏览器"),
+            elders=[notify_pb2.ElderLink(elder_id=elder.id, community_id=COMMUNITY, phone=contact.phone,
+                                         elder_name=elder.details.name)]), metadata=family, timeout=10)
 
 
 # -- volunteers ---------------------------------------------------------------------------------------------

@@ -37,9 +37,12 @@ WORKER_QUEUES = {
     "employment": ["evt-employment-vacancy.opened--employment.rank_vacancy",
                    "evt-employment-seeker.registered--employment.rank_seeker",
                    "evt-employment-vacancies.imported--employment.rank_import"],
+    "notify": [f"evt-eldercare-care_request.{event}--notify.care_request_{event}--urgent-first"
+               for event in ("raised", "escalated", "assigned", "en_route", "on_site", "completed", "cancelled")]
+              + ["evt-volunteer-certificate.issued--notify.certificate_issued"],
 }
 APIS = {"eldercare": "ELDERCARE_API_ADDR", "volunteer": "VOLUNTEER_API_ADDR", "clinic": "CLINIC_API_ADDR",
-        "employment": "EMPLOYMENT_API_ADDR"}
+        "employment": "EMPLOYMENT_API_ADDR", "notify": "NOTIFY_API_ADDR"}
 
 
 class StartError(RuntimeError):
@@ -50,7 +53,7 @@ class StartError(RuntimeError):
 METRICS_PORTS = {"gateway": "GATEWAY_METRICS_PORT", "eldercare-api": "ELDERCARE_API_METRICS_PORT",
                  "clinic-api": "CLINIC_API_METRICS_PORT", "employment-api": "EMPLOYMENT_API_METRICS_PORT",
                  "volunteer-api": "VOLUNTEER_API_METRICS_PORT", "workers": "LINLI_WORKERS_METRICS_PORT",
-                 "eldercare-devices": "ELDERCARE_DEVICES_METRICS_PORT"}
+                 "eldercare-devices": "ELDERCARE_DEVICES_METRICS_PORT", "notify-api": "NOTIFY_API_METRICS_PORT"}
 
 # -- the devices' broker: production's configuration, read from the manifests ---------------------------
 
@@ -474,7 +477,8 @@ def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mong
         stack.start_api("volunteer")
         start_clinic_api(stack)
         stack.start_api("employment")
-        stack.start_workers(["eldercare", "volunteer", "clinic", "employment"])
+        stack.start_api("notify")
+        stack.start_workers(["eldercare", "volunteer", "clinic", "employment", "notify"])
         start_coturn(stack, turn_port)
         stack.start_gateway(gateway_env)
     except BaseException:

@@ -79,6 +79,26 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "60",
         "How often the employment worker closes vacancies past their open days.",
     ),
+    "NOTIFY_API_ADDR": ("127.0.0.1:50055", "Where the notify gRPC api listens; the gateway dials it."),
+    "NOTIFY_DELIVERY_POLL_SECONDS": ("0.5", "How often the notify worker sends the push and SMS deliveries that are due."),
+    "NOTIFY_RETRY_SECONDS": (
+        "2,10,60,300",
+        "A failed push or SMS delivery is tried again after each of these delays in turn; after the last it is "
+        "a dead letter (kept with its error; an emergency that reached nobody goes to the board).",
+    ),
+    "NOTIFY_VAPID_KEY_FILE": (
+        "var/vapid/private_key.pem",
+        "The platform's VAPID key pair (PEM) for Web Push (RFC 8292); made on first start when absent.",
+    ),
+    "NOTIFY_VAPID_SUBJECT": (
+        "mailto:ops@linli.example",
+        "How push services reach the operator about our pushes (VAPID `sub`: a mailto: or https: URL).",
+    ),
+    "NOTIFY_SMS_ENDPOINT": ("https://dysmsapi.aliyuncs.com/", "Alibaba Cloud SMS's API (SendSms, version 2017-05-25)."),
+    "NOTIFY_SMS_ACCESS_KEY_ID": ("", "Alibaba Cloud AccessKey id for SMS; empty: SMS is off (deliveries fail and say so)."),
+    "NOTIFY_SMS_ACCESS_KEY_SECRET": ("", "Its AccessKey secret (signs every request)."),
+    "NOTIFY_SMS_SIGN_NAME": ("", "The approved SMS signature (签名), e.g. 邻里社区."),
+    "NOTIFY_SMS_TEMPLATE_CODE": ("", "The approved template (模板) for emergencies, with one variable ${content}."),
     "GATEWAY_HOST": ("127.0.0.1", "Gateway bind address."),
     "GATEWAY_PORT": ("8080", "Gateway port."),
     "GATEWAY_GRPC_TIMEOUT_SECONDS": ("5", "Deadline of every gRPC call the gateway makes."),
@@ -161,6 +181,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "EMPLOYMENT_API_METRICS_PORT": ("9183", "The employment api's Prometheus metrics port; 0: no metrics at all."),
     "VOLUNTEER_API_METRICS_PORT": ("9184", "The volunteer api's Prometheus metrics port; 0: no metrics at all."),
     "LINLI_WORKERS_METRICS_PORT": ("9185", "A workers process's Prometheus metrics port (every worker in it); 0: no metrics at all."),
+    "NOTIFY_API_METRICS_PORT": ("9187", "The notify api's Prometheus metrics port; 0: no metrics at all."),
     "ELDERCARE_DEVICES_METRICS_PORT": ("9186", "The devices' door's (eldercare-devices) Prometheus metrics port; 0: no metrics at all."),
     "OTEL_METRICS_EXPORTER": (
         "prometheus",

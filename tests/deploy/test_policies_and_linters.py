@@ -78,11 +78,11 @@ def test_the_compose_file_is_valid_and_runs_the_whole_platform(tools):
     services = json.loads(result.stdout)["services"]
     assert {"mongo", "rabbitmq", "otel-collector", "jaeger", "eldercare-api", "eldercare-worker",
             "volunteer-api", "volunteer-worker", "clinic-api", "clinic-worker", "employment-api",
-            "employment-worker", "gateway"} == set(services)
+            "employment-worker", "notify-api", "notify-worker", "gateway"} == set(services)
     assert "--replSet" in services["mongo"]["command"]
     assert services["rabbitmq"]["image"].endswith("-management")
     for name in ("eldercare-api", "eldercare-worker", "volunteer-api", "volunteer-worker", "clinic-api",
-                 "clinic-worker", "employment-api", "employment-worker", "gateway"):
+                 "clinic-worker", "employment-api", "employment-worker", "notify-api", "notify-worker", "gateway"):
         assert services[name]["read_only"] is True and services[name]["cap_drop"] == ["ALL"], name
 
 

@@ -40,6 +40,8 @@ def stack(otlp, issuer_dir):
         "VOLUNTEER_API_ADDR": f"127.0.0.1:{free_port()}",
         "CLINIC_API_ADDR": f"127.0.0.1:{free_port()}",
         "EMPLOYMENT_API_ADDR": f"127.0.0.1:{free_port()}",
+        "NOTIFY_API_ADDR": f"127.0.0.1:{free_port()}",
+        "NOTIFY_VAPID_KEY_FILE": str(Path(tempfile.mkdtemp(prefix="linli-e2e-vapid-")) / "private_key.pem"),
         "CLINIC_PARTNER_ADDR": f"127.0.0.1:{free_port()}",
         # The devices' broker and door of this session (call devices over MQTT: tests/e2e/test_mqtt_devices.py).
         "ELDERCARE_MQTT_ADDR": f"127.0.0.1:{free_port()}",

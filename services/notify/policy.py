@@ -1,0 +1,27 @@
+"""Settings of the notify service that are not per person."""
+from linli.kit.config import setting
+
+COMMUNITY_ZONE = "Asia/Shanghai"  # quiet hours and the times in messages are the community's
+
+
+def retry_delays() -> list[float]:
+    value = setting("NOTIFY_RETRY_SECONDS")
+    try:
+        return [float(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise SystemExit(f"NOTIFY_RETRY_SECONDS must be comma-separated seconds, got {value!r}") from None
+
+
+def channels():
+    """The channels as the environment configures them."""
+    from services.notify.channels.mobile import MobilePush
+    from services.notify.channels.sms import AliyunSms
+    from services.notify.channels.webpush import WebPushChannel, load_key
+    from services.notify.delivery import Channels
+
+    return Channels(
+        WebPushChannel(load_key(setting("NOTIFY_VAPID_KEY_FILE")), setting("NOTIFY_VAPID_SUBJECT")),
+        MobilePush([]),  # no vendor adapter in this release: a mobile token's deliveries dead-letter, saying so
+        AliyunSms(setting("NOTIFY_SMS_ENDPOINT"), setting("NOTIFY_SMS_ACCESS_KEY_ID"),
+                  setting("NOTIFY_SMS_ACCESS_KEY_SECRET"), setting("NOTIFY_SMS_SIGN_NAME"),
+                  setting("NOTIFY_SMS_TEMPLATE_CODE")))

@@ -10,7 +10,9 @@ its tallies into the figures an administrator reads, with confidence intervals o
 import math
 import random
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from statistics import NormalDist
+from zoneinfo import ZoneInfo
 
 from linli.kit.errors import FailedPrecondition, check_fields
 from services.eldercare.domain.care_requests import ID_PATTERN, KINDS, GeoPoint
@@ -462,3 +464,74 @@ def refuse_if_empty(profile: Profile | None, community_id: str) -> Profile:
             "(labelled as such in every result) or plan once calls have been recorded")
     return profile
 
+
+
+# -- a profile from a community's history -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    """What the planner reads of one recorded call (the store's projection of a care request)."""
+
+    kind: str
+    raised_at: datetime
+    acknowledged_at: datetime | None = None
+    en_route_at: datetime | None = None
+    on_site_at: datetime | None = None
+    completed_at: datetime | None = None
+    position: GeoPoint | None = None
+
+
+# Fewer recorded durations than this for a kind: its durations are pooled with every other kind's.
+MIN_SAMPLES = 5
+MAX_HISTORY_DAYS = 92
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> float | None:
+    return (end - start).total_seconds() if start and end and end >= start else None
+
+
+def profile_from_history(community_id: str, records: list[HistoryRecord], first_day: date, last_day: date,
+                         zone: str = DEFAULT_COMMUNITY_ZONE, homes: tuple[GeoPoint, ...] = ()) -> Profile | None:
+    """The community's profile from its calls raised between first_day and last_day (local days, inclusive):
+    calls per hour by weekday, hour and kind; operators' time to acknowledge (raised → acknowledged, which
+    includes any queueing the history had); travel (en route → on site); work on site (on site → completed).
+    None when there are no calls to learn from."""
+    if not records:
+        return None
+    local = ZoneInfo(zone)
+    days = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    weekdays = [sum(1 for d in days if d.weekday() == w) for w in range(7)]
+    counts: dict[tuple[int, int, str], int] = {}
+    samples: dict[str, dict[str, list[float]]] = {"acknowledge": {}, "travel": {}, "service": {}}
+    for record in records:
+        at = record.raised_at.astimezone(local)
+        key = (at.weekday(), at.hour, record.kind)
+        counts[key] = counts.get(key, 0) + 1
+        for name, value in (("acknowledge", _seconds(record.raised_at, record.acknowledged_at)),
+                            ("travel", _seconds(record.en_route_at, record.on_site_at)),
+                            ("service", _seconds(record.on_site_at, record.completed_at))):
+            if value is not None:
+                samples[name].setdefault(record.kind, []).append(value)
+    arrivals = {key: count / weekdays[key[0]] for key, count in counts.items() if weekdays[key[0]]}
+    pooled_note = []
+    tables = {}
+    fallback = default_profile(community_id)
+    for name, by_kind in samples.items():
+        every = [s for values in by_kind.values() for s in values]
+        table = {}
+        for kind in KINDS:
+            if len(by_kind.get(kind, [])) >= MIN_SAMPLES:
+                table[kind] = empirical(by_kind[kind])
+            elif every:
+                table[kind] = empirical(every)
+                if any(key[2] == kind for key in counts):
+                    pooled_note.append(f"{name} of {kind}")
+            else:
+                table[kind] = getattr(fallback, name)[kind]
+                pooled_note.append(f"{name} (none recorded: default)")
+        tables[name] = table
+    notes = sorted(set(pooled_note))
+    source = (f"history of {community_id}, {first_day.isoformat()} to {last_day.isoformat()}: {len(records)} calls"
+              + (f"; pooled across kinds for lack of samples: {', '.join(notes)}" if notes else ""))
+    return Profile(community_id, arrivals, tables["acknowledge"], tables["travel"], tables["service"], source,
+                   is_default=False, zone=zone, homes=homes)

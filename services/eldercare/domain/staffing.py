@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from statistics import NormalDist
 from zoneinfo import ZoneInfo
 
-from linli.kit.errors import FailedPrecondition, check_fields
+from linli.kit.errors import FailedPrecondition, PermissionDenied, check_fields
+from linli.kit.identity import Caller
 from services.eldercare.domain.care_requests import ID_PATTERN, KINDS, GeoPoint
 from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE
 
@@ -535,3 +536,11 @@ def profile_from_history(community_id: str, records: list[HistoryRecord], first_
               + (f"; pooled across kinds for lack of samples: {', '.join(notes)}" if notes else ""))
     return Profile(community_id, arrivals, tables["acknowledge"], tables["travel"], tables["service"], source,
                    is_default=False, zone=zone, homes=homes)
+
+
+def check_may_plan(caller: Caller, community_id: str) -> None:
+    """Planning staff is the administrators' decision, for the communities they serve."""
+    if not ID_PATTERN.match(community_id):
+        check_fields({"community_id": "required: 1 to 64 letters, digits or . _ : -"}, "invalid planning run")
+    if not (caller.has_role("administrator") and caller.serves(community_id)):
+        raise PermissionDenied(f"only an administrator serving community {community_id} may plan its staffing")

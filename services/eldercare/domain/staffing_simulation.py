@@ -279,6 +279,7 @@ class Plan:
     smaller: tuple[Smaller, ...]
     rosters_tried: int
     stopped_early: bool  # the time limit ended the search before it finished
+    tried: tuple[tuple[Roster, Report], ...] = ()  # every roster simulated, in order, with its figures
 
 
 def lowest_counts(profile: Profile, shift: Shift) -> tuple[int, int]:
@@ -340,14 +341,13 @@ def smallest_roster(profile: Profile, template: Roster, targets: Targets, policy
     deadline = clock() + time_limit_seconds
     roster = Roster(tuple(replace(s, operators=o, caregivers=c) for s in template.shifts
                           for o, c in [lowest_counts(profile, s)]))
-    tried = 0
+    tried: list[tuple[Roster, Report]] = []
 
     def evaluate(candidate: Roster, what: str) -> tuple[Report, dict[str, list[str]]]:
-        nonlocal tried
-        tried += 1
         if progress:
-            progress(f"roster {tried} ({what}): {candidate.describe()}")
+            progress(f"roster {len(tried) + 1} ({what}): {candidate.describe()}")
         report = simulate(profile, candidate, policy, days, seed, first_day, max(0.0, deadline - clock()), clock=clock)
+        tried.append((candidate, report))
         return report, shortfalls(report, targets)
 
     report, missed = evaluate(roster, "the fewest that could keep up")
@@ -362,7 +362,7 @@ def smallest_roster(profile: Profile, template: Roster, targets: Targets, policy
             roster = roster.with_shift(name, **more)
         report, missed = evaluate(roster, "adding where targets were missed")
     if missed:
-        return Plan(roster, report, False, (), tried, True)
+        return Plan(roster, report, False, (), len(tried), True, tuple(tried))
     smaller = []
     for shift in roster.shifts:
         for role, attribute in (("operator", "operators"), ("caregiver", "caregivers")):
@@ -382,4 +382,4 @@ def smallest_roster(profile: Profile, template: Roster, targets: Targets, policy
                                            tuple(r for reasons in fewer_missed.values() for r in reasons)))
                     break
                 roster, report = candidate, fewer_report
-    return Plan(roster, report, True, tuple(smaller), tried, clock() >= deadline)
+    return Plan(roster, report, True, tuple(smaller), len(tried), clock() >= deadline, tuple(tried))

@@ -125,3 +125,22 @@ def test_impossible_and_malformed_rosters_are_refused_with_the_reason(planner, h
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "uncovered hours" in error.details()
     error = rpc_error(lambda: plan(planner, days=1000))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "days" in error.details()
+
+
+def test_linli_staffing_prints_the_plan_and_writes_json_csv_and_the_chart(api_address, monkeypatch, tmp_path,
+                                                                          capsys):
+    from linli import staffing as command
+
+    monkeypatch.setenv("ELDERCARE_API_ADDR", api_address)
+    code = command.main(["--community", QUIET, "--default-profile", "--elders", "300", "--days", "2",
+                         "--shift", "all-day=0-0:1:4", "--json", str(tmp_path / "plan.json"),
+                         "--csv", str(tmp_path / "plan.csv"), "--chart", str(tmp_path / "plan.svg")])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "DEFAULT PROFILE" in out.out and "all-day 00-00: 1 operators, 4 caregivers" in out.out
+    assert "day 2 of 2" in out.err
+    assert '"profile_is_default": true' in (tmp_path / "plan.json").read_text()
+    assert (tmp_path / "plan.csv").read_text().startswith("shift,operators")
+    assert "<svg" in (tmp_path / "plan.svg").read_text()
+    assert command.main(["--community", QUIET]) == 1
+    assert "no care-request history" in capsys.readouterr().err

@@ -179,3 +179,16 @@ def test_a_profile_learns_calls_per_hour_and_durations_from_the_communitys_histo
     assert "pooled across kinds" in profile.source and "emergency" in profile.source and not profile.is_default
     assert first_monday.weekday() == 1
     assert st.profile_from_history("planner-test", [], first, last) is None
+
+
+def test_the_command_reads_shifts_with_their_hours_people_and_skill_sets():
+    from linli import staffing as command
+    from linli.eldercare.v1 import eldercare_pb2
+
+    shift = command.parse_shift("night=22-6:1:4:emergency,medical/meal")
+    assert (shift.name, shift.starts_hour, shift.ends_hour, shift.operators, shift.caregivers) == ("night", 22, 6, 1, 4)
+    assert [list(s.kinds) for s in shift.skill_sets] == [
+        [eldercare_pb2.CARE_KIND_EMERGENCY, eldercare_pb2.CARE_KIND_MEDICAL], [eldercare_pb2.CARE_KIND_MEAL]]
+    for bad in ("night", "night=22:1:4", "night=22-6:one:4", "night=22-6:1:4:flying"):
+        with pytest.raises(ValueError):
+            command.parse_shift(bad)

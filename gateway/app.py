@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from starlette.datastructures import Headers, MutableHeaders
 
 from gateway import care_requests, clinic, employment, meals, openapi, problems, residents, staff, volunteer
+from gateway import staffing
 from gateway.auth import Authenticator, IdentifyCaller
 from gateway.board import Board, BoardEventData, BoardPage
 from gateway.board import router as board_router
@@ -106,6 +107,7 @@ def create_app(
         app.state.staff = staff.StaffServiceStub(channel)
         app.state.meals = meals.MealServiceStub(channel)
         app.state.residents = residents.ResidentServiceStub(channel)
+        app.state.staffing = staffing.StaffingServiceStub(channel)
         app.state.health = health_pb2_grpc.HealthStub(channel)
         app.state.volunteer = volunteer.VolunteerStubs(setting("VOLUNTEER_API_ADDR"))
         app.state.employment = employment.EmploymentStubs(setting("EMPLOYMENT_API_ADDR"))
@@ -165,6 +167,8 @@ def create_app(
     app.include_router(volunteer.router)
     app.include_router(clinic.router)
     app.include_router(employment.router)
+    app.include_router(staffing.router)
+    app.mount("/staffing", staffing.StaffingPage(), name="staffing")  # the administrators' staffing page
 
     @app.get("/livez", tags=["operations"], response_model=Health)
     async def livez() -> dict:

@@ -7,6 +7,7 @@ import csv
 import io
 import math
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from services.eldercare.domain.staffing import Report, Roster, Targets
@@ -63,7 +64,9 @@ def chart_svg(report: Report, tried: list[tuple[Roster, Report]], targets: Targe
     figure.suptitle(report.profile_source, fontsize="small")
     figure.tight_layout()
     out = io.StringIO()
-    figure.savefig(out, format="svg", metadata={"Date": None})
+    # A fixed salt for the SVG's element ids: the same plan draws the same bytes.
+    with matplotlib.rc_context({"svg.hashsalt": "linli-staffing"}):
+        figure.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
 
 

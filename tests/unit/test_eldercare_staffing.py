@@ -164,20 +164,22 @@ def test_a_profile_learns_calls_per_hour_and_durations_from_the_communitys_histo
     for monday in (datetime(2026, 11, 30, 3, 10, tzinfo=timezone.utc), datetime(2026, 12, 7, 3, 10, tzinfo=timezone.utc)):
         for i in range(3):
             raised = monday + timedelta(minutes=i)
-            records.append(st.HistoryRecord("meal", raised, raised + timedelta(seconds=30 + i),
-                                            raised + timedelta(minutes=2), raised + timedelta(minutes=7),
-                                            raised + timedelta(minutes=17)))
-    records.append(st.HistoryRecord("emergency", first_monday := datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)))
+            records.append(st.HistoryRecord(
+                "meal", raised, acknowledged_at=raised + timedelta(seconds=30 + i),
+                assigned_at=raised + timedelta(minutes=1), en_route_at=raised + timedelta(minutes=2),
+                on_site_at=raised + timedelta(minutes=7), completed_at=raised + timedelta(minutes=17)))
+    a_tuesday = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)  # 09:00 in Beijing
+    records.append(st.HistoryRecord("emergency", a_tuesday))
     profile = st.profile_from_history("planner-test", records, first, last)
     assert profile.rate(0, 11, "meal") == pytest.approx(3.0)  # six calls over two Mondays
     assert profile.rate(1, 9, "emergency") == pytest.approx(0.5)  # one call over two Tuesdays
     assert profile.rate(0, 10, "meal") == 0
     assert profile.acknowledge["meal"].samples == (30, 30, 31, 31, 32, 32)
-    assert profile.travel["meal"].average == 300 and profile.service["meal"].average == 600
+    # Travel runs from the assignment (setting off, then the walk) to the door; work from there to done.
+    assert profile.travel["meal"].average == 360 and profile.service["meal"].average == 600
     # Too few emergencies to learn from: their durations are the pooled ones, and the source says so.
-    assert profile.travel["emergency"].average == 300
+    assert profile.travel["emergency"].average == 360
     assert "pooled across kinds" in profile.source and "emergency" in profile.source and not profile.is_default
-    assert first_monday.weekday() == 1
     assert st.profile_from_history("planner-test", [], first, last) is None
 
 

@@ -67,7 +67,7 @@ class Profile:
     # Mean calls per hour, by (weekday 0 = Monday, hour of day 0..23, kind); missing keys are 0.
     arrivals: dict[tuple[int, int, str], float]
     acknowledge: dict[str, Duration]  # an operator's time to pick a call up and acknowledge it, by kind
-    travel: dict[str, Duration]  # en route → on site, by kind
+    travel: dict[str, Duration]  # assigned → on site (setting off, then en route → arrived), by kind
     service: dict[str, Duration]  # on site → completed, by kind
     # Where the profile comes from, shown with every result: a history window or "default profile".
     source: str
@@ -476,6 +476,7 @@ class HistoryRecord:
     kind: str
     raised_at: datetime
     acknowledged_at: datetime | None = None
+    assigned_at: datetime | None = None
     en_route_at: datetime | None = None
     on_site_at: datetime | None = None
     completed_at: datetime | None = None
@@ -495,7 +496,9 @@ def profile_from_history(community_id: str, records: list[HistoryRecord], first_
                          zone: str = DEFAULT_COMMUNITY_ZONE, homes: tuple[GeoPoint, ...] = ()) -> Profile | None:
     """The community's profile from its calls raised between first_day and last_day (local days, inclusive):
     calls per hour by weekday, hour and kind; operators' time to acknowledge (raised → acknowledged, which
-    includes any queueing the history had); travel (en route → on site); work on site (on site → completed).
+    includes any queueing the history had); travel (assigned → on site: the caregiver setting off, then en
+    route → arrived; en route → arrived alone when the assignment time is unknown); work on site (on site →
+    completed).
     None when there are no calls to learn from."""
     if not records:
         return None
@@ -509,7 +512,7 @@ def profile_from_history(community_id: str, records: list[HistoryRecord], first_
         key = (at.weekday(), at.hour, record.kind)
         counts[key] = counts.get(key, 0) + 1
         for name, value in (("acknowledge", _seconds(record.raised_at, record.acknowledged_at)),
-                            ("travel", _seconds(record.en_route_at, record.on_site_at)),
+                            ("travel", _seconds(record.assigned_at or record.en_route_at, record.on_site_at)),
                             ("service", _seconds(record.on_site_at, record.completed_at))):
             if value is not None:
                 samples[name].setdefault(record.kind, []).append(value)

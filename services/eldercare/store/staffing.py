@@ -29,13 +29,14 @@ class StaffingStore:
         end = datetime.combine(last_day + timedelta(days=1), time(0), local)
         cursor = self.requests.find(
             {"community_id": community_id, "raised_at": {"$gte": start, "$lt": end}, "scheduled_for": None},
-            {"kind": 1, "raised_at": 1, "acknowledged_at": 1, "history": 1, "position": 1})
+            {"kind": 1, "raised_at": 1, "acknowledged_at": 1, "assignment.assigned_at": 1, "history": 1, "position": 1})
         records = []
         for doc in cursor:
             history = doc.get("history") or []
             position = doc.get("position")
+            assigned = (doc.get("assignment") or {}).get("assigned_at")
             records.append(HistoryRecord(
-                doc["kind"], doc["raised_at"], doc.get("acknowledged_at"),
+                doc["kind"], doc["raised_at"], doc.get("acknowledged_at"), assigned,
                 _last(history, EN_ROUTE), _last(history, ON_SITE), _last(history, COMPLETED),
                 GeoPoint(position["latitude"], position["longitude"]) if position else None))
         return records

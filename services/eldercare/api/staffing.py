@@ -1,6 +1,7 @@
-"""StaffingService: the staffing planner over gRPC. A run is CPU work bounded by its time limit; it runs on
-a thread of its own while this call streams its progress, then the plan."""
+"""StaffingService: the staffing planner over gRPC. A run is CPU work bounded by its time limit; it runs in
+a process of its own while this call streams its progress, then the plan."""
 import math
+import multiprocessing
 import queue
 import threading
 from dataclasses import replace
@@ -10,7 +11,9 @@ from zoneinfo import ZoneInfo
 from linli.eldercare.v1 import eldercare_pb2
 from linli.eldercare.v1 import staffing_pb2 as pb
 from linli.eldercare.v1 import staffing_pb2_grpc as pb_grpc
-from linli.kit.errors import InvalidArgument
+import grpc
+
+from linli.kit.errors import FailedPrecondition, InvalidArgument
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.protomap import enum_name, enum_number
@@ -25,6 +28,13 @@ DEFAULT_DAYS = 28
 DEFAULT_HISTORY_DAYS = 28
 DEFAULT_TIME_LIMIT = 60.0
 MAX_ELDERS = 100_000
+# Plans running at once in one api process (each in a process of its own, on a machine's cores that also
+# answer calls for help); more are refused with RESOURCE_EXHAUSTED.
+MAX_RUNS = 2
+# How much longer than its limit a run may take to send its plan (drawing the chart, starting the process).
+RUN_MARGIN_SECONDS = 60
+# A fresh interpreter per run: forking a process that runs grpcio's threads is unsafe.
+_CONTEXT = multiprocessing.get_context("spawn")
 
 
 def roster_from(shifts) -> st.Roster:
@@ -109,6 +119,7 @@ class StaffingApi(pb_grpc.StaffingServiceServicer):
         self.policy = policy
         self.clock = clock
         self.zone = zone
+        self.runs = threading.BoundedSemaphore(MAX_RUNS)
 
     def _profile(self, request: pb.PlanStaffingRequest, today: date) -> st.Profile:
         history_days = request.history_days or DEFAULT_HISTORY_DAYS
@@ -143,31 +154,58 @@ class StaffingApi(pb_grpc.StaffingServiceServicer):
         profile = self._profile(request, today)
         if not request.search:
             st.check_possible(profile, roster)
-        updates: queue.Queue = queue.Queue()
+        if not self.runs.acquire(blocking=False):
+            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                          f"{MAX_RUNS} staffing plans are already running on this api; try again when one is done")
+        try:
+            yield from self._run(context, request.community_id, profile, roster, targets, days, request.seed,
+                                 first_day, limit, request.search)
+        finally:
+            self.runs.release()
 
-        def run() -> None:
-            try:
-                if request.search:
-                    plan = smallest_roster(profile, roster, targets, self.policy, days, request.seed, first_day, limit,
-                                           progress=lambda message: updates.put(("progress", message, 0, 0)))
+    def _run(self, context, community_id, profile, roster, targets, days, seed, first_day, limit, search):
+        """The run in a process of its own: CPU-bound simulation must not hold this api's GIL while it
+        answers calls for help. Its progress and its plan come back over a queue."""
+        updates = _CONTEXT.Queue()
+        worker = _CONTEXT.Process(target=run_plan, name="staffing-plan", daemon=True, args=(
+            updates, community_id, profile, roster, targets, self.policy, days, seed, first_day, limit, search))
+        worker.start()
+        context.add_callback(worker.kill)  # the caller gone (or the call done): nothing left to compute for
+        try:
+            while True:
+                try:
+                    update = updates.get(timeout=limit + RUN_MARGIN_SECONDS)
+                except queue.Empty:
+                    raise RuntimeError("the staffing plan's process stopped answering") from None
+                if update[0] == "progress":
+                    _, message, done, total = update
+                    yield pb.PlanStaffingResponse(progress=pb.PlanStaffingProgress(message=message, done=done,
+                                                                                   total=total))
+                elif update[0] == "plan":
+                    yield pb.PlanStaffingResponse(plan=pb.StaffingPlan.FromString(update[1]))
+                    return
                 else:
-                    report = simulate(profile, roster, self.policy, days, request.seed, first_day, limit,
-                                      progress=lambda done, total: updates.put(
-                                          ("progress", f"day {done} of {total}", done, total)))
-                    plan = Plan(roster, report, not st.shortfalls(report, targets), (), 1, not report.complete,
-                                ((roster, report),))
-                updates.put(("plan", plan_message(request.community_id, plan, targets, request.search)))
-            except Exception as error:  # handed to the call, which maps it to a status
-                updates.put(("error", error))
+                    _, kind, message, fields = update
+                    raise InvalidArgument(message, fields) if kind == "InvalidArgument" else FailedPrecondition(message)
+        finally:
+            worker.join(timeout=5)
+            if worker.is_alive():
+                worker.kill()
 
-        threading.Thread(target=run, name="staffing-plan", daemon=True).start()
-        while True:
-            update = updates.get()
-            if update[0] == "progress":
-                _, message, done, total = update
-                yield pb.PlanStaffingResponse(progress=pb.PlanStaffingProgress(message=message, done=done, total=total))
-            elif update[0] == "plan":
-                yield pb.PlanStaffingResponse(plan=update[1])
-                return
-            else:
-                raise update[1]
+
+def run_plan(updates, community_id: str, profile: st.Profile, roster: st.Roster, targets: st.Targets,
+             policy: dict[str, KindPolicy], days: int, seed: int, first_day: date, limit: float, search: bool) -> None:
+    """The body of a plan's process: simulate or search, then send the plan (serialized) or the refusal."""
+    try:
+        if search:
+            plan = smallest_roster(profile, roster, targets, policy, days, seed, first_day, limit,
+                                   progress=lambda message: updates.put(("progress", message, 0, 0)))
+        else:
+            report = simulate(profile, roster, policy, days, seed, first_day, limit,
+                              progress=lambda done, total: updates.put(("progress", f"day {done} of {total}", done,
+                                                                        total)))
+            plan = Plan(roster, report, not st.shortfalls(report, targets), (), 1, not report.complete,
+                        ((roster, report),))
+        updates.put(("plan", plan_message(community_id, plan, targets, search).SerializeToString()))
+    except (InvalidArgument, FailedPrecondition) as error:  # refusals found while planning (the search's)
+        updates.put(("error", type(error).__name__, error.message, getattr(error, "fields", {})))

@@ -194,3 +194,13 @@ def test_the_command_reads_shifts_with_their_hours_people_and_skill_sets():
     for bad in ("night", "night=22:1:4", "night=22-6:one:4", "night=22-6:1:4:flying"):
         with pytest.raises(ValueError):
             command.parse_shift(bad)
+
+
+def test_a_shift_running_past_midnight_serves_both_ends_of_the_night_with_the_same_people():
+    profile = steady_profile("meal", 2, 30 * 60)
+    roster = st.Roster((st.Shift("day", 6, 22, 1, 3), st.Shift("night", 22, 6, 1, 2)))
+    report = simulate(profile, roster, DEFAULT_POLICY, days=3, seed=4, first_day=MONDAY)
+    night = next(s for s in report.shifts if s.shift == "night")
+    assert night.wait_for("meal").calls > 30 and night.wait_for("meal").unserved == 0
+    # Two caregivers for eight hours a day, busy about half of it (2 calls an hour × 30 min / 2 people).
+    assert 0.3 < night.caregiver_utilisation < 0.7

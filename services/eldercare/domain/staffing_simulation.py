@@ -93,7 +93,7 @@ class Day:
                 start = offset * DAY + shift.starts_hour * 3600
                 end = start + len(shift.hours) * 3600
                 if end > 0 and start < HORIZON:
-                    self.env.process(self.shift(shift, max(0.0, start), min(float(HORIZON), end)))
+                    self.env.process(self.shift(shift, offset, max(0.0, start), min(float(HORIZON), end)))
         self.env.process(self.arrivals())
         self.env.run(until=HORIZON)
         for call in self.calls:
@@ -145,7 +145,8 @@ class Day:
 
     # -- people ---------------------------------------------------------------------------------
 
-    def shift(self, shift: Shift, start: float, end: float):
+    def shift(self, shift: Shift, offset: int, start: float, end: float):
+        """One shift's people at work: offset -1 is yesterday's shift running past midnight, 1 tomorrow's."""
         yield self.env.timeout(start - self.env.now)
         tally = self.tallies[shift.name]
         tally.operator_seconds += shift.operators * _overlap(start, end)
@@ -155,7 +156,7 @@ class Day:
         ids = []
         for index in range(shift.caregivers):
             member = staff.StaffMember(
-                f"{shift.name}-{int(start // DAY)}-{index:03d}", self.profile.community_id, f"caregiver {index}", "",
+                f"{shift.name}-{offset + 1}-{index:03d}", self.profile.community_id, f"caregiver {index}", "",
                 shift.skills_of(index),
                 position=self.staff_rng.choice(self.profile.homes) if self.profile.homes else None)
             self.members[member.id] = staff.start_shift(self.administrator, member, self.now())

@@ -1,0 +1,121 @@
+"""Predicted against observed: the planner's figures for the demo community's day next to `linli simulate`
+played on the real platform with the same day and roster.
+
+    .venv/bin/python -m bench.staffing_validation [--speed 200] [--calls 150] [--days 60]
+
+Starts Linli on free ports (SecantusDB in memory, a vhost of its own), loads the demo community (2,000
+elders, 30 caregivers on shift), plays `linli simulate`'s day at --speed, and reads every call's recorded
+timestamps back (real seconds × speed = simulated seconds). The prediction simulates --days days of the
+same day: linli simulate's calls per hour and kind mix, its operators' pick-up times (exponential, 15 s for
+emergencies, 40 s otherwise; each call its own operator), the caregiver setting off 20-90 s after the
+assignment and walking the distance between homes at 70 m/min (rounded up to whole minutes, as the
+simulator's ETA is), its minutes on site by kind; the demo's 30 caregivers with their skill sets.
+Prints both side by side. Not part of the tests (about 10 minutes at the default speed).
+"""
+import argparse
+import math
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pymongo
+
+from linli import demo, simulate
+from linli.devstack import ensure_rabbitmq, free_port, platform
+from linli.kit.config import SETTINGS, setting
+from services.eldercare.domain import staffing as st
+from services.eldercare.domain.care_requests import KINDS, distance_m
+from services.eldercare.domain.staffing_simulation import simulate as plan_days
+from services.eldercare.policy import DEFAULT_POLICY
+from services.eldercare.store.staffing import StaffingStore
+
+SLA = 60.0
+
+
+def observed(db, since: datetime, speed: float) -> dict:
+    """The day's calls as the platform recorded them, in simulated seconds."""
+    records = StaffingStore(db).history(demo.COMMUNITY, since.date(), datetime.now(timezone.utc).date(), "UTC")
+    records = [r for r in records if r.raised_at >= since]
+    emergencies = [r for r in records if r.kind == "emergency" and r.acknowledged_at]
+    in_time = sum(1 for r in emergencies if (r.acknowledged_at - r.raised_at).total_seconds() * speed <= SLA)
+    waits = {}
+    for r in records:
+        if r.on_site_at:
+            waits.setdefault(r.kind, []).append((r.on_site_at - r.raised_at).total_seconds() * speed)
+    return {"calls": len(records), "emergencies": len(emergencies),
+            "share": in_time / len(emergencies) if emergencies else math.nan,
+            "p50": {k: statistics.median(v) for k, v in waits.items()},
+            "all_p50": statistics.median([w for v in waits.values() for w in v]) if waits else math.nan}
+
+
+def predicted(homes, days: int, calls: int) -> st.Report:
+    rng = random.Random(1)
+    hourly, shares = sum(simulate.HOURLY), sum(simulate.KIND_MIX.values())
+    from linli.eldercare.v1 import eldercare_pb2 as pb
+    from linli.kit.protomap import enum_name
+    mix = {enum_name(pb.CareKind, k): v for k, v in simulate.KIND_MIX.items()}
+    minutes = {enum_name(pb.CareKind, k): v for k, v in simulate.SERVICE_MINUTES.items()}
+    arrivals = {(w, h, kind): calls * simulate.HOURLY[h] / hourly * share / shares
+                for w in range(7) for h in range(24) for kind, share in mix.items()}
+    travel = st.empirical([rng.uniform(20, 90) + 60 * max(1, math.ceil(
+        distance_m(rng.choice(homes), rng.choice(homes)) / simulate.WALKING_METRES_PER_MINUTE)) for _ in range(5000)])
+    profile = st.Profile(
+        demo.COMMUNITY, arrivals,
+        acknowledge={k: st.exponential(15 if k == "emergency" else 40) for k in KINDS},
+        travel={k: travel for k in KINDS},
+        service={k: st.empirical([minutes.get(k, 30) * 60 * rng.uniform(0.6, 1.4) for _ in range(2000)])
+                 for k in KINDS},
+        source="linli simulate's day (its constants), demo homes", homes=tuple(homes))
+    skill_sets = tuple(frozenset(enum_name(pb.CareKind, k) for k in s) for s in demo.SKILL_SETS)
+    roster = st.Roster((st.Shift("all-day", 0, 0, 50, demo.STAFF, skill_sets),))  # 50: an operator per call
+    return plan_days(profile, roster, DEFAULT_POLICY, days, 7, date(2026, 12, 7), time_limit_seconds=600)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--speed", type=float, default=200)
+    parser.add_argument("--calls", type=int, default=150)
+    parser.add_argument("--days", type=int, default=60)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="linli-staffing-validation-"))
+    env = {name: setting(name) for name in SETTINGS}
+    env.update({name: f"127.0.0.1:{free_port()}" for name in SETTINGS if name.endswith("_ADDR")})
+    env.update({name: str(free_port()) for name in SETTINGS if name.endswith("_PORT")})
+    # The platform's SLA clock runs in real seconds: a simulated minute is 60/speed of them.
+    env.update({"MONGO_DB_PREFIX": "validation_", "LINLI_DEV_ISSUER_DIR": str(work / "issuer"),
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "", "ELDERCARE_EMERGENCY_ACK_SLA_SECONDS": str(SLA / args.speed)})
+    ensure_rabbitmq(env["AMQP_URI"], management=True)
+    stack = platform(env, work / "log", mongo_storage=":memory:", isolated_broker=True)
+    try:
+        demo.load(stack.env)
+        client = pymongo.MongoClient(stack.env["MONGO_URI"], tz_aware=True)
+        db = client["validation_eldercare"]
+        homes = StaffingStore(db).homes(demo.COMMUNITY)
+        since = datetime.now(timezone.utc)
+        started = time.monotonic()
+        simulate.run(stack.env, args.speed, args.calls, 7)
+        print(f"linli simulate took {time.monotonic() - started:.0f} s", flush=True)
+        time.sleep(3)
+        seen = observed(db, since, args.speed)
+    finally:
+        stack.stop()
+    report = predicted(list(homes), args.days, args.calls)
+    shift = report.shifts[0]
+    share = shift.emergency_acknowledged
+    every = sorted(w for w in shift.wait_histogram)
+    print(f"\n{'':34} {'predicted':>22} {'observed':>10}")
+    print(f"{'emergencies acknowledged <= 60 s':34} {share.value:8.1%} [{share.low:.1%}, {share.high:.1%}] "
+          f"{seen['share']:10.1%}  ({seen['emergencies']} emergencies observed)")
+    print(f"{'median wait, every kind (min)':34} {statistics.median(every) / 60:22.1f} {seen['all_p50'] / 60:10.1f}")
+    for waits in shift.waits:
+        print(f"{'median wait, ' + waits.kind + ' (min)':34} {waits.p50_seconds / 60:22.1f} "
+              f"{seen['p50'].get(waits.kind, math.nan) / 60:10.1f}")
+    print(f"calls observed {seen['calls']}; predicted over {report.days_simulated} days; caregiver utilisation "
+          f"{shift.caregiver_utilisation:.0%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -18,6 +18,7 @@ import random
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -35,23 +36,38 @@ from services.eldercare.store.staffing import StaffingStore
 SLA = 60.0
 
 
-def observed(db, since: datetime, speed: float) -> dict:
-    """The day's calls as the platform recorded them, in simulated seconds."""
+def scaled(records, speed: float) -> list:
+    """Recorded calls with every step's time since the raise stretched to simulated seconds."""
+    def at(r, t):
+        return None if t is None else r.raised_at + (t - r.raised_at) * speed
+
+    return [replace(r, acknowledged_at=at(r, r.acknowledged_at), assigned_at=at(r, r.assigned_at),
+                    en_route_at=at(r, r.en_route_at), on_site_at=at(r, r.on_site_at),
+                    completed_at=at(r, r.completed_at)) for r in records]
+
+
+def recorded(db, since: datetime) -> list:
     records = StaffingStore(db).history(demo.COMMUNITY, since.date(), datetime.now(timezone.utc).date(), "UTC")
-    records = [r for r in records if r.raised_at >= since]
+    return [r for r in records if r.raised_at >= since]
+
+
+def observed(records, speed: float) -> dict:
+    """The day's calls as the platform recorded them, in simulated seconds."""
     emergencies = [r for r in records if r.kind == "emergency" and r.acknowledged_at]
-    in_time = sum(1 for r in emergencies if (r.acknowledged_at - r.raised_at).total_seconds() * speed <= SLA)
+    in_time = sum(1 for r in emergencies if (r.acknowledged_at - r.raised_at).total_seconds() <= SLA)
     waits = {}
     for r in records:
         if r.on_site_at:
-            waits.setdefault(r.kind, []).append((r.on_site_at - r.raised_at).total_seconds() * speed)
+            waits.setdefault(r.kind, []).append((r.on_site_at - r.raised_at).total_seconds())
     return {"calls": len(records), "emergencies": len(emergencies),
             "share": in_time / len(emergencies) if emergencies else math.nan,
             "p50": {k: statistics.median(v) for k, v in waits.items()},
             "all_p50": statistics.median([w for v in waits.values() for w in v]) if waits else math.nan}
 
 
-def predicted(homes, days: int, calls: int) -> st.Report:
+def predicted(homes, days: int, calls: int, learned=None) -> st.Report:
+    """The planner's days: durations from linli simulate's constants, or (learned) from the platform's
+    recorded history of the day, stretched to simulated time (the planner's own profile_from_history)."""
     rng = random.Random(1)
     hourly, shares = sum(simulate.HOURLY), sum(simulate.KIND_MIX.values())
     from linli.eldercare.v1 import eldercare_pb2 as pb
@@ -69,6 +85,9 @@ def predicted(homes, days: int, calls: int) -> st.Report:
         service={k: st.empirical([minutes.get(k, 30) * 60 * rng.uniform(0.6, 1.4) for _ in range(2000)])
                  for k in KINDS},
         source="linli simulate's day (its constants), demo homes", homes=tuple(homes))
+    if learned is not None:
+        profile = replace(profile, acknowledge=learned.acknowledge, travel=learned.travel, service=learned.service,
+                          source="durations learned from the platform's record of the day")
     skill_sets = tuple(frozenset(enum_name(pb.CareKind, k) for k in s) for s in demo.SKILL_SETS)
     roster = st.Roster((st.Shift("all-day", 0, 0, 50, demo.STAFF, skill_sets),))  # 50: an operator per call
     return plan_days(profile, roster, DEFAULT_POLICY, days, 7, date(2026, 12, 7), time_limit_seconds=600)
@@ -99,22 +118,30 @@ def main() -> None:
         simulate.run(stack.env, args.speed, args.calls, 7)
         print(f"linli simulate took {time.monotonic() - started:.0f} s", flush=True)
         time.sleep(3)
-        seen = observed(db, since, args.speed)
+        records = scaled(recorded(db, since), args.speed)
+        seen = observed(records, args.speed)
     finally:
         stack.stop()
-    report = predicted(list(homes), args.days, args.calls)
-    shift = report.shifts[0]
-    share = shift.emergency_acknowledged
-    every = sorted(w for w in shift.wait_histogram)
-    print(f"\n{'':34} {'predicted':>22} {'observed':>10}")
-    print(f"{'emergencies acknowledged <= 60 s':34} {share.value:8.1%} [{share.low:.1%}, {share.high:.1%}] "
-          f"{seen['share']:10.1%}  ({seen['emergencies']} emergencies observed)")
-    print(f"{'median wait, every kind (min)':34} {statistics.median(every) / 60:22.1f} {seen['all_p50'] / 60:10.1f}")
-    for waits in shift.waits:
-        print(f"{'median wait, ' + waits.kind + ' (min)':34} {waits.p50_seconds / 60:22.1f} "
-              f"{seen['p50'].get(waits.kind, math.nan) / 60:10.1f}")
-    print(f"calls observed {seen['calls']}; predicted over {report.days_simulated} days; caregiver utilisation "
-          f"{shift.caregiver_utilisation:.0%}")
+    day = date.today()
+    learned = st.profile_from_history(demo.COMMUNITY, records, day, day, "UTC")
+    first = predicted(list(homes), args.days, args.calls).shifts[0]
+    second = predicted(list(homes), args.days, args.calls, learned).shifts[0]
+
+    def share(shift) -> str:
+        e = shift.emergency_acknowledged
+        return f"{e.value:.1%} [{e.low:.1%}, {e.high:.1%}]"
+
+    print(f"\n{'':34} {'predicted: constants':>24} {'predicted: learned':>24} {'observed':>10}")
+    print(f"{'emergencies acknowledged <= 60 s':34} {share(first):>24} {share(second):>24} {seen['share']:10.1%}"
+          f"  ({seen['emergencies']} emergencies observed)")
+    print(f"{'median wait, every kind (min)':34} {statistics.median(first.wait_histogram) / 60:24.1f} "
+          f"{statistics.median(second.wait_histogram) / 60:24.1f} {seen['all_p50'] / 60:10.1f}")
+    for waits in first.waits:
+        other = second.wait_for(waits.kind)
+        print(f"{'median wait, ' + waits.kind + ' (min)':34} {waits.p50_seconds / 60:24.1f} "
+              f"{(other.p50_seconds if other else math.nan) / 60:24.1f} {seen['p50'].get(waits.kind, math.nan) / 60:10.1f}")
+    print(f"calls observed {seen['calls']}; predicted over {args.days} days each; caregiver utilisation "
+          f"{first.caregiver_utilisation:.0%} / {second.caregiver_utilisation:.0%}")
 
 
 if __name__ == "__main__":

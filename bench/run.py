@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Row families, in the order they run. emergency comes first, while the store is small (SecantusDB
 # answers some queries by scanning a whole collection, and the other families leave thousands of care
 # requests behind); memory comes last: it reads each process's peak after every load.
-MODULES = ["emergency", "notify", "grpc_api", "gateway_http", "events", "matching", "memory", "metrics_cost"]
+MODULES = ["emergency", "notify", "grpc_api", "gateway_http", "events", "matching", "memory", "metrics_cost",
+           "staffing"]
 
 
 def machine() -> str:

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from starlette.datastructures import Headers, MutableHeaders
 
 from gateway import (calls, care_requests, clinic, consultation_rooms, employment, meals, notify, openapi, problems,
-                     residents, staff, volunteer)
+                     residents, staff, staffing, volunteer)
 from gateway.auth import Authenticator, IdentifyCaller
 from gateway.board import Board, BoardEventData, BoardPage, BoardResetData
 from gateway.board import router as board_router
@@ -113,6 +113,7 @@ def create_app(
         app.state.staff = staff.StaffServiceStub(channel)
         app.state.meals = meals.MealServiceStub(channel)
         app.state.residents = residents.ResidentServiceStub(channel)
+        app.state.staffing = staffing.StaffingServiceStub(channel)
         app.state.health = health_pb2_grpc.HealthStub(channel)
         app.state.volunteer = volunteer.VolunteerStubs(setting("VOLUNTEER_API_ADDR"))
         app.state.employment = employment.EmploymentStubs(setting("EMPLOYMENT_API_ADDR"))
@@ -193,6 +194,8 @@ def create_app(
     app.mount("/consultation", consultation_rooms.ConsultationPage(), name="consultation")  # the room's page
     app.include_router(employment.router)
     app.include_router(notify.router)
+    app.include_router(staffing.router)
+    app.mount("/staffing", staffing.StaffingPage(), name="staffing")  # the administrators' staffing page
 
     @app.get("/livez", tags=["operations"], response_model=Health)
     async def livez() -> dict:

@@ -4,6 +4,7 @@
     linli token --role operator     print a development bearer token
     linli test [TIER ...]           run the test tiers (what `make test` does)
     linli simulate [--speed 600]    play a day of calls against the running platform
+    linli staffing [--search]       how many operators and caregivers per shift (linli/staffing.py)
     linli dead-letters list|show|replay|drop   events the workers gave up on (linli/deadletters.py)
     linli partner-cert --partner ID | --server   certificates from the alliance's development CA
     linli partner-sim [--partner ID] [--once]    a partner hospital working referrals over mTLS
@@ -122,6 +123,8 @@ def main(argv: list[str] | None = None) -> None:
     tst.add_argument("tiers", nargs="*")
     tst.set_defaults(func=test)
     commands.add_parser("simulate", help="play a day of calls against the running platform", add_help=False)
+    commands.add_parser("staffing", help="how many operators and caregivers per shift: simulate or search rosters",
+                        add_help=False)
     commands.add_parser("partner-cert", help="issue a partner's (or the partner port's) certificate from the "
                         "alliance's development CA", add_help=False)
     commands.add_parser("partner-sim", help="a partner hospital working referrals against the running platform",
@@ -135,6 +138,10 @@ def main(argv: list[str] | None = None) -> None:
         from linli import simulate as simulator
 
         sys.exit(simulator.main(argv[1:]))
+    if argv[:1] == ["staffing"]:  # parses its own options
+        from linli import staffing
+
+        sys.exit(staffing.main(argv[1:]))
     if argv[:1] == ["partner-cert"]:  # parses its own options
         from linli import partner_ca
 

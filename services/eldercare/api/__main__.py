@@ -2,6 +2,7 @@
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc, staff_pb2, staff_pb2_grpc
 from linli.eldercare.v1 import meals_pb2, meals_pb2_grpc
 from linli.eldercare.v1 import residents_pb2, residents_pb2_grpc
+from linli.eldercare.v1 import staffing_pb2, staffing_pb2_grpc
 from linli.kit import metrics, telemetry
 from linli.kit.config import database_name, number, setting
 from linli.kit.grpc_server import GrpcApi, ServiceBinding, serve_until_signalled
@@ -12,12 +13,14 @@ from services.eldercare.api.meals import MealApi
 from services.eldercare.api.residents import ResidentApi
 from services.eldercare.api.staff import StaffApi
 from services.eldercare import metrics as care_metrics
+from services.eldercare.api.staffing import StaffingApi
 from services.eldercare.policy import with_emergency_sla
 from services.eldercare.store import staff as staff_store
 from services.eldercare.store import meals as meal_store
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.residents import ResidentStore
 from services.eldercare.store.staff import StaffStore
+from services.eldercare.store.staffing import StaffingStore
 
 
 def binding(module, name: str, servicer) -> ServiceBinding:
@@ -27,7 +30,7 @@ def binding(module, name: str, servicer) -> ServiceBinding:
 
 
 grpc_modules = {eldercare_pb2: eldercare_pb2_grpc, staff_pb2: staff_pb2_grpc, meals_pb2: meals_pb2_grpc,
-                residents_pb2: residents_pb2_grpc}
+                residents_pb2: residents_pb2_grpc, staffing_pb2: staffing_pb2_grpc}
 
 
 def main() -> None:
@@ -55,6 +58,7 @@ def main() -> None:
                 MealApi(meal_store.MealStore(client, db), store, policy, relay, family_of=elders.family_of,
                         elder_home=elders.home_for_visit)),
         binding(residents_pb2, "ResidentService", ResidentApi(elders, store, policy, relay)),
+        binding(staffing_pb2, "StaffingService", StaffingApi(StaffingStore(db), policy)),
     ])
 
     def on_stop() -> None:

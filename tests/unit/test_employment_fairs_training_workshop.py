@@ -190,3 +190,10 @@ def test_figures_are_for_counsellors_and_at_most_two_years():
         figures.period(RESIDENT, COMMUNITY, "2019-06", "")
     with pytest.raises(InvalidArgument):
         figures.period(COUNSELLOR, COMMUNITY, "2019-06", "2021-07")
+
+
+@pytest.mark.parametrize("month", ["0000-01", "0001-01", "9999-12"])
+def test_a_month_outside_years_1000_to_9998_is_a_clear_refusal_not_a_crash(month):
+    with pytest.raises(InvalidArgument) as refused:
+        figures.period(COUNSELLOR, COMMUNITY, month, "")
+    assert refused.value.fields["from_month"] == "a month as YYYY-MM"

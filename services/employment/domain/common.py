@@ -80,8 +80,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def parse_month(value: str) -> date | None:
-    """A YYYY-MM month as its first day, or None."""
-    return date.fromisoformat(value + "-01") if MONTH_PATTERN.match(value) else None
+    """A YYYY-MM month as its first day, or None. Years 1000 to 9998 only, as the gateway's schema says:
+    year 0 is no year at all, and the period's end (a month later, in UTC) must stay a date."""
+    if not MONTH_PATTERN.match(value) or not 1000 <= int(value[:4]) <= 9998:
+        return None
+    return date.fromisoformat(value + "-01")
 
 
 def month_of(at: datetime, zone: str = ZONE) -> str:

@@ -37,9 +37,10 @@ WORKER_QUEUES = {
     "employment": ["evt-employment-vacancy.opened--employment.rank_vacancy",
                    "evt-employment-seeker.registered--employment.rank_seeker",
                    "evt-employment-vacancies.imported--employment.rank_import"],
-    "notify": [f"evt-eldercare-care_request.{event}--notify.care_request_{event}--urgent-first"
+    "notify": [f"evt-eldercare-care_request.{event}--notify.care_request_{event}--routine"
                for event in ("raised", "escalated", "assigned", "en_route", "on_site", "completed", "cancelled")]
-              + ["evt-volunteer-certificate.issued--notify.certificate_issued"],
+              + ["evt-eldercare-care_request.raised--notify.care_request_raised--urgent",
+                 "evt-volunteer-certificate.issued--notify.certificate_issued"],
 }
 APIS = {"eldercare": "ELDERCARE_API_ADDR", "volunteer": "VOLUNTEER_API_ADDR", "clinic": "CLINIC_API_ADDR",
         "employment": "EMPLOYMENT_API_ADDR", "notify": "NOTIFY_API_ADDR"}

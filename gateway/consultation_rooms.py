@@ -27,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 
 from gateway.auth import _bearer, require_caller
 from gateway.board import PAGE_HEADERS
+from gateway.problems import Problem
 from gateway.clinic import Id, _options
 from gateway.rooms import (_SSE_HEADERS, _STREAM_DOC, EventStream, IceServers, Participant, SignalAccepted,
                            SignalIn, SignallingRelay, check_signal, ice_servers_for)
@@ -41,12 +42,27 @@ ROLE_NAMES = {"patient": "patient", "clinician": "clinician", "partner": "specia
 
 router = APIRouter(prefix="/v1/teleconsultations/{teleconsultation_id}/room", tags=["consultation rooms"])
 
-JoinToken = Annotated[str, Header(alias="X-Linli-Join-Token", min_length=1, max_length=1024, description=(
-    "The token of your own join link (after #join= in the link). The patient's and a clinician's work only "
-    "with their own bearer token; a hospital's works alone, on the device that first used it."))]
+JoinToken = Annotated[str | None, Header(alias="X-Linli-Join-Token", min_length=1, max_length=1024, description=(
+    "The token of your own join link (after #join= in the link), the room's credential: without it, 401. "
+    "The patient's and a clinician's work only with their own bearer token; a hospital's works alone, on "
+    "the device that first used it."))]
 JoinDevice = Annotated[str | None, Header(alias="X-Linli-Join-Device", pattern=r"^[A-Za-z0-9_-]{16,64}$",
                                           description="A random key your page keeps for the tab: required "
                                                       "with a hospital's link, which binds to it on first use")]
+
+
+def join_token(token: JoinToken = None) -> str:
+    """FastAPI dependency: the join link's token, the room's credential. A request without it is
+    unauthenticated (401, before anything else about it is checked), as one without a bearer token is on
+    every other route."""
+    if token is None:
+        raise Problem(401, "unauthenticated", "Unauthenticated",
+                      "The token of your join link is required (X-Linli-Join-Token).",
+                      headers={"WWW-Authenticate": 'LinliJoinLink realm="linli"'})
+    return token
+
+
+RoomPass = Annotated[str, Depends(join_token)]
 
 
 def signed_in(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Caller | None:
@@ -61,13 +77,14 @@ def _clinic_options(request: Request, caller: Caller | None) -> dict:
 async def _admitted(request: Request, caller: Caller | None, teleconsultation_id: str, token: str,
                     device: str | None) -> Participant:
     reply = await request.app.state.clinic.teleconsultations.CheckTeleconsultationRoomPass(
-        T.CheckTeleconsultationRoomPassRequest(id=teleconsultation_id, join_token=token, device_key=device or ""),
+        T.CheckTeleconsultationRoomPassRequest(id=teleconsultation_id, join_token=token,
+                                               device_key=device or ""),
         **_clinic_options(request, caller))
     return Participant(reply.subject, ROLE_NAMES.get(reply.participant, reply.participant), reply.community_id)
 
 
 @router.get("/signals", response_class=EventStream, responses=_STREAM_DOC)
-async def room_signals(request: Request, teleconsultation_id: Id, token: JoinToken, device: JoinDevice = None,
+async def room_signals(request: Request, teleconsultation_id: Id, token: RoomPass, device: JoinDevice = None,
                        caller: Caller | None = Depends(signed_in)) -> EventStream:
     """Server-Sent Events of the consultation room, as for /v1/rooms/{kind}/{id}/signals: `welcome`, the
     others' `join`/`leave`, and the offers, answers and candidates sent to this peer. Entering is recorded
@@ -111,7 +128,7 @@ async def _leave(request: Request, caller: Caller | None, teleconsultation_id: s
 
 
 @router.post("/signals", status_code=202, response_model=SignalAccepted)
-async def post_signal(request: Request, teleconsultation_id: Id, signal: SignalIn, token: JoinToken,
+async def post_signal(request: Request, teleconsultation_id: Id, signal: SignalIn, token: RoomPass,
                       device: JoinDevice = None, caller: Caller | None = Depends(signed_in)) -> SignalAccepted:
     """Send an offer, answer, ICE candidate, mute or hang-up to the room (to one peer with `to`); the same
     checks as entering, and 422 for a malformed session description or candidate."""
@@ -124,7 +141,7 @@ async def post_signal(request: Request, teleconsultation_id: Id, signal: SignalI
 
 
 @router.get("/ice-servers", response_model=IceServers, response_model_by_alias=True)
-async def room_ice_servers(request: Request, teleconsultation_id: Id, token: JoinToken, device: JoinDevice = None,
+async def room_ice_servers(request: Request, teleconsultation_id: Id, token: RoomPass, device: JoinDevice = None,
                            caller: Caller | None = Depends(signed_in)) -> IceServers:
     """TURN credentials for the room's participants, the hospital's specialist included (who cannot use
     /v1/calls/ice-servers without a Linli account)."""

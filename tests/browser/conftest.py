@@ -12,10 +12,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_session():
+    """One Playwright for the whole tier: its sync API runs one instance at a time in a thread, so every
+    browser of the tier (the board's, the calls' and the rooms' with fake media) is launched from it."""
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
     executable = ensure_chromium()
     expect.set_options(timeout=10_000)  # a live update crosses five processes; allow for a slow machine
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    browser = playwright_session.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

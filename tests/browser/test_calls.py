@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import numpy
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from linli import terminal
 from linli.devstack import ROOT
@@ -35,7 +35,7 @@ TERMINAL_SECONDS = 60
 
 
 @pytest.fixture(scope="module")
-def media_browser(tmp_path_factory):
+def media_browser(playwright_session, tmp_path_factory):
     """Chromium whose fake microphone plays a known tone, with loopback allowed in peer connections."""
     tone = tmp_path_factory.mktemp("tone") / "tone.wav"
     with wave.open(str(tone), "wb") as wav:
@@ -47,10 +47,9 @@ def media_browser(tmp_path_factory):
     args = CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                             f"--use-file-for-fake-audio-capture={tone}", "--allow-loopback-in-peer-connection",
                             "--autoplay-policy=no-user-gesture-required"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=ensure_chromium(), headless=True, args=args)
-        yield browser
-        browser.close()
+    browser = playwright_session.chromium.launch(executable_path=ensure_chromium(), headless=True, args=args)
+    yield browser
+    browser.close()
 
 
 def open_board(browser, gateway_url, token) -> tuple[Page, list]:

@@ -59,18 +59,15 @@ def tone_file(hertz: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def media_browser():
+def media_browser(playwright_session):
     """Chromium with fake devices (the microphone plays a tone), no permission prompts, and loopback
     allowed in peer connections (the pages use relay-only ICE through coturn on 127.0.0.1)."""
-    from playwright.sync_api import sync_playwright
-
     args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
             f"--use-file-for-fake-audio-capture={tone_file(BROWSER_TONE)}"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=ensure_chromium(), headless=True, args=args)
-        yield browser
-        browser.close()
+    browser = playwright_session.chromium.launch(executable_path=ensure_chromium(), headless=True, args=args)
+    yield browser
+    browser.close()
 
 
 def scheduled_session(gateway_url, issuer_dir, nurse) -> tuple[str, str]:
@@ -135,7 +132,9 @@ def test_the_patient_the_clinician_and_the_hospital_hear_each_other_in_one_room_
             assert sorted(r["role"] for r in rows) in (["clinician", "specialist"], ["patient", "specialist"]), rows
             for row in rows:
                 assert row["packets"] > 50 and row["energy"] > 0, rows  # audio arrives from each other one
-                assert row["localType"] == "relay" and row["remoteAddress"].startswith("127."), rows
+                # Chromium may leave a remote candidate's address empty (one it learned as peer-reflexive);
+                # coturn relays to loopback peers alone (linli.devstack), so a relay pair is loopback either way.
+                assert row["localType"] == "relay" and (row["remoteAddress"] or "127.").startswith("127."), rows
         deadline = time.monotonic() + 20
         browsers = [p for p, role in hospital.roles.items() if role in ("patient", "clinician")]
         while time.monotonic() < deadline and not (len(browsers) == 2 and all(

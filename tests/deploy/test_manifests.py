@@ -121,7 +121,8 @@ def test_the_gateway_spreads_its_calls_over_every_api_pod(overlay):
     assert not problems, problems_in(problems)
     dialled = {env["name"] for obj in check.of_kind(objects, "Deployment") for c in check.containers(obj)
                for env in c.get("env", []) if env["name"].endswith("_API_ADDR") and c["command"][-1] == "gateway"}
-    assert dialled == {"ELDERCARE_API_ADDR", "CLINIC_API_ADDR", "EMPLOYMENT_API_ADDR", "VOLUNTEER_API_ADDR"}
+    assert dialled == {"ELDERCARE_API_ADDR", "CLINIC_API_ADDR", "EMPLOYMENT_API_ADDR", "VOLUNTEER_API_ADDR",
+                       "NOTIFY_API_ADDR"}
 
 
 def test_an_api_behind_a_cluster_ip_is_reported(overlay):

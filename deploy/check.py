@@ -457,6 +457,30 @@ def linli_settings_are_known(objects: list[dict]) -> list[str]:
     return problems
 
 
+def database_users_are_made(objects: list[dict]) -> list[str]:
+    """A process connects to MongoDB as the user its MONGO_URI's Secret names; only the replica-set set-up
+    makes users (each of LINLI_SERVICES, with the password of its own Secret), so a service missing there
+    cannot authenticate and restarts forever."""
+    made = {}
+    for job in of_kind(objects, "CronJob"):
+        for container in containers(job):
+            env = {e["name"]: e for e in container.get("env", [])}
+            if "LINLI_SERVICES" not in env:
+                continue
+            for service in env["LINLI_SERVICES"].get("value", "").split():
+                ref = env.get(f"{service.upper()}_MONGO_PASSWORD", {}).get("valueFrom", {}).get("secretKeyRef", {})
+                made[ref.get("name")] = service
+    problems = []
+    for obj in of_kind(objects, *WORKLOADS):
+        for container in containers(obj):
+            for env in container.get("env", []):
+                ref = env.get("valueFrom", {}).get("secretKeyRef")
+                if is_linli(container) and env["name"] == "MONGO_URI" and ref and ref["name"] not in made:
+                    problems.append(f"{name_of(obj)} connects with Secret {ref['name']}, whose user the "
+                                    "mongodb-replica-set set-up does not make (LINLI_SERVICES)")
+    return problems
+
+
 def secrets_are_referenced_never_committed(objects: list[dict]) -> list[str]:
     return [f"{name_of(obj)} is committed; reference it by name and let the operator create it"
             for obj in of_kind(objects, "Secret")]
@@ -565,7 +589,7 @@ CONSISTENCY = [
     every_workload_has_a_disruption_budget, deny_all_is_the_default, every_pod_has_its_own_network_policy,
     containers_are_hardened, service_accounts_mount_no_token, workloads_spread_across_nodes_and_zones,
     linli_deployments_autoscale, drains_fit_the_grace_period, clients_give_up_before_a_drain_ends,
-    apis_are_balanced_per_call, linli_settings_are_known,
+    apis_are_balanced_per_call, linli_settings_are_known, database_users_are_made,
     secrets_are_referenced_never_committed, everything_is_namespaced, external_services_keep_client_addresses,
 ]
 # A site's own overlay (docs/operations.md) must also have replaced every placeholder and pinned digests.

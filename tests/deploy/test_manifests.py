@@ -1,5 +1,6 @@
 """The Kubernetes manifests: every overlay renders, every object is valid on the oldest and newest
 Kubernetes Linli supports, and the rules no schema knows hold (deploy/check.py)."""
+import copy
 import subprocess
 
 import yaml
@@ -121,7 +122,8 @@ def test_the_gateway_spreads_its_calls_over_every_api_pod(overlay):
     assert not problems, problems_in(problems)
     dialled = {env["name"] for obj in check.of_kind(objects, "Deployment") for c in check.containers(obj)
                for env in c.get("env", []) if env["name"].endswith("_API_ADDR") and c["command"][-1] == "gateway"}
-    assert dialled == {"ELDERCARE_API_ADDR", "CLINIC_API_ADDR", "EMPLOYMENT_API_ADDR", "VOLUNTEER_API_ADDR"}
+    assert dialled == {"ELDERCARE_API_ADDR", "CLINIC_API_ADDR", "EMPLOYMENT_API_ADDR", "VOLUNTEER_API_ADDR",
+                       "NOTIFY_API_ADDR"}
 
 
 def test_an_api_behind_a_cluster_ip_is_reported(overlay):
@@ -137,6 +139,29 @@ def test_configuration_uses_only_settings_linli_knows(overlay):
     name, objects = overlay
     problems = check.linli_settings_are_known(objects)
     assert not problems, problems_in(problems)
+
+
+def test_every_service_that_connects_to_mongodb_has_its_user_made_by_the_set_up(overlay):
+    name, objects = overlay
+    problems = check.database_users_are_made(objects)
+    assert not problems, problems_in(problems)
+
+
+def test_a_service_left_out_of_the_set_up_is_reported(overlay):
+    name, objects = overlay
+
+    def without_notify(obj):
+        if (obj["kind"], obj["metadata"]["name"]) != ("CronJob", "mongodb-replica-set"):
+            return obj
+        obj = copy.deepcopy(obj)
+        (container,) = check.containers(obj)
+        for env in container["env"]:
+            if env["name"] == "LINLI_SERVICES":
+                env["value"] = env["value"].replace("notify ", "")
+        return obj
+    assert sorted(check.database_users_are_made([without_notify(obj) for obj in objects])) == [
+        f"Deployment/notify-{part} connects with Secret notify-mongodb, whose user the mongodb-replica-set "
+        "set-up does not make (LINLI_SERVICES)" for part in ("api", "worker")]
 
 
 def test_secrets_are_referenced_by_name_and_never_committed(overlay):

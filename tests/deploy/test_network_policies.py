@@ -34,6 +34,13 @@ FLOWS = {
     ("employment-worker", "mongodb", 27017),
     ("employment-worker", "rabbitmq", 5672),  # its own events, to keep rankings current
     ("employment-worker", "otel-collector", 4318),
+    ("gateway", "notify-api", 50051),
+    ("notify-api", "mongodb", 27017),
+    ("notify-api", "rabbitmq", 5672),  # its outbox relay: the worker's emergency.unreached
+    ("notify-api", "otel-collector", 4318),
+    ("notify-worker", "mongodb", 27017),
+    ("notify-worker", "rabbitmq", 5672),  # eldercare's and volunteer's events
+    ("notify-worker", "otel-collector", 4318),
     ("rabbitmq", "eldercare-devices", 8090),  # the HTTP auth backend asks who a device is
     ("eldercare-devices", "mongodb", 27017),
     ("eldercare-devices", "rabbitmq", 5672),  # presses, heartbeats, the downlink
@@ -51,13 +58,15 @@ EXTRA_FLOWS = {
 }
 
 # Beyond the namespace: the cluster DNS, the Ingress controller, Prometheus, the identity provider's
-# JWKS and the tracing backend (both outside the cluster, so by port only).
+# JWKS, the tracing backend, and the push services and SMS provider (outside the cluster, so by port only).
 DNS = ("{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, "
        "podSelector: {matchLabels: {k8s-app: kube-dns}}} UDP/53,TCP/53")
 OUTSIDE = {
     ("*", "egress", DNS),
     ("gateway", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}} TCP/8080"),
     ("gateway", "egress", "anywhere TCP/443"),
+    # Web Push to the browser vendors' push services (each subscription names its own) and the SMS provider.
+    ("notify-worker", "egress", "anywhere TCP/443"),
     ("rabbitmq", "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/15692"),
     ("otel-collector", "egress", "anywhere TCP/4317"),
     ("clinic-api", "ingress", "{ipBlock: {cidr: 0.0.0.0/0}} TCP/50062"),  # partner hospitals (mutual TLS)
@@ -71,7 +80,7 @@ OUTSIDE = {
 } | {  # Prometheus scraping every Linli process's metrics port
     (name, "ingress", "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}} TCP/9464")
     for name in ("gateway", "eldercare-api", "eldercare-worker", "eldercare-devices", "volunteer-api", "volunteer-worker", "clinic-api",
-                 "clinic-worker", "employment-api", "employment-worker")
+                 "clinic-worker", "employment-api", "employment-worker", "notify-api", "notify-worker")
 }
 
 

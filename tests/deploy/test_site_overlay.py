@@ -65,7 +65,8 @@ def test_production_refuses_to_deploy_while_a_site_setting_is_a_placeholder(rend
     problems = check.site_settings_are_set(production)
     settings = {p.split(": ", 1)[1].split("=")[0] for p in problems if p.startswith("ConfigMap")}
     assert {"VOLUNTEER_CERTIFICATE_VERIFY_URL", "CLINIC_MEETING_BASE_URL", "CLINIC_PARTNERS", "LINLI_JWKS_URL",
-            "LINLI_JWT_ISSUER", "TRACES_BACKEND_ENDPOINT"} <= settings
+            "LINLI_JWT_ISSUER", "TRACES_BACKEND_ENDPOINT", "NOTIFY_VAPID_SUBJECT", "NOTIFY_SMS_SIGN_NAME",
+            "NOTIFY_SMS_TEMPLATE_CODE"} <= settings
     assert any(p.startswith("Ingress/gateway: host") for p in problems)
     assert any(p.startswith("image registry.example.org/linli/linli") for p in problems)
     table = OPERATIONS.read_text().split("### Site settings", 1)[1].split("\n\n", 3)[2]

@@ -85,8 +85,9 @@ class SubscriptionKeys(BaseModel):
 class EndpointIn(BaseModel):
     """A Web Push subscription as the browser's PushSubscription.toJSON() gives it (kind web_push: endpoint
     and keys), or a mobile app's device token (kind mobile_push: provider and token)."""
-    model_config = ConfigDict(extra="ignore")  # toJSON() also carries expirationTime
+    model_config = ConfigDict(extra="forbid")
     kind: Literal["web_push", "mobile_push"]
+    expirationTime: float | None = Field(None, description="As PushSubscription.toJSON() gives it; not used")
     endpoint: str | None = Field(None, max_length=2048, description="The push service URL (web_push)")
     keys: SubscriptionKeys | None = None
     provider: str | None = Field(None, max_length=32, description="The push vendor, e.g. huawei (mobile_push)")

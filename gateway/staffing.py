@@ -16,6 +16,7 @@ from google.protobuf.json_format import MessageToDict
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
+from gateway.models import IdField
 from gateway.care_requests import KIND_NAMES, Kind, name_of
 from gateway.problems import from_rpc_error
 from linli.eldercare.v1 import staffing_pb2 as pb
@@ -52,14 +53,15 @@ class PlanIn(BaseModel):
     """A roster to evaluate, or (search) the template whose shifts and skill sets the smallest roster keeps."""
 
     model_config = ConfigDict(extra="forbid")
-    community_id: str = Field(min_length=1, max_length=64)
+    community_id: IdField
     shifts: list[ShiftIn] = Field(default_factory=list, max_length=24,
                                   description="Empty: three 8-hour shifts from 08:00")
     search: bool = False
     targets: TargetsIn = Field(default_factory=TargetsIn)
     days: int = Field(28, ge=1, le=366, description="Independent days simulated")
-    seed: int = Field(1, ge=0, le=2**62)
-    first_day: str = Field("", max_length=10, description="YYYY-MM-DD; empty: tomorrow")
+    # At most 2**53 - 1: a JSON number any client (JavaScript's too) holds exactly.
+    seed: int = Field(1, ge=0, le=2**53 - 1)
+    first_day: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="YYYY-MM-DD; empty: tomorrow")
     use_default_profile: bool = Field(False, description="Without history, plan from the default profile")
     default_profile_elders: int = Field(2000, ge=1, le=100_000)
     history_days: int = Field(28, ge=1, le=92)

@@ -178,7 +178,7 @@ def test_an_uninvited_person_and_someone_elses_tampered_or_outdated_link_are_ref
     payload, signature = token(patients_link).split(".")
     for wrong in (f"{payload}.{signature[::-1]}", token(link_of(gateway_url, other["resident"], other["id"]))):
         refused(httpx.get(signals, headers={**session["resident"], "X-Linli-Join-Token": wrong}, timeout=5), 404)
-    refused(httpx.get(signals, headers=session["resident"], timeout=5), 422)  # no link at all
+    refused(httpx.get(signals, headers=session["resident"], timeout=5), 401)  # no link at all: unauthenticated
 
     later = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
     ok(httpx.post(f"{gateway_url}/v1/teleconsultations/{session['id']}/schedule", headers=nurse, timeout=5,

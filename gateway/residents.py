@@ -211,11 +211,15 @@ class AddressIn(BaseModel):
     position: GeoPointIn | None = None
 
 
+# As the eldercare api checks it (residents.PHONE_PATTERN), or empty.
+PHONE = r"^(\+?[0-9][0-9 -]{2,31})?$"
+
+
 class ContactIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=50, examples=["刘梅"])
     relation: str = Field("", max_length=50, examples=["女儿"])
-    phone: str = Field("", max_length=32)
+    phone: str = Field("", max_length=32, pattern=PHONE, description="Digits, spaces and -, optionally starting with +")
     user_id: str | None = Field(None, pattern=ID_PATTERN, description="Links the family member's account")
     holds_key: bool = False
 
@@ -224,11 +228,12 @@ Items = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Fie
 
 
 class ElderChanges(BaseModel):
-    """Fields of an elder; in a PATCH, exactly those present are changed."""
+    """Fields of an elder; in a PATCH, exactly those present are changed (at least one)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
     name: str | None = Field(None, min_length=1, max_length=50, examples=["刘桂兰"])
-    phone: str | None = Field(None, max_length=32)
+    phone: str | None = Field(None, max_length=32, pattern=PHONE,
+                              description="Digits, spaces and -, optionally starting with +")
     mobility: Mobility | None = None
     address: AddressIn | None = None
     contacts: list[ContactIn] | None = Field(None, max_length=10)

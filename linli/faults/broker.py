@@ -8,11 +8,12 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pika
 
-from linli.devstack import StartError, free_port, wait_until
+from linli.devstack import StartError, free_port
 
 SCRIPTS = Path("/usr/lib/rabbitmq/bin")
 
@@ -31,8 +32,10 @@ class PrivateRabbitMQ:
         self.conf = conf
         self.port = port or free_port()
         self.dist_port = free_port()
+        self.name = name
         self.node = f"{name}-{self.port}@localhost"
         self.popen: subprocess.Popen | None = None
+        self.booted = False
 
     @property
     def uri(self) -> str:
@@ -53,6 +56,7 @@ class PrivateRabbitMQ:
             "RABBITMQ_CONFIG_FILE": str(self.base / "rabbitmq"),
             "RABBITMQ_PID_FILE": str(self.base / "rabbitmq.pid"),
             "ERL_EPMD_ADDRESS": "127.0.0.1",
+            "ERL_CRASH_DUMP": str(self.base / "erl_crash.dump"),  # not in whatever directory started it
             "ERL_FLAGS": "-kernel inet_dist_use_interface {127,0,0,1}",
         }
 
@@ -63,10 +67,32 @@ class PrivateRabbitMQ:
             params.connection_attempts = 1
             pika.BlockingConnection(params).close()
             return True
-        except pika.exceptions.AMQPError:
+        except Exception:  # refused, reset, or something else's listener that never speaks AMQP
             return False
 
     def start(self, timeout: float = 90) -> "PrivateRabbitMQ":
+        """Boot the node and wait until it accepts AMQP connections. Its first boot is tried twice: the
+        ports were free when picked, but another process may take one before the node binds it, and a node
+        that cannot bind a listener never answers. The second try takes fresh ports and a fresh node name.
+        A restart keeps the ports clients know."""
+        first_boot = not self.booted
+        try:
+            self._boot(min(timeout, 60) if first_boot else timeout)
+        except StartError as failure:
+            if not first_boot:
+                raise
+            self.kill()
+            (self.base / "server.log").rename(self.base / f"server-{self.node}.log")
+            self.port, self.dist_port = free_port(), free_port()
+            self.node = f"{self.name}-{self.port}@localhost"
+            try:
+                self._boot(timeout)
+            except StartError as again:
+                raise StartError(f"{again}\n(an earlier try: {failure})") from None
+        self.booted = True
+        return self
+
+    def _boot(self, timeout: float) -> None:
         script = SCRIPTS / "rabbitmq-server"
         server = str(script) if script.exists() else shutil.which("rabbitmq-server")
         if not server:
@@ -76,8 +102,28 @@ class PrivateRabbitMQ:
         self.popen = subprocess.Popen([server], env=env, stdout=log, stderr=subprocess.STDOUT,
                                       stdin=subprocess.DEVNULL, start_new_session=True)
         log.close()
-        wait_until(self.answers, timeout, f"private RabbitMQ {self.node}")
-        return self
+        deadline = time.monotonic() + timeout
+        while not self.answers():
+            if self.popen.poll() is not None or time.monotonic() > deadline:
+                why = (f"exited with code {self.popen.returncode}" if self.popen.poll() is not None
+                       else f"not ready after {timeout:.0f}s")
+                raise StartError(f"private RabbitMQ {self.node} {why}; its logs:\n{self.log_tail()}")
+            time.sleep(0.2)
+
+    def log_tail(self, lines: int = 25) -> str:
+        """The last lines of the server script's output and of the node's own log, for a failure's report."""
+        tails = []
+        for path in (self.base / "server.log", self.base / "log" / f"{self.node}.log"):
+            if path.exists():
+                text = path.read_text(errors="replace").splitlines()[-lines:]
+                tails.append(f"--- {path}\n" + "\n".join(text))
+        return "\n".join(tails) or "(no log written)"
+
+    def kill(self) -> None:
+        """SIGKILL to the node's whole process group, as a crash."""
+        if self.popen is not None and self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait()
 
     def stop(self, timeout: float = 60) -> None:
         """A clean stop (SIGTERM: the server script stops the node), as an operator's restart does."""

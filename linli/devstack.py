@@ -2,6 +2,7 @@
 and the gateway, each its own process, with logs under one folder. Used by `make run` and by the
 test tiers that need running processes, so both start the platform the same way."""
 import os
+import random
 import shutil
 import signal
 import socket
@@ -104,8 +105,41 @@ def device_broker_conf(mqtt_addr: str, auth_addr: str, version: tuple[int, int] 
     return "\n".join(lines) + "\n"
 
 
+# Ports handed out by free_port() in this process: never the same one twice.
+_HANDED_OUT: set[int] = set()
+# Ports `make run` and the machine's own brokers use: never handed out.
+_WELL_KNOWN = {1883, 1884, 3478, 4369, 5672, 8080, 8883, 15672, 15692, 25672, *range(9180, 9190),
+               *range(50051, 50080)}
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    """The kernel's range for the local ports of outgoing connections (Linux; the usual default elsewhere)."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+        return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port() -> int:
-    with socket.socket() as s:
+    """A TCP port free on loopback now, for a process about to listen on it. Picked below the kernel's
+    ephemeral range: a port the kernel hands out (bind to port 0, or the local end of any outgoing
+    connection) may be taken by another process before ours binds it, which is how a stack whose ports
+    were all "free" failed to start. Below the range only another listener can take it."""
+    low = 10000
+    high = _ephemeral_range()[0] - 1
+    for _ in range(200):
+        port = random.randint(low, high)
+        if port in _HANDED_OUT or port in _WELL_KNOWN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    with socket.socket() as s:  # a crowded range: let the kernel choose
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 

@@ -22,7 +22,8 @@ from services.eldercare import metrics as care_metrics
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import meals, residents
 from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE, with_emergency_sla
-from services.eldercare.store.care_requests import INDEXES, CareRequestStore
+from services.eldercare.store import INDEXES
+from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store import residents as resident_store
 from services.eldercare.store.meals import MealStore
 
@@ -34,7 +35,7 @@ class EldercareWorker:
     # Touches a file every few seconds: the liveness probe of a worker, which has no port.
     heartbeat = Heartbeat()
 
-    database = Database("eldercare", INDEXES + resident_store.INDEXES)
+    database = Database("eldercare", INDEXES)
 
     @property
     def store(self) -> CareRequestStore:

@@ -13,7 +13,6 @@ from linli.kit import pagination, rpc
 from linli.kit.errors import Aborted, InvalidArgument, NotFound, PermissionDenied
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
-from linli.kit.outbox import OutboxRelay
 from linli.kit.protomap import enum_number, known_enum_name
 from services.eldercare import metrics as care_metrics
 from services.eldercare import events, messages
@@ -57,24 +56,19 @@ _CALL_ROLES = {care.TERMINAL: pb.CALL_PARTICIPANT_ROLE_TERMINAL, care.OPERATOR: 
 
 
 class EldercareApi(pb_grpc.EldercareServiceServicer):
-    def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy, relay: OutboxRelay | None,
+    def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy,
                  clock=utcnow, family_of: FamilyLookup = lambda caller: frozenset(),
                  elder_of: ElderLookup = lambda elder_id: None,
                  terminal_of: TerminalLookup = lambda elder_id: None):
         self.store = store
         self.staff = staff_store
         self.policy = policy
-        self.relay = relay
         self.clock = clock
         # Which elders a family member belongs to, from the elders' registered contacts.
         self.family_of = family_of
         # The elders' records: a call is only for a registered elder, and goes to their home.
         self.elder_of = elder_of
         self.terminal_of = terminal_of
-
-    def _published(self) -> None:
-        if self.relay is not None:
-            self.relay.wake()
 
     def _visible(self, caller: Caller, care_id: str) -> care.CareRequest:
         care_id = _care_request_id(care_id)
@@ -88,7 +82,6 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         caller, now = current_caller(), self.clock()
         changed = transition(caller, self._visible(caller, care_id), now)
         self.store.update(changed, events.care_request_event(event_type, changed, now))
-        self._published()
         return changed
 
     def RaiseCareRequest(self, request, context):
@@ -100,7 +93,6 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         raised = care.raise_request(caller, residents.placed(new, elder), str(uuid.uuid4()), self.clock(),
                                     self.policy, family_of)
         saved = self.store.add(raised, events.raised(raised))
-        self._published()
         return pb.RaiseCareRequestResponse(care_request=messages.care_request(saved))
 
     def GetCareRequest(self, request, context):
@@ -131,7 +123,6 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
                 if attempt == 2:
                     raise
                 continue
-            self._published()
             return messages.care_request(changed)
 
     def AnswerCall(self, request, context):
@@ -247,7 +238,6 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         declined = care.decline(caller, found, request.reason, now)
         self.store.update(declined, events.assignment_declined(declined, caller.subject, request.reason.strip(),
                                                                False, now))
-        self._published()
         return pb.DeclineAssignmentResponse(care_request=messages.care_request(declined))
 
     def StartTravel(self, request, context):

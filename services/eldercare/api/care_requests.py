@@ -15,7 +15,7 @@ from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.protomap import enum_number, known_enum_name
 from services.eldercare import metrics as care_metrics
-from services.eldercare import events, messages
+from services.eldercare import events, messages, usecases
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import figures, residents, staff
 from services.eldercare.store.care_requests import CareRequestStore
@@ -86,13 +86,9 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
 
     def RaiseCareRequest(self, request, context):
         caller = current_caller()
-        new, family_of = messages.new_care_request(request), self.family_of(caller)
-        # Who may raise first, so an id the caller has no link to says nothing about whether it exists.
-        care.check_may_raise(caller, new, family_of)
-        elder = residents.check_registered(self.elder_of(new.elder_id), new.elder_id, new.community_id)
-        raised = care.raise_request(caller, residents.placed(new, elder), str(uuid.uuid4()), self.clock(),
-                                    self.policy, family_of)
-        saved = self.store.add(raised, events.raised(raised))
+        saved = usecases.raise_care_request(caller, messages.new_care_request(request), store=self.store,
+                                            elder_of=self.elder_of, policy=self.policy, now=self.clock(),
+                                            family_of=self.family_of(caller))
         return pb.RaiseCareRequestResponse(care_request=messages.care_request(saved))
 
     def GetCareRequest(self, request, context):

@@ -20,7 +20,7 @@ from services.eldercare import events, usecases
 from services.eldercare import metrics as care_metrics
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import meals, residents
-from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE, with_emergency_sla
+from services.eldercare.policy import COMMUNITY_ZONE, with_emergency_sla
 from services.eldercare.store import INDEXES
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store import residents as resident_store
@@ -161,7 +161,7 @@ class EldercareWorker:
     @event_handler("clinic", "referral.back_referral_received")
     def schedule_follow_up_visit(self, event):
         now = utcnow()
-        clinic, visit = usecases.follow_up_visit(event["data"], now, DEFAULT_COMMUNITY_ZONE)
+        clinic, visit = usecases.follow_up_visit(event["data"], now, COMMUNITY_ZONE)
         store, policy = self.store, self.policy
         elders = resident_store.ResidentStore(self.database.client, self.database.db)
         try:
@@ -182,7 +182,7 @@ class EldercareWorker:
     def _count(self, event: dict, handler: str, increments: dict, samples: dict | None = None):
         request = events.care_request_in(event)
         # A visit booked for later counts on the day it was wanted, with every figure of its own.
-        day = care.local_day(request.clock_starts_at, DEFAULT_COMMUNITY_ZONE)
+        day = care.local_day(request.clock_starts_at, COMMUNITY_ZONE)
         store = self.store
         self.database.apply_once(
             f"eldercare.{handler}", event,

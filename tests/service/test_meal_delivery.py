@@ -32,7 +32,6 @@ OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({COMMUNITY}))
 def stores(mongo_client, db):
     meal_store, care_store = MealStore(mongo_client, db), CareRequestStore(mongo_client, db)
     ensure_service_indexes(meal_store.db, INDEXES)
-    care_store.ensure_indexes()
     return meal_store, care_store
 
 

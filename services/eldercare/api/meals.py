@@ -15,7 +15,7 @@ from services.eldercare import events
 from services.eldercare.api.care_requests import FamilyLookup
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import meals
-from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE
+from services.eldercare.policy import COMMUNITY_ZONE
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.meals import MealStore
 
@@ -54,7 +54,7 @@ def _page(orders: list[meals.MealOrder], size: int) -> tuple[list[pb.MealOrder],
 
 class MealApi(pb_grpc.MealServiceServicer):
     def __init__(self, store: MealStore, care_store: CareRequestStore, policy,
-                 clock=utcnow, zone: str = DEFAULT_COMMUNITY_ZONE, family_of: FamilyLookup = no_family_links,
+                 clock=utcnow, zone: str = COMMUNITY_ZONE, family_of: FamilyLookup = no_family_links,
                  elder_home: HomeLookup = lambda elder_id, kind: None):
         self.store = store
         self.care_store = care_store

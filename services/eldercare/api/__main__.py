@@ -21,8 +21,9 @@ from services.eldercare.store.staffing import StaffingStore
 
 
 def bindings(client, db) -> list[ServiceBinding]:
-    """Every eldercare gRPC service over one database."""
+    """Every eldercare gRPC service over one database (run once, as the api starts)."""
     store, staff, elders = CareRequestStore(client, db), StaffStore(db), ResidentStore(client, db)
+    store.backfill_waiting_since()  # requests saved before the live list's sort key existed
     sla = number("ELDERCARE_EMERGENCY_ACK_SLA_SECONDS")
     care_metrics.watch(db, sla)
     policy = with_emergency_sla(sla)

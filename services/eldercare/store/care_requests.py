@@ -116,8 +116,6 @@ class CareRequestStore:
         self.db = db
         self.requests = db[CARE_REQUESTS]
 
-        self.backfill_waiting_since()
-
     def backfill_waiting_since(self, batch: int = 500) -> int:
         """Give requests saved before waiting_since existed their sort key (scheduled time, else raised time),
         when the api starts. Idempotent, and safe beside other replicas doing the same (each sets the same

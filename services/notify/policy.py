@@ -3,7 +3,6 @@ from linli.kit.community import COMMUNITY_ZONE  # noqa: F401 (quiet hours and th
 from linli.kit.config import setting
 
 
-
 def retry_delays() -> list[float]:
     value = setting("NOTIFY_RETRY_SECONDS")
     try:

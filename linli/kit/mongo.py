@@ -69,13 +69,39 @@ def transaction(client: MongoClient, work: Callable[[ClientSession], T]) -> T:
         return in_transaction(session, work)
 
 
+# What to do once each open transaction commits, by session: see after_commit.
+_AFTER_COMMIT: dict[int, list[Callable[[], None]]] = {}
+
+
 def in_transaction(session: ClientSession, work: Callable[[ClientSession], T]) -> T:
-    """transaction() on a session the caller already holds (and may need to name: session.session_id)."""
-    return session.with_transaction(
-        work,
-        read_concern=ReadConcern("snapshot"),
-        write_concern=WriteConcern("majority"),
-    )
+    """transaction() on a session the caller already holds (and may need to name: session.session_id).
+    Once it commits, runs what the work asked for with after_commit (nothing if it aborted)."""
+    actions: list[Callable[[], None]] = []
+
+    def attempt(session: ClientSession) -> T:
+        actions.clear()  # a retried attempt asks again; an aborted one's requests are void
+        return work(session)
+
+    _AFTER_COMMIT[id(session)] = actions
+    try:
+        result = session.with_transaction(
+            attempt,
+            read_concern=ReadConcern("snapshot"),
+            write_concern=WriteConcern("majority"),
+        )
+    finally:
+        del _AFTER_COMMIT[id(session)]
+    for action in actions:
+        action()
+    return result
+
+
+def after_commit(session: ClientSession, action: Callable[[], None]) -> None:
+    """Run action once the transaction on session commits, if it does (the outbox wakes its relay so).
+    Outside transaction()/in_transaction() there is nothing to wait for: action is dropped."""
+    actions = _AFTER_COMMIT.get(id(session))
+    if actions is not None and action not in actions:
+        actions.append(action)
 
 
 def is_duplicate_key(error: pymongo.errors.PyMongoError) -> bool:

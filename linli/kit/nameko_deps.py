@@ -2,9 +2,10 @@
 from nameko import config
 from nameko.extensions import DependencyProvider
 
-from linli.kit import consumer, outbox
+from linli.kit import consumer
 from linli.kit.config import database_name, setting
-from linli.kit.mongo import connect, ensure_indexes, transaction
+from linli.kit.indexes import ensure_service_indexes
+from linli.kit.mongo import connect, transaction
 
 
 class ServiceDatabase:
@@ -22,7 +23,8 @@ class ServiceDatabase:
 
 
 class Database(DependencyProvider):
-    """The service's MongoDB database. Config keys MONGO_URI and MONGO_DB override the environment."""
+    """The service's MongoDB database, its indexes (the store package's INDEXES) ensured at start. Config keys
+    MONGO_URI and MONGO_DB override the environment."""
 
     def __init__(self, service: str, indexes=()):
         self.service = service
@@ -31,7 +33,7 @@ class Database(DependencyProvider):
     def setup(self):
         self.client = connect(config.get("MONGO_URI") or setting("MONGO_URI"), f"{self.service}-worker")
         self.db = self.client[config.get("MONGO_DB") or database_name(self.service)]
-        ensure_indexes(self.db, self.indexes + consumer.INDEXES + outbox.INDEXES)
+        ensure_service_indexes(self.db, self.indexes)
 
     def stop(self):
         self.client.close()

@@ -5,6 +5,7 @@ So an event is never published for a change that did not commit, and never lost 
 the broker or the relay is down, records wait in the outbox until the relay can publish them. A crash
 between publish and mark-as-sent publishes a record twice; consumers apply events once (consumer.py).
 """
+import functools
 import json
 import logging
 import threading
@@ -12,6 +13,7 @@ import time
 import uuid
 import weakref
 from datetime import timedelta
+from typing import Callable
 
 import pika
 import pymongo
@@ -22,7 +24,7 @@ from linli.kit import metrics
 from linli.kit.config import setting
 from linli.kit.events import URGENT, exchange_name
 from linli.kit.letters import EVENT_TYPE, LANE
-from linli.kit.mongo import Index, is_duplicate_key, utcnow
+from linli.kit.mongo import Index, after_commit, is_duplicate_key, utcnow
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -58,6 +60,21 @@ def add(db, session: ClientSession, envelope: dict) -> None:
         },
         session=session,
     )
+    after_commit(session, _waker(db.name))
+
+
+def wake_relays(database: str) -> None:
+    """Publish now rather than at the next poll: wakes every relay this process runs over the database.
+    Called once a transaction that wrote events commits (add() asks the transaction for it)."""
+    for relay in list(_RELAYS):
+        if relay.db.name == database:
+            relay.wake()
+
+
+@functools.cache
+def _waker(database: str) -> Callable[[], None]:
+    """One callable per database, so a transaction that writes many events wakes its relays once."""
+    return lambda: wake_relays(database)
 
 
 # Relays running in this process, for the backlog gauges read when Prometheus scrapes.
@@ -105,7 +122,7 @@ class OutboxRelay:
         self._labels = {"service": self.service}
 
     def wake(self) -> None:
-        """Publish now rather than at the next poll (called after a commit that wrote events)."""
+        """Publish now rather than at the next poll (wake_relays calls it after a commit that wrote events)."""
         self._wake.set()
 
     def hold_lease(self) -> bool:

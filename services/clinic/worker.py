@@ -12,7 +12,7 @@ from linli.kit.mongo import utcnow
 from linli.kit.nameko_deps import Database
 from services.clinic import events
 from services.clinic.domain import audit, triage
-from services.clinic.store.indexes import INDEXES
+from services.clinic.store import INDEXES
 from services.clinic.store.patients import PatientStore
 from services.clinic.store.triage import TriageStore
 
@@ -27,7 +27,7 @@ class ClinicWorker:
     # Touches a file every few seconds: the liveness probe of a worker, which has no port.
     heartbeat = Heartbeat()
 
-    database = Database("clinic", list(INDEXES))
+    database = Database("clinic", INDEXES)
 
     @event_handler("eldercare", "care_request.raised", urgent_first=True)
     def open_triage_entry(self, event):

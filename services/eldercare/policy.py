@@ -3,6 +3,9 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from linli.kit import events
+from linli.kit.community import COMMUNITY_ZONE  # the days, cut-offs and staffing hours of a community
+
+DEFAULT_COMMUNITY_ZONE = COMMUNITY_ZONE  # the name linli/simulate.py still imports; use COMMUNITY_ZONE
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,6 @@ GEOFENCE_METRES = 100.0
 
 # In dispatch ranking, one open job weighs as much as this many metres of extra distance.
 LOAD_PENALTY_METRES = 400.0
-
-# The pilot community and, until communities carry their own, every community, keeps Beijing time.
-DEFAULT_COMMUNITY_ZONE = "Asia/Shanghai"
 
 
 def with_emergency_sla(seconds: float, policy: dict[str, KindPolicy] = DEFAULT_POLICY) -> dict[str, KindPolicy]:

@@ -11,18 +11,18 @@ from nameko import config
 from nameko.timer import timer
 
 from linli.kit.config import number, setting
-from linli.kit.errors import Aborted
+from linli.kit.errors import Aborted, NotFound
 from linli.kit.handlers import event_handler  # retries, dead letters, emergencies first
 from linli.kit.heartbeat import Heartbeat
-from linli.kit.identity import Caller
 from linli.kit.mongo import utcnow
 from linli.kit.nameko_deps import Database
-from services.eldercare import events
+from services.eldercare import events, usecases
 from services.eldercare import metrics as care_metrics
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import meals, residents
-from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE, with_emergency_sla
-from services.eldercare.store.care_requests import INDEXES, CareRequestStore
+from services.eldercare.policy import COMMUNITY_ZONE, with_emergency_sla
+from services.eldercare.store import INDEXES
+from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store import residents as resident_store
 from services.eldercare.store.meals import MealStore
 
@@ -34,7 +34,7 @@ class EldercareWorker:
     # Touches a file every few seconds: the liveness probe of a worker, which has no port.
     heartbeat = Heartbeat()
 
-    database = Database("eldercare", INDEXES + resident_store.INDEXES)
+    database = Database("eldercare", INDEXES)
 
     @property
     def store(self) -> CareRequestStore:
@@ -157,32 +157,20 @@ class EldercareWorker:
         self.database.apply_once(f"eldercare.{handler}", event, effect)
 
     # A partner hospital handed a discharged elder back to the community clinic: a home follow-up visit,
-    # booked for the morning of the plan's due date (domain's follow_up_visit_time), so it waits among the
-    # upcoming visits, off the live board, and its SLA clock starts then.
-    # (The clinic's referral.back_referral_received, read as plain JSON: eldercare never imports the clinic.)
+    # raised as RaiseCareRequest raises a call (services/eldercare/usecases.py), booked ahead.
     @event_handler("clinic", "referral.back_referral_received")
     def schedule_follow_up_visit(self, event):
-        data = event["data"]
-        referral, follow_up = data["referral"], data.get("follow_up") or {}
-        community_id, elder_id = referral["community_id"], referral["resident_id"]
-        elder = resident_store.ResidentStore(self.database.client, self.database.db).get_elder(elder_id)
-        if elder is None or elder.community_id != community_id:
-            log.info("back-referral %s: %s is no elder of %s; no home visit", referral["id"], elder_id, community_id)
-            return
-        due = f"（{follow_up['due_date']}前）" if follow_up.get("due_date") else ""
-        hospital = data.get("requester_name") or referral.get("requester_id", "")
-        description = f"出院随访: {follow_up.get('plan', '')}{due} —— {hospital}"[:care.MAX_DESCRIPTION]
-        clinic = Caller("clinic", frozenset({"operator"}), frozenset({community_id}))
         now = utcnow()
-        new = care.NewCareRequest(community_id, elder_id, "medical", "phone", description=description,
-                                  request_id=f"back-referral:{referral['id']}"[:64],
-                                  scheduled_for=care.follow_up_visit_time(follow_up.get("due_date", ""), now,
-                                                                          DEFAULT_COMMUNITY_ZONE))
-        # At the elder's door, with their home's position if they share their location, as any call.
-        request = care.raise_request(clinic, residents.placed(new, elder), str(uuid.uuid4()), now, self.policy)
-        store = self.store
-        self.database.apply_once("eldercare.schedule_follow_up_visit", event,
-                                 lambda session: store.add(request, events.raised(request), session=session))
+        clinic, visit = usecases.follow_up_visit(event["data"], now, COMMUNITY_ZONE)
+        store, policy = self.store, self.policy
+        elders = resident_store.ResidentStore(self.database.client, self.database.db)
+        try:
+            self.database.apply_once("eldercare.schedule_follow_up_visit", event, lambda session: (
+                usecases.raise_care_request(clinic, visit, store=store, elder_of=elders.get_elder, policy=policy,
+                                            now=now, session=session)))
+        except NotFound:
+            log.info("back-referral %s: %s is no elder of %s; no home visit", event["data"]["referral"]["id"],
+                     visit.elder_id, visit.community_id)
 
     def _count_acknowledgement(self, event: dict, handler: str):
         request = events.care_request_in(event)
@@ -194,7 +182,7 @@ class EldercareWorker:
     def _count(self, event: dict, handler: str, increments: dict, samples: dict | None = None):
         request = events.care_request_in(event)
         # A visit booked for later counts on the day it was wanted, with every figure of its own.
-        day = care.local_day(request.clock_starts_at, DEFAULT_COMMUNITY_ZONE)
+        day = care.local_day(request.clock_starts_at, COMMUNITY_ZONE)
         store = self.store
         self.database.apply_once(
             f"eldercare.{handler}", event,

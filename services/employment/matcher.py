@@ -21,12 +21,10 @@ from services.employment.domain import jobs, matching, seekers
 from services.employment.store import documents
 from services.employment.store.jobs import JobStore
 from services.employment.store.seekers import SeekerStore
+from services.employment.policy import PAUSE_EVERY, RANKINGS_SAVED_AT_ONCE
 
 log = logging.getLogger(__name__)
-BATCH = 100  # rankings saved at once
-# How often a long re-ranking lets other work run: locally every worker shares one process, and an
-# emergency's handler should not wait behind more than a few milliseconds of ranking.
-PAUSE_EVERY = 5
+BATCH = RANKINGS_SAVED_AT_ONCE
 
 
 @dataclass

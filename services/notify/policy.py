@@ -1,7 +1,6 @@
 """Settings of the notify service that are not per person."""
+from linli.kit.community import COMMUNITY_ZONE  # noqa: F401 (quiet hours and the times in messages)
 from linli.kit.config import setting
-
-COMMUNITY_ZONE = "Asia/Shanghai"  # quiet hours and the times in messages are the community's
 
 
 def retry_delays() -> list[float]:

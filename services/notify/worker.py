@@ -16,6 +16,7 @@ from linli.kit.nameko_deps import Database
 from services.notify import delivery, policy
 from services.notify.domain import notifications as notes
 from services.notify.events import ELDERCARE, VOLUNTEER
+from services.notify.store import INDEXES
 from services.notify.store import notify as notify_store
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ CONSUMER = "notify.care_request"
 class NotifyWorker:
     name = "notify"
     heartbeat = Heartbeat()
-    database = Database("notify", notify_store.INDEXES)
+    database = Database("notify", INDEXES)
     channels = None  # made on first use: the VAPID key file is read once per process
 
     @property

@@ -1,6 +1,8 @@
 """The numbers the volunteer rules run on. Data, not code paths."""
 from datetime import timedelta
 
+from linli.kit.community import COMMUNITY_ZONE  # noqa: F401 (days, certificates and check-outs)
+
 # A volunteer may check in this long before their shift starts (to sign in at the desk), not earlier.
 CHECK_IN_EARLY = timedelta(minutes=30)
 # Check-in counts as "at the activity's place" within this distance of it, unless the place says otherwise.
@@ -14,8 +16,6 @@ CARE_SERVICE_MAX_MINUTES = 4 * 60
 # Elder-care dispatch offers volunteers living within this distance of the elder.
 DISPATCH_RADIUS_M = 3000.0
 
-# The pilot community and, until communities carry their own, every community keeps Beijing time.
-COMMUNITY_ZONE = "Asia/Shanghai"
 # Names certificates state; a community not listed is named by its id.
 COMMUNITY_NAMES = {"donghuayuan": "抚顺市顺城区东华园社区"}
 

@@ -21,6 +21,7 @@ from services.volunteer import checkout, events
 from services.volunteer.domain import hours, volunteers
 from services.volunteer.policy import (
     CARE_KIND_LABELS, CARE_SERVICE_MAX_MINUTES, COMMUNITY_ZONE, DISPATCH_RADIUS_M)
+from services.volunteer.store import INDEXES
 from services.volunteer.store import activities as activity_store
 from services.volunteer.store import hours as hours_store
 from services.volunteer.store import volunteers as volunteer_store
@@ -35,7 +36,7 @@ class VolunteerWorker:
     # Touches a file every few seconds: the liveness probe of a worker, which has no port.
     heartbeat = Heartbeat()
 
-    database = Database("volunteer", hours_store.INDEXES + activity_store.INDEXES + volunteer_store.INDEXES)
+    database = Database("volunteer", INDEXES)
 
     @property
     def ledger(self) -> hours_store.HoursStore:

@@ -19,7 +19,8 @@ from linli.employment.v1 import fairs_pb2_grpc, jobs_pb2_grpc, seekers_pb2_grpc,
 from linli.kit.config import setting
 from linli.kit.grpc_server import GrpcApi
 from linli.kit.identity import Caller
-from linli.kit.mongo import connect, ensure_indexes
+from linli.kit.indexes import ensure_service_indexes
+from linli.kit.mongo import connect
 from services.employment.api.__main__ import bindings
 from services.employment.matcher import Matcher
 from services.employment.store import INDEXES
@@ -110,9 +111,9 @@ class Clock:
 def served_employment(employment_db):
     """(stubs, clock) of the employment services served in this process with a settable clock."""
     db = employment_db.client[f"contract_served_{uuid.uuid4().hex[:8]}"]
-    ensure_indexes(db, INDEXES)
+    ensure_service_indexes(db, INDEXES)
     clock = Clock()
-    server = GrpcApi("127.0.0.1:0", bindings(db.client, db, None, clock))
+    server = GrpcApi("127.0.0.1:0", bindings(db.client, db, clock))
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         yield stubs(channel), clock
     server.stop(0)

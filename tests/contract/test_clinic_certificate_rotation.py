@@ -12,10 +12,12 @@ from linli import partner_ca
 from linli.clinic.partner.v1 import partner_pb2 as pb
 from linli.clinic.partner.v1 import partner_pb2_grpc
 from linli.kit.grpc_server import GrpcApi, ServiceBinding
+from linli.kit.indexes import ensure_service_indexes
 from linli.kit.mongo import connect
 from services.clinic.api.common import ChangeBell
 from services.clinic.api.partner import PartnerApi, TlsMaterial, partner_identity
 from services.clinic.api.referrals import ReferralDesk
+from services.clinic.store import INDEXES
 from services.clinic.store.patients import PatientStore
 from services.clinic.store.referrals import ReferralStore
 from tests.contract.clinic_stack import CITY, clinic  # noqa: F401 (fixture)
@@ -35,8 +37,8 @@ def partner_port(clinic, folders):
     partner_ca.issue_partner(folders["new-ca"], CITY, folders["new"])
     client = connect(clinic.stack.env["MONGO_URI"], "rotation-test")
     db = client[f"rotation_{uuid.uuid4().hex[:8]}"]
+    ensure_service_indexes(db, INDEXES)
     store = ReferralStore(client, db)
-    store.ensure_indexes()
     desk = ReferralDesk(store, PatientStore(client, db), frozenset({CITY}), ChangeBell())
     server = GrpcApi("127.0.0.1:0", [ServiceBinding(SERVICE, partner_pb2_grpc.add_PartnerExchangeServiceServicer_to_server,
                                                     PartnerApi(desk))],

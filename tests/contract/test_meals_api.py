@@ -21,6 +21,7 @@ from linli.kit import outbox
 from linli.kit.grpc_server import GrpcApi, ServiceBinding
 from linli.kit.identity import Caller
 from linli.kit.mongo import connect
+from linli.kit.indexes import ensure_service_indexes
 from services.eldercare import events
 from services.eldercare.api.meals import MealApi
 from services.eldercare.domain import care_requests as care
@@ -28,6 +29,7 @@ from services.eldercare.domain import meals
 from services.eldercare.policy import DEFAULT_POLICY
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.meals import MealStore
+from services.eldercare.store import INDEXES
 
 SERVICE = "linli.eldercare.v1.MealService"
 DAY = "2026-11-27"
@@ -62,10 +64,9 @@ def clock():
 @pytest.fixture(scope="module")
 def meal_api(mongo, clock):
     store = MealStore(mongo.client, mongo)
-    store.ensure_indexes()
+    ensure_service_indexes(store.db, INDEXES)
     care_store = CareRequestStore(mongo.client, mongo)
-    care_store.ensure_indexes()
-    servicer = MealApi(store, care_store, DEFAULT_POLICY, relay=None, clock=clock)
+    servicer = MealApi(store, care_store, DEFAULT_POLICY, clock=clock)
     server = GrpcApi("127.0.0.1:0", [ServiceBinding(SERVICE, pb_grpc.add_MealServiceServicer_to_server, servicer)])
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         yield pb_grpc.MealServiceStub(channel)

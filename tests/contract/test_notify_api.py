@@ -13,7 +13,7 @@ from linli.kit.identity import Caller
 from linli.kit.mongo import ensure_indexes
 from linli.notify.v1 import notify_pb2 as pb
 from linli.notify.v1 import notify_pb2_grpc as pb_grpc
-from services.notify.api.__main__ import servicers
+from services.notify.api.__main__ import bindings
 from services.notify.domain import notifications as notes
 from services.notify.store.notify import INDEXES, NotifyStore
 from tests.contract.notify_stack import AFTERNOON, COMMUNITY, Clock, b64url, notify_mongo, push_service  # noqa: F401
@@ -23,7 +23,7 @@ from tests.contract.notify_stack import AFTERNOON, COMMUNITY, Clock, b64url, not
 def served(notify_mongo):
     db = notify_mongo[f"notify_api_{uuid.uuid4().hex[:8]}"]
     ensure_indexes(db, INDEXES)
-    server = GrpcApi("127.0.0.1:0", servicers(notify_mongo, db, "BPUBLICKEY", Clock()))
+    server = GrpcApi("127.0.0.1:0", bindings(notify_mongo, db, "BPUBLICKEY", Clock()))
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         yield pb_grpc.NotifyServiceStub(channel), NotifyStore(notify_mongo, db)
     server.stop(0)

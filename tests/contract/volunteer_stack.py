@@ -17,7 +17,9 @@ from linli.kit.config import setting
 from linli.kit.grpc_server import GrpcApi
 from linli.kit.mongo import connect
 from linli.volunteer.v1 import volunteer_pb2_grpc as pb_grpc
-from services.volunteer.api.__main__ import ensure_all_indexes, servicers
+from linli.kit.indexes import ensure_service_indexes
+from services.volunteer.api.__main__ import bindings
+from services.volunteer.store import INDEXES
 
 # Saturday 16 May 2026, 08:00 in Fushun.
 MORNING = datetime(2026, 5, 16, 0, 0, tzinfo=timezone.utc)
@@ -68,8 +70,8 @@ class Served:
 def served(volunteer_stack, volunteer_clock):
     client = connect(volunteer_stack.env["MONGO_URI"], "volunteer-contract")
     db = client[f"served_{uuid.uuid4().hex[:8]}"]
-    ensure_all_indexes(client, db)
-    server = GrpcApi("127.0.0.1:0", servicers(client, db, None, "https://linli.example/v1/certificates/{code}", volunteer_clock))
+    ensure_service_indexes(db, INDEXES)
+    server = GrpcApi("127.0.0.1:0", bindings(client, db, "https://linli.example/v1/certificates/{code}", volunteer_clock))
     with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         yield Served(channel, db)
     server.stop(0)

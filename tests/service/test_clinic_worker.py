@@ -21,7 +21,7 @@ from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
 from services.clinic import events as clinic_events
 from services.clinic.domain import audit, patients, referrals
-from services.clinic.store.indexes import INDEXES as CLINIC_INDEXES
+from services.clinic.store import INDEXES as CLINIC_INDEXES
 from services.clinic.store.patients import PatientStore
 from services.clinic.store.referrals import ReferralStore
 from services.clinic.store.triage import TriageStore
@@ -33,7 +33,8 @@ from services.eldercare.policy import DEFAULT_POLICY
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.residents import ResidentStore
 from services.eldercare.worker import EldercareWorker
-from linli.kit.mongo import ensure_indexes
+from linli.kit.indexes import ensure_service_indexes
+from services.eldercare.store import INDEXES as ELDERCARE_INDEXES
 
 COMMUNITY = "donghuayuan"
 OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({COMMUNITY}))
@@ -53,8 +54,7 @@ def eldercare_db(mongo_client):
 def clinic_db(mongo_client):
     name = f"test_clinic_{uuid.uuid4().hex[:8]}"
     db = mongo_client[name]
-    ensure_indexes(db, list(CLINIC_INDEXES))
-    ReferralStore(mongo_client, db).ensure_indexes()
+    ensure_service_indexes(db, CLINIC_INDEXES)
     yield db
     mongo_client.drop_database(name)
 
@@ -90,15 +90,15 @@ def elder_at_home(mongo_client, eldercare_db, elder_id: str, position: care.GeoP
     elder = residents.register(OPERATOR, elder_id, COMMUNITY, details, utcnow())
     if shares_location:
         elder = residents.record_consent(OPERATOR, elder, residents.LOCATION, True, utcnow())
+    ensure_service_indexes(eldercare_db, ELDERCARE_INDEXES)
     store = ResidentStore(mongo_client, eldercare_db)
-    store.ensure_indexes()
     return store.add_elder(elder)
 
 
 def raise_call(mongo_client, eldercare_db, elder_id: str, kind: str,
                scheduled_for: datetime | None = None) -> care.CareRequest:
+    ensure_service_indexes(eldercare_db, ELDERCARE_INDEXES)
     store = CareRequestStore(mongo_client, eldercare_db)
-    store.ensure_indexes()
     request = care.raise_request(OPERATOR, care.NewCareRequest(
         COMMUNITY, elder_id, kind, "phone", care.Location("东区 3号楼", "2单元", 4, "402"), "胸口疼，出冷汗",
         scheduled_for=scheduled_for), f"cr-{uuid.uuid4().hex[:8]}", utcnow(), DEFAULT_POLICY)

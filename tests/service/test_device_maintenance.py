@@ -8,9 +8,11 @@ import pytest
 from linli.kit import outbox
 from linli.kit.identity import Caller
 from linli.kit.mongo import utcnow
+from linli.kit.indexes import ensure_service_indexes
 from services.eldercare.domain import residents
 from services.eldercare.store.residents import ALERTS, ResidentStore
 from services.eldercare.worker import EldercareWorker
+from services.eldercare.store import INDEXES
 
 OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"}))
 
@@ -18,7 +20,7 @@ OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"})
 @pytest.fixture
 def store(mongo_client, db):
     store = ResidentStore(mongo_client, db)
-    store.ensure_indexes()
+    ensure_service_indexes(store.db, INDEXES)
     return store
 
 

@@ -14,11 +14,13 @@ from linli.kit.identity import Caller
 from linli.kit.letters import EVENT_TYPE, LANE
 from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
+from linli.kit.indexes import ensure_service_indexes
 from services.eldercare import events
 from services.eldercare.domain import care_requests as care
 from services.eldercare.policy import with_emergency_sla
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.worker import EldercareWorker
+from services.eldercare.store import INDEXES
 
 OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"}))
 BACKLOG = 10_000
@@ -29,7 +31,7 @@ RAISED_QUEUE = "evt-eldercare-care_request.raised--eldercare.count_raised--routi
 @pytest.fixture
 def store(mongo_client, db):
     store = CareRequestStore(mongo_client, db)
-    store.ensure_indexes()
+    ensure_service_indexes(store.db, INDEXES)
     return store
 
 

@@ -10,6 +10,7 @@ from linli.kit import outbox
 from linli.kit.identity import Caller
 from linli.kit.mongo import transaction
 from linli.kit.outbox import OutboxRelay
+from linli.kit.indexes import ensure_service_indexes
 from services.eldercare import events
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import meals
@@ -17,6 +18,7 @@ from services.eldercare.policy import DEFAULT_POLICY
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.meals import MealStore
 from services.eldercare.worker import EldercareWorker
+from services.eldercare.store import INDEXES
 
 COMMUNITY = "donghuayuan"
 DAY = "2026-11-27"
@@ -29,8 +31,7 @@ OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({COMMUNITY}))
 @pytest.fixture
 def stores(mongo_client, db):
     meal_store, care_store = MealStore(mongo_client, db), CareRequestStore(mongo_client, db)
-    meal_store.ensure_indexes()
-    care_store.ensure_indexes()
+    ensure_service_indexes(meal_store.db, INDEXES)
     return meal_store, care_store
 
 

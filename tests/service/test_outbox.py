@@ -11,10 +11,12 @@ from linli.kit import outbox
 from linli.kit.identity import Caller
 from linli.kit.mongo import transaction, utcnow
 from linli.kit.outbox import OutboxRelay
+from linli.kit.indexes import ensure_service_indexes
 from services.eldercare import events
 from services.eldercare.domain import care_requests as care
 from services.eldercare.policy import DEFAULT_POLICY
 from services.eldercare.store.care_requests import CareRequestStore
+from services.eldercare.store import INDEXES
 
 OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"}))
 
@@ -50,7 +52,7 @@ def next_message(channel, queue, timeout=5.0):
 @pytest.fixture
 def store(mongo_client, db):
     store = CareRequestStore(mongo_client, db)
-    store.ensure_indexes()
+    ensure_service_indexes(store.db, INDEXES)
     return store
 
 

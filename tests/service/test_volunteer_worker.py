@@ -14,6 +14,7 @@ from nameko.testing.services import entrypoint_waiter
 
 from linli.kit import outbox
 from linli.kit.identity import Caller
+from linli.kit.indexes import ensure_service_indexes
 from linli.kit.mongo import transaction, utcnow
 from linli.kit.outbox import OutboxRelay
 from services.eldercare import events as eldercare_events
@@ -22,6 +23,7 @@ from services.eldercare.policy import DEFAULT_POLICY
 from services.volunteer.domain import activities as act
 from services.volunteer.domain import hours
 from services.volunteer.domain.volunteers import GeoPoint, Slot, Volunteer
+from services.volunteer.store import INDEXES
 from services.volunteer.store.activities import ActivityStore
 from services.volunteer.store.hours import HoursStore
 from services.volunteer.store.volunteers import VolunteerStore
@@ -37,9 +39,7 @@ WANG = Volunteer("vol-wang", COMMUNITY, "王秀兰", party_member=True, branch="
 
 @pytest.fixture
 def stores(mongo_client, db):
-    from services.volunteer.api.__main__ import ensure_all_indexes
-
-    ensure_all_indexes(mongo_client, db)
+    ensure_service_indexes(db, INDEXES)
     people = VolunteerStore(db)
     people.add(WANG)
     return people, ActivityStore(mongo_client, db), HoursStore(mongo_client, db)

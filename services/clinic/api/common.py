@@ -7,7 +7,6 @@ import grpc
 
 from linli.kit.errors import InvalidArgument
 from linli.kit.identity import Caller, current_caller
-from linli.kit.outbox import OutboxRelay
 from services.clinic.domain import audit
 from services.clinic.domain.audit import Accessor
 from services.clinic.domain.patients import id_problem
@@ -47,17 +46,14 @@ def check_id(value: str, field: str = "id") -> str:
 
 
 class ChangeBell:
-    """Rung after a referral change commits: wakes the partners' watches in this process at once and
-    the outbox relay. Watches in other replicas notice within their poll interval."""
+    """Rung after a referral change commits: wakes the partners' watches in this process at once (the
+    outbox relay is woken by the commit itself). Watches in other replicas notice within their poll interval."""
 
-    def __init__(self, relay: OutboxRelay | None = None):
-        self.relay = relay
+    def __init__(self):
         self._condition = threading.Condition()
         self._rung = 0
 
     def ring(self) -> None:
-        if self.relay is not None:
-            self.relay.wake()
         with self._condition:
             self._rung += 1
             self._condition.notify_all()

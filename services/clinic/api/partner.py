@@ -38,15 +38,14 @@ from services.clinic.domain import patients
 from services.clinic.domain import teleconsultations as tele
 from services.clinic.domain.referrals import Referral
 from services.clinic.store.teleconsultations import TeleconsultationStore
+from services.clinic.policy import EXPIRY_WARNING_DAYS, WATCH_BATCH
 
 log = logging.getLogger(__name__)
 
 SERVER_CERT, SERVER_KEY, CA_BUNDLE = "server.crt", "server.key", "ca.crt"
 REVOKED_SERIALS = "revoked-serials.txt"
-EXPIRY_WARNING_DAYS = 30
 CHANGE_TYPES = {ref.CREATED: pb.CHANGE_TYPE_CREATED, ref.STATUS_CHANGED: pb.CHANGE_TYPE_STATUS_CHANGED,
                 ref.OUTCOME_ATTACHED: pb.CHANGE_TYPE_OUTCOME_ATTACHED}
-WATCH_BATCH = 100
 
 
 # -- transport: certificates that can be rotated without a restart --------------------------------------

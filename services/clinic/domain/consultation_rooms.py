@@ -38,16 +38,13 @@ from datetime import datetime, timedelta, timezone
 
 from linli.kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from linli.kit.identity import Caller
+from services.clinic.policy import CLOSES_AFTER, MAX_ATTENDANCE, MAX_IN_ROOM, OPENS_BEFORE
 from services.clinic.domain.patients import is_clinician_for
 from services.clinic.domain.teleconsultations import (
     COMPLETED, IN_PROGRESS, SCHEDULED, Attendance, Teleconsultation, Transition)
 
 PATIENT, CLINICIAN, PARTNER = "patient", "clinician", "partner"
 PARTICIPANTS = (PATIENT, CLINICIAN, PARTNER)
-OPENS_BEFORE = timedelta(minutes=15)
-CLOSES_AFTER = timedelta(minutes=30)
-MAX_IN_ROOM = 3  # measured: docs/calls.md, "How many in a room"
-MAX_ATTENDANCE = 200  # entries kept per session (each reconnect adds one)
 MAX_TOKEN_CHARS = 1024
 ROOM = "room"  # the `by` of transitions the room makes
 

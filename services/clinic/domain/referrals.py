@@ -39,6 +39,7 @@ from linli.kit.identity import Caller
 from services.clinic.domain import patients
 from services.clinic.domain.organisations import check_partner, clinic_of
 from services.clinic.domain.patients import DocumentRef, Patient, check_day, check_id, check_text, is_clinician_for
+from services.clinic.policy import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_OUTCOMES
 
 REQUESTED, RECEIVED, ACCEPTED, REJECTED = "requested", "received", "accepted", "rejected"
 IN_PROGRESS, ON_HOLD, FAILED, COMPLETED, CANCELLED = "in-progress", "on-hold", "failed", "completed", "cancelled"
@@ -77,9 +78,6 @@ MAX_OUTCOME_TEXT = 4000
 MAX_ATTACHMENT_TITLE = 200
 MAX_ATTACHMENT_CONTENT_TYPE = 100
 MAX_ATTACHMENT_URL = 1000
-MAX_ATTACHMENTS = 20
-MAX_OUTCOMES = 50
-MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
 
 # Parts of a referral a partner may be refused (see the module docstring).
 SUBJECT, CLINICAL, SUMMARY, RESULTS = "subject", "clinical", "summary", "results"

@@ -17,13 +17,12 @@ from linli.kit.identity import Caller
 from services.clinic.domain import patients
 from services.clinic.domain.organisations import check_partner
 from services.clinic.domain.patients import Patient, check_text, is_clinician_for
+from services.clinic.policy import DEFAULT_DURATION, MAX_DURATION_MINUTES
 
 REQUESTED, SCHEDULED, IN_PROGRESS = "requested", "scheduled", "in_progress"
 COMPLETED, CANCELLED, NO_SHOW = "completed", "cancelled", "no_show"
 STATUSES = (REQUESTED, SCHEDULED, IN_PROGRESS, COMPLETED, CANCELLED, NO_SHOW)
 OPEN_STATUSES = (REQUESTED, SCHEDULED, IN_PROGRESS)
-DEFAULT_DURATION = timedelta(minutes=20)
-MAX_DURATION_MINUTES = 240
 MAX_NOTES = 100
 MIN_TOKEN_LENGTH = 32  # characters of URL-safe base64: 192 bits
 

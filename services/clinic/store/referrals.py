@@ -13,7 +13,7 @@ from pymongo.client_session import ClientSession
 
 from linli.kit import outbox
 from linli.kit.errors import Aborted
-from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
+from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.clinic.domain.audit import AuditRecord
 from services.clinic.domain.referrals import (
     Attachment, Change, Content, FollowUp, Outcome, Referral, ReferralScope, TaskChange)
@@ -91,8 +91,6 @@ class ReferralStore:
         self.changes = db[CHANGES]
         self.audit = AuditLog(db)
 
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES)
         # The counter exists before any transaction bumps it (no upsert inside transactions).
         try:
             self.db[COUNTERS].insert_one({"_id": CHANGE_COUNTER, "seq": 0})

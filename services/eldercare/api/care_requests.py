@@ -13,10 +13,9 @@ from linli.kit import pagination, rpc
 from linli.kit.errors import Aborted, InvalidArgument, NotFound, PermissionDenied
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
-from linli.kit.outbox import OutboxRelay
 from linli.kit.protomap import enum_number, known_enum_name
 from services.eldercare import metrics as care_metrics
-from services.eldercare import events, messages
+from services.eldercare import events, messages, usecases
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import figures, residents, staff
 from services.eldercare.store.care_requests import CareRequestStore
@@ -57,24 +56,19 @@ _CALL_ROLES = {care.TERMINAL: pb.CALL_PARTICIPANT_ROLE_TERMINAL, care.OPERATOR: 
 
 
 class EldercareApi(pb_grpc.EldercareServiceServicer):
-    def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy, relay: OutboxRelay | None,
+    def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy,
                  clock=utcnow, family_of: FamilyLookup = lambda caller: frozenset(),
                  elder_of: ElderLookup = lambda elder_id: None,
                  terminal_of: TerminalLookup = lambda elder_id: None):
         self.store = store
         self.staff = staff_store
         self.policy = policy
-        self.relay = relay
         self.clock = clock
         # Which elders a family member belongs to, from the elders' registered contacts.
         self.family_of = family_of
         # The elders' records: a call is only for a registered elder, and goes to their home.
         self.elder_of = elder_of
         self.terminal_of = terminal_of
-
-    def _published(self) -> None:
-        if self.relay is not None:
-            self.relay.wake()
 
     def _visible(self, caller: Caller, care_id: str) -> care.CareRequest:
         care_id = _care_request_id(care_id)
@@ -88,19 +82,13 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         caller, now = current_caller(), self.clock()
         changed = transition(caller, self._visible(caller, care_id), now)
         self.store.update(changed, events.care_request_event(event_type, changed, now))
-        self._published()
         return changed
 
     def RaiseCareRequest(self, request, context):
         caller = current_caller()
-        new, family_of = messages.new_care_request(request), self.family_of(caller)
-        # Who may raise first, so an id the caller has no link to says nothing about whether it exists.
-        care.check_may_raise(caller, new, family_of)
-        elder = residents.check_registered(self.elder_of(new.elder_id), new.elder_id, new.community_id)
-        raised = care.raise_request(caller, residents.placed(new, elder), str(uuid.uuid4()), self.clock(),
-                                    self.policy, family_of)
-        saved = self.store.add(raised, events.raised(raised))
-        self._published()
+        saved = usecases.raise_care_request(caller, messages.new_care_request(request), store=self.store,
+                                            elder_of=self.elder_of, policy=self.policy, now=self.clock(),
+                                            family_of=self.family_of(caller))
         return pb.RaiseCareRequestResponse(care_request=messages.care_request(saved))
 
     def GetCareRequest(self, request, context):
@@ -131,7 +119,6 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
                 if attempt == 2:
                     raise
                 continue
-            self._published()
             return messages.care_request(changed)
 
     def AnswerCall(self, request, context):
@@ -247,7 +234,6 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         declined = care.decline(caller, found, request.reason, now)
         self.store.update(declined, events.assignment_declined(declined, caller.subject, request.reason.strip(),
                                                                False, now))
-        self._published()
         return pb.DeclineAssignmentResponse(care_request=messages.care_request(declined))
 
     def StartTravel(self, request, context):

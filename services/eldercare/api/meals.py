@@ -10,13 +10,12 @@ from linli.kit import pagination
 from linli.kit.errors import InvalidArgument, NotFound
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import transaction, utcnow
-from linli.kit.outbox import OutboxRelay
 from linli.kit.protomap import enum_number, known_enum_name, timestamp
 from services.eldercare import events
 from services.eldercare.api.care_requests import FamilyLookup
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain import meals
-from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE
+from services.eldercare.policy import COMMUNITY_ZONE
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.meals import MealStore
 
@@ -54,23 +53,18 @@ def _page(orders: list[meals.MealOrder], size: int) -> tuple[list[pb.MealOrder],
 
 
 class MealApi(pb_grpc.MealServiceServicer):
-    def __init__(self, store: MealStore, care_store: CareRequestStore, policy, relay: OutboxRelay | None,
-                 clock=utcnow, zone: str = DEFAULT_COMMUNITY_ZONE, family_of: FamilyLookup = no_family_links,
+    def __init__(self, store: MealStore, care_store: CareRequestStore, policy,
+                 clock=utcnow, zone: str = COMMUNITY_ZONE, family_of: FamilyLookup = no_family_links,
                  elder_home: HomeLookup = lambda elder_id, kind: None):
         self.store = store
         self.care_store = care_store
         self.policy = policy
-        self.relay = relay
         self.clock = clock
         # Until communities carry their own zone, every community keeps the pilot's.
         self.zone = zone
         self.family_of = family_of
         # Where a delivery goes for a registered elder (from the residents' records); None if unknown.
         self.elder_home = elder_home
-
-    def _published(self) -> None:
-        if self.relay is not None:
-            self.relay.wake()
 
     def SetMenu(self, request, context):
         caller = current_caller()
@@ -126,7 +120,6 @@ class MealApi(pb_grpc.MealServiceServicer):
             care_event = events.raised(delivery)
         saved = self.store.add(order, events.meal_order_event(meals.MEAL_ORDER_PLACED, order, now),
                                delivery, care_event)
-        self._published()
         return pb.PlaceMealOrderResponse(meal_order=events.meal_order_message(saved))
 
     def CancelMealOrder(self, request, context):
@@ -150,7 +143,6 @@ class MealApi(pb_grpc.MealServiceServicer):
                                        session=session)
 
         transaction(self.store.client, work)
-        self._published()
         return pb.CancelMealOrderResponse(meal_order=events.meal_order_message(cancelled))
 
     def ServeMealOrder(self, request, context):
@@ -159,7 +151,6 @@ class MealApi(pb_grpc.MealServiceServicer):
         found = meals.check_visible(caller, self.store.get(order_id), order_id, self.family_of(caller))
         served = meals.serve(caller, found, now)
         self.store.update(served, events.meal_order_event(meals.MEAL_ORDER_SERVED, served, now))
-        self._published()
         return pb.ServeMealOrderResponse(meal_order=events.meal_order_message(served))
 
     def ListMealOrders(self, request, context):

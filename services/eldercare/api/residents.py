@@ -14,7 +14,6 @@ from linli.kit import pagination
 from linli.kit.errors import InvalidArgument, NotFound
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import is_duplicate_key, utcnow
-from linli.kit.outbox import OutboxRelay
 from linli.kit.protomap import enum_number, known_enum_name, timestamp
 from services.eldercare import events, messages
 from services.eldercare.domain import care_requests as care
@@ -94,17 +93,12 @@ def _id(value: str, field: str = "id") -> str:
 
 
 class ResidentApi(pb_grpc.ResidentServiceServicer):
-    def __init__(self, store: ResidentStore, care_requests: CareRequestStore, policy, relay: OutboxRelay | None,
+    def __init__(self, store: ResidentStore, care_requests: CareRequestStore, policy,
                  clock=utcnow):
         self.store = store
         self.care_requests = care_requests
         self.policy = policy
-        self.relay = relay
         self.clock = clock
-
-    def _published(self) -> None:
-        if self.relay is not None:
-            self.relay.wake()
 
     def _contexts(self, caller: Caller, elder_ids: list[str]) -> dict[str, residents.CareContext]:
         """Per elder: an emergency in progress? the caller assigned? (read from their care requests)"""
@@ -206,8 +200,6 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
                                              str(uuid.uuid4()))
         event = events.maintenance_event(residents.DEVICE_MAINTENANCE_NEEDED, alert) if alert else None
         self.store.save_device(updated, alert, event)
-        if alert:
-            self._published()
         return pb.ReportDeviceHeartbeatResponse(device=device_message(updated))
 
     def PressDevice(self, request, context):
@@ -239,15 +231,13 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
             return repeated, None
 
         try:
-            call, saved = self.store.save_press(residents.seen(device, now), elder.id, self.care_requests, decide)
+            call, _saved = self.store.save_press(residents.seen(device, now), elder.id, self.care_requests, decide)
         except pymongo.errors.PyMongoError as error:
             first = (self.care_requests.find_retry(new.community_id, caller.subject, new.request_id)
                      if new.request_id and is_duplicate_key(error) else None)
             if first is None:
                 raise
             return pb.PressDeviceResponse(care_request=messages.care_request(first))
-        if saved:
-            self._published()
         return pb.PressDeviceResponse(care_request=messages.care_request(call))
 
     # -- maintenance alerts
@@ -269,5 +259,4 @@ class ResidentApi(pb_grpc.ResidentServiceServicer):
         alert = residents.check_alert_visible(caller, self.store.get_alert(alert_id), alert_id)
         resolved = residents.resolve_alert(caller, alert, request.note, self.clock())
         self.store.save_alert(resolved, events.maintenance_event(residents.DEVICE_MAINTENANCE_RESOLVED, resolved))
-        self._published()
         return pb.ResolveMaintenanceAlertResponse(alert=events.maintenance_alert_message(resolved))

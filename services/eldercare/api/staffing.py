@@ -21,7 +21,7 @@ from services.eldercare import staffing_figures
 from services.eldercare.domain import staffing as st
 from services.eldercare.domain.care_requests import KINDS
 from services.eldercare.domain.staffing_simulation import Plan, simulate, smallest_roster
-from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE, KindPolicy
+from services.eldercare.policy import COMMUNITY_ZONE, KindPolicy
 from services.eldercare.store.staffing import StaffingStore
 
 DEFAULT_DAYS = 28
@@ -114,7 +114,7 @@ def plan_message(community_id: str, plan: Plan, targets: st.Targets, searched: b
 
 class StaffingApi(pb_grpc.StaffingServiceServicer):
     def __init__(self, store: StaffingStore, policy: dict[str, KindPolicy], clock=utcnow,
-                 zone: str = DEFAULT_COMMUNITY_ZONE):
+                 zone: str = COMMUNITY_ZONE):
         self.store = store
         self.policy = policy
         self.clock = clock

@@ -13,7 +13,6 @@ time, not when it was booked, and until then it is an upcoming visit, kept apart
     raised → acknowledged → assigned → en_route → on_site → completed → closed
        └──────────┴────────────┴──────────┴──→ cancelled        (assigned ─decline/timeout→ acknowledged)
 """
-import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -21,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from linli.kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, check_fields
 from linli.kit.identity import Caller
+from linli.kit.community import GeoPoint, distance_m  # noqa: F401 (part of this module's vocabulary)
 from services.eldercare.policy import ESCALATION_LADDER, GEOFENCE_METRES, KindPolicy
 
 KINDS = ("meal", "shopping", "bathing", "cleaning", "medical", "emergency", "recreation", "mobility")
@@ -78,20 +78,6 @@ HUNG_UP, DROPPED, UNANSWERED, TERMINAL_OFFLINE, MEDIA_FAILED = (
     "hung_up", "dropped", "unanswered", "terminal_offline", "media_failed")
 # What a participant may report; UNANSWERED is the platform's (the SLA passed with the call ringing).
 PARTICIPANT_END_REASONS = (HUNG_UP, DROPPED, TERMINAL_OFFLINE, MEDIA_FAILED)
-
-
-@dataclass(frozen=True)
-class GeoPoint:
-    latitude: float
-    longitude: float
-
-
-def distance_m(a: GeoPoint, b: GeoPoint) -> float:
-    """Great-circle distance in metres (haversine): plenty for a community a few kilometres across."""
-    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
-    dlat, dlon = lat2 - lat1, math.radians(b.longitude - a.longitude)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
 @dataclass(frozen=True)

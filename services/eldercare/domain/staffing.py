@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from linli.kit.errors import FailedPrecondition, PermissionDenied, check_fields
 from linli.kit.identity import Caller
 from services.eldercare.domain.care_requests import ID_PATTERN, KINDS, GeoPoint
-from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE
+from services.eldercare.policy import COMMUNITY_ZONE
 
 MAX_DAYS = 366
 MAX_STAFF_PER_SHIFT = 500
@@ -72,7 +72,7 @@ class Profile:
     # Where the profile comes from, shown with every result: a history window or "default profile".
     source: str
     is_default: bool = False
-    zone: str = DEFAULT_COMMUNITY_ZONE
+    zone: str = COMMUNITY_ZONE
     # Elders' homes to draw calls from, so dispatch ranks by distance as it does live; none: unknown.
     homes: tuple[GeoPoint, ...] = ()
 
@@ -493,7 +493,7 @@ def _seconds(start: datetime | None, end: datetime | None) -> float | None:
 
 
 def profile_from_history(community_id: str, records: list[HistoryRecord], first_day: date, last_day: date,
-                         zone: str = DEFAULT_COMMUNITY_ZONE, homes: tuple[GeoPoint, ...] = ()) -> Profile | None:
+                         zone: str = COMMUNITY_ZONE, homes: tuple[GeoPoint, ...] = ()) -> Profile | None:
     """The community's profile from its calls raised between first_day and last_day (local days, inclusive):
     calls per hour by weekday, hour and kind; operators' time to acknowledge (raised → acknowledged, which
     includes any queueing the history had); travel (assigned → on site: the caregiver setting off, then en

@@ -5,9 +5,9 @@ from datetime import datetime
 import pymongo
 from pymongo.client_session import ClientSession
 
-from linli.kit import consumer, outbox
+from linli.kit import outbox
 from linli.kit.errors import Aborted, InvalidArgument
-from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
+from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.eldercare.domain import figures as figure_rules
 from services.eldercare.domain.care_requests import (
     ACTIVE_STATUSES, ASSIGNED, OPEN_STATUSES, RAISED, UPCOMING_STATUSES, Assignment, CareRequest, Feedback,
@@ -115,10 +115,6 @@ class CareRequestStore:
         self.client = client
         self.db = db
         self.requests = db[CARE_REQUESTS]
-
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES + outbox.INDEXES + consumer.INDEXES)
-        self.backfill_waiting_since()
 
     def backfill_waiting_since(self, batch: int = 500) -> int:
         """Give requests saved before waiting_since existed their sort key (scheduled time, else raised time),

@@ -7,7 +7,7 @@ from pymongo.client_session import ClientSession
 
 from linli.kit import outbox
 from linli.kit.errors import Aborted
-from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
+from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.eldercare.domain.care_requests import CareRequest, Location
 from services.eldercare.domain.meals import CANCELLED, Dish, MealOrder, Menu
 from services.eldercare.store.care_requests import CareRequestStore
@@ -67,8 +67,6 @@ class MealStore:
         self.menus = db[MENUS]
         self.orders = db[ORDERS]
 
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES)
 
     # -- menus
 

@@ -8,7 +8,7 @@ from pymongo.client_session import ClientSession
 from linli.kit import outbox
 from linli.kit.errors import Aborted, AlreadyExists
 from linli.kit.identity import Caller
-from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
+from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.eldercare.domain import care_requests as care
 from services.eldercare.domain.care_requests import GeoPoint
 from services.eldercare.domain import residents
@@ -98,8 +98,6 @@ class ResidentStore:
         self.devices = db[DEVICES]
         self.alerts = db[ALERTS]
 
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES + outbox.INDEXES)
 
     # -- elders
 

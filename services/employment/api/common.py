@@ -1,9 +1,8 @@
-"""What every employment servicer shares: paging by id, new ids, waking the outbox relay."""
+"""What every employment servicer shares: paging by id and new ids."""
 import uuid
 
 from linli.kit import pagination
 from linli.kit.errors import InvalidArgument
-from linli.kit.outbox import OutboxRelay
 from services.employment.domain.common import ID_RULE, valid_id
 
 
@@ -34,15 +33,3 @@ def page(records: list, size: int) -> tuple[list, str]:
     if len(records) > size:
         return records[:size], pagination.encode([records[size - 1].id])
     return records, ""
-
-
-class Publisher:
-    """Wakes the outbox relay after a commit that wrote events, so they leave at once rather than at the
-    next poll."""
-
-    def __init__(self, relay: OutboxRelay | None):
-        self.relay = relay
-
-    def published(self) -> None:
-        if self.relay is not None:
-            self.relay.wake()

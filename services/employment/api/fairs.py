@@ -6,7 +6,7 @@ from linli.kit.errors import NotFound
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
 from services.employment import events
-from services.employment.api.common import Publisher, new_id, page, page_request, required_id
+from services.employment.api.common import new_id, page, page_request, required_id
 from services.employment.domain import fairs
 from services.employment.domain.common import check_serves
 from services.employment.messages import enum_name, to_message
@@ -24,12 +24,11 @@ def fair_message(fair: fairs.Fair) -> pb.Fair:
 
 class FairApi(pb_grpc.FairServiceServicer):
     def __init__(self, store: FairStore, job_store: JobStore, application_store: ApplicationStore,
-                 training_store: TrainingStore, publisher: Publisher, clock=utcnow):
+                 training_store: TrainingStore, clock=utcnow):
         self.store = store
         self.jobs = job_store
         self.applications = application_store
         self.training = training_store
-        self.publisher = publisher
         self.clock = clock
 
     def _fair(self, fair_id: str) -> fairs.Fair:
@@ -85,7 +84,6 @@ class FairApi(pb_grpc.FairServiceServicer):
         closed = fairs.close(current_caller(), self._fair(request.id), now)
         report = self.report(closed)
         self.store.update(closed, [events.fair_closed(closed, report, now)])
-        self.publisher.published()
         return pb.CloseFairResponse(fair=fair_message(closed), report=to_message(pb.FairReport, report))
 
     def GetFairReport(self, request, context):

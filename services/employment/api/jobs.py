@@ -7,7 +7,7 @@ from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.protomap import timestamp
 from services.employment import events
-from services.employment.api.common import Publisher, new_id, page, page_request, required_id
+from services.employment.api.common import new_id, page, page_request, required_id
 from services.employment.domain import fairs, figures, jobs, matching, skills
 from services.employment.domain.common import check_serves, hidden, is_counsellor_for, valid_id
 from services.employment.messages import enum_name, match_message, to_message, vacancy_draft
@@ -42,12 +42,11 @@ def managed_vacancy(store: JobStore, caller, vacancy_id: str) -> tuple[jobs.Vaca
 
 class JobApi(pb_grpc.JobServiceServicer):
     def __init__(self, store: JobStore, seeker_store: SeekerStore, application_store: ApplicationStore,
-                 fair_store: FairStore, publisher: Publisher, clock=utcnow):
+                 fair_store: FairStore, clock=utcnow):
         self.store = store
         self.seekers = seeker_store
         self.applications = application_store
         self.fairs = fair_store
-        self.publisher = publisher
         self.clock = clock
 
     # -- skills
@@ -108,7 +107,6 @@ class JobApi(pb_grpc.JobServiceServicer):
                                       self.store.known_codes(), now)
         kind = {jobs.DRAFT: None, jobs.FILLED: jobs.VACANCY_FILLED}.get(changed.status, jobs.VACANCY_UPDATED)
         self.store.update_vacancy(changed, [events.vacancy_event(kind, changed, now)] if kind else [])
-        self.publisher.published()
         return pb.UpdateVacancyResponse(vacancy=vacancy_message(changed))
 
     def OpenVacancy(self, request, context):
@@ -116,7 +114,6 @@ class JobApi(pb_grpc.JobServiceServicer):
         now = self.clock()
         opened = jobs.open_vacancy(current_caller(), employer, vacancy, now)
         self.store.update_vacancy(opened, [events.vacancy_event(jobs.VACANCY_OPENED, opened, now)])
-        self.publisher.published()
         return pb.OpenVacancyResponse(vacancy=vacancy_message(opened))
 
     def CloseVacancy(self, request, context):
@@ -126,7 +123,6 @@ class JobApi(pb_grpc.JobServiceServicer):
         # A discarded draft was never in front of anyone: nothing to tell.
         announce = vacancy.status in jobs.MATCHABLE
         self.store.update_vacancy(closed, [events.vacancy_event(jobs.VACANCY_CLOSED, closed, now)] if announce else [])
-        self.publisher.published()
         return pb.CloseVacancyResponse(vacancy=vacancy_message(closed))
 
     def GetVacancy(self, request, context):
@@ -182,7 +178,6 @@ class JobApi(pb_grpc.JobServiceServicer):
         announced.append(events.vacancies_imported(import_id, request.community_id, [v.id for v in vacancies],
                                                    request.fair_id, now))
         self.store.add_vacancies(list(vacancies), announced)
-        self.publisher.published()
         return pb.ImportVacanciesResponse(import_id=import_id, vacancies=[vacancy_message(v) for v in vacancies])
 
     def GetShortlist(self, request, context):

@@ -7,7 +7,7 @@ from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.protomap import timestamp
 from services.employment import events
-from services.employment.api.common import Publisher, new_id, page, page_request, required_id
+from services.employment.api.common import new_id, page, page_request, required_id
 from services.employment.api.jobs import check_fair_posting, managed_vacancy, vacancy_message
 from services.employment.domain import applications, jobs, matching, placements, seekers
 from services.employment.domain.common import check_counsellor, hidden, parse_day
@@ -35,12 +35,11 @@ def placement_message(placement: placements.Placement) -> pb.Placement:
 
 class SeekerApi(pb_grpc.SeekerServiceServicer):
     def __init__(self, store: SeekerStore, job_store: JobStore, application_store: ApplicationStore,
-                 fair_store: FairStore, publisher: Publisher, clock=utcnow):
+                 fair_store: FairStore, clock=utcnow):
         self.store = store
         self.jobs = job_store
         self.applications = application_store
         self.fairs = fair_store
-        self.publisher = publisher
         self.clock = clock
 
     def _seeker(self, seeker_id: str) -> seekers.JobSeeker:
@@ -51,7 +50,6 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
 
     def _saved(self, seeker: seekers.JobSeeker, event_type: str, now) -> seekers.JobSeeker:
         self.store.update(seeker, [events.seeker_event(event_type, seeker, now)])
-        self.publisher.published()
         return seeker
 
     # -- seekers
@@ -63,7 +61,6 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
         if request.start_searching:
             seeker = seekers.start_searching(caller, seeker, now)
         self.store.add(seeker, [events.seeker_event(seekers.SEEKER_REGISTERED, seeker, now)])
-        self.publisher.published()
         return pb.RegisterSeekerResponse(seeker=seeker_message(seeker))
 
     def GetSeeker(self, request, context):
@@ -126,7 +123,6 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
         application = applications.suggest(caller, seeker, vacancy, employer, new_id(), now, request.note,
                                            on_shortlist)
         self.applications.add(application, events.application_event(application, now))
-        self.publisher.published()
         return pb.SuggestVacancyResponse(application=application_message(application))
 
     def ExpressIntention(self, request, context):
@@ -150,7 +146,6 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
         if existing is not None:
             application = applications.intention_on_existing(caller, existing, now, request.fair_id, request.note)
             self.applications.update(application, [events.application_event(application, now)])
-        self.publisher.published()
         return pb.ExpressIntentionResponse(application=application_message(application))
 
     def _application(self, application_id: str):
@@ -177,13 +172,11 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
                 events.seeker_event(seekers.SEEKER_STATUS_CHANGED, hire.seeker, now),
                 events.placement_event(placements.PLACEMENT_STARTED, hire.placement, now),
             ])
-            self.publisher.published()
             return pb.MoveApplicationResponse(application=application_message(hire.application),
                                               placement=placement_message(hire.placement))
         moved = applications.move(caller, application, employer, status, now, request.note,
                                   time_or_none(request, "interview_at"))
         self.applications.update(moved, [events.application_event(moved, now)])
-        self.publisher.published()
         return pb.MoveApplicationResponse(application=application_message(moved))
 
     def GetApplication(self, request, context):
@@ -238,5 +231,4 @@ class SeekerApi(pb_grpc.SeekerServiceServicer):
         self.applications.update_placement(
             followed, [events.placement_event(placements.PLACEMENT_FOLLOWED_UP, followed, now)], moved,
             [events.seeker_event(seekers.SEEKER_STATUS_CHANGED, moved, now)] if moved else [])
-        self.publisher.published()
         return pb.RecordFollowUpResponse(placement=placement_message(followed))

@@ -6,7 +6,7 @@ from linli.kit.errors import NotFound
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
 from services.employment import events
-from services.employment.api.common import Publisher, new_id, page, page_request, required_id
+from services.employment.api.common import new_id, page, page_request, required_id
 from services.employment.domain import fairs, seekers, training
 from services.employment.domain.common import check_counsellor, check_serves
 from services.employment.messages import enum_name, to_message
@@ -24,12 +24,11 @@ def enrolment_message(enrolment: training.Enrolment) -> pb.Enrolment:
 
 class TrainingApi(pb_grpc.TrainingServiceServicer):
     def __init__(self, store: TrainingStore, seeker_store: SeekerStore, job_store: JobStore, fair_store: FairStore,
-                 publisher: Publisher, clock=utcnow):
+                 clock=utcnow):
         self.store = store
         self.seekers = seeker_store
         self.jobs = job_store
         self.fairs = fair_store
-        self.publisher = publisher
         self.clock = clock
 
     def CreateCourse(self, request, context):
@@ -56,7 +55,6 @@ class TrainingApi(pb_grpc.TrainingServiceServicer):
             fairs.check_open(fairs.check_visible(caller, self.fairs.get(fair_id), fair_id))
         enrolment = training.sign_up(caller, course, seeker, new_id(), now, request.fair_id)
         self.store.add(enrolment, events.enrolment_event(enrolment, now))
-        self.publisher.published()
         return pb.SignUpForCourseResponse(enrolment=enrolment_message(enrolment))
 
     def MoveEnrolment(self, request, context):
@@ -74,7 +72,6 @@ class TrainingApi(pb_grpc.TrainingServiceServicer):
             seeker = seekers.with_skills(found, course.skills, now) if found else None
         self.store.update(moved, seated, seated is not course, [events.enrolment_event(moved, now)], seeker,
                           [events.seeker_event(seekers.SEEKER_UPDATED, seeker, now)] if seeker else [])
-        self.publisher.published()
         return pb.MoveEnrolmentResponse(enrolment=enrolment_message(moved))
 
     def ListEnrolments(self, request, context):

@@ -5,7 +5,7 @@ from linli.employment.v1 import workshop_pb2_grpc as pb_grpc
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
 from services.employment import events
-from services.employment.api.common import Publisher, new_id, page, page_request, required_id
+from services.employment.api.common import new_id, page, page_request, required_id
 from services.employment.domain import workshop
 from services.employment.messages import to_message
 from services.employment.store.workshop import WorkshopStore
@@ -16,9 +16,8 @@ def order_message(order: workshop.Order) -> pb.WorkshopOrder:
 
 
 class WorkshopApi(pb_grpc.WorkshopServiceServicer):
-    def __init__(self, store: WorkshopStore, publisher: Publisher, clock=utcnow):
+    def __init__(self, store: WorkshopStore, clock=utcnow):
         self.store = store
-        self.publisher = publisher
         self.clock = clock
 
     def _order(self, order_id: str) -> workshop.Order:
@@ -70,7 +69,6 @@ class WorkshopApi(pb_grpc.WorkshopServiceServicer):
         order = self._order(request.id)
         completed = workshop.complete(current_caller(), order, self.store.records(order.id), now)
         self.store.update(completed, [events.workshop_order_completed(completed, now)])
-        self.publisher.published()
         return pb.CompleteWorkshopOrderResponse(order=order_message(completed))
 
     def MarkPayoutPaid(self, request, context):

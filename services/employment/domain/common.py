@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
+from linli.kit.community import COMMUNITY_ZONE, GeoPoint  # noqa: F401 (part of this module's vocabulary)
 from linli.kit.errors import NotFound, PermissionDenied
 from linli.kit.identity import Caller
 
-# Until communities carry their own zone, every community keeps the pilot's.
-ZONE = "Asia/Shanghai"
+ZONE = COMMUNITY_ZONE  # the name linli/demo.py still imports; use COMMUNITY_ZONE
+
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 ID_RULE = "required: 1 to 64 letters, digits or . _ : -"
 DAY_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -23,12 +24,6 @@ MAX_NOTE = 500
 COUNSELLOR_ROLES = ("counsellor", "administrator")
 # Who may extend the skill taxonomy.
 TAXONOMY_ROLES = ("operator", "counsellor", "administrator")
-
-
-@dataclass(frozen=True)
-class GeoPoint:
-    latitude: float
-    longitude: float
 
 
 @dataclass(frozen=True)
@@ -58,11 +53,11 @@ def parse_day(value: str) -> date | None:
         return None
 
 
-def local_day(at: datetime, zone: str = ZONE) -> date:
+def local_day(at: datetime, zone: str = COMMUNITY_ZONE) -> date:
     return at.astimezone(ZoneInfo(zone)).date()
 
 
-def start_of_day(day: date, zone: str = ZONE) -> datetime:
+def start_of_day(day: date, zone: str = COMMUNITY_ZONE) -> datetime:
     """Local midnight of day, as a UTC instant."""
     return datetime.combine(day, time(), tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
 
@@ -87,7 +82,7 @@ def parse_month(value: str) -> date | None:
     return date.fromisoformat(value + "-01")
 
 
-def month_of(at: datetime, zone: str = ZONE) -> str:
+def month_of(at: datetime, zone: str = COMMUNITY_ZONE) -> str:
     return local_day(at, zone).strftime("%Y-%m")
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from linli.kit.errors import FailedPrecondition, InvalidArgument, PermissionDenied, check_fields
 from linli.kit.identity import Caller
+from services.employment.policy import DEFAULT_OPEN_DAYS, MAX_IMPORT, MAX_OPEN_DAYS
 from services.employment.domain import matching
 from services.employment.domain.common import (
     ID_RULE, MAX_NAME, MAX_NOTE, MAX_TEXT, GeoPoint, epoch_seconds, hidden, is_counsellor_for, local_day,
@@ -32,8 +33,6 @@ MAX_SKILLS = 8
 MAX_HEADCOUNT = 1000
 MAX_WAGE_FEN = 10_000_000  # 100,000 yuan: anything above is a typo (yuan for fen)
 MAX_HOURS_PER_WEEK = 84
-DEFAULT_OPEN_DAYS, MAX_OPEN_DAYS = 60, 180
-MAX_IMPORT = 500
 
 VACANCY_OPENED = "vacancy.opened"
 VACANCY_UPDATED = "vacancy.updated"

@@ -36,15 +36,14 @@ from datetime import datetime
 import numpy as np
 
 from services.employment.domain.common import epoch_seconds, local_day
+from services.employment.policy import (AVAILABILITY_GRACE_DAYS, NEARNESS_POINTS, PAY_POINTS, PREFERRED_POINTS,
+                                        SEEKER_MATCHES, SHORTLIST, SKILLS_POINTS, TRAINING_POINTS)
 
 SCHEDULES = ("full_time", "part_time", "flexible", "piece_work")
 SCHEDULE_BIT = {name: 1 << index for index, name in enumerate(SCHEDULES)}
 DEMANDS = ("light", "moderate", "heavy")
 DEMAND_LEVEL = {name: index for index, name in enumerate(DEMANDS)}
 METRES_PER_DEGREE = 111_194.93  # one degree of latitude on a sphere of radius 6,371 km
-AVAILABILITY_GRACE_DAYS = 14
-
-SKILLS_POINTS, NEARNESS_POINTS, PAY_POINTS, PREFERRED_POINTS, TRAINING_POINTS = 50.0, 25.0, 10.0, 10.0, 5.0
 
 
 @dataclass(frozen=True)
@@ -461,8 +460,6 @@ def summary(reasons: tuple[Reason, ...]) -> tuple[str, str]:
 # -- stored rankings -----------------------------------------------------------------------------------
 
 SEEKER_RANKING, VACANCY_RANKING = "seeker", "vacancy"
-SEEKER_MATCHES = 20  # a seeker's best vacancies kept
-SHORTLIST = 30  # a vacancy's best seekers kept
 
 
 @dataclass(frozen=True)

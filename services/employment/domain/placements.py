@@ -13,10 +13,9 @@ from linli.kit.identity import Caller
 from services.employment.domain.common import (
     MAX_NOTE, add_months, check_counsellor, hidden, is_counsellor_for, local_day, parse_day, start_of_day)
 from services.employment.domain import seekers
+from services.employment.policy import FOLLOW_UP_MONTHS, LATEST_REPORT_DAYS, OPENS_DAYS_BEFORE_DUE
 
 ACTIVE, ENDED = "active", "ended"
-FOLLOW_UP_MONTHS = (3, 6)
-OPENS_DAYS_BEFORE_DUE = 7
 
 PLACEMENT_STARTED = "placement.started"
 PLACEMENT_FOLLOWED_UP = "placement.followed_up"
@@ -49,9 +48,6 @@ class Placement:
     ended_on: str = ""
     version: int = 1
 
-
-# A hire recorded afterwards may say the person started work up to this long ago.
-LATEST_REPORT_DAYS = 366
 
 
 def started_day(started_on: str, now: datetime) -> date:

@@ -6,7 +6,7 @@ from pymongo.client_session import ClientSession
 
 from linli.kit import outbox
 from linli.kit.errors import AlreadyExists
-from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
+from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.employment.domain import applications, placements
 from services.employment.store import documents
 from services.employment.store.documents import from_doc
@@ -34,8 +34,6 @@ class ApplicationStore:
         self.applications = db[APPLICATIONS]
         self.placements = db[PLACEMENTS]
 
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES)
 
     # -- applications
 

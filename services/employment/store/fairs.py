@@ -3,7 +3,7 @@ import pymongo
 from pymongo.client_session import ClientSession
 
 from linli.kit import outbox
-from linli.kit.mongo import Index, ensure_indexes, transaction
+from linli.kit.mongo import Index, transaction
 from services.employment.domain import fairs
 from services.employment.store import documents
 from services.employment.store.documents import from_doc
@@ -23,9 +23,6 @@ class FairStore:
         self.db = db
         self.fairs = db[FAIRS]
         self.consultations = db[CONSULTATIONS]
-
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES)
 
     def get(self, fair_id: str) -> fairs.Fair | None:
         doc = self.fairs.find_one({"_id": fair_id})

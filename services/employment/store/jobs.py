@@ -7,7 +7,7 @@ from pymongo.client_session import ClientSession
 
 from linli.kit import outbox
 from linli.kit.errors import AlreadyExists
-from linli.kit.mongo import Index, ensure_indexes, transaction
+from linli.kit.mongo import Index, transaction
 from services.employment.domain import jobs, skills
 from services.employment.store import documents
 from services.employment.store.documents import from_doc
@@ -44,8 +44,6 @@ class JobStore:
         self.employers = db[EMPLOYERS]
         self.vacancies = db[VACANCIES]
 
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES)
 
     # -- skills
 

@@ -5,7 +5,7 @@ import pymongo
 from pymongo.client_session import ClientSession
 
 from linli.kit import outbox
-from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
+from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.employment.domain import matching, seekers
 from services.employment.store import documents
 from services.employment.store.documents import from_doc
@@ -37,8 +37,6 @@ class SeekerStore:
         self.seekers = db[SEEKERS]
         self.rankings = db[RANKINGS]
 
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES)
 
     # -- seekers
 

@@ -4,7 +4,7 @@ from pymongo.client_session import ClientSession
 
 from linli.kit import outbox
 from linli.kit.errors import AlreadyExists
-from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
+from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.employment.domain import training
 from services.employment.store import documents
 from services.employment.store.documents import from_doc
@@ -28,9 +28,6 @@ class TrainingStore:
         self.db = db
         self.courses = db[COURSES]
         self.enrolments = db[ENROLMENTS]
-
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES)
 
     def get_course(self, course_id: str) -> training.Course | None:
         doc = self.courses.find_one({"_id": course_id})

@@ -3,7 +3,7 @@ import pymongo
 from pymongo.client_session import ClientSession
 
 from linli.kit import outbox
-from linli.kit.mongo import Index, ensure_indexes, transaction
+from linli.kit.mongo import Index, transaction
 from services.employment.domain import workshop
 from services.employment.store import documents
 from services.employment.store.documents import from_doc
@@ -25,9 +25,6 @@ class WorkshopStore:
         self.db = db
         self.orders = db[ORDERS]
         self.pieces = db[PIECES]
-
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES)
 
     def get(self, order_id: str) -> workshop.Order | None:
         doc = self.orders.find_one({"_id": order_id})

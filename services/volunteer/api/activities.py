@@ -6,7 +6,6 @@ from linli.kit import pagination
 from linli.kit.errors import NotFound, PermissionDenied
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
-from linli.kit.outbox import OutboxRelay
 from linli.kit.protomap import datetime_of
 from linli.volunteer.v1 import volunteer_pb2 as pb
 from linli.volunteer.v1 import volunteer_pb2_grpc as pb_grpc
@@ -23,15 +22,10 @@ def _id(value: str) -> str:
 
 
 class ActivityApi(pb_grpc.ActivityServiceServicer):
-    def __init__(self, store: ActivityStore, volunteers: VolunteerStore, relay: OutboxRelay | None, clock=utcnow):
+    def __init__(self, store: ActivityStore, volunteers: VolunteerStore, clock=utcnow):
         self.store = store
         self.volunteers = volunteers
-        self.relay = relay
         self.clock = clock
-
-    def _published(self) -> None:
-        if self.relay is not None:
-            self.relay.wake()
 
     def _activity(self, activity_id: str) -> act.Activity:
         return act.check_activity_visible(current_caller(), self.store.activity(_id(activity_id)), activity_id)
@@ -111,7 +105,6 @@ class ActivityApi(pb_grpc.ActivityServiceServicer):
         caller, now = current_caller(), self.clock()
         attendance = self._attendance(request.id)
         closed, _ = checkout.close(self.store, self.volunteers, attendance, caller, now, auto=False)
-        self._published()
         return pb.CheckOutResponse(attendance=messages.attendance_message(closed))
 
     def GetAttendance(self, request, context):

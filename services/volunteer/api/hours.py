@@ -7,7 +7,6 @@ from linli.kit import pagination
 from linli.kit.errors import InvalidArgument, LinliError, NotFound, PermissionDenied
 from linli.kit.identity import current_caller
 from linli.kit.mongo import utcnow
-from linli.kit.outbox import OutboxRelay
 from linli.kit.protomap import known_enum_name, timestamp
 from linli.volunteer.v1 import volunteer_pb2 as pb
 from linli.volunteer.v1 import volunteer_pb2_grpc as pb_grpc
@@ -27,18 +26,13 @@ DEFAULT_BOARD_SIZE = 10
 
 class HoursApi(pb_grpc.HoursServiceServicer):
     def __init__(self, store: HoursStore, activities: ActivityStore, volunteers: VolunteerStore,
-                 relay: OutboxRelay | None, verify_url: str, clock=utcnow):
+                 verify_url: str, clock=utcnow):
         self.store = store
         self.activities = activities
         self.volunteers = volunteers
-        self.relay = relay
         # Where a certificate tells its reader to check the code: "{code}" is replaced.
         self.verify_url = verify_url
         self.clock = clock
-
-    def _published(self) -> None:
-        if self.relay is not None:
-            self.relay.wake()
 
     def _entry(self, entry_id: str) -> hours.HoursEntry:
         found = self.store.get(entry_id) if vols.ID_PATTERN.match(entry_id) else None
@@ -82,13 +76,11 @@ class HoursApi(pb_grpc.HoursServiceServicer):
                 # One entry's refusal does not stop the others: each outcome says why.
                 outcomes.append(pb.VerificationOutcome(id=entry_id, verified=False, reason=error.message,
                                                        refusal_code=error.code))
-        self._published()
         return pb.VerifyHoursResponse(outcomes=outcomes)
 
     def RejectHours(self, request, context):
         rejected = hours.reject(current_caller(), self._entry(request.id), request.reason, self.clock())
         self._decide(rejected, hours.HOURS_ENTRY_REJECTED)
-        self._published()
         return pb.RejectHoursResponse(entry=messages.entry_message(rejected))
 
     def ConfirmService(self, request, context):
@@ -115,7 +107,6 @@ class HoursApi(pb_grpc.HoursServiceServicer):
             return reversal, corrected
 
         reversal, corrected = self.store.holding(entry.volunteer_id, work)
-        self._published()
         return pb.ReverseHoursResponse(reversal=messages.entry_message(reversal),
                                        corrected=messages.entry_message(corrected) if corrected else None)
 
@@ -131,7 +122,6 @@ class HoursApi(pb_grpc.HoursServiceServicer):
         certificate = certs.issue(caller, volunteer, entries, from_day, to_day, certs.new_code(),
                                   community_name(volunteer.community_id), self.clock())
         self.store.add_certificate(certificate, events.certificate_event(certificate))
-        self._published()
         return pb.IssueCertificateResponse(certificate=messages.certificate_message(certificate))
 
     def _certificate(self, code: str) -> certs.Certificate:

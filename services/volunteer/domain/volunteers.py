@@ -4,7 +4,6 @@ A volunteer is a Linli user (their id is the subject of their token), registered
 their community: a resident or a party member, in a branch or team, with skills, the weekly hours they
 are usually free, and where they live.
 """
-import math
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from linli.kit.errors import NotFound, PermissionDenied, check_fields
 from linli.kit.identity import Caller
+from linli.kit.community import GeoPoint, distance_m  # noqa: F401 (part of this module's vocabulary)
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -23,20 +23,6 @@ WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # What a volunteer may change of their own record; coordinators may change these and the rest.
 SELF_SERVICE_FIELDS = frozenset({"phone", "skills", "availability", "home"})
 COORDINATOR_FIELDS = SELF_SERVICE_FIELDS | {"name", "resident_id", "party_member", "branch", "active"}
-
-
-@dataclass(frozen=True)
-class GeoPoint:
-    latitude: float
-    longitude: float
-
-
-def distance_m(a: GeoPoint, b: GeoPoint) -> float:
-    """Great-circle distance in metres (haversine): plenty for a community a few kilometres across."""
-    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
-    dlat, dlon = lat2 - lat1, math.radians(b.longitude - a.longitude)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
 def valid_point(point: GeoPoint | None) -> bool:

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 import pymongo
 from pymongo.client_session import ClientSession
 
-from linli.kit import consumer, outbox
+from linli.kit import outbox
 from linli.kit.errors import Aborted, AlreadyExists
-from linli.kit.mongo import Index, ensure_indexes, is_duplicate_key, transaction
+from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.volunteer.domain import hours
 from services.volunteer.domain.certificates import Certificate
 
@@ -81,9 +81,6 @@ class HoursStore:
         self.db = db
         self.entries = db[HOURS]
         self.certificates = db[CERTIFICATES]
-
-    def ensure_indexes(self) -> None:
-        ensure_indexes(self.db, INDEXES + outbox.INDEXES + consumer.INDEXES)
 
     def prepare_hold(self, volunteer_id: str) -> None:
         """Create the volunteer's time document, outside any transaction (an upsert inside concurrent

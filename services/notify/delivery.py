@@ -40,10 +40,7 @@ def decide(store: NotifyStore, consumer: str, event: dict, now: datetime, zone: 
         made.append(notes.notification_for(update, recipient, deliveries, now, zone))
     priority = 1 if notes.urgency_of(update) == notes.EMERGENCY else 0
 
-    def effect(session):
-        store.add_notifications(session, made, priority)
-
-    if not apply_once(store.client, store.db, consumer, event, effect):
+    if not apply_once(store.client, store.db, consumer, event, lambda session: record(store, session, made, priority)):
         return []
     log.info("event %s (%s): %d people notified", event["id"], event["type"], len(made))
     if notes.urgency_of(update) == notes.EMERGENCY and not any(n.deliveries for n in made):
@@ -64,9 +61,16 @@ def decide_certificate(store: NotifyStore, consumer: str, event: dict, now: date
                                        store.routine_pushed_since(person.id, now - timedelta(hours=1)), now, zone)
     note = notes.certificate_notification(event["id"], person, certificate.community_id, certificate.verified_minutes,
                                           certificate.from_day, certificate.to_day, certificate.code, deliveries, now)
-    if not apply_once(store.client, store.db, consumer, event, lambda session: store.add_notifications(session, [note], 0)):
+    if not apply_once(store.client, store.db, consumer, event, lambda session: record(store, session, [note], 0)):
         return []
     return [note]
+
+
+def record(store: NotifyStore, session, made: list[notes.Notification], priority: int) -> None:
+    """Inbox entries and their deliveries, and for each a notification.created event for its owner's live
+    stream, in the transaction that records the event as applied."""
+    store.add_notifications(session, made, priority)
+    store.add_events(session, [events.notification_created_event(note) for note in made])
 
 
 def report_unreached(store: NotifyStore, event_id: str, care_request_id: str, community_id: str, elder_id: str,

@@ -127,6 +127,11 @@ class NotifyStore:
                      "care_request_id": note.care_request_id, "lease_until": None, **vars(delivery)},
                     session=session)
 
+    def add_events(self, session, events: list[dict]) -> None:
+        """Events for the outbox, inside the caller's transaction (the relay publishes them after commit)."""
+        for event in events:
+            outbox.add(self.db, session, event)
+
     def page(self, user_id: str, after: tuple[datetime, str] | None, limit: int, unread_only: bool) -> list[Notification]:
         query: dict = {"user_id": user_id}
         if unread_only:

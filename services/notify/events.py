@@ -70,3 +70,23 @@ def notification_created_event(note: notes.Notification) -> dict:
     event = envelope(SOURCE, NOTIFICATION_CREATED, note.community_id, payload, note.created_at, priority=priority)
     event["id"] = note.id
     return event
+
+
+def signed_up_in(event: dict) -> tuple[str, str, str, str, str, datetime]:
+    """(attendance id, volunteer id, community, shift title, place, starts at) of volunteer's
+    attendance.signed_up (its published schema)."""
+    from linli.volunteer.v1 import events_pb2 as volunteer_events
+
+    payload = json_format.ParseDict(event["data"], volunteer_events.AttendanceSignedUp(), ignore_unknown_fields=True)
+    attendance = payload.attendance
+    title = " · ".join(part for part in (payload.activity_title, payload.shift_title) if part)
+    return (attendance.id, attendance.volunteer_id, attendance.community_id, title, payload.place_name,
+            datetime_of(attendance.shift_starts_at))
+
+
+def withdrawn_in(event: dict) -> str:
+    """The attendance id of volunteer's attendance.withdrawn."""
+    from linli.volunteer.v1 import events_pb2 as volunteer_events
+
+    payload = json_format.ParseDict(event["data"], volunteer_events.AttendanceWithdrawn(), ignore_unknown_fields=True)
+    return payload.attendance.id

@@ -16,7 +16,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from gateway import (calls, care_requests, clinic, consultation_rooms, employment, meals, notify, openapi, problems,
                      residents, staff, staffing, volunteer)
 from gateway.auth import Authenticator, IdentifyCaller
-from gateway.board import Board, BoardEventData, BoardPage, BoardResetData
+from gateway.board import Board, BoardEventData, BoardPage, BoardResetData, NotificationStreamData
 from gateway.board import router as board_router
 from gateway.conditional import ConditionalGet
 from gateway.idempotency import Idempotency, IdempotencyStore
@@ -153,7 +153,8 @@ def create_app(
     app.state.signalling = signalling
     app.state.grpc_timeout = grpc_timeout
     problems.install(app)
-    openapi.install(app, event_models=(BoardEventData, BoardResetData), stream_items={"/signals": SignalData})
+    openapi.install(app, event_models=(BoardEventData, BoardResetData),
+                    stream_items={"/signals": SignalData, "/notifications/stream": NotificationStreamData})
     # Each add_middleware wraps everything added before it, so they are added innermost first. A request
     # passes, outermost first: RequestContext (ids, crash → 500 problem) → CORS → BodyLimit (413; keeps the
     # body for the next ones; 422 for JSON nested too deep) → IdentifyCaller (checks the token once) →

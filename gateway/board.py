@@ -1,6 +1,6 @@
 """The live operator board: care-request events from RabbitMQ, pushed to browsers as Server-Sent Events,
 resumable after a dropped connection; the same for a resident's, family member's or caregiver's own
-requests; and the board's web page.
+requests, and for anyone's own inbox of notifications; and the board's web page.
 
 One pika consumer per gateway process runs in a background thread (pika, not Nameko, outside the
 workers) on an exclusive, auto-deleted queue. Each event is handed to the asyncio loop and fanned out to
@@ -29,14 +29,20 @@ import pika.exceptions
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
+from google.protobuf import json_format
 from google.protobuf.json_format import ParseError
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from gateway.auth import require_caller, require_role
 from gateway.care_requests import CareRequest, Time, _call_options, from_event_json, to_rest
+from gateway.notify import NotificationOut
+from gateway.notify import _api as notify_api
+from gateway.notify import to_rest as notification_to_rest
 from linli.eldercare.v1 import eldercare_pb2, residents_pb2
 from linli.kit.identity import Caller
+from linli.notify.v1 import events_pb2 as notify_events
+from linli.notify.v1 import notify_pb2
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +51,8 @@ ROUTING_KEY = "care_request.#"
 # The notify service's word that an emergency's push and SMS reached nobody: operators must phone the family.
 ALERTS_EXCHANGE = "notify.events"
 UNREACHED = "emergency.unreached"
+# A new entry in one person's inbox: for their own notification stream alone.
+NOTIFICATION_CREATED = "notification.created"
 OPENING = ": stream open\n\n"
 HEARTBEAT = ": heartbeat\n\n"
 # No id line: the client's last event id must stay the last real event it saw.
@@ -67,6 +75,8 @@ class BoardEvent:
     former_assignee_id: str = ""
     # For the operators' board alone (emergency.unreached), never a person's own stream.
     operators_only: bool = False
+    # For this person's notification stream alone (notification.created): nobody else's, no board's.
+    user_id: str = ""
 
 
 def _rfc3339(value) -> str | None:
@@ -117,6 +127,26 @@ def unreached_from_envelope(envelope: dict) -> BoardEvent:
                       {"community_id": data["community_id"]}, frame, operators_only=True)
 
 
+def notification_frame(event_id: str, occurred_at: str | None, user_id: str,
+                       notification: notify_pb2.Notification) -> BoardEvent:
+    if not (event_id and event_id.isprintable() and user_id):
+        raise ValueError("a notification event needs a printable id and its owner")
+    data = {"type": NOTIFICATION_CREATED, "occurred_at": occurred_at, "notification": notification_to_rest(notification)}
+    frame = f"id: {event_id}\nevent: {NOTIFICATION_CREATED}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+    return BoardEvent(event_id, NOTIFICATION_CREATED, notification.community_id, {}, frame, user_id=user_id)
+
+
+def notification_from_envelope(envelope: dict) -> BoardEvent:
+    """notify's notification.created as a frame of its owner's notification stream; its id is the
+    notification's, the position the stream resumes after."""
+    try:
+        payload = json_format.ParseDict(envelope["data"], notify_events.NotificationCreated(), ignore_unknown_fields=True)
+    except (KeyError, TypeError, ParseError) as error:
+        raise ValueError(f"not a notification: {error!r}") from None
+    return notification_frame(envelope.get("id"), _rfc3339(envelope.get("occurred_at")), payload.user_id,
+                              payload.notification)
+
+
 def event_from_api(event: eldercare_pb2.BoardEvent) -> BoardEvent:
     """A missed event as ListBoardEvents returns it."""
     occurred_at = event.occurred_at.ToJsonString() if event.HasField("occurred_at") else None
@@ -137,7 +167,7 @@ MissedEvents = Callable[[str], Awaitable[tuple[list[BoardEvent], bool]]]
 
 def communities_served(caller: Caller) -> Wants:
     """The operator's board: every request of the communities they serve."""
-    return lambda event: caller.serves(event.community_id)
+    return lambda event: not event.user_id and caller.serves(event.community_id)
 
 
 def own_requests(caller: Caller, family_elder_ids: frozenset[str] = frozenset()) -> Wants:
@@ -147,7 +177,7 @@ def own_requests(caller: Caller, family_elder_ids: frozenset[str] = frozenset())
     field_staff = caller.has_role("caregiver", "volunteer")
 
     def wants(event: BoardEvent) -> bool:
-        if event.operators_only:
+        if event.operators_only or event.user_id:
             return False
         request = event.care_request
         if field_staff and caller.subject in (event.former_assignee_id,
@@ -158,6 +188,11 @@ def own_requests(caller: Caller, family_elder_ids: frozenset[str] = frozenset())
         return caller.has_role("family") and request.get("elder_id") in family_elder_ids
 
     return wants
+
+
+def own_notifications(caller: Caller) -> Wants:
+    """A person's notification stream: the new entries of their own inbox."""
+    return lambda event: event.type == NOTIFICATION_CREATED and event.user_id == caller.subject
 
 
 @dataclass(eq=False)
@@ -247,6 +282,7 @@ class Board:
             if self.alerts_exchange:
                 channel.exchange_declare(self.alerts_exchange, exchange_type="topic", durable=True)
                 channel.queue_bind(queue, self.alerts_exchange, routing_key=UNREACHED)
+                channel.queue_bind(queue, self.alerts_exchange, routing_key=NOTIFICATION_CREATED)
             # auto_ack: the board is a live view; what a dropped connection missed is fetched on resume.
             channel.basic_consume(queue, self._on_message, auto_ack=True)
             self._ready.set()
@@ -276,7 +312,9 @@ class Board:
 
     def _fan_out(self, envelope: dict) -> None:
         try:
-            event = unreached_from_envelope(envelope) if envelope.get("type") == UNREACHED \
+            kind = envelope.get("type")
+            event = unreached_from_envelope(envelope) if kind == UNREACHED \
+                else notification_from_envelope(envelope) if kind == NOTIFICATION_CREATED \
                 else event_from_envelope(envelope)
         except ValueError as error:
             log.warning("board dropped event %s: %s", envelope.get("id"), error)
@@ -448,6 +486,67 @@ async def my_care_requests_stream(
     board: Board = request.app.state.board
     return _sse(board.stream(caller, own_requests(caller, family_elders), last_event_id_header or last_event_id,
                              _missed_events(request, caller)))
+
+
+class NotificationEventData(BaseModel):
+    """The JSON on the `data:` line of each frame of the notification stream. The frame's `event:` is
+    notification.created and its `id:` the notification's id, to resume after (Last-Event-ID). An
+    `event: reset` frame (no id) means: reload the inbox (GET /v1/me/notifications), then carry on."""
+
+    type: Literal["notification.created"]
+    occurred_at: Time | None
+    notification: NotificationOut = Field(description="The new inbox entry, as GET /v1/me/notifications lists it")
+
+
+class NotificationStreamData(RootModel[NotificationEventData | BoardResetData]):
+    """The JSON on the data: line of a notification stream frame: a notification (`event:` and `id:` set),
+    or `reset` (no id): reload the inbox, then carry on."""
+
+
+_NOTIFICATION_STREAM_DOC = {200: {"description": "Server-Sent Events; each frame's data is a NotificationStreamData "
+                                                 "(see components.schemas), `: heartbeat` comments keep the "
+                                                 "connection open"}}
+
+
+def _missed_notifications(request: Request, caller: Caller) -> MissedEvents:
+    """The caller's notifications made after one of theirs, oldest first, read from their inbox (newest
+    first) until that one is found; incomplete when it is not among the last MISSED_LIMIT."""
+    async def missed(after_id: str) -> tuple[list[BoardEvent], bool]:
+        api, newer, token = notify_api(request), [], ""
+        while len(newer) < MISSED_LIMIT:
+            query = notify_pb2.ListMyNotificationsRequest(page_size=100, page_token=token)
+            reply = await api.ListMyNotifications(query, **_call_options(request, caller))
+            for note in reply.notifications:
+                if note.id == after_id:
+                    return [_replayed(made, caller) for made in reversed(newer)], True
+                newer.append(note)
+            token = reply.next_page_token
+            if not token:
+                break
+        return [], False
+
+    return missed
+
+
+def _replayed(note: notify_pb2.Notification, caller: Caller) -> BoardEvent:
+    created = note.created_at.ToJsonString() if note.HasField("created_at") else None
+    return notification_frame(note.id, created, caller.subject, note)
+
+
+@router.get("/v1/me/notifications/stream", tags=["notifications"], response_class=EventStream,
+            responses=_NOTIFICATION_STREAM_DOC)
+async def my_notifications_stream(
+    request: Request,
+    last_event_id_header: LastEventId = None,
+    last_event_id: LastEventIdQuery = None,
+    caller: Caller = Depends(require_caller),
+) -> EventStream:
+    """Server-Sent Events of your inbox: each notification as it is made (the same entry GET
+    /v1/me/notifications lists), whoever you are. Reconnect with Last-Event-ID (the last notification id
+    you saw) to get the ones made meanwhile first; an event `reset` means: reload the inbox."""
+    board: Board = request.app.state.board
+    return _sse(board.stream(caller, own_notifications(caller), last_event_id_header or last_event_id,
+                             _missed_notifications(request, caller)))
 
 
 # -- the page ----------------------------------------------------------------------------------------

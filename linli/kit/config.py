@@ -80,6 +80,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "How often the employment worker closes vacancies past their open days.",
     ),
     "NOTIFY_API_ADDR": ("127.0.0.1:50055", "Where the notify gRPC api listens; the gateway dials it."),
+    "NOTIFY_SHIFT_REMINDER_MINUTES": ("120", "How long before a volunteer's shift the notify service reminds them of it."),
     "NOTIFY_DELIVERY_POLL_SECONDS": ("0.5", "How often the notify worker sends the push and SMS deliveries that are due."),
     "NOTIFY_RETRY_SECONDS": (
         "2,10,60,300",

@@ -10,6 +10,7 @@ import logging
 from datetime import datetime, timedelta
 
 from linli.kit.consumer import apply_once
+from linli.kit.mongo import transaction
 from services.notify import events
 from services.notify.channels import DeliveryError
 from services.notify.domain import notifications as notes
@@ -40,10 +41,7 @@ def decide(store: NotifyStore, consumer: str, event: dict, now: datetime, zone: 
         made.append(notes.notification_for(update, recipient, deliveries, now, zone))
     priority = 1 if notes.urgency_of(update) == notes.EMERGENCY else 0
 
-    def effect(session):
-        store.add_notifications(session, made, priority)
-
-    if not apply_once(store.client, store.db, consumer, event, effect):
+    if not apply_once(store.client, store.db, consumer, event, lambda session: record(store, session, made, priority)):
         return []
     log.info("event %s (%s): %d people notified", event["id"], event["type"], len(made))
     if notes.urgency_of(update) == notes.EMERGENCY and not any(n.deliveries for n in made):
@@ -64,9 +62,61 @@ def decide_certificate(store: NotifyStore, consumer: str, event: dict, now: date
                                        store.routine_pushed_since(person.id, now - timedelta(hours=1)), now, zone)
     note = notes.certificate_notification(event["id"], person, certificate.community_id, certificate.verified_minutes,
                                           certificate.from_day, certificate.to_day, certificate.code, deliveries, now)
-    if not apply_once(store.client, store.db, consumer, event, lambda session: store.add_notifications(session, [note], 0)):
+    if not apply_once(store.client, store.db, consumer, event, lambda session: record(store, session, [note], 0)):
         return []
     return [note]
+
+
+def schedule_shift_reminder(store: NotifyStore, consumer: str, event: dict, lead: timedelta, now: datetime) -> bool:
+    """A volunteer signed up for a shift: remind them `lead` before it starts. False when applied before."""
+    attendance_id, user_id, community_id, title, place, starts_at = events.signed_up_in(event)
+    reminder = notes.shift_reminder(attendance_id, user_id, community_id, title, place, starts_at, lead, now)
+
+    def effect(session) -> None:
+        if reminder is not None:  # None: the shift has already begun
+            store.schedule_reminder(session, reminder)
+
+    return apply_once(store.client, store.db, consumer, event, effect)
+
+
+def drop_shift_reminder(store: NotifyStore, consumer: str, event: dict) -> bool:
+    """The volunteer withdrew: no reminder. False when applied before."""
+    attendance_id = events.withdrawn_in(event)
+    return apply_once(store.client, store.db, consumer, event,
+                      lambda session: store.drop_reminder(session, attendance_id))
+
+
+def send_shift_reminders(store: NotifyStore, now: datetime, zone: str) -> int:
+    """Every reminder that is due becomes a notification, once: marking it sent and making the notification
+    are one transaction, so two workers or a crash cannot make two or none. Returns how many were made."""
+    made = 0
+    for reminder in store.due_reminders(now):
+        person = store.person(reminder.user_id) or Person(
+            reminder.user_id, frozenset({"volunteer"}), frozenset({reminder.community_id}))
+        note = None
+        if person.serves(reminder.community_id):
+            recipient = notes.Recipient(person, notes.RAISER, notes.ROUTINE)
+            deliveries = notes.plan_deliveries(recipient, store.endpoints_of(person.id),
+                                               store.routine_pushed_since(person.id, now - timedelta(hours=1)), now, zone)
+            note = notes.shift_reminder_notification(reminder, person, deliveries, now, zone)
+
+        def work(session, reminder=reminder, note=note) -> bool:
+            if not store.mark_reminded(session, reminder.attendance_id):
+                return False
+            if note is not None:
+                record(store, session, [note], 0)
+            return True
+
+        if transaction(store.client, work) and note is not None:
+            made += 1
+    return made
+
+
+def record(store: NotifyStore, session, made: list[notes.Notification], priority: int) -> None:
+    """Inbox entries and their deliveries, and for each a notification.created event for its owner's live
+    stream, in the transaction that records the event as applied."""
+    store.add_notifications(session, made, priority)
+    store.add_events(session, [events.notification_created_event(note) for note in made])
 
 
 def report_unreached(store: NotifyStore, event_id: str, care_request_id: str, community_id: str, elder_id: str,

@@ -3,6 +3,20 @@ from linli.kit.community import COMMUNITY_ZONE  # noqa: F401 (quiet hours and th
 from linli.kit.config import setting
 
 
+def shift_reminder_lead():
+    """How long before a volunteer's shift they are reminded of it."""
+    from datetime import timedelta
+
+    value = setting("NOTIFY_SHIFT_REMINDER_MINUTES")
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = -1
+    if minutes <= 0:
+        raise SystemExit(f"NOTIFY_SHIFT_REMINDER_MINUTES must be a positive number of minutes, got {value!r}")
+    return timedelta(minutes=minutes)
+
+
 def retry_delays() -> list[float]:
     value = setting("NOTIFY_RETRY_SECONDS")
     try:

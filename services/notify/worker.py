@@ -1,5 +1,6 @@
-"""The notify Nameko worker: hears eldercare's care-request events (once each), decides who is told
-what, and sends the push and SMS deliveries that are due, retrying with backoff.
+"""The notify Nameko worker: hears eldercare's care-request events and volunteer's certificates and shift
+sign-ups (once each), decides who is told what, reminds volunteers of their shifts, and sends the push and
+SMS deliveries that are due, retrying with backoff.
 
 Run: python -m linli.kit.workers services.notify.worker
 """
@@ -83,6 +84,15 @@ class NotifyWorker:
     def certificate_issued(self, event):
         delivery.decide_certificate(self.store, "notify.certificate", event, utcnow(), policy.COMMUNITY_ZONE)
 
+    @event_handler(VOLUNTEER, notes.ATTENDANCE_SIGNED_UP)
+    def attendance_signed_up(self, event):
+        delivery.schedule_shift_reminder(self.store, "notify.shift_reminder", event, policy.shift_reminder_lead(), utcnow())
+
+    @event_handler(VOLUNTEER, notes.ATTENDANCE_WITHDRAWN)
+    def attendance_withdrawn(self, event):
+        delivery.drop_shift_reminder(self.store, "notify.shift_reminder", event)
+
     @timer(interval=number("NOTIFY_DELIVERY_POLL_SECONDS"))
     def send_due(self):
+        delivery.send_shift_reminders(self.store, utcnow(), policy.COMMUNITY_ZONE)
         delivery.send_due(self.store, self._channels(), policy.retry_delays(), utcnow, pool=GreenPool(8))

@@ -38,6 +38,22 @@ def reversed_event(reversed_entry: hours.HoursEntry, reversal: hours.HoursEntry,
     return envelope(SOURCE, hours.HOURS_ENTRY_REVERSED, reversal.community_id, payload, reversal.recorded_at)
 
 
+ATTENDANCE_SIGNED_UP = "attendance.signed_up"
+ATTENDANCE_WITHDRAWN = "attendance.withdrawn"
+
+
+def signed_up_event(attendance, shift, activity, at: datetime) -> dict:
+    payload = events_pb2.AttendanceSignedUp(
+        attendance=messages.attendance_message(attendance), shift_title=shift.title,
+        activity_title=activity.title if activity else "", place_name=activity.place.name if activity else "")
+    return envelope(SOURCE, ATTENDANCE_SIGNED_UP, attendance.community_id, payload, at)
+
+
+def withdrawn_event(attendance, at: datetime) -> dict:
+    payload = events_pb2.AttendanceWithdrawn(attendance=messages.attendance_message(attendance))
+    return envelope(SOURCE, ATTENDANCE_WITHDRAWN, attendance.community_id, payload, at)
+
+
 def certificate_event(certificate: Certificate) -> dict:
     payload = events_pb2.CertificateIssued(certificate=messages.certificate_message(certificate))
     return envelope(SOURCE, CERTIFICATE_ISSUED, certificate.community_id, payload, certificate.issued_at)

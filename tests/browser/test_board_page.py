@@ -195,3 +195,21 @@ def test_english_is_a_toggle_away_and_the_board_remembers_it(browser, gateway_ur
     expect(page.locator("#title")).to_have_text("Home Care Command Centre")
     expect(page.locator("#lang-toggle")).to_have_text("中文")
     assert errors == []
+
+
+def test_an_emergency_that_reached_nobody_is_marked_for_the_operator_to_phone_the_family(browser, gateway_url,
+                                                                                        operator_headers, issuer_dir):
+    page, errors, _ = open_board(browser, gateway_url, token_for(issuer_dir, "operator", "op-zhou"))
+    # An elder whose family has no Linli account: the notify service has nobody to push or text, and says so.
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "东区 3号楼", name="周玉兰")
+    raised = press(gateway_url, issuer_dir, device_id)
+    marked = card(page, raised["id"]).locator('[data-testid="unreached"]')
+    expect(marked).to_have_text("✆ 家属未收到通知", timeout=30_000)
+    card(page, raised["id"]).click()
+    expect(page.locator("#unreached")).to_be_visible()
+    expect(page.locator("#unreached")).to_contain_text("请电话联系家属")
+    page.click("#lang-toggle")
+    expect(page.locator("#unreached")).to_contain_text("phone the family")
+    expect(marked).to_have_text("✆ family not reached")
+    assert not errors
+    page.context.close()

@@ -272,3 +272,74 @@ def test_a_volunteer_hears_their_certificate_was_issued_and_a_volunteer_of_anoth
     store.save_person(elsewhere)
     assert delivery.decide_certificate(store, "notify.certificate", certificate_event(elsewhere.id), AFTERNOON,
                                        COMMUNITY_ZONE) == []
+
+
+def signed_up_event(volunteer_id: str, attendance_id: str, starts_at, community=COMMUNITY) -> dict:
+    """volunteer's attendance.signed_up, as its published schema has it."""
+    from linli.kit.events import envelope
+    from linli.kit.protomap import timestamp
+    from linli.volunteer.v1 import events_pb2 as volunteer_events
+    from linli.volunteer.v1 import volunteer_pb2
+
+    attendance = volunteer_pb2.Attendance(
+        id=attendance_id, community_id=community, volunteer_id=volunteer_id, shift_id="shift-1",
+        shift_starts_at=timestamp(starts_at), shift_ends_at=timestamp(starts_at + timedelta(hours=2)))
+    payload = volunteer_events.AttendanceSignedUp(attendance=attendance, shift_title="上午场",
+                                                  activity_title="巡楼探访", place_name="党群活动中心")
+    return envelope("volunteer", notes.ATTENDANCE_SIGNED_UP, community, payload, AFTERNOON)
+
+
+def withdrawn_event(attendance_id: str) -> dict:
+    from linli.kit.events import envelope
+    from linli.volunteer.v1 import events_pb2 as volunteer_events
+    from linli.volunteer.v1 import volunteer_pb2
+
+    payload = volunteer_events.AttendanceWithdrawn(attendance=volunteer_pb2.Attendance(id=attendance_id,
+                                                                                      community_id=COMMUNITY))
+    return envelope("volunteer", notes.ATTENDANCE_WITHDRAWN, COMMUNITY, payload, AFTERNOON)
+
+
+def test_a_volunteer_is_reminded_of_their_shift_two_hours_before_once_and_not_after_withdrawing(
+        store, channels, push_service):
+    volunteer = Person(f"vol-{uuid.uuid4().hex[:6]}", frozenset({"volunteer"}), frozenset({COMMUNITY}))
+    store.save_person(volunteer)
+    browser = push_service.subscription()
+    store.save_endpoint(register(volunteer.id, notes.Endpoint("", "", notes.WEB_PUSH, browser.push_url,
+                                                              browser.p256dh, _b64(browser.auth)), AFTERNOON))
+    starts = AFTERNOON + timedelta(hours=5)  # 20:00 in Fushun
+    kept, withdrawn = f"att-{uuid.uuid4().hex[:6]}", f"att-{uuid.uuid4().hex[:6]}"
+    lead = timedelta(hours=2)
+    for attendance_id in (kept, withdrawn):
+        event = signed_up_event(volunteer.id, attendance_id, starts)
+        assert delivery.schedule_shift_reminder(store, "notify.shift_reminder", event, lead, AFTERNOON)
+        assert not delivery.schedule_shift_reminder(store, "notify.shift_reminder", event, lead, AFTERNOON)  # again
+    assert delivery.drop_shift_reminder(store, "notify.shift_reminder", withdrawn_event(withdrawn))
+
+    assert delivery.send_shift_reminders(store, starts - lead - timedelta(minutes=1), COMMUNITY_ZONE) == 0  # not yet
+    assert delivery.send_shift_reminders(store, starts - lead, COMMUNITY_ZONE) == 1
+    assert delivery.send_shift_reminders(store, starts - lead + timedelta(minutes=5), COMMUNITY_ZONE) == 0  # once
+    delivery.send_due(store, channels, NO_WAIT, Clock(starts - lead))
+
+    [pushed] = push_service.to(browser)
+    message = browser.decrypt(pushed["body"])
+    assert message["title"] == "志愿服务提醒"
+    assert message["body"] == "您报名的「巡楼探访 · 上午场」将于12月07日 20:00开始，地点：党群活动中心。"
+    [note] = store.page(volunteer.id, None, 10, False)
+    assert note.event_type == notes.SHIFT_REMINDER and kept in note.id
+    # The reminder is on the volunteer's live stream too.
+    assert store.db[OUTBOX].count_documents({"_id": note.id}) == 1
+
+
+def test_a_sign_up_for_a_shift_that_has_begun_schedules_no_reminder_and_a_late_one_is_reminded_at_once(store):
+    volunteer = Person(f"vol-{uuid.uuid4().hex[:6]}", frozenset({"volunteer"}), frozenset({COMMUNITY}))
+    store.save_person(volunteer)
+    begun, soon = f"att-{uuid.uuid4().hex[:6]}", f"att-{uuid.uuid4().hex[:6]}"
+    delivery.schedule_shift_reminder(store, "notify.shift_reminder",
+                                     signed_up_event(volunteer.id, begun, AFTERNOON - timedelta(minutes=5)),
+                                     timedelta(hours=2), AFTERNOON)
+    delivery.schedule_shift_reminder(store, "notify.shift_reminder",
+                                     signed_up_event(volunteer.id, soon, AFTERNOON + timedelta(minutes=30)),
+                                     timedelta(hours=2), AFTERNOON)
+    assert delivery.send_shift_reminders(store, AFTERNOON, COMMUNITY_ZONE) == 1
+    [note] = store.page(volunteer.id, None, 10, False)
+    assert soon in note.id

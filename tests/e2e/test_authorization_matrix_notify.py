@@ -49,6 +49,7 @@ TABLE = [
     Row("DELETE", "/v1/me/push-endpoints/{id}", "endpoint", {}, 200),
     Row("GET", "/v1/me/notifications", "none", {}, 200, foreign_others=None),
     Row("PATCH", "/v1/me/notifications/{id}", "notification", {}, 200, body={"read": True}),
+    Row("GET", "/v1/me/notifications/stream", "none", {}, 200, foreign_others=None),
     Row("GET", "/v1/me/notification-preferences", "none", {}, 200, foreign_others=None),
     Row("PATCH", "/v1/me/notification-preferences", "none", {}, 200, foreign_others=None,
         body={"language": "en", "quiet_hours_start": "22:00", "quiet_hours_end": "07:00"}),

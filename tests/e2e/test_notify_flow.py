@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.contract.notify_stack import PushService, b64url
-from tests.e2e.conftest import COMMUNITY, token_for
+from tests.e2e.conftest import COMMUNITY, SseReader, token_for
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +73,84 @@ def test_bad_preferences_get_a_problem_naming_the_field(gateway_url, issuer_dir)
     assert response.status_code in (400, 422), response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "quiet_hours_start" in response.text
+
+
+def _family_of_a_new_elder(gateway_url, operator_headers, issuer_dir) -> tuple[str, str, dict]:
+    """An elder whose record lists a daughter with a Linli account; returns (elder id, her id, her headers)."""
+    elder_id, daughter = f"elder-ns-{uuid.uuid4().hex[:6]}", f"user-{uuid.uuid4().hex[:6]}"
+    elder = {"id": elder_id, "community_id": COMMUNITY, "name": "钱秀英", "phone": "138 0413 2101",
+             "mobility": "independent", "address": {"building": "西区 2号楼", "unit": "2单元", "floor": 1, "room": "101"},
+             "contacts": [{"name": "钱丽", "relation": "女儿", "phone": "13904132102", "user_id": daughter}]}
+    created = httpx.post(f"{gateway_url}/v1/elders", json=elder, headers=operator_headers, timeout=5)
+    assert created.status_code == 201, created.text
+    family = {"Authorization": f"Bearer {token_for(issuer_dir, 'family', daughter, ())}"}
+    # Her app sets her language once: the notify service then knows whose family she is.
+    chosen = httpx.patch(f"{gateway_url}/v1/me/notification-preferences", json={"language": "zh"}, headers=family,
+                         timeout=10)
+    assert chosen.status_code == 200, chosen.text
+    return elder_id, daughter, family
+
+
+def _raise_emergency(gateway_url, operator_headers, elder_id) -> str:
+    raised = httpx.post(f"{gateway_url}/v1/care-requests", headers=operator_headers, timeout=10, json={
+        "community_id": COMMUNITY, "elder_id": elder_id, "kind": "emergency", "channel": "device",
+        "location": {"building": "西区 2号楼", "unit": "2单元", "floor": 1}})
+    assert raised.status_code == 201, raised.text
+    return raised.json()["id"]
+
+
+def test_each_new_notification_comes_on_its_owners_live_stream_and_nobody_elses(
+        gateway_url, operator_headers, issuer_dir):
+    elder, _, family = _family_of_a_new_elder(gateway_url, operator_headers, issuer_dir)
+    other_elder, _, other_family = _family_of_a_new_elder(gateway_url, operator_headers, issuer_dir)
+    mine = SseReader(f"{gateway_url}/v1/me/notifications/stream", family)
+    theirs = SseReader(f"{gateway_url}/v1/me/notifications/stream", other_family)
+    try:
+        assert mine.status == theirs.status == 200
+        request_id = _raise_emergency(gateway_url, operator_headers, elder)
+        other_request_id = _raise_emergency(gateway_url, operator_headers, other_elder)
+
+        frame = mine.next_matching(lambda f: f.get("event") == "notification.created", timeout=30)
+        note = frame["data"]["notification"]
+        assert frame["id"] == note["id"] and note["care_request_id"] == request_id
+        assert note["urgency"] == "emergency" and "钱秀英" in note["body"]
+        inbox = httpx.get(f"{gateway_url}/v1/me/notifications", headers=family, timeout=5).json()
+        assert [item["id"] for item in inbox["items"]] == [note["id"]]
+        # The other family hears of their own elder only: the first frame they get is theirs.
+        frame = theirs.next_matching(lambda f: f.get("event") == "notification.created", timeout=30)
+        assert frame["data"]["notification"]["care_request_id"] == other_request_id
+    finally:
+        mine.close()
+        theirs.close()
+
+
+def test_a_reconnected_notification_stream_sends_what_was_made_meanwhile_first(
+        gateway_url, operator_headers, issuer_dir):
+    elder, _, family = _family_of_a_new_elder(gateway_url, operator_headers, issuer_dir)
+    stream = SseReader(f"{gateway_url}/v1/me/notifications/stream", family)
+    try:
+        first_request = _raise_emergency(gateway_url, operator_headers, elder)
+        seen = stream.next_matching(lambda f: f.get("event") == "notification.created", timeout=30)
+    finally:
+        stream.close()
+    assert seen["data"]["notification"]["care_request_id"] == first_request
+
+    missed_request = _raise_emergency(gateway_url, operator_headers, elder)  # while the family is away
+    deadline = time.monotonic() + 30
+    while len(httpx.get(f"{gateway_url}/v1/me/notifications", headers=family, timeout=5).json()["items"]) < 2:
+        assert time.monotonic() < deadline, "the second notification was not made"
+        time.sleep(0.2)
+
+    resumed = SseReader(f"{gateway_url}/v1/me/notifications/stream", {**family, "Last-Event-ID": seen["id"]})
+    try:
+        frame = resumed.next_matching(lambda f: f.get("event") == "notification.created", timeout=10)
+        assert frame["data"]["notification"]["care_request_id"] == missed_request
+    finally:
+        resumed.close()
+
+    unknown = SseReader(f"{gateway_url}/v1/me/notifications/stream", {**family, "Last-Event-ID": "no-such-note"})
+    try:
+        assert unknown.next_matching(lambda f: f.get("event") == "reset", timeout=10)["data"] == \
+            {"type": "reset", "reload": True}
+    finally:
+        unknown.close()

@@ -99,6 +99,13 @@ def test_a_volunteer_signs_up_for_a_festival_shift_and_checks_in_only_at_the_pla
         "capacity": 20}), 201)
     attendance = ok(post(gateway_url, f"/v1/shifts/{shift['id']}/attendance", me, {}), 201)
     assert attendance["status"] == "signed_up"
+    # The shift starts within the reminder's lead (NOTIFY_SHIFT_REMINDER_MINUTES): reminded at once.
+    deadline = time.monotonic() + 30
+    while not (inbox := ok(get(gateway_url, "/v1/me/notifications", me))["items"]):
+        assert time.monotonic() < deadline, "no shift reminder in the volunteer's inbox"
+        time.sleep(0.3)
+    assert inbox[0]["event_type"] == "shift.reminder" and "邻居节 · 上午场" in inbox[0]["body"]
+    assert "中心广场" in inbox[0]["body"]
     ok(post(gateway_url, f"/v1/attendance/{attendance['id']}/confirm", coordinator))
     far = post(gateway_url, f"/v1/attendance/{attendance['id']}/check-in", me,
                {"position": {"latitude": 41.8900, "longitude": 123.9570}})

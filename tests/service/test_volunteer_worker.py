@@ -20,6 +20,7 @@ from linli.kit.outbox import OutboxRelay
 from services.eldercare import events as eldercare_events
 from services.eldercare.domain import care_requests as care
 from services.eldercare.policy import DEFAULT_POLICY
+from services.volunteer import events
 from services.volunteer.domain import activities as act
 from services.volunteer.domain import hours
 from services.volunteer.domain.volunteers import GeoPoint, Slot, Volunteer
@@ -138,7 +139,7 @@ def test_the_timer_closes_a_forgotten_check_out_at_the_shifts_end_and_flags_it(w
                                                ended, 5))
     attendance = act.sign_up(Caller("vol-wang", frozenset({"volunteer"}), frozenset({COMMUNITY})), WANG, the_shift,
                              "att-1", now - timedelta(hours=3))
-    activities.sign_up(attendance, the_shift)
+    activities.sign_up(attendance, the_shift, events.signed_up_event(attendance, the_shift, activity, now))
     attendance = activities.update(act.confirm(Caller("co", frozenset({"coordinator"}), frozenset({COMMUNITY})),
                                                attendance, now - timedelta(hours=3)))
     checked_in = act.check_in(Caller("vol-wang", frozenset({"volunteer"}), frozenset({COMMUNITY})), attendance,

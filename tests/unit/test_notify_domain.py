@@ -145,3 +145,15 @@ def test_the_request_signature_matches_alibaba_clouds_published_examples():
            "SignatureNonce": "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf", "SignatureVersion": "1.0",
            "Timestamp": "2016-02-23T12:46:24Z", "Version": "2014-05-26"}
     assert sign(ecs, "testsecret", "GET") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY="
+
+
+def test_a_shift_reminder_reads_in_the_volunteers_language_with_the_communitys_time():
+    starts = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+    reminder = notes.shift_reminder("att-1", "vol-1", "c1", "巡楼探访 · 上午场", "党群活动中心", starts,
+                                    timedelta(hours=2), starts - timedelta(hours=3))
+    assert reminder.remind_at == starts - timedelta(hours=2)
+    english = Person("vol-1", frozenset({"volunteer"}), frozenset({"c1"}), Preferences(language="en"))
+    note = notes.shift_reminder_notification(reminder, english, (), starts, "Asia/Shanghai")
+    assert (note.title, note.body) == ("Your shift soon",
+                                       '"巡楼探访 · 上午场", which you signed up for, starts at 20:00 on 07 Dec at 党群活动中心.')
+    assert note.urgency == notes.ROUTINE and note.id == "shift.reminder:att-1:vol-1"

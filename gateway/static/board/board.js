@@ -42,6 +42,7 @@ const state = {
   staff: [],
   elders: new Map(), // elder id -> {state, elder, at}
   figuresTimer: null,
+  unreached: new Map(), // care request id -> the notify service's emergency.unreached: phone the family
 };
 
 class ApiError extends Error {
@@ -196,6 +197,13 @@ function onEvent(frame) {
     return;
   }
   const data = JSON.parse(frame.data);
+  if (frame.event === "emergency.unreached") {
+    // No push or SMS reached anyone about this emergency: an operator must phone the family. (No id: the
+    // stream resumes from care-request events.)
+    state.unreached.set(data.unreached.care_request_id, data.unreached);
+    render(data.unreached.care_request_id);
+    return;
+  }
   if (frame.id) state.lastEventId = frame.id;
   if (data.care_request && apply(data.care_request)) {
     state.candidates.delete(data.care_request.id); // who is best placed may have changed
@@ -364,6 +372,10 @@ function renderSelected() {
     return;
   }
   const sameCall = shown.id === request.id;
+  const unreached = state.unreached.get(request.id);
+  $("unreached").hidden = !unreached;
+  $("unreached").textContent = unreached ? t("unreached_detail").replace("{people}", String(unreached.recipients.length))
+    .replace("{tried}", String(unreached.deliveries_tried)) : "";
   if (!sameCall || shown.version !== request.version) {
     renderFacts($("detail-facts"), $("detail-head"), request, zone());
     renderHistory($("detail-history"), request, zone());
@@ -414,7 +426,7 @@ function ordered(now = Date.now()) {
 function render(changedId = null) {
   const { live: requests, upcoming } = ordered();
   state.upcomingIds = new Set(upcoming.map((r) => r.id));
-  renderQueue($("queue"), requests, state.selectedId, select, zone());
+  renderQueue($("queue"), requests, state.selectedId, select, zone(), new Set(state.unreached.keys()));
   $("queue-empty").hidden = requests.length > 0;
   renderUpcoming($("upcoming"), upcoming, state.selectedId, select, zone());
   $("upcoming-empty").hidden = upcoming.length > 0;

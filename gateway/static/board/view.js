@@ -93,7 +93,8 @@ const priorityClass = (request) => `p${Math.min(request.priority || 3, 3)}`;
 
 // -- the queue -----------------------------------------------------------------------------------------
 
-export function renderQueue(list, requests, selectedId, onSelect, zone) {
+// unreached: the ids of requests whose emergency notifications reached nobody (emergency.unreached).
+export function renderQueue(list, requests, selectedId, onSelect, zone, unreached = new Set()) {
   const items = requests.map((request) => {
     const due = deadline(request);
     const assignee = request.assignment;
@@ -107,6 +108,7 @@ export function renderQueue(list, requests, selectedId, onSelect, zone) {
         el("span", { class: "kind", text: kindName(request.kind) }),
         el("span", { class: "status", text: statusName(request.status) }),
         isRinging(request) ? el("span", { class: "ring-badge", "data-testid": "ringing", text: `☎ ${t("call_ringing_short")}` }) : null,
+        unreached.has(request.id) ? el("span", { class: "unreached-badge", "data-testid": "unreached", text: `✆ ${t("unreached_short")}` }) : null,
         request.escalation_level ? el("span", { class: "escalated", text: `⚑ ${rungName(request.escalated_to)}` }) : null,
         due ? el("span", { class: "sla", "data-due": due.at, "data-label": t(due.key) }) : null),
       el("div", { class: "call-where", text: place(request) }),

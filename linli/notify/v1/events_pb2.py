@@ -23,15 +23,18 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from linli.notify.v1 import notify_pb2 as linli_dot_notify_dot_v1_dot_notify__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clinli/notify/v1/events.proto\x12\x0flinli.notify.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbf\x01\n\x12\x45mergencyUnreached\x12\x17\n\x0f\x63\x61re_request_id\x18\x01 \x01(\t\x12\x14\n\x0c\x63ommunity_id\x18\x02 \x01(\t\x12\x10\n\x08\x65lder_id\x18\x03 \x01(\t\x12\x12\n\nevent_type\x18\x04 \x01(\t\x12\x12\n\nrecipients\x18\x05 \x03(\t\x12\x18\n\x10\x64\x65liveries_tried\x18\x06 \x01(\x05\x12&\n\x02\x61t\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clinli/notify/v1/events.proto\x12\x0flinli.notify.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clinli/notify/v1/notify.proto\"\xbf\x01\n\x12\x45mergencyUnreached\x12\x17\n\x0f\x63\x61re_request_id\x18\x01 \x01(\t\x12\x14\n\x0c\x63ommunity_id\x18\x02 \x01(\t\x12\x10\n\x08\x65lder_id\x18\x03 \x01(\t\x12\x12\n\nevent_type\x18\x04 \x01(\t\x12\x12\n\nrecipients\x18\x05 \x03(\t\x12\x18\n\x10\x64\x65liveries_tried\x18\x06 \x01(\x05\x12&\n\x02\x61t\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"[\n\x13NotificationCreated\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x33\n\x0cnotification\x18\x02 \x01(\x0b\x32\x1d.linli.notify.v1.Notificationb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'linli.notify.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EMERGENCYUNREACHED']._serialized_start=83
-  _globals['_EMERGENCYUNREACHED']._serialized_end=274
+  _globals['_EMERGENCYUNREACHED']._serialized_start=113
+  _globals['_EMERGENCYUNREACHED']._serialized_end=304
+  _globals['_NOTIFICATIONCREATED']._serialized_start=306
+  _globals['_NOTIFICATIONCREATED']._serialized_end=397
 # @@protoc_insertion_point(module_scope)

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from linli.volunteer.v1 import volunteer_pb2 as linli_dot_volunteer_dot_v1_dot_volunteer__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flinli/volunteer/v1/events.proto\x12\x12linli.volunteer.v1\x1a\"linli/volunteer/v1/volunteer.proto\"C\n\x12HoursEntryRecorded\x12-\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\"C\n\x12HoursEntryVerified\x12-\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\"C\n\x12HoursEntryRejected\x12-\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\"\xab\x01\n\x12HoursEntryReversed\x12\x30\n\x08reversed\x18\x01 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\x12\x30\n\x08reversal\x18\x02 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\x12\x31\n\tcorrected\x18\x03 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\"I\n\x11\x43\x65rtificateIssued\x12\x34\n\x0b\x63\x65rtificate\x18\x01 \x01(\x0b\x32\x1f.linli.volunteer.v1.Certificateb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flinli/volunteer/v1/events.proto\x12\x12linli.volunteer.v1\x1a\"linli/volunteer/v1/volunteer.proto\"C\n\x12HoursEntryRecorded\x12-\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\"C\n\x12HoursEntryVerified\x12-\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\"C\n\x12HoursEntryRejected\x12-\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\"\xab\x01\n\x12HoursEntryReversed\x12\x30\n\x08reversed\x18\x01 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\x12\x30\n\x08reversal\x18\x02 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\x12\x31\n\tcorrected\x18\x03 \x01(\x0b\x32\x1e.linli.volunteer.v1.HoursEntry\"I\n\x11\x43\x65rtificateIssued\x12\x34\n\x0b\x63\x65rtificate\x18\x01 \x01(\x0b\x32\x1f.linli.volunteer.v1.Certificate\"\x89\x01\n\x12\x41ttendanceSignedUp\x12\x32\n\nattendance\x18\x01 \x01(\x0b\x32\x1e.linli.volunteer.v1.Attendance\x12\x13\n\x0bshift_title\x18\x02 \x01(\t\x12\x16\n\x0e\x61\x63tivity_title\x18\x03 \x01(\t\x12\x12\n\nplace_name\x18\x04 \x01(\t\"I\n\x13\x41ttendanceWithdrawn\x12\x32\n\nattendance\x18\x01 \x01(\x0b\x32\x1e.linli.volunteer.v1.Attendanceb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,4 +42,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_HOURSENTRYREVERSED']._serialized_end=470
   _globals['_CERTIFICATEISSUED']._serialized_start=472
   _globals['_CERTIFICATEISSUED']._serialized_end=545
+  _globals['_ATTENDANCESIGNEDUP']._serialized_start=548
+  _globals['_ATTENDANCESIGNEDUP']._serialized_end=685
+  _globals['_ATTENDANCEWITHDRAWN']._serialized_start=687
+  _globals['_ATTENDANCEWITHDRAWN']._serialized_end=760
 # @@protoc_insertion_point(module_scope)

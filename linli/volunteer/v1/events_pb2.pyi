@@ -39,3 +39,21 @@ class CertificateIssued(_message.Message):
     CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
     certificate: _volunteer_pb2.Certificate
     def __init__(self, certificate: _Optional[_Union[_volunteer_pb2.Certificate, _Mapping]] = ...) -> None: ...
+
+class AttendanceSignedUp(_message.Message):
+    __slots__ = ("attendance", "shift_title", "activity_title", "place_name")
+    ATTENDANCE_FIELD_NUMBER: _ClassVar[int]
+    SHIFT_TITLE_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_TITLE_FIELD_NUMBER: _ClassVar[int]
+    PLACE_NAME_FIELD_NUMBER: _ClassVar[int]
+    attendance: _volunteer_pb2.Attendance
+    shift_title: str
+    activity_title: str
+    place_name: str
+    def __init__(self, attendance: _Optional[_Union[_volunteer_pb2.Attendance, _Mapping]] = ..., shift_title: _Optional[str] = ..., activity_title: _Optional[str] = ..., place_name: _Optional[str] = ...) -> None: ...
+
+class AttendanceWithdrawn(_message.Message):
+    __slots__ = ("attendance",)
+    ATTENDANCE_FIELD_NUMBER: _ClassVar[int]
+    attendance: _volunteer_pb2.Attendance
+    def __init__(self, attendance: _Optional[_Union[_volunteer_pb2.Attendance, _Mapping]] = ...) -> None: ...

@@ -295,6 +295,49 @@ def certificate_notification(event_id: str, person: Person, community_id: str, m
                         language, now, deliveries=deliveries)
 
 
+SHIFT_REMINDER = "shift.reminder"
+# volunteer's events that schedule and drop a reminder.
+ATTENDANCE_SIGNED_UP = "attendance.signed_up"
+ATTENDANCE_WITHDRAWN = "attendance.withdrawn"
+SHIFT_REMINDER_WORDS = {"zh": ("志愿服务提醒", "您报名的「{title}」将于{time}开始{place}。"),
+                        "en": ("Your shift soon", "\"{title}\", which you signed up for, starts at {time}{place}.")}
+
+
+@dataclass(frozen=True)
+class ShiftReminder:
+    """A volunteer's sign-up for a shift, to be reminded of before it starts."""
+    attendance_id: str
+    user_id: str
+    community_id: str
+    title: str
+    place: str
+    starts_at: datetime
+    remind_at: datetime
+
+
+def shift_reminder(attendance_id: str, user_id: str, community_id: str, title: str, place: str,
+                   starts_at: datetime, lead: timedelta, now: datetime) -> ShiftReminder | None:
+    """When to remind a volunteer of their shift: `lead` before it starts, or at once when they signed up
+    later than that; None for a shift that has already started (nothing to remind of)."""
+    if starts_at <= now:
+        return None
+    return ShiftReminder(attendance_id, user_id, community_id, title, place, starts_at, max(starts_at - lead, now))
+
+
+def shift_reminder_notification(reminder: ShiftReminder, person: Person, deliveries: tuple[Delivery, ...],
+                                now: datetime, zone: str) -> Notification:
+    """Routine news for the volunteer: it waits out their quiet hours like any other."""
+    language = person.preferences.language
+    title, body = SHIFT_REMINDER_WORDS[language]
+    local = reminder.starts_at.astimezone(ZoneInfo(zone))
+    time = local.strftime("%m月%d日 %H:%M") if language == "zh" else local.strftime("%H:%M on %d %b")
+    place = (f"，地点：{reminder.place}" if language == "zh" else f" at {reminder.place}") if reminder.place else ""
+    event_id = f"{SHIFT_REMINDER}:{reminder.attendance_id}"
+    return Notification(f"{event_id}:{person.id}", person.id, reminder.community_id, event_id, SHIFT_REMINDER, "", "",
+                        ROUTINE, title, body.format(title=reminder.title, time=time, place=place), language, now,
+                        deliveries=deliveries)
+
+
 def retry_at(attempts: int, delays: list[float], now: datetime) -> datetime | None:
     """When to try again after `attempts` failed tries; None once the last delay is used (dead letter)."""
     if attempts > len(delays):

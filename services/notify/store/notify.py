@@ -13,13 +13,14 @@ from pymongo import ReturnDocument
 from linli.kit import outbox
 from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.notify.domain.notifications import (
-    EMERGENCY, PENDING, ROUTINE, SUPPRESSED, Delivery, Endpoint, Notification)
+    EMERGENCY, PENDING, ROUTINE, SUPPRESSED, Delivery, Endpoint, Notification, ShiftReminder)
 from services.notify.domain.people import ElderLink, Person, Preferences
 
 PEOPLE = "people"
 ENDPOINTS = "endpoints"
 NOTIFICATIONS = "notifications"
 DELIVERIES = "deliveries"
+REMINDERS = "reminders"
 
 INDEXES = [
     Index(PEOPLE, [("elders.elder_id", 1)]),
@@ -33,6 +34,8 @@ INDEXES = [
     Index(DELIVERIES, [("status", 1), ("next_attempt_at", 1)]),
     Index(DELIVERIES, [("notification_id", 1)]),
     Index(DELIVERIES, [("event_id", 1)]),
+    # The volunteers' shift reminders that are due.
+    Index(REMINDERS, [("status", 1), ("remind_at", 1)]),
 ]
 
 
@@ -126,6 +129,31 @@ class NotifyStore:
                      "priority": 1 if note.urgency == EMERGENCY else 0, "title": note.title, "body": note.body,
                      "care_request_id": note.care_request_id, "lease_until": None, **vars(delivery)},
                     session=session)
+
+    # -- shift reminders: scheduled at sign-up, dropped at withdrawal, sent once when due
+
+    def schedule_reminder(self, session, reminder: ShiftReminder) -> None:
+        self.db[REMINDERS].replace_one({"_id": reminder.attendance_id},
+                                       {**vars(reminder), "status": "scheduled"}, upsert=True, session=session)
+
+    def drop_reminder(self, session, attendance_id: str) -> None:
+        self.db[REMINDERS].update_one({"_id": attendance_id, "status": "scheduled"}, {"$set": {"status": "withdrawn"}},
+                                      session=session)
+
+    def due_reminders(self, now: datetime, limit: int = 100) -> list[ShiftReminder]:
+        docs = self.db[REMINDERS].find({"status": "scheduled", "remind_at": {"$lte": now}}).sort("remind_at", 1)
+        return [ShiftReminder(**{k: v for k, v in doc.items() if k not in ("_id", "status")}) for doc in docs.limit(limit)]
+
+    def mark_reminded(self, session, attendance_id: str) -> bool:
+        """Whether this call marked it (False: another worker did, or it was withdrawn meanwhile)."""
+        result = self.db[REMINDERS].update_one({"_id": attendance_id, "status": "scheduled"},
+                                               {"$set": {"status": "sent"}}, session=session)
+        return result.modified_count == 1
+
+    def add_events(self, session, events: list[dict]) -> None:
+        """Events for the outbox, inside the caller's transaction (the relay publishes them after commit)."""
+        for event in events:
+            outbox.add(self.db, session, event)
 
     def page(self, user_id: str, after: tuple[datetime, str] | None, limit: int, unread_only: bool) -> list[Notification]:
         query: dict = {"user_id": user_id}

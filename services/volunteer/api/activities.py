@@ -9,7 +9,7 @@ from linli.kit.mongo import utcnow
 from linli.kit.protomap import datetime_of
 from linli.volunteer.v1 import volunteer_pb2 as pb
 from linli.volunteer.v1 import volunteer_pb2_grpc as pb_grpc
-from services.volunteer import checkout, messages
+from services.volunteer import checkout, events, messages
 from services.volunteer.domain import activities as act
 from services.volunteer.domain.volunteers import ID_PATTERN, coordinates
 from services.volunteer.policy import DEFAULT_PLACE_RADIUS_M
@@ -73,16 +73,23 @@ class ActivityApi(pb_grpc.ActivityServiceServicer):
         volunteer = self.volunteers.get(_id(volunteer_id))
         if volunteer is None or not (caller.subject == volunteer.id or coordinates(caller, volunteer.community_id)):
             raise NotFound(f"volunteer {volunteer_id} not found")
-        attendance = act.sign_up(caller, volunteer, shift, str(uuid.uuid4()), self.clock())
-        return pb.SignUpResponse(attendance=messages.attendance_message(self.store.sign_up(attendance, shift)))
+        now = self.clock()
+        attendance = act.sign_up(caller, volunteer, shift, str(uuid.uuid4()), now)
+        event = events.signed_up_event(attendance, shift, self.store.activity(shift.activity_id), now)
+        signed_up = self.store.sign_up(attendance, shift, event)
+        self._published()
+        return pb.SignUpResponse(attendance=messages.attendance_message(signed_up))
 
     def ConfirmAttendance(self, request, context):
         confirmed = act.confirm(current_caller(), self._attendance(request.id), self.clock())
         return pb.ConfirmAttendanceResponse(attendance=messages.attendance_message(self.store.update(confirmed)))
 
     def WithdrawAttendance(self, request, context):
-        withdrawn = act.withdraw(current_caller(), self._attendance(request.id), request.reason, self.clock())
-        return pb.WithdrawAttendanceResponse(attendance=messages.attendance_message(self.store.update(withdrawn)))
+        now = self.clock()
+        withdrawn = act.withdraw(current_caller(), self._attendance(request.id), request.reason, now)
+        saved = self.store.update(withdrawn, event=events.withdrawn_event(withdrawn, now))
+        self._published()
+        return pb.WithdrawAttendanceResponse(attendance=messages.attendance_message(saved))
 
     def CheckIn(self, request, context):
         caller = current_caller()

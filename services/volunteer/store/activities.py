@@ -4,6 +4,7 @@ from datetime import datetime
 import pymongo
 from pymongo.client_session import ClientSession
 
+from linli.kit import outbox
 from linli.kit.errors import Aborted, AlreadyExists, FailedPrecondition
 from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.volunteer.domain import activities as act
@@ -116,8 +117,9 @@ class ActivityStore:
         doc = self.attendance.find_one({"_id": attendance_id})
         return _attendance(doc) if doc else None
 
-    def sign_up(self, attendance: act.Attendance, shift: act.Shift) -> act.Attendance:
-        """Take one of the shift's places and record the sign-up, together; refused when none is left."""
+    def sign_up(self, attendance: act.Attendance, shift: act.Shift, event: dict) -> act.Attendance:
+        """Take one of the shift's places and record the sign-up and its event, together; refused when none
+        is left."""
 
         def work(session: ClientSession) -> None:
             taken = self.shifts.update_one({"_id": shift.id, "taken": {"$lt": shift.capacity}},
@@ -125,6 +127,7 @@ class ActivityStore:
             if taken.matched_count != 1:
                 raise FailedPrecondition(f"shift {shift.id} is full ({shift.capacity} places)")
             self.attendance.insert_one(_attendance_doc(attendance), session=session)
+            outbox.add(self.db, session, event)
 
         try:
             transaction(self.client, work)
@@ -140,13 +143,16 @@ class ActivityStore:
         if result.matched_count != 1:
             raise Aborted(f"attendance {attendance.id} was changed by someone else; read again and retry")
 
-    def update(self, attendance: act.Attendance, session: ClientSession | None = None) -> act.Attendance:
-        """Save a transition; a withdrawal gives its place back to the shift."""
+    def update(self, attendance: act.Attendance, session: ClientSession | None = None,
+               event: dict | None = None) -> act.Attendance:
+        """Save a transition, with its event if it has one; a withdrawal gives its place back to the shift."""
 
         def work(session: ClientSession) -> None:
             self._replace(session, attendance)
             if attendance.status == act.WITHDRAWN:
                 self.shifts.update_one({"_id": attendance.shift_id}, {"$inc": {"taken": -1}}, session=session)
+            if event is not None:
+                outbox.add(self.db, session, event)
 
         work(session) if session is not None else transaction(self.client, work)
         return attendance

@@ -77,7 +77,6 @@ class ActivityApi(pb_grpc.ActivityServiceServicer):
         attendance = act.sign_up(caller, volunteer, shift, str(uuid.uuid4()), now)
         event = events.signed_up_event(attendance, shift, self.store.activity(shift.activity_id), now)
         signed_up = self.store.sign_up(attendance, shift, event)
-        self._published()
         return pb.SignUpResponse(attendance=messages.attendance_message(signed_up))
 
     def ConfirmAttendance(self, request, context):
@@ -88,7 +87,6 @@ class ActivityApi(pb_grpc.ActivityServiceServicer):
         now = self.clock()
         withdrawn = act.withdraw(current_caller(), self._attendance(request.id), request.reason, now)
         saved = self.store.update(withdrawn, event=events.withdrawn_event(withdrawn, now))
-        self._published()
         return pb.WithdrawAttendanceResponse(attendance=messages.attendance_message(saved))
 
     def CheckIn(self, request, context):

@@ -9,27 +9,56 @@ signalling room they use (gateway/rooms.py):
 
 Who may do what is the api's decision; these routes map the REST calls, and tell the other side at once
 (a `hangup` in the room when someone ends the call here, a `ring` on the terminal's line)."""
-from typing import Literal
+import logging
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+import grpc
+from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import CareRequest, CareRequestId, _call_options, _eldercare, to_rest
+from gateway.care_requests import CallGuest, CareRequest, CareRequestId, _call_options, _eldercare, guest_to_rest, to_rest
 from gateway.problems import Problem
-from gateway.rooms import Participant, SignallingRelay, room_kind
+from gateway.rooms import (_SSE_HEADERS, _STREAM_DOC, EventStream, IceServers, Participant, SignalAccepted, SignalIn,
+                           SignallingRelay, check_signal, ice_servers_for, left_when_closed, room_kind)
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.kit.identity import Caller
 from linli.kit.protomap import enum_number
 
-ROLE_NAMES = {pb.CALL_PARTICIPANT_ROLE_TERMINAL: "terminal", pb.CALL_PARTICIPANT_ROLE_OPERATOR: "operator"}
+log = logging.getLogger(__name__)
+
+ROLE_NAMES = {pb.CALL_PARTICIPANT_ROLE_TERMINAL: "terminal", pb.CALL_PARTICIPANT_ROLE_OPERATOR: "operator",
+              pb.CALL_PARTICIPANT_ROLE_FAMILY: "family", pb.CALL_PARTICIPANT_ROLE_CLINICIAN: "clinician",
+              pb.CALL_PARTICIPANT_ROLE_SPECIALIST: "specialist"}
+# The subject eldercare sees for someone who holds only an invitation's token (a hospital's specialist).
+INVITATION_SUBJECT = "call-invitation"
+
+
+async def _join(request: Request, caller: Caller, care_request_id: str, token: str = "",
+                entering: bool | None = None) -> Participant:
+    """Admit the caller to the call's room (eldercare's JoinCall decides). A guest's stream opening (a GET
+    of the signals) is recorded as their join, and its closing as their leaving."""
+    entering = request.method == "GET" if entering is None else entering
+    reply = await request.app.state.eldercare.JoinCall(
+        pb.JoinCallRequest(care_request_id=care_request_id, invitation_token=token, entering=entering),
+        **_call_options(request, caller))
+    on_leave = None
+    if reply.guest_id and entering:
+        async def on_leave() -> None:
+            try:
+                await request.app.state.eldercare.LeaveCall(pb.LeaveCallRequest(
+                    care_request_id=care_request_id, guest_id=reply.guest_id, invitation_token=token),
+                    **_call_options(request, caller))
+            except grpc.RpcError as error:
+                log.warning("could not record a guest leaving the call on %s: %r", care_request_id, error)
+    subject = caller.subject if not token else f"specialist:{reply.guest_id}"
+    return Participant(subject, ROLE_NAMES.get(reply.role, "participant"), reply.care_request.community_id,
+                       on_leave=on_leave)
 
 
 @room_kind("care-request")
 async def care_request_room(request: Request, caller: Caller, room_id: str) -> Participant:
-    reply = await request.app.state.eldercare.JoinCall(pb.JoinCallRequest(care_request_id=room_id),
-                                                       **_call_options(request, caller))
-    return Participant(caller.subject, ROLE_NAMES.get(reply.role, "participant"), reply.care_request.community_id)
+    return await _join(request, caller, room_id)
 
 
 @room_kind("terminal")
@@ -110,3 +139,91 @@ async def ring_terminal(care_request_id: CareRequestId, request: Request, body: 
     await _relay(request).publish(f"terminal/{call.device_id}", operator, None, "ring",
                                   care_request_id=care_request_id, call_id=call.id)
     return to_rest(reply.care_request)
+
+
+# -- a third person in the call -------------------------------------------------------------------------
+
+
+class InvitationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    guest: Literal["family", "clinician", "specialist"] = Field(
+        description="family: a contact of the elder with a Linli account (the operator on the call invites); "
+                    "clinician: the community's clinician (the operator invites); specialist: a hospital's "
+                    "specialist (the clinician in the call invites)")
+    subject: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@-]+$",
+                         description="family: the family member's user id (as on the elder's contacts); "
+                                     "clinician: the clinician's user id; specialist: a name for them")
+    expires_in_seconds: int = Field(600, ge=5, le=3600,
+                                    description="The invitation is refused if not used by then")
+
+
+class InvitationOut(BaseModel):
+    invitation: CallGuest
+    invitation_token: str | None = Field(
+        None, description="A specialist's token, given once: they send it as X-Linli-Invitation-Token on "
+                          "/v1/care-requests/{id}/call/guest/signals and .../guest/ice-servers. null for "
+                          "family and clinicians, who join /v1/rooms/care-request/{id}/signals with their "
+                          "own sign-in")
+    care_request: CareRequest
+
+
+@router.post("/{care_request_id}/call/invitations", status_code=201, response_model=InvitationOut)
+async def invite_to_call(care_request_id: CareRequestId, request: Request, body: InvitationIn,
+                         caller: Caller = Depends(require_caller), eldercare=Depends(_eldercare)) -> dict:
+    """Bring a third person into the call in progress. The operator on the call invites a family contact
+    of the elder or the community's clinician, who join the call's room with their own sign-in; the
+    clinician in the call invites a hospital's specialist, who joins with the token returned here. Only
+    the invited person gets in, before the invitation expires, while the call lasts; the call records
+    when they joined and left. Refused: someone else's call (403), no call in progress or a guest already
+    invited (409), a family subject not among the elder's contacts (422)."""
+    command = pb.InviteToCallRequest(care_request_id=care_request_id, kind=enum_number(pb.CallGuestKind, body.guest),
+                                     subject=body.subject, expires_in_seconds=body.expires_in_seconds)
+    reply = await eldercare.InviteToCall(command, **_call_options(request, caller))
+    return {"invitation": guest_to_rest(reply.guest), "invitation_token": reply.invitation_token or None,
+            "care_request": to_rest(reply.care_request)}
+
+
+InvitationToken = Annotated[str | None, Header(
+    alias="X-Linli-Invitation-Token", min_length=1, max_length=256,
+    description="The specialist's invitation token (POST .../call/invitations), the room's credential: without it, 401")]
+
+
+def invitation_token(token: InvitationToken = None) -> str:
+    if token is None:
+        raise Problem(401, "unauthenticated", "Unauthenticated",
+                      "The invitation's token is required (X-Linli-Invitation-Token).",
+                      headers={"WWW-Authenticate": 'LinliInvitation realm="linli"'})
+    return token
+
+
+GuestPass = Annotated[str, Depends(invitation_token)]
+_GUEST = Caller(INVITATION_SUBJECT, frozenset(), frozenset())
+
+
+@router.get("/{care_request_id}/call/guest/signals", response_class=EventStream, responses=_STREAM_DOC)
+async def guest_signals(care_request_id: CareRequestId, request: Request, token: GuestPass) -> EventStream:
+    """The call's room for a hospital's specialist, who has no Linli account: the same frames as
+    /v1/rooms/care-request/{id}/signals, admitted by the invitation's token. Refused: no token (401), a
+    token not of this call (404), an invitation expired before it was first used (409)."""
+    participant = await _join(request, _GUEST, care_request_id, token)
+    relay: SignallingRelay = request.app.state.signalling
+    return EventStream(left_when_closed(relay.stream(f"care-request/{care_request_id}", participant), participant),
+                       headers=_SSE_HEADERS)
+
+
+@router.post("/{care_request_id}/call/guest/signals", status_code=202, response_model=SignalAccepted)
+async def guest_signal(care_request_id: CareRequestId, request: Request, signal: SignalIn,
+                       token: GuestPass) -> SignalAccepted:
+    """Send an offer, answer, candidate, mute or hang-up to the call's room as the invited specialist."""
+    participant = await _join(request, _GUEST, care_request_id, token)
+    check_signal(signal)
+    payload = signal.model_dump(exclude={"type", "peer"}, exclude_none=True)
+    return SignalAccepted(id=await _relay(request).publish(f"care-request/{care_request_id}", participant,
+                                                           signal.peer, signal.type, **payload))
+
+
+@router.get("/{care_request_id}/call/guest/ice-servers", response_model=IceServers, response_model_by_alias=True)
+async def guest_ice_servers(care_request_id: CareRequestId, request: Request, token: GuestPass) -> IceServers:
+    """TURN credentials for the invited specialist (who cannot use /v1/calls/ice-servers)."""
+    participant = await _join(request, _GUEST, care_request_id, token, entering=False)
+    return ice_servers_for(Caller(participant.subject, frozenset(), frozenset()))

@@ -153,6 +153,16 @@ class EldercareServiceStub:
                 request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalRequest.SerializeToString,
                 response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalResponse.FromString,
                 _registered_method=True)
+        self.InviteToCall = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/InviteToCall',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallResponse.FromString,
+                _registered_method=True)
+        self.LeaveCall = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/LeaveCall',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallResponse.FromString,
+                _registered_method=True)
 
 
 class EldercareServiceServicer:
@@ -328,6 +338,21 @@ class EldercareServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def InviteToCall(self, request, context):
+        """Bring a third person into a call in progress: the operator on the call invites a family contact of the
+        elder or the community's clinician; a clinician in the call invites a hospital's specialist (a token).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LeaveCall(self, request, context):
+        """A guest's stream closed: recorded on the call (JoinCall with entering records the join).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EldercareServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -445,6 +470,16 @@ def add_EldercareServiceServicer_to_server(servicer, server):
                     servicer.RingTerminal,
                     request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalRequest.FromString,
                     response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalResponse.SerializeToString,
+            ),
+            'InviteToCall': grpc.unary_unary_rpc_method_handler(
+                    servicer.InviteToCall,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallResponse.SerializeToString,
+            ),
+            'LeaveCall': grpc.unary_unary_rpc_method_handler(
+                    servicer.LeaveCall,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1072,6 +1107,60 @@ class EldercareService:
             '/linli.eldercare.v1.EldercareService/RingTerminal',
             linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalRequest.SerializeToString,
             linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def InviteToCall(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/InviteToCall',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LeaveCall(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/LeaveCall',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,6 +1,8 @@
 """EldercareService: care requests. Decode the request, apply the domain's rules, save through the
 store, encode the reply."""
+import hashlib
 import logging
+import secrets
 import uuid
 from typing import Callable
 
@@ -53,7 +55,15 @@ def _upcoming_position(request: care.CareRequest) -> list:
     return [request.scheduled_for.isoformat(), request.id]
 
 
-_CALL_ROLES = {care.TERMINAL: pb.CALL_PARTICIPANT_ROLE_TERMINAL, care.OPERATOR: pb.CALL_PARTICIPANT_ROLE_OPERATOR}
+_CALL_ROLES = {care.TERMINAL: pb.CALL_PARTICIPANT_ROLE_TERMINAL, care.OPERATOR: pb.CALL_PARTICIPANT_ROLE_OPERATOR,
+               care.GUEST_FAMILY: pb.CALL_PARTICIPANT_ROLE_FAMILY,
+               care.GUEST_CLINICIAN: pb.CALL_PARTICIPANT_ROLE_CLINICIAN,
+               care.GUEST_SPECIALIST: pb.CALL_PARTICIPANT_ROLE_SPECIALIST}
+DEFAULT_INVITATION_SECONDS = 600
+
+
+def _sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest() if token else ""
 
 
 class EldercareApi(pb_grpc.EldercareServiceServicer):
@@ -108,21 +118,56 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         return pb.GetCareRequestResponse(care_request=messages.care_request(found))
 
     def JoinCall(self, request, context):
-        caller = current_caller()
+        caller, now = current_caller(), self.clock()
         care_id = _care_request_id(request.care_request_id)
         found = self.store.get(care_id)
-        role = care.call_role(caller, found, care_id, self.family_of(caller))
-        return pb.JoinCallResponse(care_request=messages.care_request(found), role=_CALL_ROLES[role])
+        token_sha256 = _sha256(request.invitation_token)
+        role = care.call_role(caller, found, care_id, self.family_of(caller), now, token_sha256)
+        guest = care.guest_of(caller, found, now, self.family_of(caller), token_sha256) \
+            if role in care.GUEST_KINDS else None
+        if guest is not None and request.entering:
+            found = self._call_change(care_id, lambda caller, current, now: (
+                care.record_guest_presence(caller, current, guest.id, True, now, self.family_of(caller), token_sha256),
+                care.CARE_REQUEST_CALL_GUEST_JOINED), check_visible=False)
+            return pb.JoinCallResponse(care_request=found, role=_CALL_ROLES[role], guest_id=guest.id)
+        return pb.JoinCallResponse(care_request=messages.care_request(found), role=_CALL_ROLES[role],
+                                   guest_id=guest.id if guest else "")
 
-    def _call_change(self, care_id: str, transition) -> pb.CareRequest:
+    def LeaveCall(self, request, context):
+        """The gateway, as the guest whose stream closed, records them leaving (even past the expiry)."""
+        token_sha256 = _sha256(request.invitation_token)
+        self._call_change(request.care_request_id, lambda caller, current, now: (
+            care.record_guest_presence(caller, current, request.guest_id, False, now, self.family_of(caller),
+                                       token_sha256), care.CARE_REQUEST_CALL_GUEST_LEFT), check_visible=False)
+        return pb.LeaveCallResponse()
+
+    def InviteToCall(self, request, context):
+        kind = known_enum_name(pb.CallGuestKind, request.kind)
+        token = secrets.token_urlsafe(32) if kind == care.GUEST_SPECIALIST else ""
+        guest_id = str(uuid.uuid4())
+
+        def invite(caller, found, now):
+            elder = self.elder_of(found.elder_id)
+            elder_family = frozenset(c.user_id for c in elder.details.contacts if c.user_id) if elder else frozenset()
+            invited = care.invite_to_call(caller, found, guest_id, kind, request.subject,
+                                          request.expires_in_seconds or DEFAULT_INVITATION_SECONDS, _sha256(token),
+                                          now, elder_family, self.family_of(caller))
+            return invited, care.CARE_REQUEST_CALL_GUEST_INVITED
+
+        changed = self._call_change(request.care_request_id, invite, check_visible=False)
+        guest = next(g for call in changed.calls for g in call.guests if g.id == guest_id)
+        return pb.InviteToCallResponse(care_request=changed, guest=guest, invitation_token=token)
+
+    def _call_change(self, care_id: str, transition, check_visible: bool = True) -> pb.CareRequest:
         """A call transition, retried once when another one got there first: the second answer then hears
-        "already answered by ..." rather than "changed concurrently"."""
+        "already answered by ..." rather than "changed concurrently". check_visible=False: the transition
+        decides who may (a guest, who may not see the request, joins its call)."""
         for attempt in (1, 2):
             caller, now = current_caller(), self.clock()
             care_id = _care_request_id(care_id)
             found = self.store.get(care_id)
-            if found is None or not (care.visible_to(caller, found, self.family_of(caller))
-                                     or care.is_terminal_of(caller, found)):
+            if found is None or (check_visible and not (care.visible_to(caller, found, self.family_of(caller))
+                                                        or care.is_terminal_of(caller, found))):
                 raise NotFound(f"care request {care_id} not found")
             changed, event_type = transition(caller, found, now)
             try:

@@ -13,7 +13,8 @@ import logging
 from typing import Annotated, Literal
 
 import grpc
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import Path as FastApiPath
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
@@ -227,3 +228,106 @@ async def guest_ice_servers(care_request_id: CareRequestId, request: Request, to
     """TURN credentials for the invited specialist (who cannot use /v1/calls/ice-servers)."""
     participant = await _join(request, _GUEST, care_request_id, token, entering=False)
     return ice_servers_for(Caller(participant.subject, frozenset(), frozenset()))
+
+
+# -- recording, only with the elder's consent ---------------------------------------------------------------
+
+
+class CallRecording(BaseModel):
+    """A piece of a call's recording, kept with the care request until purge_after."""
+
+    id: str
+    care_request_id: str
+    call_id: str
+    content_type: str
+    size_bytes: int
+    sha256: str = Field(description="Hex SHA-256 of the audio")
+    recorded_by: str
+    recorded_at: str | None
+    purge_after: str | None = Field(description="The end of the retention period: the recording is purged then")
+
+
+class CallRecordings(BaseModel):
+    items: list[CallRecording]
+
+
+class RecordingAccess(BaseModel):
+    recording_id: str
+    care_request_id: str
+    action: Literal["stored", "listed", "fetched", "purged"]
+    by: str
+    at: str | None
+
+
+class RecordingAccesses(BaseModel):
+    items: list[RecordingAccess]
+
+
+def _when(holder, name: str) -> str | None:
+    return getattr(holder, name).ToJsonString() if holder.HasField(name) else None
+
+
+def recording_to_rest(recording: pb.CallRecording) -> dict:
+    return {"id": recording.id, "care_request_id": recording.care_request_id, "call_id": recording.call_id,
+            "content_type": recording.content_type, "size_bytes": recording.size_bytes, "sha256": recording.sha256,
+            "recorded_by": recording.recorded_by, "recorded_at": _when(recording, "recorded_at"),
+            "purge_after": _when(recording, "purge_after")}
+
+
+RECORDING_TYPES = ("audio/ogg", "audio/webm", "audio/wav")
+RecordingId = Annotated[str, FastApiPath(pattern=r"^[0-9a-f-]{36}$")]
+_AUDIO_BODY = {"requestBody": {"required": True, "description": "The recorded audio, at most the gateway's body "
+                               "limit (GATEWAY_MAX_BODY_BYTES) a piece: a longer call is stored in pieces",
+                               "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                                           for kind in RECORDING_TYPES}}}
+
+
+@router.post("/{care_request_id}/call/recordings", status_code=201, response_model=CallRecording,
+             openapi_extra=_AUDIO_BODY)
+async def store_recording(care_request_id: CareRequestId, request: Request, call_id: str | None = None,
+                          caller: Caller = Depends(require_caller), eldercare=Depends(_eldercare)) -> dict:
+    """Store a piece of the call's recording (the operator on the call in progress). Only if the elder
+    consents to recording (`calls[].recording_allowed` shows it; checked again here): otherwise 409 and
+    nothing is kept; a body not of the audio types, 400. Kept until `purge_after`
+    (ELDERCARE_RECORDING_RETENTION_DAYS); storing is audited."""
+    # The type is checked by eldercare after who may record: a caller learns nothing before that.
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()[:64]
+    if call_id is not None and not (0 < len(call_id) <= 64):
+        raise Problem(422, "invalid-request", "Invalid request", "call_id is 1 to 64 characters.",
+                      errors=[{"field": "call_id", "message": "1 to 64 characters"}])
+    command = pb.StoreCallRecordingRequest(care_request_id=care_request_id, call_id=call_id or "",
+                                           content_type=content_type, audio=await request.body())
+    reply = await eldercare.StoreCallRecording(command, **_call_options(request, caller))
+    return recording_to_rest(reply.recording)
+
+
+@router.get("/{care_request_id}/call/recordings", response_model=CallRecordings)
+async def list_recordings(care_request_id: CareRequestId, request: Request, caller: Caller = Depends(require_caller),
+                          eldercare=Depends(_eldercare)) -> dict:
+    """The care request's recordings (staff serving its community). Every listing is audited."""
+    reply = await eldercare.ListCallRecordings(pb.ListCallRecordingsRequest(care_request_id=care_request_id),
+                                               **_call_options(request, caller))
+    return {"items": [recording_to_rest(r) for r in reply.recordings]}
+
+
+@router.get("/{care_request_id}/call/recordings/{recording_id}", response_class=Response,
+            responses={200: {"description": "The recorded audio", "content": {
+                kind: {"schema": {"type": "string", "format": "binary"}} for kind in RECORDING_TYPES}}})
+async def get_recording(care_request_id: CareRequestId, recording_id: RecordingId, request: Request,
+                        caller: Caller = Depends(require_caller), eldercare=Depends(_eldercare)) -> Response:
+    """A recording's audio (staff serving the community). Every download is audited."""
+    reply = await eldercare.GetCallRecording(pb.GetCallRecordingRequest(
+        care_request_id=care_request_id, recording_id=recording_id), **_call_options(request, caller))
+    return Response(reply.audio, media_type=reply.recording.content_type,
+                    headers={"Cache-Control": "no-store", "X-Content-SHA256": reply.recording.sha256})
+
+
+@router.get("/{care_request_id}/call/recording-accesses", response_model=RecordingAccesses)
+async def list_recording_accesses(care_request_id: CareRequestId, request: Request,
+                                  caller: Caller = Depends(require_caller), eldercare=Depends(_eldercare)) -> dict:
+    """The audit of the care request's recordings: who stored, listed, fetched or purged which, and when
+    (administrators of its community)."""
+    reply = await eldercare.ListRecordingAccesses(pb.ListRecordingAccessesRequest(care_request_id=care_request_id),
+                                                  **_call_options(request, caller))
+    return {"items": [{"recording_id": a.recording_id, "care_request_id": a.care_request_id, "action": a.action,
+                       "by": a.by, "at": _when(a, "at")} for a in reply.accesses]}

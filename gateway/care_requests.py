@@ -154,6 +154,8 @@ class Call(BaseModel):
     callback_phone: str | None = Field(description="The elder's phone on file, to call back by phone")
     guests: list[CallGuest] = Field(default_factory=list,
                                     description="Third persons invited into the call, in the order invited")
+    recording_allowed: bool = Field(False, description="The elder consented to recording when it was answered: "
+                                                       "the call may be recorded (show it to the operator)")
 
 
 def call_to_rest(call: eldercare_pb2.Call) -> dict:
@@ -166,6 +168,7 @@ def call_to_rest(call: eldercare_pb2.Call) -> dict:
         "ended_by": call.ended_by or None, "duration_seconds": call.duration_seconds,
         "callback_phone": call.callback_phone or None,
         "guests": [guest_to_rest(guest) for guest in call.guests],
+        "recording_allowed": call.recording_allowed,
     }
 
 

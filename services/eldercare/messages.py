@@ -92,7 +92,7 @@ def call_message(call: Call) -> pb.Call:
         answered_by=call.answered_by, ended_at=timestamp(call.ended_at),
         end_reason=enum_number(pb.CallEndReason, call.end_reason), ended_by=call.ended_by,
         duration_seconds=call.duration_seconds, callback_phone=call.callback_phone,
-        guests=[guest_message(guest) for guest in call.guests])
+        guests=[guest_message(guest) for guest in call.guests], recording_allowed=call.recording_allowed)
 
 
 def guest_message(guest: CallGuest) -> pb.CallGuest:
@@ -117,7 +117,8 @@ def from_call(message: pb.Call) -> Call:
     return Call(message.id, enum_name(pb.CallMedia, message.media), enum_name(pb.CallDirection, message.direction),
                 message.device_id, at("offered_at"), message.offered_by, enum_name(pb.CallState, message.state),
                 at("answered_at"), message.answered_by, at("ended_at"), enum_name(pb.CallEndReason, message.end_reason),
-                message.ended_by, message.callback_phone, tuple(from_guest(g) for g in message.guests))
+                message.ended_by, message.callback_phone, tuple(from_guest(g) for g in message.guests),
+                message.recording_allowed)
 
 
 def from_care_request(message: pb.CareRequest) -> CareRequest:

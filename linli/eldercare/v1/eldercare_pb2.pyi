@@ -248,7 +248,7 @@ class CareRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., status: _Optional[_Union[CareRequestStatus, str]] = ..., priority: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., raised_by: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledge_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., escalation_level: _Optional[int] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., device_id: _Optional[str] = ..., assignment: _Optional[_Union[Assignment, _Mapping]] = ..., eta: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visit: _Optional[_Union[Visit, _Mapping]] = ..., disposition: _Optional[_Union[Disposition, str]] = ..., cancel_reason: _Optional[str] = ..., history: _Optional[_Iterable[_Union[Transition, _Mapping]]] = ..., feedback: _Optional[_Union[Feedback, _Mapping]] = ..., escalated_to: _Optional[str] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., position_source: _Optional[_Union[PositionSource, str]] = ..., position_accuracy_m: _Optional[float] = ..., calls: _Optional[_Iterable[_Union[Call, _Mapping]]] = ...) -> None: ...
 
 class Call(_message.Message):
-    __slots__ = ("id", "media", "state", "direction", "device_id", "offered_at", "offered_by", "answered_at", "answered_by", "ended_at", "end_reason", "ended_by", "duration_seconds", "callback_phone", "guests")
+    __slots__ = ("id", "media", "state", "direction", "device_id", "offered_at", "offered_by", "answered_at", "answered_by", "ended_at", "end_reason", "ended_by", "duration_seconds", "callback_phone", "guests", "recording_allowed")
     ID_FIELD_NUMBER: _ClassVar[int]
     MEDIA_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -264,6 +264,7 @@ class Call(_message.Message):
     DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
     CALLBACK_PHONE_FIELD_NUMBER: _ClassVar[int]
     GUESTS_FIELD_NUMBER: _ClassVar[int]
+    RECORDING_ALLOWED_FIELD_NUMBER: _ClassVar[int]
     id: str
     media: CallMedia
     state: CallState
@@ -279,7 +280,44 @@ class Call(_message.Message):
     duration_seconds: int
     callback_phone: str
     guests: _containers.RepeatedCompositeFieldContainer[CallGuest]
-    def __init__(self, id: _Optional[str] = ..., media: _Optional[_Union[CallMedia, str]] = ..., state: _Optional[_Union[CallState, str]] = ..., direction: _Optional[_Union[CallDirection, str]] = ..., device_id: _Optional[str] = ..., offered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offered_by: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answered_by: _Optional[str] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[CallEndReason, str]] = ..., ended_by: _Optional[str] = ..., duration_seconds: _Optional[int] = ..., callback_phone: _Optional[str] = ..., guests: _Optional[_Iterable[_Union[CallGuest, _Mapping]]] = ...) -> None: ...
+    recording_allowed: bool
+    def __init__(self, id: _Optional[str] = ..., media: _Optional[_Union[CallMedia, str]] = ..., state: _Optional[_Union[CallState, str]] = ..., direction: _Optional[_Union[CallDirection, str]] = ..., device_id: _Optional[str] = ..., offered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offered_by: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answered_by: _Optional[str] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[CallEndReason, str]] = ..., ended_by: _Optional[str] = ..., duration_seconds: _Optional[int] = ..., callback_phone: _Optional[str] = ..., guests: _Optional[_Iterable[_Union[CallGuest, _Mapping]]] = ..., recording_allowed: _Optional[bool] = ...) -> None: ...
+
+class CallRecording(_message.Message):
+    __slots__ = ("id", "care_request_id", "call_id", "content_type", "size_bytes", "sha256", "recorded_by", "recorded_at", "purge_after")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    PURGE_AFTER_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    care_request_id: str
+    call_id: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    recorded_by: str
+    recorded_at: _timestamp_pb2.Timestamp
+    purge_after: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., care_request_id: _Optional[str] = ..., call_id: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., recorded_by: _Optional[str] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., purge_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RecordingAccess(_message.Message):
+    __slots__ = ("recording_id", "care_request_id", "action", "by", "at")
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    BY_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    recording_id: str
+    care_request_id: str
+    action: str
+    by: str
+    at: _timestamp_pb2.Timestamp
+    def __init__(self, recording_id: _Optional[str] = ..., care_request_id: _Optional[str] = ..., action: _Optional[str] = ..., by: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CallGuest(_message.Message):
     __slots__ = ("id", "kind", "subject", "invited_by", "invited_at", "expires_at", "joined_at", "left_at")
@@ -786,6 +824,64 @@ class LeaveCallRequest(_message.Message):
 class LeaveCallResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class StoreCallRecordingRequest(_message.Message):
+    __slots__ = ("care_request_id", "call_id", "content_type", "audio")
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    AUDIO_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    call_id: str
+    content_type: str
+    audio: bytes
+    def __init__(self, care_request_id: _Optional[str] = ..., call_id: _Optional[str] = ..., content_type: _Optional[str] = ..., audio: _Optional[bytes] = ...) -> None: ...
+
+class StoreCallRecordingResponse(_message.Message):
+    __slots__ = ("recording",)
+    RECORDING_FIELD_NUMBER: _ClassVar[int]
+    recording: CallRecording
+    def __init__(self, recording: _Optional[_Union[CallRecording, _Mapping]] = ...) -> None: ...
+
+class ListCallRecordingsRequest(_message.Message):
+    __slots__ = ("care_request_id",)
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    def __init__(self, care_request_id: _Optional[str] = ...) -> None: ...
+
+class ListCallRecordingsResponse(_message.Message):
+    __slots__ = ("recordings",)
+    RECORDINGS_FIELD_NUMBER: _ClassVar[int]
+    recordings: _containers.RepeatedCompositeFieldContainer[CallRecording]
+    def __init__(self, recordings: _Optional[_Iterable[_Union[CallRecording, _Mapping]]] = ...) -> None: ...
+
+class GetCallRecordingRequest(_message.Message):
+    __slots__ = ("care_request_id", "recording_id")
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    recording_id: str
+    def __init__(self, care_request_id: _Optional[str] = ..., recording_id: _Optional[str] = ...) -> None: ...
+
+class GetCallRecordingResponse(_message.Message):
+    __slots__ = ("recording", "audio")
+    RECORDING_FIELD_NUMBER: _ClassVar[int]
+    AUDIO_FIELD_NUMBER: _ClassVar[int]
+    recording: CallRecording
+    audio: bytes
+    def __init__(self, recording: _Optional[_Union[CallRecording, _Mapping]] = ..., audio: _Optional[bytes] = ...) -> None: ...
+
+class ListRecordingAccessesRequest(_message.Message):
+    __slots__ = ("care_request_id",)
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    def __init__(self, care_request_id: _Optional[str] = ...) -> None: ...
+
+class ListRecordingAccessesResponse(_message.Message):
+    __slots__ = ("accesses",)
+    ACCESSES_FIELD_NUMBER: _ClassVar[int]
+    accesses: _containers.RepeatedCompositeFieldContainer[RecordingAccess]
+    def __init__(self, accesses: _Optional[_Iterable[_Union[RecordingAccess, _Mapping]]] = ...) -> None: ...
 
 class AnswerCallRequest(_message.Message):
     __slots__ = ("care_request_id", "call_id")

@@ -1,4 +1,6 @@
 """Run the eldercare api: python -m services.eldercare.api"""
+from datetime import timedelta
+
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc, staff_pb2, staff_pb2_grpc
 from linli.eldercare.v1 import meals_pb2, meals_pb2_grpc
 from linli.eldercare.v1 import residents_pb2, residents_pb2_grpc
@@ -18,6 +20,7 @@ from services.eldercare.policy import with_emergency_sla
 from services.eldercare.store import staff as staff_store
 from services.eldercare.store import meals as meal_store
 from services.eldercare.store.care_requests import CareRequestStore
+from services.eldercare.store.recordings import RecordingStore
 from services.eldercare.store.residents import ResidentStore
 from services.eldercare.store.staff import StaffStore
 from services.eldercare.store.staffing import StaffingStore
@@ -46,13 +49,16 @@ def main() -> None:
     staff = StaffStore(db)
     elders = ResidentStore(client, db)
     elders.ensure_indexes()
+    recordings = RecordingStore(client, db)
+    recordings.ensure_indexes()
     care_metrics.watch(db, number("ELDERCARE_EMERGENCY_ACK_SLA_SECONDS"))
     relay = OutboxRelay(db, setting("AMQP_URI"), poll_seconds=number("LINLI_OUTBOX_POLL_SECONDS")).start()
     policy = with_emergency_sla(number("ELDERCARE_EMERGENCY_ACK_SLA_SECONDS"))
     api = GrpcApi(setting("ELDERCARE_API_ADDR"), [
         binding(eldercare_pb2, "EldercareService",
                 EldercareApi(store, staff, policy, relay, family_of=elders.family_of,
-                             elder_of=elders.get_elder, terminal_of=elders.terminal_of)),
+                             elder_of=elders.get_elder, terminal_of=elders.terminal_of, recordings=recordings,
+                             recording_retention=timedelta(days=number("ELDERCARE_RECORDING_RETENTION_DAYS")))),
         binding(staff_pb2, "StaffService", StaffApi(staff)),
         binding(meals_pb2, "MealService",
                 MealApi(meal_store.MealStore(client, db), store, policy, relay, family_of=elders.family_of,

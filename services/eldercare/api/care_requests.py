@@ -1,6 +1,7 @@
 """EldercareService: care requests. Decode the request, apply the domain's rules, save through the
 store, encode the reply."""
 import hashlib
+from datetime import timedelta
 import logging
 import secrets
 import uuid
@@ -16,11 +17,11 @@ from linli.kit.errors import Aborted, InvalidArgument, NotFound, PermissionDenie
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
 from linli.kit.outbox import OutboxRelay
-from linli.kit.protomap import enum_number, known_enum_name
+from linli.kit.protomap import enum_number, known_enum_name, timestamp
 from services.eldercare import metrics as care_metrics
 from services.eldercare import events, messages
 from services.eldercare.domain import care_requests as care
-from services.eldercare.domain import figures, residents, staff
+from services.eldercare.domain import figures, recordings, residents, staff
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.staff import StaffStore
 
@@ -70,7 +71,8 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
     def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy, relay: OutboxRelay | None,
                  clock=utcnow, family_of: FamilyLookup = lambda caller: frozenset(),
                  elder_of: ElderLookup = lambda elder_id: None,
-                 terminal_of: TerminalLookup = lambda elder_id: None):
+                 terminal_of: TerminalLookup = lambda elder_id: None, recordings=None,
+                 recording_retention: timedelta = timedelta(days=30)):
         self.store = store
         self.staff = staff_store
         self.policy = policy
@@ -81,6 +83,9 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         # The elders' records: a call is only for a registered elder, and goes to their home.
         self.elder_of = elder_of
         self.terminal_of = terminal_of
+        # Call recordings (store/recordings.py) and how long they are kept.
+        self.recordings = recordings
+        self.recording_retention = recording_retention
 
     def _published(self) -> None:
         if self.relay is not None:
@@ -181,7 +186,49 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
 
     def AnswerCall(self, request, context):
         return pb.AnswerCallResponse(care_request=self._call_change(
-            request.care_request_id, lambda caller, found, now: care.answer_call(caller, found, request.call_id, now)))
+            request.care_request_id, lambda caller, found, now: care.answer_call(
+                caller, found, request.call_id, now, self._consents_to_recording(found.elder_id))))
+
+    def _consents_to_recording(self, elder_id: str) -> bool:
+        elder = self.elder_of(elder_id)
+        return elder is not None and residents.has_consent(elder, residents.RECORDING)
+
+    # -- recordings
+
+    def StoreCallRecording(self, request, context):
+        caller, now = current_caller(), self.clock()
+        found = self._visible(caller, request.care_request_id)
+        audio = bytes(request.audio)
+        recorded = recordings.record(caller, found, request.call_id, self._consents_to_recording(found.elder_id),
+                                     request.content_type, len(audio), hashlib.sha256(audio).hexdigest(),
+                                     str(uuid.uuid4()), now, self.recording_retention)
+        self.recordings.add(recorded, audio, recordings.access(recorded, recordings.STORED, caller.subject, now))
+        return pb.StoreCallRecordingResponse(recording=_recording_message(recorded))
+
+    def ListCallRecordings(self, request, context):
+        caller, now = current_caller(), self.clock()
+        found = self._visible(caller, request.care_request_id)
+        recordings.check_may_listen(caller, found)
+        listed = self.recordings.list_for(found.id, caller.subject, now, recordings.LISTED)
+        return pb.ListCallRecordingsResponse(recordings=[_recording_message(r) for r in listed])
+
+    def GetCallRecording(self, request, context):
+        caller, now = current_caller(), self.clock()
+        found = self._visible(caller, request.care_request_id)
+        recordings.check_may_listen(caller, found)
+        fetched = self.recordings.fetch(request.recording_id, found.id, caller.subject, recordings.FETCHED, now)
+        if fetched is None:
+            raise NotFound(f"care request {found.id} has no recording {request.recording_id}")
+        recording, audio = fetched
+        return pb.GetCallRecordingResponse(recording=_recording_message(recording), audio=audio)
+
+    def ListRecordingAccesses(self, request, context):
+        caller = current_caller()
+        found = self._visible(caller, request.care_request_id)
+        recordings.check_may_audit(caller, found)
+        return pb.ListRecordingAccessesResponse(accesses=[
+            pb.RecordingAccess(recording_id=a.recording_id, care_request_id=a.care_request_id, action=a.action,
+                               by=a.by, at=timestamp(a.at)) for a in self.recordings.accesses_of(found.id)])
 
     def EndCall(self, request, context):
         reason = known_enum_name(pb.CallEndReason, request.reason)
@@ -360,6 +407,13 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
                           care_request=json_format.ParseDict(e["data"]["care_request"], pb.CareRequest(),
                                                              ignore_unknown_fields=True))
             for e in envelopes])
+
+def _recording_message(recording) -> pb.CallRecording:
+    return pb.CallRecording(id=recording.id, care_request_id=recording.care_request_id, call_id=recording.call_id,
+                            content_type=recording.content_type, size_bytes=recording.size_bytes,
+                            sha256=recording.sha256, recorded_by=recording.recorded_by,
+                            recorded_at=timestamp(recording.recorded_at), purge_after=timestamp(recording.purge_after))
+
 
 def _timestamp_of(rfc3339: str) -> Timestamp:
     stamp = Timestamp()

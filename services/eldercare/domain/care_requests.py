@@ -189,6 +189,8 @@ class Call:
     callback_phone: str = ""
     # Third persons invited into it, in the order invited.
     guests: tuple[CallGuest, ...] = ()
+    # The elder consented to recording when it was answered (what the board shows).
+    recording_allowed: bool = False
 
     @property
     def live(self) -> bool:
@@ -806,7 +808,8 @@ def _the_live_call(request: CareRequest, call_id: str) -> Call:
     return call
 
 
-def answer_call(caller: Caller, request: CareRequest, call_id: str, now: datetime) -> tuple[CareRequest, str]:
+def answer_call(caller: Caller, request: CareRequest, call_id: str, now: datetime,
+                recording_allowed: bool = False) -> tuple[CareRequest, str]:
     """The first operator to answer a terminal's call gets it, and answering acknowledges the request
     (the SLA clock stops when an operator speaks with the elder). A terminal picks up an operator's call.
     Returns the request and its event type (acknowledged when answering acknowledged it)."""
@@ -817,7 +820,8 @@ def answer_call(caller: Caller, request: CareRequest, call_id: str, now: datetim
         _require_staff(caller, request, "answer its calls")
     elif not is_terminal_of(caller, request) or caller.subject != call.device_id:
         raise PermissionDenied("only the terminal rung picks up an operator's call")
-    answered = replace(call, state=CALL_ANSWERED, answered_at=now, answered_by=caller.subject)
+    answered = replace(call, state=CALL_ANSWERED, answered_at=now, answered_by=caller.subject,
+                       recording_allowed=recording_allowed)
     if call.direction == FROM_TERMINAL and request.status == RAISED:
         acknowledged = acknowledge(caller, request, now)
         return _with_call(acknowledged, answered, bump=False), CARE_REQUEST_ACKNOWLEDGED
@@ -897,10 +901,10 @@ def invite_to_call(caller: Caller, request: CareRequest, guest_id: str, kind: st
         raise InvalidArgument("invalid guest", {"subject": "1 to 64 letters, digits, _ . : @ -"})
     call = request.live_call
     inviter_guest = _invitation_of(call, caller, family_of, request.elder_id, request.community_id, "")
+    if inviter_guest is None:  # no guest of this call: as if the request did not exist, unless they see it
+        check_visible(caller, request, request.id, family_of)
     if kind == GUEST_SPECIALIST:
         if inviter_guest is None or inviter_guest.kind != GUEST_CLINICIAN or inviter_guest.joined_at is None:
-            if inviter_guest is None:  # nothing to do with this request: as if it did not exist
-                check_visible(caller, request, request.id, family_of)
             raise PermissionDenied("only the clinician in the call brings in a hospital's specialist")
     else:
         _require_staff(caller, request, "bring someone into its call")

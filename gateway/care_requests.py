@@ -109,6 +109,30 @@ CALL_DIRECTION_NAMES = short_names(eldercare_pb2.CallDirection)
 CALL_END_REASON_NAMES = short_names(eldercare_pb2.CallEndReason)
 
 
+CALL_GUEST_KIND_NAMES = short_names(eldercare_pb2.CallGuestKind)
+
+
+class CallGuest(BaseModel):
+    """A third person invited into a call, and when they joined and left."""
+
+    id: str
+    kind: _named(CALL_GUEST_KIND_NAMES) = Field(
+        description="family (a contact of the elder), clinician (the community's) or specialist (a hospital's)")
+    subject: str = Field(description="The invited Linli user; for a specialist, the name the clinician gave")
+    invited_by: str
+    invited_at: Time | None
+    expires_at: Time | None = Field(description="Not joined by then: the invitation is refused")
+    joined_at: Time | None
+    left_at: Time | None = Field(description="null while in the call, or never joined")
+
+
+def guest_to_rest(guest: eldercare_pb2.CallGuest) -> dict:
+    return {"id": guest.id, "kind": name_of(CALL_GUEST_KIND_NAMES, guest.kind), "subject": guest.subject,
+            "invited_by": guest.invited_by, "invited_at": _time(guest, "invited_at"),
+            "expires_at": _time(guest, "expires_at"), "joined_at": _time(guest, "joined_at"),
+            "left_at": _time(guest, "left_at")}
+
+
 class Call(BaseModel):
     """A voice (or voice and video) call between the elder's terminal and the command centre."""
 
@@ -128,6 +152,10 @@ class Call(BaseModel):
     ended_by: str | None
     duration_seconds: int = Field(description="From answered to ended; 0 when never answered")
     callback_phone: str | None = Field(description="The elder's phone on file, to call back by phone")
+    guests: list[CallGuest] = Field(default_factory=list,
+                                    description="Third persons invited into the call, in the order invited")
+    recording_allowed: bool = Field(False, description="The elder consented to recording when it was answered: "
+                                                       "the call may be recorded (show it to the operator)")
 
 
 def call_to_rest(call: eldercare_pb2.Call) -> dict:
@@ -139,6 +167,8 @@ def call_to_rest(call: eldercare_pb2.Call) -> dict:
         "ended_at": _time(call, "ended_at"), "end_reason": CALL_END_REASON_NAMES.get(call.end_reason) or None,
         "ended_by": call.ended_by or None, "duration_seconds": call.duration_seconds,
         "callback_phone": call.callback_phone or None,
+        "guests": [guest_to_rest(guest) for guest in call.guests],
+        "recording_allowed": call.recording_allowed,
     }
 
 

@@ -93,6 +93,8 @@ class Participant:
     subject: str
     role: str
     community_id: str
+    # Called when this participant's stream closes (a call's guest: the call records them leaving).
+    on_leave: Callable[[], Awaitable[None]] | None = field(default=None, compare=False)
 
 
 # Decides whether the caller may take part in room `room_id` of a kind: a Participant, or a Problem (404
@@ -432,7 +434,24 @@ async def room_signals(request: Request, kind: RoomKindName, room_id: RoomId,
     offers, answers, candidates, mutes and hang-ups they address to this peer or to everyone."""
     participant = await admit(request, caller, kind, room_id)
     relay: SignallingRelay = request.app.state.signalling
-    return EventStream(relay.stream(f"{kind}/{room_id}", participant), headers=_SSE_HEADERS)
+    return EventStream(left_when_closed(relay.stream(f"{kind}/{room_id}", participant), participant),
+                       headers=_SSE_HEADERS)
+
+
+_LEAVING: set[asyncio.Task] = set()  # held until done (the loop keeps only weak references to tasks)
+
+
+async def left_when_closed(body: AsyncIterator[str], participant: Participant) -> AsyncIterator[str]:
+    """The stream's frames; when it ends (the client went away: the stream is cancelled), the participant's
+    on_leave runs in a task of its own that the cancellation does not reach."""
+    try:
+        async for frame in body:
+            yield frame
+    finally:
+        if participant.on_leave is not None:
+            leaving = asyncio.get_running_loop().create_task(participant.on_leave())
+            _LEAVING.add(leaving)
+            leaving.add_done_callback(_LEAVING.discard)
 
 
 @router.post("/v1/rooms/{kind}/{room_id}/signals", status_code=202, response_model=SignalAccepted)

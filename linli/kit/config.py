@@ -142,6 +142,12 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "`relay`: browsers send call media through TURN alone (never offering their own addresses); `all`: "
         "direct when they can.",
     ),
+    "ELDERCARE_RECORDING_RETENTION_DAYS": (
+        "30",
+        "How long a call recording (made only with the elder's consent to recording) is kept before it is "
+        "purged; fractions of a day allowed.",
+    ),
+    "ELDERCARE_RECORDING_PURGE_SECONDS": ("300", "How often the eldercare worker purges recordings past retention."),
     "LINLI_TURN_TTL_SECONDS": (
         "600",
         "How long a TURN credential is valid; a call set up within it keeps its relay (coturn refreshes it).",

@@ -32,6 +32,9 @@ CARE_REQUEST_PAYLOADS = {
     care.CARE_REQUEST_CALL_OFFERED: events_pb2.CareRequestCallOffered,
     care.CARE_REQUEST_CALL_ANSWERED: events_pb2.CareRequestCallAnswered,
     care.CARE_REQUEST_CALL_ENDED: events_pb2.CareRequestCallEnded,
+    care.CARE_REQUEST_CALL_GUEST_INVITED: events_pb2.CareRequestCallGuest,
+    care.CARE_REQUEST_CALL_GUEST_JOINED: events_pb2.CareRequestCallGuest,
+    care.CARE_REQUEST_CALL_GUEST_LEFT: events_pb2.CareRequestCallGuest,
 }
 
 

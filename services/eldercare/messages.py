@@ -3,7 +3,7 @@ from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.kit.protomap import datetime_of, enum_name, enum_number, known_enum_name, timestamp
 from services.eldercare.domain.care_requests import (
-    PHONE_GPS, Assignment, Call, CareRequest, Feedback, GeoPoint, Location, NewCareRequest, Transition, Visit)
+    PHONE_GPS, Assignment, Call, CallGuest, CareRequest, Feedback, GeoPoint, Location, NewCareRequest, Transition, Visit)
 
 
 def geo_point(message: common_pb2.GeoPoint | None) -> GeoPoint | None:
@@ -91,7 +91,23 @@ def call_message(call: Call) -> pb.Call:
         offered_at=timestamp(call.offered_at), offered_by=call.offered_by, answered_at=timestamp(call.answered_at),
         answered_by=call.answered_by, ended_at=timestamp(call.ended_at),
         end_reason=enum_number(pb.CallEndReason, call.end_reason), ended_by=call.ended_by,
-        duration_seconds=call.duration_seconds, callback_phone=call.callback_phone)
+        duration_seconds=call.duration_seconds, callback_phone=call.callback_phone,
+        guests=[guest_message(guest) for guest in call.guests], recording_allowed=call.recording_allowed)
+
+
+def guest_message(guest: CallGuest) -> pb.CallGuest:
+    return pb.CallGuest(id=guest.id, kind=enum_number(pb.CallGuestKind, guest.kind), subject=guest.subject,
+                        invited_by=guest.invited_by, invited_at=timestamp(guest.invited_at),
+                        expires_at=timestamp(guest.expires_at), joined_at=timestamp(guest.joined_at),
+                        left_at=timestamp(guest.left_at))
+
+
+def from_guest(message: pb.CallGuest) -> CallGuest:
+    def at(name: str):
+        return datetime_of(getattr(message, name)) if message.HasField(name) else None
+
+    return CallGuest(message.id, enum_name(pb.CallGuestKind, message.kind), message.subject, message.invited_by,
+                     at("invited_at"), at("expires_at"), joined_at=at("joined_at"), left_at=at("left_at"))
 
 
 def from_call(message: pb.Call) -> Call:
@@ -101,7 +117,8 @@ def from_call(message: pb.Call) -> Call:
     return Call(message.id, enum_name(pb.CallMedia, message.media), enum_name(pb.CallDirection, message.direction),
                 message.device_id, at("offered_at"), message.offered_by, enum_name(pb.CallState, message.state),
                 at("answered_at"), message.answered_by, at("ended_at"), enum_name(pb.CallEndReason, message.end_reason),
-                message.ended_by, message.callback_phone)
+                message.ended_by, message.callback_phone, tuple(from_guest(g) for g in message.guests),
+                message.recording_allowed)
 
 
 def from_care_request(message: pb.CareRequest) -> CareRequest:

@@ -25,6 +25,7 @@ from services.eldercare.store import INDEXES
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store import residents as resident_store
 from services.eldercare.store.meals import MealStore
+from services.eldercare.store.recordings import RecordingStore
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,13 @@ class EldercareWorker:
             except Aborted:
                 continue  # accepted since we read it
             log.warning("care request %s: %s did not accept in time; back for reassignment", request.id, assignee)
+
+    @timer(interval=number("ELDERCARE_RECORDING_PURGE_SECONDS"))
+    def purge_recordings(self):
+        """Call recordings past their retention period are deleted (each deletion audited)."""
+        purged = RecordingStore(self.database.client, self.database.db).purge(utcnow())
+        if purged:
+            log.info("purged %d call recordings past retention", len(purged))
 
     @timer(interval=number("ELDERCARE_DEVICE_CHECK_SECONDS"))
     def find_silent_devices(self):

@@ -136,6 +136,28 @@ TABLE = [
         body={"reason": "hung_up"}),
     Row("POST", "/v1/care-requests/{id}/call", "care_request@raised",
         own={**every(201, *STAFF), **every(403, *FAMILY)}, others=404, body={}),
+    # A third person in a call: the operator on it invites (the bundle's operator answered care_request@in_call,
+    # which is nobody's job yet);
+    # a specialist's routes open with the invitation's token alone, never with a bearer token.
+    Row("POST", "/v1/care-requests/{id}/call/invitations", "care_request@in_call",
+        own={"operator": 201, **every(403, "administrator", *FAMILY)}, others=404,
+        body={"guest": "clinician", "subject": "mx-dr-sun"}),
+    Row("GET", "/v1/care-requests/{id}/call/guest/signals", "care_request@in_call", own={}, others=401,
+        foreign_others=401),
+    Row("POST", "/v1/care-requests/{id}/call/guest/signals", "care_request@in_call", own={}, others=401,
+        foreign_others=401, body={"type": "hangup", "reason": "hung_up"}),
+    Row("GET", "/v1/care-requests/{id}/call/guest/ice-servers", "care_request@in_call", own={}, others=401,
+        foreign_others=401),
+    # Recordings: the operator on the call stores (409 here: the bundle's elder has not consented to
+    # recording); staff of the community list and fetch; administrators read the audit.
+    Row("POST", "/v1/care-requests/{id}/call/recordings", "care_request@in_call",
+        own={"operator": 409, **every(403, "administrator", *FAMILY)}, others=404, body={}),
+    Row("GET", "/v1/care-requests/{id}/call/recordings", "care_request@in_call",
+        own={**every(200, *STAFF), **every(403, *FAMILY)}, others=404),
+    Row("GET", "/v1/care-requests/{id}/call/recordings/00000000-0000-0000-0000-000000000000",
+        "care_request@in_call", own={**every(404, *STAFF), **every(403, *FAMILY)}, others=404),
+    Row("GET", "/v1/care-requests/{id}/call/recording-accesses", "care_request@in_call",
+        own={"administrator": 200, **every(403, "operator", *FAMILY)}, others=404),
     Row("GET", "/v1/rooms/terminal/{id}/signals", "device", own=every(200, "device"), others=404),
     Row("POST", "/v1/rooms/terminal/{id}/signals", "device", own=every(403, "device"), others=404,
         body={"type": "hangup"}),
@@ -250,6 +272,10 @@ class World(matrix.World):
         if state == "raised":
             return self.ok("POST", "/v1/care-requests", json={"community_id": bundle.community, "elder_id": bundle.elder,
                                                               "kind": "shopping", "channel": "phone"})["id"]
+        if state == "in_call":  # pressed, and the call answered by the bundle's operator
+            request = self.ok("POST", f"/v1/devices/{bundle.device}/press", json={"kind": "shopping"})
+            self.ok("POST", f"/v1/care-requests/{request['id']}/call/answer", headers=self.headers("operator", bundle))
+            return request["id"]
         # Pressed on the pager, so it carries the elder's home position (they consented) for the check-in.
         # Assigned at once: a press while another is still only raised would be the same call.
         request = self.ok("POST", f"/v1/devices/{bundle.device}/press", json={"kind": "shopping"})

@@ -94,3 +94,67 @@ def test_a_call_back_rings_the_elders_terminal_once_no_call_is_live():
         care.ring_terminal(WANG, ended, "call-3", "pager-1", "audio", "audio_video", T0)
     with pytest.raises(FailedPrecondition, match="no terminal"):
         care.ring_terminal(WANG, ended, "call-3", "", "", "", T0)
+
+
+# -- a third person in a call, and recording ------------------------------------------------------------
+
+CLINICIAN = Caller("dr-sun", frozenset({"clinician"}), frozenset({COMMUNITY}))
+SPECIALIST_TOKEN = "ab" * 32
+
+
+def in_call():
+    answered, _ = care.answer_call(WANG, ringing(), "", T0)
+    return answered
+
+
+def test_an_invited_clinician_joins_until_the_invitation_expires_and_may_come_back_once_joined():
+    invited = care.invite_to_call(WANG, in_call(), "g-1", care.GUEST_CLINICIAN, "dr-sun", 60, "", T0)
+    assert care.call_role(CLINICIAN, invited, invited.id, now=T0 + timedelta(seconds=59)) == care.GUEST_CLINICIAN
+    with pytest.raises(FailedPrecondition, match="expired"):
+        care.call_role(CLINICIAN, invited, invited.id, now=T0 + timedelta(seconds=60))
+    joined = care.record_guest_presence(CLINICIAN, invited, "g-1", True, T0 + timedelta(seconds=30))
+    assert care.call_role(CLINICIAN, joined, joined.id, now=T0 + timedelta(minutes=5)) == care.GUEST_CLINICIAN
+    left = care.record_guest_presence(CLINICIAN, joined, "g-1", False, T0 + timedelta(minutes=6))
+    guest = left.calls[-1].guests[0]
+    assert (guest.joined_at, guest.left_at) == (T0 + timedelta(seconds=30), T0 + timedelta(minutes=6))
+
+
+def test_a_clinician_of_another_community_never_joins_even_when_named():
+    invited = care.invite_to_call(WANG, in_call(), "g-1", care.GUEST_CLINICIAN, "dr-sun", 60, "", T0)
+    far = Caller("dr-sun", frozenset({"clinician"}), frozenset({"xinhe"}))
+    with pytest.raises(NotFound):
+        care.call_role(far, invited, invited.id, now=T0)
+
+
+def test_only_the_operator_on_the_call_invites_and_a_family_guest_must_be_the_elders_contact():
+    with pytest.raises(PermissionDenied):
+        care.invite_to_call(LI, in_call(), "g-1", care.GUEST_CLINICIAN, "dr-sun", 60, "", T0)
+    with pytest.raises(NotFound):
+        care.invite_to_call(ELSEWHERE, in_call(), "g-1", care.GUEST_CLINICIAN, "dr-sun", 60, "", T0)
+    with pytest.raises(InvalidArgument, match="family contact"):
+        care.invite_to_call(WANG, in_call(), "g-1", care.GUEST_FAMILY, "stranger", 60, "", T0, frozenset({"son"}))
+    with pytest.raises(FailedPrecondition, match="no call in progress"):
+        care.invite_to_call(WANG, ringing(), "g-1", care.GUEST_CLINICIAN, "dr-sun", 60, "", T0)
+
+
+def test_the_clinician_in_the_call_brings_in_a_specialist_who_is_known_by_the_token_alone():
+    invited = care.invite_to_call(WANG, in_call(), "g-1", care.GUEST_CLINICIAN, "dr-sun", 60, "", T0)
+    with pytest.raises(PermissionDenied):  # invited, not yet in the call
+        care.invite_to_call(CLINICIAN, invited, "g-2", care.GUEST_SPECIALIST, "hosp-chen", 60, SPECIALIST_TOKEN, T0)
+    joined = care.record_guest_presence(CLINICIAN, invited, "g-1", True, T0)
+    with_specialist = care.invite_to_call(CLINICIAN, joined, "g-2", care.GUEST_SPECIALIST, "hosp-chen", 60,
+                                          SPECIALIST_TOKEN, T0)
+    anyone = Caller("call-invitation", frozenset(), frozenset())
+    assert care.call_role(anyone, with_specialist, "cr-1", now=T0, token_sha256=SPECIALIST_TOKEN) == care.GUEST_SPECIALIST
+    with pytest.raises(NotFound):
+        care.call_role(anyone, with_specialist, "cr-1", now=T0, token_sha256="cd" * 32)
+
+
+def test_a_call_is_recorded_only_with_the_elders_consent_and_kept_for_the_retention():
+    from services.eldercare.domain import recordings
+    with pytest.raises(FailedPrecondition, match="not consented"):
+        recordings.record(WANG, in_call(), "", False, "audio/wav", 10, "00", "r-1", T0, timedelta(days=30))
+    with pytest.raises(PermissionDenied):
+        recordings.record(LI, in_call(), "", True, "audio/wav", 10, "00", "r-1", T0, timedelta(days=30))
+    kept = recordings.record(WANG, in_call(), "", True, "audio/wav", 10, "00", "r-1", T0, timedelta(days=30))
+    assert (kept.call_id, kept.purge_after) == ("call-1", T0 + timedelta(days=30))

@@ -321,7 +321,9 @@ export class Calls {
         el("span", { class: "call-timer mono", id: "call-timer", "data-started": active.startedAt ?? "",
           text: `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}` }),
         el("span", { class: "level", title: t("call_level") }, el("i", { id: "call-level" })),
-        active.remoteMuted ? el("span", { class: "muted", text: t("call_elder_muted") }) : null));
+        active.remoteMuted ? el("span", { class: "muted", text: t("call_elder_muted") }) : null,
+        call ? el("span", { class: "recording", "data-testid": "call-recording",
+          text: t(call.recording_allowed ? "call_recording_on" : "call_recording_off") }) : null));
       if (active.media === "audio_video") {
         parts.push(el("video", { id: "call-video", class: "call-video", autoplay: true, playsinline: true, muted: true }));
       }

@@ -92,11 +92,21 @@ class CallEndReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CALL_END_REASON_TERMINAL_OFFLINE: _ClassVar[CallEndReason]
     CALL_END_REASON_MEDIA_FAILED: _ClassVar[CallEndReason]
 
+class CallGuestKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CALL_GUEST_KIND_UNSPECIFIED: _ClassVar[CallGuestKind]
+    CALL_GUEST_KIND_FAMILY: _ClassVar[CallGuestKind]
+    CALL_GUEST_KIND_CLINICIAN: _ClassVar[CallGuestKind]
+    CALL_GUEST_KIND_SPECIALIST: _ClassVar[CallGuestKind]
+
 class CallParticipantRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     CALL_PARTICIPANT_ROLE_UNSPECIFIED: _ClassVar[CallParticipantRole]
     CALL_PARTICIPANT_ROLE_TERMINAL: _ClassVar[CallParticipantRole]
     CALL_PARTICIPANT_ROLE_OPERATOR: _ClassVar[CallParticipantRole]
+    CALL_PARTICIPANT_ROLE_FAMILY: _ClassVar[CallParticipantRole]
+    CALL_PARTICIPANT_ROLE_CLINICIAN: _ClassVar[CallParticipantRole]
+    CALL_PARTICIPANT_ROLE_SPECIALIST: _ClassVar[CallParticipantRole]
 CARE_KIND_UNSPECIFIED: CareKind
 CARE_KIND_MEAL: CareKind
 CARE_KIND_SHOPPING: CareKind
@@ -148,9 +158,16 @@ CALL_END_REASON_DROPPED: CallEndReason
 CALL_END_REASON_UNANSWERED: CallEndReason
 CALL_END_REASON_TERMINAL_OFFLINE: CallEndReason
 CALL_END_REASON_MEDIA_FAILED: CallEndReason
+CALL_GUEST_KIND_UNSPECIFIED: CallGuestKind
+CALL_GUEST_KIND_FAMILY: CallGuestKind
+CALL_GUEST_KIND_CLINICIAN: CallGuestKind
+CALL_GUEST_KIND_SPECIALIST: CallGuestKind
 CALL_PARTICIPANT_ROLE_UNSPECIFIED: CallParticipantRole
 CALL_PARTICIPANT_ROLE_TERMINAL: CallParticipantRole
 CALL_PARTICIPANT_ROLE_OPERATOR: CallParticipantRole
+CALL_PARTICIPANT_ROLE_FAMILY: CallParticipantRole
+CALL_PARTICIPANT_ROLE_CLINICIAN: CallParticipantRole
+CALL_PARTICIPANT_ROLE_SPECIALIST: CallParticipantRole
 
 class Location(_message.Message):
     __slots__ = ("building", "unit", "floor", "detail")
@@ -231,7 +248,7 @@ class CareRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ..., community_id: _Optional[str] = ..., elder_id: _Optional[str] = ..., kind: _Optional[_Union[CareKind, str]] = ..., status: _Optional[_Union[CareRequestStatus, str]] = ..., priority: _Optional[int] = ..., channel: _Optional[_Union[Channel, str]] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., description: _Optional[str] = ..., raised_by: _Optional[str] = ..., raised_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledge_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledged_by: _Optional[str] = ..., escalation_level: _Optional[int] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ..., device_id: _Optional[str] = ..., assignment: _Optional[_Union[Assignment, _Mapping]] = ..., eta: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., visit: _Optional[_Union[Visit, _Mapping]] = ..., disposition: _Optional[_Union[Disposition, str]] = ..., cancel_reason: _Optional[str] = ..., history: _Optional[_Iterable[_Union[Transition, _Mapping]]] = ..., feedback: _Optional[_Union[Feedback, _Mapping]] = ..., escalated_to: _Optional[str] = ..., position: _Optional[_Union[_common_pb2.GeoPoint, _Mapping]] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., position_source: _Optional[_Union[PositionSource, str]] = ..., position_accuracy_m: _Optional[float] = ..., calls: _Optional[_Iterable[_Union[Call, _Mapping]]] = ...) -> None: ...
 
 class Call(_message.Message):
-    __slots__ = ("id", "media", "state", "direction", "device_id", "offered_at", "offered_by", "answered_at", "answered_by", "ended_at", "end_reason", "ended_by", "duration_seconds", "callback_phone")
+    __slots__ = ("id", "media", "state", "direction", "device_id", "offered_at", "offered_by", "answered_at", "answered_by", "ended_at", "end_reason", "ended_by", "duration_seconds", "callback_phone", "guests", "recording_allowed")
     ID_FIELD_NUMBER: _ClassVar[int]
     MEDIA_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -246,6 +263,8 @@ class Call(_message.Message):
     ENDED_BY_FIELD_NUMBER: _ClassVar[int]
     DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
     CALLBACK_PHONE_FIELD_NUMBER: _ClassVar[int]
+    GUESTS_FIELD_NUMBER: _ClassVar[int]
+    RECORDING_ALLOWED_FIELD_NUMBER: _ClassVar[int]
     id: str
     media: CallMedia
     state: CallState
@@ -260,7 +279,65 @@ class Call(_message.Message):
     ended_by: str
     duration_seconds: int
     callback_phone: str
-    def __init__(self, id: _Optional[str] = ..., media: _Optional[_Union[CallMedia, str]] = ..., state: _Optional[_Union[CallState, str]] = ..., direction: _Optional[_Union[CallDirection, str]] = ..., device_id: _Optional[str] = ..., offered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offered_by: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answered_by: _Optional[str] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[CallEndReason, str]] = ..., ended_by: _Optional[str] = ..., duration_seconds: _Optional[int] = ..., callback_phone: _Optional[str] = ...) -> None: ...
+    guests: _containers.RepeatedCompositeFieldContainer[CallGuest]
+    recording_allowed: bool
+    def __init__(self, id: _Optional[str] = ..., media: _Optional[_Union[CallMedia, str]] = ..., state: _Optional[_Union[CallState, str]] = ..., direction: _Optional[_Union[CallDirection, str]] = ..., device_id: _Optional[str] = ..., offered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., offered_by: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answered_by: _Optional[str] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_reason: _Optional[_Union[CallEndReason, str]] = ..., ended_by: _Optional[str] = ..., duration_seconds: _Optional[int] = ..., callback_phone: _Optional[str] = ..., guests: _Optional[_Iterable[_Union[CallGuest, _Mapping]]] = ..., recording_allowed: _Optional[bool] = ...) -> None: ...
+
+class CallRecording(_message.Message):
+    __slots__ = ("id", "care_request_id", "call_id", "content_type", "size_bytes", "sha256", "recorded_by", "recorded_at", "purge_after")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    PURGE_AFTER_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    care_request_id: str
+    call_id: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    recorded_by: str
+    recorded_at: _timestamp_pb2.Timestamp
+    purge_after: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., care_request_id: _Optional[str] = ..., call_id: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., recorded_by: _Optional[str] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., purge_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RecordingAccess(_message.Message):
+    __slots__ = ("recording_id", "care_request_id", "action", "by", "at")
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    BY_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    recording_id: str
+    care_request_id: str
+    action: str
+    by: str
+    at: _timestamp_pb2.Timestamp
+    def __init__(self, recording_id: _Optional[str] = ..., care_request_id: _Optional[str] = ..., action: _Optional[str] = ..., by: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CallGuest(_message.Message):
+    __slots__ = ("id", "kind", "subject", "invited_by", "invited_at", "expires_at", "joined_at", "left_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    INVITED_BY_FIELD_NUMBER: _ClassVar[int]
+    INVITED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    JOINED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEFT_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: CallGuestKind
+    subject: str
+    invited_by: str
+    invited_at: _timestamp_pb2.Timestamp
+    expires_at: _timestamp_pb2.Timestamp
+    joined_at: _timestamp_pb2.Timestamp
+    left_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[CallGuestKind, str]] = ..., subject: _Optional[str] = ..., invited_by: _Optional[str] = ..., invited_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., joined_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., left_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Assignment(_message.Message):
     __slots__ = ("assignee_id", "assignee_kind", "assignee_name", "assigned_by", "assigned_at", "accepted_at", "override_reason", "accept_due_at")
@@ -693,18 +770,118 @@ class ListBoardEventsResponse(_message.Message):
     def __init__(self, events: _Optional[_Iterable[_Union[BoardEvent, _Mapping]]] = ..., complete: _Optional[bool] = ...) -> None: ...
 
 class JoinCallRequest(_message.Message):
+    __slots__ = ("care_request_id", "invitation_token", "entering")
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    INVITATION_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ENTERING_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    invitation_token: str
+    entering: bool
+    def __init__(self, care_request_id: _Optional[str] = ..., invitation_token: _Optional[str] = ..., entering: _Optional[bool] = ...) -> None: ...
+
+class JoinCallResponse(_message.Message):
+    __slots__ = ("care_request", "role", "guest_id")
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    GUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    role: CallParticipantRole
+    guest_id: str
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ..., role: _Optional[_Union[CallParticipantRole, str]] = ..., guest_id: _Optional[str] = ...) -> None: ...
+
+class InviteToCallRequest(_message.Message):
+    __slots__ = ("care_request_id", "kind", "subject", "expires_in_seconds")
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_IN_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    kind: CallGuestKind
+    subject: str
+    expires_in_seconds: int
+    def __init__(self, care_request_id: _Optional[str] = ..., kind: _Optional[_Union[CallGuestKind, str]] = ..., subject: _Optional[str] = ..., expires_in_seconds: _Optional[int] = ...) -> None: ...
+
+class InviteToCallResponse(_message.Message):
+    __slots__ = ("care_request", "guest", "invitation_token")
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    GUEST_FIELD_NUMBER: _ClassVar[int]
+    INVITATION_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    care_request: CareRequest
+    guest: CallGuest
+    invitation_token: str
+    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ..., guest: _Optional[_Union[CallGuest, _Mapping]] = ..., invitation_token: _Optional[str] = ...) -> None: ...
+
+class LeaveCallRequest(_message.Message):
+    __slots__ = ("care_request_id", "guest_id", "invitation_token")
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    GUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    INVITATION_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    guest_id: str
+    invitation_token: str
+    def __init__(self, care_request_id: _Optional[str] = ..., guest_id: _Optional[str] = ..., invitation_token: _Optional[str] = ...) -> None: ...
+
+class LeaveCallResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class StoreCallRecordingRequest(_message.Message):
+    __slots__ = ("care_request_id", "call_id", "content_type", "audio")
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    AUDIO_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    call_id: str
+    content_type: str
+    audio: bytes
+    def __init__(self, care_request_id: _Optional[str] = ..., call_id: _Optional[str] = ..., content_type: _Optional[str] = ..., audio: _Optional[bytes] = ...) -> None: ...
+
+class StoreCallRecordingResponse(_message.Message):
+    __slots__ = ("recording",)
+    RECORDING_FIELD_NUMBER: _ClassVar[int]
+    recording: CallRecording
+    def __init__(self, recording: _Optional[_Union[CallRecording, _Mapping]] = ...) -> None: ...
+
+class ListCallRecordingsRequest(_message.Message):
     __slots__ = ("care_request_id",)
     CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     care_request_id: str
     def __init__(self, care_request_id: _Optional[str] = ...) -> None: ...
 
-class JoinCallResponse(_message.Message):
-    __slots__ = ("care_request", "role")
-    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
-    ROLE_FIELD_NUMBER: _ClassVar[int]
-    care_request: CareRequest
-    role: CallParticipantRole
-    def __init__(self, care_request: _Optional[_Union[CareRequest, _Mapping]] = ..., role: _Optional[_Union[CallParticipantRole, str]] = ...) -> None: ...
+class ListCallRecordingsResponse(_message.Message):
+    __slots__ = ("recordings",)
+    RECORDINGS_FIELD_NUMBER: _ClassVar[int]
+    recordings: _containers.RepeatedCompositeFieldContainer[CallRecording]
+    def __init__(self, recordings: _Optional[_Iterable[_Union[CallRecording, _Mapping]]] = ...) -> None: ...
+
+class GetCallRecordingRequest(_message.Message):
+    __slots__ = ("care_request_id", "recording_id")
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORDING_ID_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    recording_id: str
+    def __init__(self, care_request_id: _Optional[str] = ..., recording_id: _Optional[str] = ...) -> None: ...
+
+class GetCallRecordingResponse(_message.Message):
+    __slots__ = ("recording", "audio")
+    RECORDING_FIELD_NUMBER: _ClassVar[int]
+    AUDIO_FIELD_NUMBER: _ClassVar[int]
+    recording: CallRecording
+    audio: bytes
+    def __init__(self, recording: _Optional[_Union[CallRecording, _Mapping]] = ..., audio: _Optional[bytes] = ...) -> None: ...
+
+class ListRecordingAccessesRequest(_message.Message):
+    __slots__ = ("care_request_id",)
+    CARE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    care_request_id: str
+    def __init__(self, care_request_id: _Optional[str] = ...) -> None: ...
+
+class ListRecordingAccessesResponse(_message.Message):
+    __slots__ = ("accesses",)
+    ACCESSES_FIELD_NUMBER: _ClassVar[int]
+    accesses: _containers.RepeatedCompositeFieldContainer[RecordingAccess]
+    def __init__(self, accesses: _Optional[_Iterable[_Union[RecordingAccess, _Mapping]]] = ...) -> None: ...
 
 class AnswerCallRequest(_message.Message):
     __slots__ = ("care_request_id", "call_id")

@@ -153,6 +153,36 @@ class EldercareServiceStub:
                 request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalRequest.SerializeToString,
                 response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalResponse.FromString,
                 _registered_method=True)
+        self.InviteToCall = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/InviteToCall',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallResponse.FromString,
+                _registered_method=True)
+        self.LeaveCall = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/LeaveCall',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallResponse.FromString,
+                _registered_method=True)
+        self.StoreCallRecording = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/StoreCallRecording',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StoreCallRecordingRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StoreCallRecordingResponse.FromString,
+                _registered_method=True)
+        self.ListCallRecordings = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/ListCallRecordings',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListCallRecordingsRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListCallRecordingsResponse.FromString,
+                _registered_method=True)
+        self.GetCallRecording = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/GetCallRecording',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCallRecordingRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCallRecordingResponse.FromString,
+                _registered_method=True)
+        self.ListRecordingAccesses = channel.unary_unary(
+                '/linli.eldercare.v1.EldercareService/ListRecordingAccesses',
+                request_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListRecordingAccessesRequest.SerializeToString,
+                response_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListRecordingAccessesResponse.FromString,
+                _registered_method=True)
 
 
 class EldercareServiceServicer:
@@ -328,6 +358,49 @@ class EldercareServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def InviteToCall(self, request, context):
+        """Bring a third person into a call in progress: the operator on the call invites a family contact of the
+        elder or the community's clinician; a clinician in the call invites a hospital's specialist (a token).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LeaveCall(self, request, context):
+        """A guest's stream closed: recorded on the call (JoinCall with entering records the join).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StoreCallRecording(self, request, context):
+        """Store a piece of a call's recording (the operator on the call; only if the elder consents to recording).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCallRecordings(self, request, context):
+        """The recordings of a care request (staff serving its community); the listing is audited.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCallRecording(self, request, context):
+        """One recording's audio (staff serving its community); audited.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRecordingAccesses(self, request, context):
+        """Who stored, listed, fetched or purged a care request's recordings (administrators of its community).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EldercareServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -445,6 +518,36 @@ def add_EldercareServiceServicer_to_server(servicer, server):
                     servicer.RingTerminal,
                     request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalRequest.FromString,
                     response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalResponse.SerializeToString,
+            ),
+            'InviteToCall': grpc.unary_unary_rpc_method_handler(
+                    servicer.InviteToCall,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallResponse.SerializeToString,
+            ),
+            'LeaveCall': grpc.unary_unary_rpc_method_handler(
+                    servicer.LeaveCall,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallResponse.SerializeToString,
+            ),
+            'StoreCallRecording': grpc.unary_unary_rpc_method_handler(
+                    servicer.StoreCallRecording,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StoreCallRecordingRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StoreCallRecordingResponse.SerializeToString,
+            ),
+            'ListCallRecordings': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCallRecordings,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListCallRecordingsRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListCallRecordingsResponse.SerializeToString,
+            ),
+            'GetCallRecording': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCallRecording,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCallRecordingRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCallRecordingResponse.SerializeToString,
+            ),
+            'ListRecordingAccesses': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRecordingAccesses,
+                    request_deserializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListRecordingAccessesRequest.FromString,
+                    response_serializer=linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListRecordingAccessesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1072,6 +1175,168 @@ class EldercareService:
             '/linli.eldercare.v1.EldercareService/RingTerminal',
             linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalRequest.SerializeToString,
             linli_dot_eldercare_dot_v1_dot_eldercare__pb2.RingTerminalResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def InviteToCall(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/InviteToCall',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.InviteToCallResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LeaveCall(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/LeaveCall',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.LeaveCallResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StoreCallRecording(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/StoreCallRecording',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StoreCallRecordingRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.StoreCallRecordingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCallRecordings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/ListCallRecordings',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListCallRecordingsRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListCallRecordingsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCallRecording(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/GetCallRecording',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCallRecordingRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.GetCallRecordingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRecordingAccesses(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/linli.eldercare.v1.EldercareService/ListRecordingAccesses',
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListRecordingAccessesRequest.SerializeToString,
+            linli_dot_eldercare_dot_v1_dot_eldercare__pb2.ListRecordingAccessesResponse.FromString,
             options,
             channel_credentials,
             insecure,

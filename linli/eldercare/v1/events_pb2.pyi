@@ -105,3 +105,9 @@ class CareRequestCallEnded(_message.Message):
     CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
     care_request: _eldercare_pb2.CareRequest
     def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...
+
+class CareRequestCallGuest(_message.Message):
+    __slots__ = ("care_request",)
+    CARE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    care_request: _eldercare_pb2.CareRequest
+    def __init__(self, care_request: _Optional[_Union[_eldercare_pb2.CareRequest, _Mapping]] = ...) -> None: ...

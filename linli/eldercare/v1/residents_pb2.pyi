@@ -26,6 +26,7 @@ class ConsentTopic(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CONSENT_TOPIC_UNSPECIFIED: _ClassVar[ConsentTopic]
     CONSENT_TOPIC_LOCATION: _ClassVar[ConsentTopic]
     CONSENT_TOPIC_HEALTH: _ClassVar[ConsentTopic]
+    CONSENT_TOPIC_RECORDING: _ClassVar[ConsentTopic]
 
 class ElderPart(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -56,6 +57,7 @@ MOBILITY_BEDRIDDEN: Mobility
 CONSENT_TOPIC_UNSPECIFIED: ConsentTopic
 CONSENT_TOPIC_LOCATION: ConsentTopic
 CONSENT_TOPIC_HEALTH: ConsentTopic
+CONSENT_TOPIC_RECORDING: ConsentTopic
 ELDER_PART_UNSPECIFIED: ElderPart
 ELDER_PART_ADDRESS: ElderPart
 ELDER_PART_POSITION: ElderPart

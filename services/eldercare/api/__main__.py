@@ -1,4 +1,6 @@
 """Run the eldercare api: python -m services.eldercare.api"""
+from datetime import timedelta
+
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc, meals_pb2, meals_pb2_grpc
 from linli.eldercare.v1 import residents_pb2, residents_pb2_grpc, staff_pb2, staff_pb2_grpc
 from linli.eldercare.v1 import staffing_pb2, staffing_pb2_grpc
@@ -15,6 +17,7 @@ from services.eldercare.policy import with_emergency_sla
 from services.eldercare.store import INDEXES
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.meals import MealStore
+from services.eldercare.store.recordings import RecordingStore
 from services.eldercare.store.residents import ResidentStore
 from services.eldercare.store.staff import StaffStore
 from services.eldercare.store.staffing import StaffingStore
@@ -30,7 +33,9 @@ def bindings(client, db) -> list[ServiceBinding]:
     return [
         api.binding(eldercare_pb2, eldercare_pb2_grpc, "EldercareService",
                     EldercareApi(store, staff, policy, family_of=elders.family_of,
-                                 elder_of=elders.get_elder, terminal_of=elders.terminal_of)),
+                                 elder_of=elders.get_elder, terminal_of=elders.terminal_of,
+                                 recordings=RecordingStore(client, db),
+                                 recording_retention=timedelta(days=number("ELDERCARE_RECORDING_RETENTION_DAYS")))),
         api.binding(staff_pb2, staff_pb2_grpc, "StaffService", StaffApi(staff)),
         api.binding(meals_pb2, meals_pb2_grpc, "MealService",
                     MealApi(MealStore(client, db), store, policy, family_of=elders.family_of,

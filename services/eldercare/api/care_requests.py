@@ -1,6 +1,9 @@
 """EldercareService: care requests. Decode the request, apply the domain's rules, save through the
 store, encode the reply."""
+import hashlib
+from datetime import timedelta
 import logging
+import secrets
 import uuid
 from typing import Callable
 
@@ -13,11 +16,11 @@ from linli.kit import pagination, rpc
 from linli.kit.errors import Aborted, InvalidArgument, NotFound, PermissionDenied
 from linli.kit.identity import Caller, current_caller
 from linli.kit.mongo import utcnow
-from linli.kit.protomap import enum_number, known_enum_name
+from linli.kit.protomap import enum_number, known_enum_name, timestamp
 from services.eldercare import metrics as care_metrics
 from services.eldercare import events, messages, usecases
 from services.eldercare.domain import care_requests as care
-from services.eldercare.domain import figures, residents, staff
+from services.eldercare.domain import figures, recordings, residents, staff
 from services.eldercare.store.care_requests import CareRequestStore
 from services.eldercare.store.staff import StaffStore
 
@@ -52,14 +55,23 @@ def _upcoming_position(request: care.CareRequest) -> list:
     return [request.scheduled_for.isoformat(), request.id]
 
 
-_CALL_ROLES = {care.TERMINAL: pb.CALL_PARTICIPANT_ROLE_TERMINAL, care.OPERATOR: pb.CALL_PARTICIPANT_ROLE_OPERATOR}
+_CALL_ROLES = {care.TERMINAL: pb.CALL_PARTICIPANT_ROLE_TERMINAL, care.OPERATOR: pb.CALL_PARTICIPANT_ROLE_OPERATOR,
+               care.GUEST_FAMILY: pb.CALL_PARTICIPANT_ROLE_FAMILY,
+               care.GUEST_CLINICIAN: pb.CALL_PARTICIPANT_ROLE_CLINICIAN,
+               care.GUEST_SPECIALIST: pb.CALL_PARTICIPANT_ROLE_SPECIALIST}
+DEFAULT_INVITATION_SECONDS = 600
+
+
+def _sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest() if token else ""
 
 
 class EldercareApi(pb_grpc.EldercareServiceServicer):
     def __init__(self, store: CareRequestStore, staff_store: StaffStore, policy,
                  clock=utcnow, family_of: FamilyLookup = lambda caller: frozenset(),
                  elder_of: ElderLookup = lambda elder_id: None,
-                 terminal_of: TerminalLookup = lambda elder_id: None):
+                 terminal_of: TerminalLookup = lambda elder_id: None, recordings=None,
+                 recording_retention: timedelta = timedelta(days=30)):
         self.store = store
         self.staff = staff_store
         self.policy = policy
@@ -69,6 +81,9 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         # The elders' records: a call is only for a registered elder, and goes to their home.
         self.elder_of = elder_of
         self.terminal_of = terminal_of
+        # Call recordings (store/recordings.py) and how long they are kept.
+        self.recordings = recordings
+        self.recording_retention = recording_retention
 
     def _visible(self, caller: Caller, care_id: str) -> care.CareRequest:
         care_id = _care_request_id(care_id)
@@ -96,21 +111,56 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
         return pb.GetCareRequestResponse(care_request=messages.care_request(found))
 
     def JoinCall(self, request, context):
-        caller = current_caller()
+        caller, now = current_caller(), self.clock()
         care_id = _care_request_id(request.care_request_id)
         found = self.store.get(care_id)
-        role = care.call_role(caller, found, care_id, self.family_of(caller))
-        return pb.JoinCallResponse(care_request=messages.care_request(found), role=_CALL_ROLES[role])
+        token_sha256 = _sha256(request.invitation_token)
+        role = care.call_role(caller, found, care_id, self.family_of(caller), now, token_sha256)
+        guest = care.guest_of(caller, found, now, self.family_of(caller), token_sha256) \
+            if role in care.GUEST_KINDS else None
+        if guest is not None and request.entering:
+            found = self._call_change(care_id, lambda caller, current, now: (
+                care.record_guest_presence(caller, current, guest.id, True, now, self.family_of(caller), token_sha256),
+                care.CARE_REQUEST_CALL_GUEST_JOINED), check_visible=False)
+            return pb.JoinCallResponse(care_request=found, role=_CALL_ROLES[role], guest_id=guest.id)
+        return pb.JoinCallResponse(care_request=messages.care_request(found), role=_CALL_ROLES[role],
+                                   guest_id=guest.id if guest else "")
 
-    def _call_change(self, care_id: str, transition) -> pb.CareRequest:
+    def LeaveCall(self, request, context):
+        """The gateway, as the guest whose stream closed, records them leaving (even past the expiry)."""
+        token_sha256 = _sha256(request.invitation_token)
+        self._call_change(request.care_request_id, lambda caller, current, now: (
+            care.record_guest_presence(caller, current, request.guest_id, False, now, self.family_of(caller),
+                                       token_sha256), care.CARE_REQUEST_CALL_GUEST_LEFT), check_visible=False)
+        return pb.LeaveCallResponse()
+
+    def InviteToCall(self, request, context):
+        kind = known_enum_name(pb.CallGuestKind, request.kind)
+        token = secrets.token_urlsafe(32) if kind == care.GUEST_SPECIALIST else ""
+        guest_id = str(uuid.uuid4())
+
+        def invite(caller, found, now):
+            elder = self.elder_of(found.elder_id)
+            elder_family = frozenset(c.user_id for c in elder.details.contacts if c.user_id) if elder else frozenset()
+            invited = care.invite_to_call(caller, found, guest_id, kind, request.subject,
+                                          request.expires_in_seconds or DEFAULT_INVITATION_SECONDS, _sha256(token),
+                                          now, elder_family, self.family_of(caller))
+            return invited, care.CARE_REQUEST_CALL_GUEST_INVITED
+
+        changed = self._call_change(request.care_request_id, invite, check_visible=False)
+        guest = next(g for call in changed.calls for g in call.guests if g.id == guest_id)
+        return pb.InviteToCallResponse(care_request=changed, guest=guest, invitation_token=token)
+
+    def _call_change(self, care_id: str, transition, check_visible: bool = True) -> pb.CareRequest:
         """A call transition, retried once when another one got there first: the second answer then hears
-        "already answered by ..." rather than "changed concurrently"."""
+        "already answered by ..." rather than "changed concurrently". check_visible=False: the transition
+        decides who may (a guest, who may not see the request, joins its call)."""
         for attempt in (1, 2):
             caller, now = current_caller(), self.clock()
             care_id = _care_request_id(care_id)
             found = self.store.get(care_id)
-            if found is None or not (care.visible_to(caller, found, self.family_of(caller))
-                                     or care.is_terminal_of(caller, found)):
+            if found is None or (check_visible and not (care.visible_to(caller, found, self.family_of(caller))
+                                                        or care.is_terminal_of(caller, found))):
                 raise NotFound(f"care request {care_id} not found")
             changed, event_type = transition(caller, found, now)
             try:
@@ -123,7 +173,49 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
 
     def AnswerCall(self, request, context):
         return pb.AnswerCallResponse(care_request=self._call_change(
-            request.care_request_id, lambda caller, found, now: care.answer_call(caller, found, request.call_id, now)))
+            request.care_request_id, lambda caller, found, now: care.answer_call(
+                caller, found, request.call_id, now, self._consents_to_recording(found.elder_id))))
+
+    def _consents_to_recording(self, elder_id: str) -> bool:
+        elder = self.elder_of(elder_id)
+        return elder is not None and residents.has_consent(elder, residents.RECORDING)
+
+    # -- recordings
+
+    def StoreCallRecording(self, request, context):
+        caller, now = current_caller(), self.clock()
+        found = self._visible(caller, request.care_request_id)
+        audio = bytes(request.audio)
+        recorded = recordings.record(caller, found, request.call_id, self._consents_to_recording(found.elder_id),
+                                     request.content_type, len(audio), hashlib.sha256(audio).hexdigest(),
+                                     str(uuid.uuid4()), now, self.recording_retention)
+        self.recordings.add(recorded, audio, recordings.access(recorded, recordings.STORED, caller.subject, now))
+        return pb.StoreCallRecordingResponse(recording=_recording_message(recorded))
+
+    def ListCallRecordings(self, request, context):
+        caller, now = current_caller(), self.clock()
+        found = self._visible(caller, request.care_request_id)
+        recordings.check_may_listen(caller, found)
+        listed = self.recordings.list_for(found.id, caller.subject, now, recordings.LISTED)
+        return pb.ListCallRecordingsResponse(recordings=[_recording_message(r) for r in listed])
+
+    def GetCallRecording(self, request, context):
+        caller, now = current_caller(), self.clock()
+        found = self._visible(caller, request.care_request_id)
+        recordings.check_may_listen(caller, found)
+        fetched = self.recordings.fetch(request.recording_id, found.id, caller.subject, recordings.FETCHED, now)
+        if fetched is None:
+            raise NotFound(f"care request {found.id} has no recording {request.recording_id}")
+        recording, audio = fetched
+        return pb.GetCallRecordingResponse(recording=_recording_message(recording), audio=audio)
+
+    def ListRecordingAccesses(self, request, context):
+        caller = current_caller()
+        found = self._visible(caller, request.care_request_id)
+        recordings.check_may_audit(caller, found)
+        return pb.ListRecordingAccessesResponse(accesses=[
+            pb.RecordingAccess(recording_id=a.recording_id, care_request_id=a.care_request_id, action=a.action,
+                               by=a.by, at=timestamp(a.at)) for a in self.recordings.accesses_of(found.id)])
 
     def EndCall(self, request, context):
         reason = known_enum_name(pb.CallEndReason, request.reason)
@@ -301,6 +393,13 @@ class EldercareApi(pb_grpc.EldercareServiceServicer):
                           care_request=json_format.ParseDict(e["data"]["care_request"], pb.CareRequest(),
                                                              ignore_unknown_fields=True))
             for e in envelopes])
+
+def _recording_message(recording) -> pb.CallRecording:
+    return pb.CallRecording(id=recording.id, care_request_id=recording.care_request_id, call_id=recording.call_id,
+                            content_type=recording.content_type, size_bytes=recording.size_bytes,
+                            sha256=recording.sha256, recorded_by=recording.recorded_by,
+                            recorded_at=timestamp(recording.recorded_at), purge_after=timestamp(recording.purge_after))
+
 
 def _timestamp_of(rfc3339: str) -> Timestamp:
     stamp = Timestamp()

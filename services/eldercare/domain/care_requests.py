@@ -69,6 +69,9 @@ CARE_REQUEST_RATED = "care_request.rated"
 CARE_REQUEST_CALL_OFFERED = "care_request.call_offered"
 CARE_REQUEST_CALL_ANSWERED = "care_request.call_answered"
 CARE_REQUEST_CALL_ENDED = "care_request.call_ended"
+CARE_REQUEST_CALL_GUEST_INVITED = "care_request.call_guest_invited"
+CARE_REQUEST_CALL_GUEST_JOINED = "care_request.call_guest_joined"
+CARE_REQUEST_CALL_GUEST_LEFT = "care_request.call_guest_left"
 
 # Calls (voice, or voice and video) between the elder's terminal and the command centre.
 CALL_RINGING, CALL_ANSWERED, CALL_ENDED = "ringing", "answered", "ended"
@@ -128,6 +131,32 @@ class Feedback:
     rated_at: datetime
 
 
+# A third person brought into a call: a family contact of the elder or the community's clinician (invited
+# by the operator on the call), or a hospital's specialist (invited by that clinician, with a token).
+GUEST_FAMILY, GUEST_CLINICIAN, GUEST_SPECIALIST = "family", "clinician", "specialist"
+GUEST_KINDS = (GUEST_FAMILY, GUEST_CLINICIAN, GUEST_SPECIALIST)
+# The operator brings in one person (a mesh of three: the terminal, the operator and them); a clinician so
+# brought in may bring in one specialist (four: see docs/calls.md).
+MAX_GUESTS = {GUEST_FAMILY: 1, GUEST_CLINICIAN: 1, GUEST_SPECIALIST: 1}
+INVITATION_SECONDS = (5, 3600)  # how long an invitation may stay open, least and most
+
+
+@dataclass(frozen=True)
+class CallGuest:
+    id: str
+    kind: str
+    # Who is invited: a Linli user id (family, clinician); for a specialist, the hospital's name for them.
+    subject: str
+    invited_by: str
+    invited_at: datetime
+    expires_at: datetime
+    # A specialist's invitation is a token (its SHA-256 kept here, never the token); "" for the others,
+    # who join with their own sign-in.
+    token_sha256: str = ""
+    joined_at: datetime | None = None
+    left_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Call:
     id: str
@@ -144,6 +173,10 @@ class Call:
     ended_by: str = ""
     # The elder's phone on file: where to call back when the media fails or drops.
     callback_phone: str = ""
+    # Third persons invited into it, in the order invited.
+    guests: tuple[CallGuest, ...] = ()
+    # The elder consented to recording when it was answered (what the board shows).
+    recording_allowed: bool = False
 
     @property
     def live(self) -> bool:
@@ -411,10 +444,15 @@ def is_terminal_of(caller: Caller, request: CareRequest) -> bool:
 
 
 def call_role(caller: Caller, request: CareRequest | None, request_id: str,
-              family_of: frozenset[str] = frozenset()) -> str:
-    """Who may be in the call room of a care request: its terminal, and the operators serving its
-    community. Anyone else: NotFound when they may not see the request at all, PermissionDenied when
-    they may (the family, the assignee: they follow it, they do not take its calls)."""
+              family_of: frozenset[str] = frozenset(), now: datetime | None = None, token_sha256: str = "") -> str:
+    """Who may be in the call room of a care request: its terminal, the operators serving its community,
+    and a guest invited into its live call (guest_of). Anyone else: NotFound when they may not see the
+    request at all, PermissionDenied when they may (the family, the assignee: they follow it, they do not
+    take its calls)."""
+    if request is not None and now is not None:
+        guest = guest_of(caller, request, now, family_of, token_sha256)
+        if guest is not None:
+            return guest.kind
     if request is not None and is_terminal_of(caller, request):
         return TERMINAL
     if request is not None and caller.has_role("operator", "administrator") and caller.serves(request.community_id):
@@ -756,7 +794,8 @@ def _the_live_call(request: CareRequest, call_id: str) -> Call:
     return call
 
 
-def answer_call(caller: Caller, request: CareRequest, call_id: str, now: datetime) -> tuple[CareRequest, str]:
+def answer_call(caller: Caller, request: CareRequest, call_id: str, now: datetime,
+                recording_allowed: bool = False) -> tuple[CareRequest, str]:
     """The first operator to answer a terminal's call gets it, and answering acknowledges the request
     (the SLA clock stops when an operator speaks with the elder). A terminal picks up an operator's call.
     Returns the request and its event type (acknowledged when answering acknowledged it)."""
@@ -767,7 +806,8 @@ def answer_call(caller: Caller, request: CareRequest, call_id: str, now: datetim
         _require_staff(caller, request, "answer its calls")
     elif not is_terminal_of(caller, request) or caller.subject != call.device_id:
         raise PermissionDenied("only the terminal rung picks up an operator's call")
-    answered = replace(call, state=CALL_ANSWERED, answered_at=now, answered_by=caller.subject)
+    answered = replace(call, state=CALL_ANSWERED, answered_at=now, answered_by=caller.subject,
+                       recording_allowed=recording_allowed)
     if call.direction == FROM_TERMINAL and request.status == RAISED:
         acknowledged = acknowledge(caller, request, now)
         return _with_call(acknowledged, answered, bump=False), CARE_REQUEST_ACKNOWLEDGED
@@ -797,3 +837,93 @@ def end_unanswered_call(request: CareRequest, now: datetime) -> CareRequest:
         return request
     ended = replace(call, state=CALL_ENDED, ended_at=now, end_reason=UNANSWERED, ended_by="system")
     return replace(request, calls=request.calls[:-1] + (ended,))
+
+
+# -- a third person in a call ---------------------------------------------------------------------------
+
+def _invitation_of(call: Call | None, caller: Caller, family_of: frozenset[str], elder_id: str,
+                   community_id: str, token_sha256: str) -> CallGuest | None:
+    """The caller's invitation into the call, whatever its expiry: a specialist by the token alone; a
+    family member or clinician by their own sign-in, named on the invitation, and still of the elder's
+    family or serving the elder's community."""
+    for guest in reversed(call.guests if call else ()):
+        if guest.kind == GUEST_SPECIALIST:
+            if token_sha256 and guest.token_sha256 == token_sha256:
+                return guest
+        elif guest.subject == caller.subject and (
+                (guest.kind == GUEST_FAMILY and caller.has_role("family") and elder_id in family_of)
+                or (guest.kind == GUEST_CLINICIAN and caller.has_role("clinician") and caller.serves(community_id))):
+            return guest
+    return None
+
+
+def guest_of(caller: Caller, request: CareRequest, now: datetime, family_of: frozenset[str] = frozenset(),
+             token_sha256: str = "") -> CallGuest | None:
+    """The caller's invitation into the request's live call, or None when they hold none. An invitation
+    that expired before its guest first joined is refused (FailedPrecondition); once joined, the guest
+    may come back (a dropped connection) until the call ends."""
+    guest = _invitation_of(request.live_call, caller, family_of, request.elder_id, request.community_id,
+                           token_sha256)
+    if guest is not None and guest.joined_at is None and now >= guest.expires_at:
+        raise FailedPrecondition(f"the invitation into the call on care request {request.id} expired at "
+                                 f"{guest.expires_at.isoformat()}")
+    return guest
+
+
+def invite_to_call(caller: Caller, request: CareRequest, guest_id: str, kind: str, subject: str,
+                   expires_in_seconds: int, token_sha256: str, now: datetime,
+                   elder_family: frozenset[str] = frozenset(), family_of: frozenset[str] = frozenset()) -> CareRequest:
+    """Bring a third person into a call in progress: the operator on the call invites a family contact of
+    the elder (elder_family: the user ids of the elder's contacts) or the community's clinician; a
+    clinician in the call invites a hospital's specialist (who holds a token, having no Linli account)."""
+    if kind not in GUEST_KINDS:
+        raise InvalidArgument("unknown guest", {"guest": f"one of {', '.join(GUEST_KINDS)}"})
+    least, most = INVITATION_SECONDS
+    if not least <= expires_in_seconds <= most:
+        raise InvalidArgument("invitation lifetime out of range",
+                              {"expires_in_seconds": f"from {least} to {most} seconds"})
+    subject = subject.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.:@-]{1,64}", subject):
+        raise InvalidArgument("invalid guest", {"subject": "1 to 64 letters, digits, _ . : @ -"})
+    call = request.live_call
+    inviter_guest = _invitation_of(call, caller, family_of, request.elder_id, request.community_id, "")
+    if inviter_guest is None:  # no guest of this call: as if the request did not exist, unless they see it
+        check_visible(caller, request, request.id, family_of)
+    if kind == GUEST_SPECIALIST:
+        if inviter_guest is None or inviter_guest.kind != GUEST_CLINICIAN or inviter_guest.joined_at is None:
+            raise PermissionDenied("only the clinician in the call brings in a hospital's specialist")
+    else:
+        _require_staff(caller, request, "bring someone into its call")
+        if not caller.has_role("operator"):
+            raise PermissionDenied("only the operator on the call brings someone into it")
+    if call is None or call.state != CALL_ANSWERED:
+        raise FailedPrecondition(f"care request {request.id} has no call in progress to bring someone into")
+    if kind != GUEST_SPECIALIST and _operator_of(call) != caller.subject:
+        raise PermissionDenied(f"call {call.id} is {_operator_of(call)}'s")
+    if kind == GUEST_FAMILY and subject not in elder_family:
+        raise InvalidArgument("not a family contact of the elder",
+                              {"subject": f"the Linli user id of a contact of elder {request.elder_id}"})
+    same_side = (GUEST_SPECIALIST,) if kind == GUEST_SPECIALIST else (GUEST_FAMILY, GUEST_CLINICIAN)
+    waiting = [g for g in call.guests if g.kind in same_side and g.left_at is None
+               and (g.joined_at is not None or now < g.expires_at)]
+    if len(waiting) >= MAX_GUESTS[kind]:
+        raise FailedPrecondition(f"call {call.id} already has its {waiting[0].kind} guest ({waiting[0].subject}) "
+                                 "invited or in it: one at a time")
+    guest = CallGuest(guest_id, kind, subject, caller.subject, now, now + timedelta(seconds=expires_in_seconds),
+                      token_sha256 if kind == GUEST_SPECIALIST else "")
+    return _with_call(request, replace(call, guests=call.guests + (guest,)))
+
+
+def record_guest_presence(caller: Caller, request: CareRequest, guest_id: str, joined: bool, now: datetime,
+                          family_of: frozenset[str] = frozenset(), token_sha256: str = "") -> CareRequest:
+    """A guest's stream opened (joined) or closed (left), told by the gateway as that guest: the call keeps
+    the first join and the last leave. Leaving is recorded even after the invitation's expiry or the call's
+    end; nobody but the guest records it."""
+    call = next((c for c in request.calls if any(g.id == guest_id for g in c.guests)), None)
+    guest = _invitation_of(call, caller, family_of, request.elder_id, request.community_id, token_sha256)
+    if call is None or guest is None or guest.id != guest_id:
+        raise NotFound(f"care request {request.id} has no invitation {guest_id} of yours")
+    guests = tuple(replace(g, joined_at=g.joined_at or now, left_at=None) if joined and g.id == guest_id
+                   else replace(g, left_at=now) if g.id == guest_id else g for g in call.guests)
+    calls = tuple(replace(c, guests=guests) if c.id == call.id else c for c in request.calls)
+    return replace(request, calls=calls, version=request.version + 1)

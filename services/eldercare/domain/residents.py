@@ -43,8 +43,8 @@ from services.eldercare.domain import care_requests as care
 from services.eldercare.domain.care_requests import GeoPoint
 
 MOBILITIES = ("independent", "uses_aid", "wheelchair", "bedridden")
-LOCATION, HEALTH = "location", "health"
-CONSENT_TOPICS = (LOCATION, HEALTH)
+LOCATION, HEALTH, RECORDING = "location", "health", "recording"
+CONSENT_TOPICS = (LOCATION, HEALTH, RECORDING)
 DEVICE_KINDS = ("pager", "video_terminal")
 SILENT, LOW_BATTERY = "silent", "low_battery"
 

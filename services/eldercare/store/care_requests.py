@@ -11,7 +11,7 @@ from linli.kit.mongo import Index, is_duplicate_key, transaction
 from services.eldercare.domain import figures as figure_rules
 from services.eldercare.domain.care_requests import (
     ACTIVE_STATUSES, ASSIGNED, OPEN_STATUSES, RAISED, UPCOMING_STATUSES, Assignment, CareRequest, Feedback,
-    Call, GeoPoint, ListScope, Location, Transition, Visit)
+    Call, CallGuest, GeoPoint, ListScope, Location, Transition, Visit)
 
 CARE_REQUESTS = "care_requests"
 FIGURES = "daily_figures"
@@ -69,7 +69,7 @@ def _document(request: CareRequest) -> dict:
         # The lists' sort key: when its clock started (a booked visit waits from its booked time, not from
         # when it was booked). Derived, so kept in step on every write.
         "waiting_since": request.clock_starts_at,
-        "calls": [vars(call) for call in request.calls],
+        "calls": [{**vars(call), "guests": [vars(guest) for guest in call.guests]} for call in request.calls],
     }
     if request.request_id:  # absent otherwise, so the partial unique index ignores it
         doc["request_id"] = request.request_id
@@ -87,7 +87,8 @@ def _care_request(doc: dict) -> CareRequest:
         doc["visit"] = Visit(**{**doc["visit"], "position": _point(doc["visit"].get("position"))})
     doc["history"] = tuple(Transition(**t) for t in doc.get("history", ()))
     doc["feedback"] = Feedback(**doc["feedback"]) if doc.get("feedback") else None
-    doc["calls"] = tuple(Call(**call) for call in doc.get("calls", ()))
+    doc["calls"] = tuple(Call(**{**call, "guests": tuple(CallGuest(**g) for g in call.get("guests", ()))})
+                         for call in doc.get("calls", ()))
     return CareRequest(**doc)
 
 

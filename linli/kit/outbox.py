@@ -160,6 +160,10 @@ class OutboxRelay:
                     self.db[OUTBOX].update_many({"_id": {"$in": confirmed}}, {"$set": {"sent_at": utcnow()}})
             published += len(confirmed)
             metrics.OUTBOX_PUBLISHED.add(len(confirmed), self._labels)
+            if len(records) < self.batch_size:
+                # That was all of it: no read to find nothing. A record committed meanwhile comes with a
+                # wake() (or the next poll), which starts the next pass.
+                return published
         return published
 
     def _publish(self, channel, record: dict) -> None:

@@ -102,6 +102,16 @@ def test_only_one_relay_at_a_time_holds_the_lease(db, amqp_uri):
     assert first.hold_lease()  # renewing its own lease
 
 
+def test_a_backlog_larger_than_a_batch_is_published_in_one_pass(store, db, amqp_uri):
+    connection, channel, queue = bind_queue(amqp_uri)
+    for index in range(5):
+        raise_emergency(store, f"cr-{index}")
+    assert OutboxRelay(db, amqp_uri, batch_size=2).publish_pending() == 5
+    assert db[outbox.OUTBOX].count_documents({"sent_at": None}) == 0
+    assert sum(1 for _ in iter(lambda: next_message(channel, queue, timeout=2), None)) == 5
+    connection.close()
+
+
 def test_a_relay_renews_its_lease_only_once_half_of_it_has_passed(db, amqp_uri):
     relay = OutboxRelay(db, amqp_uri, lease_seconds=600)
     assert relay.hold_lease()

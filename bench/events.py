@@ -25,6 +25,7 @@ import pika
 from bench import loadgen
 from bench.common import MILLISECONDS, PER_SECOND, Bench, Row, median, percentile, timed_loop
 from bench.grpc_api import RAISE
+from bench.district_day import cpu_seconds
 from bench.platform import BARE_DB, LINLI_DB, OPERATOR, Platform, settle
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
@@ -106,13 +107,24 @@ def _rate(times: list[float]) -> float:
     return len(times) / (max(times) - min(times)) if len(times) > 1 and max(times) > min(times) else float("nan")
 
 
-def linli_burst(plat: Platform, bench: Bench) -> tuple[float, dict[str, float]]:
+def linli_burst(plat: Platform, bench: Bench) -> tuple[float, dict[str, float], int]:
     """End-to-end events per second, and the rate of each stage (commits, relay, handler) on its own."""
     ids = asyncio.run(_linli_raises(plat, bench, None))
     sent: list[float] = []
     commits, applied = _linli_times(plat, ids, sent)
     stages = {"commit": _rate(commits), "relay": _rate(sent), "handler": _rate(applied)}
-    return len(applied) / (max(applied) - min(commits)), stages
+    return len(applied) / (max(applied) - min(commits)), stages, len(applied)
+
+
+def _cpu_per_event(into: dict[str, list[float]], before: dict[str, float], after: dict[str, float],
+                   events: int) -> None:
+    for name in ("secantusdb", "eldercare-api", "workers", "bare-nameko"):
+        if name in before and name in after and events:
+            into.setdefault(name, []).append((after[name] - before[name]) * 1000 / events)
+
+
+def _cpu_note(per_process: dict[str, list[float]]) -> str:
+    return ", ".join(f"{name} {median(values):.1f}" for name, values in per_process.items() if median(values) >= 0.05)
 
 
 def linli_latency(plat: Platform, bench: Bench) -> list[float]:
@@ -252,16 +264,22 @@ def rows(bench: Bench) -> list[Row]:
     keys = ["linli_rate", "pika_rate", "nameko_rate", "linli_ms", "pika_ms", "nameko_ms", "linli_p99", "storage",
             "commit", "relay", "handler"]
     runs: dict[str, list[float]] = {key: [] for key in keys}
+    cpu: dict[str, dict[str, list[float]]] = {"linli": {}, "nameko": {}}  # CPU ms per event, per process
     for run in range(bench.runs):
         started = time.monotonic()
         settle(plat)
-        rate, stages = linli_burst(plat, bench)
+        before = cpu_seconds(plat)
+        rate, stages, events = linli_burst(plat, bench)
+        settle(plat)  # the CPU of the whole burst: every event applied by every handler
+        _cpu_per_event(cpu["linli"], before, cpu_seconds(plat), events)
         runs["linli_rate"].append(rate)
         for stage, value in stages.items():
             runs[stage].append(value)
-        settle(plat)
         runs["pika_rate"].append(pika_run(amqp, size, bench.seconds, None)[0])
-        runs["nameko_rate"].append(nameko_run(plat, size, bench.seconds, None)[0])
+        before = cpu_seconds(plat)
+        nameko_rate, nameko_latencies = nameko_run(plat, size, bench.seconds, None)
+        _cpu_per_event(cpu["nameko"], before, cpu_seconds(plat), len(nameko_latencies))
+        runs["nameko_rate"].append(nameko_rate)
         settle(plat)
         latencies = linli_latency(plat, bench)
         runs["linli_ms"].append(median(latencies))
@@ -279,7 +297,9 @@ def rows(bench: Bench) -> list[Row]:
             note=f"{size}-byte envelopes; each stage alone: commits {median(runs['commit']):.0f}/s, relay "
                  f"{median(runs['relay']):.0f}/s, handler {median(runs['handler']):.0f}/s"),
         Row("events", f"{pipeline}: burst, end to end", PER_SECOND, runs["linli_rate"],
-            "bare Nameko dispatch (confirms) → @event_handler", runs["nameko_rate"], runs["storage"]),
+            "bare Nameko dispatch (confirms) → @event_handler", runs["nameko_rate"], runs["storage"],
+            note=f"CPU ms per event: Linli {_cpu_note(cpu['linli'])}; bare {_cpu_note(cpu['nameko'])} "
+                 "(RabbitMQ's is left out: the machine's broker serves every vhost)"),
         Row("events", f"{pipeline}: one event at {LOW_RATE}/s, p50", MILLISECONDS, runs["linli_ms"],
             "raw pika, same rate, p50", runs["pika_ms"], runs["storage"],
             note=f"Linli p99 {median(runs['linli_p99']):.0f} ms (ms-resolution database clocks)"),

@@ -112,6 +112,21 @@ def test_a_backlog_larger_than_a_batch_is_published_in_one_pass(store, db, amqp_
     connection.close()
 
 
+def test_a_running_relay_publishes_each_commit_on_its_wake_up_without_waiting_for_a_poll(store, db, amqp_uri):
+    connection, channel, queue = bind_queue(amqp_uri)
+    relay = OutboxRelay(db, amqp_uri, poll_seconds=600).start()  # only wake() can make it publish in time
+    try:
+        assert next_message(channel, queue, timeout=1) is None
+        for index in range(3):
+            _, event = raise_emergency(store, f"cr-{index}")
+            relay.wake()
+            _, properties, _ = next_message(channel, queue, timeout=10)
+            assert properties.message_id == event["id"]
+    finally:
+        relay.stop()
+        connection.close()
+
+
 def test_a_relay_renews_its_lease_only_once_half_of_it_has_passed(db, amqp_uri):
     relay = OutboxRelay(db, amqp_uri, lease_seconds=600)
     assert relay.hold_lease()

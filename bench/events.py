@@ -24,8 +24,8 @@ import pika
 
 from bench import loadgen
 from bench.common import MILLISECONDS, PER_SECOND, Bench, Row, median, percentile, timed_loop
-from bench.grpc_api import RAISE
 from bench.district_day import cpu_seconds
+from bench.grpc_api import RAISE
 from bench.platform import BARE_DB, LINLI_DB, OPERATOR, Platform, settle
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc

@@ -117,8 +117,8 @@ def linli_burst(plat: Platform, bench: Bench) -> tuple[float, dict[str, float], 
 
 
 def _cpu_per_event(into: dict[str, list[float]], before: dict[str, float], after: dict[str, float],
-                   events: int) -> None:
-    for name in ("secantusdb", "eldercare-api", "workers", "bare-nameko"):
+                   events: int, names: tuple[str, ...]) -> None:
+    for name in names:
         if name in before and name in after and events:
             into.setdefault(name, []).append((after[name] - before[name]) * 1000 / events)
 
@@ -271,14 +271,14 @@ def rows(bench: Bench) -> list[Row]:
         before = cpu_seconds(plat)
         rate, stages, events = linli_burst(plat, bench)
         settle(plat)  # the CPU of the whole burst: every event applied by every handler
-        _cpu_per_event(cpu["linli"], before, cpu_seconds(plat), events)
+        _cpu_per_event(cpu["linli"], before, cpu_seconds(plat), events, ("secantusdb", "eldercare-api", "workers"))
         runs["linli_rate"].append(rate)
         for stage, value in stages.items():
             runs[stage].append(value)
         runs["pika_rate"].append(pika_run(amqp, size, bench.seconds, None)[0])
         before = cpu_seconds(plat)
         nameko_rate, nameko_latencies = nameko_run(plat, size, bench.seconds, None)
-        _cpu_per_event(cpu["nameko"], before, cpu_seconds(plat), len(nameko_latencies))
+        _cpu_per_event(cpu["nameko"], before, cpu_seconds(plat), len(nameko_latencies), ("bare-nameko",))
         runs["nameko_rate"].append(nameko_rate)
         settle(plat)
         latencies = linli_latency(plat, bench)

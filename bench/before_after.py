@@ -11,8 +11,12 @@ SecantusDB and one RabbitMQ vhost, so the machine's noise hits both alike:
 4. a device press's look for the elder's unanswered calls, with thousands of calls raised before. Before:
    `elder_id: {$in: [one id]}` (SecantusDB scans the collection). After: CareRequestStore.list_requests
    (equality for a single value, which SecantusDB answers from the index).
+5. one event, committed and the relay woken, to its arrival at a consumer (the latency of one event when
+   nothing queues). Before: the relay renewed its lease with a database write on every wake-up. After:
+   OutboxRelay.hold_lease writes only once half the lease has passed.
 
-    .venv/bin/python -m bench.before_after [--runs 5] [--seconds 4] [--records 400]      (about 3 minutes)
+    .venv/bin/python -m bench.before_after [--runs 5] [--seconds 4] [--records 400] [--only wake,...]
+    (about 3 minutes)
 """
 import argparse
 import copy
@@ -21,6 +25,8 @@ import threading
 import time
 import uuid
 from pathlib import Path
+
+import pika
 
 from bench.common import median, spread, timed_loop
 from linli.devstack import DevStack
@@ -111,6 +117,44 @@ def relay_rate(db, amqp_uri: str, relay_class, records: int) -> float:
     return published / elapsed
 
 
+class RelayLeaseEachWake(outbox.OutboxRelay):
+    """The relay as it was: a write to the lease on every wake-up."""
+
+    def hold_lease(self) -> bool:
+        self._lease_fresh_until = 0.0
+        return super().hold_lease()
+
+
+def wake_latency_ms(db, amqp_uri: str, relay_class, events: int) -> float:
+    """p50 ms from a committed record and the relay's wake-up to its arrival at a consumer, one at a time."""
+    exchange = "bench_wake.events"
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+    queue = channel.queue_declare("", exclusive=True).method.queue
+    channel.queue_bind(queue, exchange, "#")
+    relay = relay_class(db, amqp_uri, poll_seconds=5.0).start()
+    latencies = []
+    try:
+        for _ in range(events):
+            event_id = str(uuid.uuid4())
+            db[outbox.OUTBOX].insert_one({"_id": event_id, "exchange": exchange, "routing_key": "care_request.raised",
+                                          "trace": {}, "priority": 0, "sent_at": None, "created_at": utcnow(),
+                                          "body": {"id": event_id, "data": {"pad": "x" * 900}}})
+            committed = time.perf_counter()
+            relay.wake()
+            for _method, properties, _body in channel.consume(queue, auto_ack=True, inactivity_timeout=10):
+                if properties is None or properties.message_id == event_id:
+                    break
+            latencies.append((time.perf_counter() - committed) * 1000)
+            channel.cancel()
+            time.sleep(0.05)  # one event at a time: the relay is back waiting before the next commit
+    finally:
+        relay.stop()
+        connection.close()
+    return median(latencies)
+
+
 def save_device_before(store: ResidentStore, device: residents.Device) -> None:
     """The heartbeat's write as it was: the device's replace, inside a transaction."""
     def work(session) -> None:
@@ -176,12 +220,18 @@ def lookup_rate(client, db, shape: str, seconds: float) -> float:
     return count / seconds
 
 
+def _unit(name: str) -> str:
+    return " ms p50" if name.startswith("wake") else "/s"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--records", type=int, default=400)
+    parser.add_argument("--only", default="", help="comma-separated: figures,relay,heartbeats,lookup,wake")
     args = parser.parse_args(argv)
+    chosen = [w for w in ("figures", "relay", "heartbeats", "lookup", "wake") if not args.only or w in args.only.split(",")]
     stack = DevStack({"AMQP_URI": setting("AMQP_URI")}, Path(tempfile.mkdtemp(prefix="linli-before-after-")))
     try:
         amqp_uri = stack.isolate_broker()
@@ -191,24 +241,30 @@ def main(argv: list[str] | None = None) -> None:
         ensure_indexes(db, care_store.INDEXES + resident_store.INDEXES)
         seed_unanswered(client, db, 5000)
         lookup_rate(client, db, "after", 0.5)  # the first query of a collection is slow in SecantusDB: warm up
-        results: dict[str, list[float]] = {f"{what} {side}": [] for what in ("figures", "relay", "heartbeats", "lookup")
-                                           for side in ("before", "after")}
+        results: dict[str, list[float]] = {f"{what} {side}": [] for what in chosen for side in ("before", "after")}
         for run in range(args.runs):
             # Alternate which goes first, so a drift on the machine favours neither.
             for side in (("before", "after") if run % 2 == 0 else ("after", "before")):
-                count = count_before if side == "before" else count_after
-                results[f"figures {side}"].append(counting_rate(client, db, count, args.seconds))
-                relay = RelayBefore if side == "before" else outbox.OutboxRelay
-                results[f"relay {side}"].append(relay_rate(db, amqp_uri, relay, args.records))
-                save = save_device_before if side == "before" else lambda store, device: store.save_device(device)
-                results[f"heartbeats {side}"].append(heartbeat_rate(client, db, save, args.seconds))
-                results[f"lookup {side}"].append(lookup_rate(client, db, side, args.seconds / 2))
-            print(f"run {run + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:.0f}/s" for k, v in results.items()),
+                if "figures" in chosen:
+                    count = count_before if side == "before" else count_after
+                    results[f"figures {side}"].append(counting_rate(client, db, count, args.seconds))
+                if "relay" in chosen:
+                    relay = RelayBefore if side == "before" else outbox.OutboxRelay
+                    results[f"relay {side}"].append(relay_rate(db, amqp_uri, relay, args.records))
+                if "heartbeats" in chosen:
+                    save = save_device_before if side == "before" else lambda store, device: store.save_device(device)
+                    results[f"heartbeats {side}"].append(heartbeat_rate(client, db, save, args.seconds))
+                if "lookup" in chosen:
+                    results[f"lookup {side}"].append(lookup_rate(client, db, side, args.seconds / 2))
+                if "wake" in chosen:
+                    relay = RelayLeaseEachWake if side == "before" else outbox.OutboxRelay
+                    results[f"wake {side}"].append(wake_latency_ms(db, amqp_uri, relay, max(20, int(args.seconds * 10))))
+            print(f"run {run + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:.1f}{_unit(k)}" for k, v in results.items()),
                   flush=True)
         print()
         for name, values in results.items():
-            print(f"{name:15} {median(values):7.0f}/s   spread {spread(values)}")
-        for what in ("figures", "relay", "heartbeats", "lookup"):
+            print(f"{name:15} {median(values):7.1f}{_unit(name)}   spread {spread(values)}")
+        for what in chosen:
             print(f"{what}: after/before = {median(results[what + ' after']) / median(results[what + ' before']):.2f}×")
     finally:
         stack.stop()

@@ -24,6 +24,7 @@ import pika
 
 from bench import loadgen
 from bench.common import MILLISECONDS, PER_SECOND, Bench, Row, median, percentile, timed_loop
+from bench.district_day import cpu_seconds
 from bench.grpc_api import RAISE
 from bench.platform import BARE_DB, LINLI_DB, OPERATOR, Platform, settle
 from linli.eldercare.v1 import eldercare_pb2 as pb
@@ -71,11 +72,15 @@ def _linli_times(plat: Platform, care_ids: list[str], sent_at: list[float] | Non
         committed = {r["_id"]: r["created_at"].timestamp() for r in records}
         keys = [f"eldercare.count_raised:{event_id}" for event_id in committed]
         deadline = time.monotonic() + 120
-        while True:
-            applied = {a["event_id"]: a["applied_at"].timestamp()
-                       for a in db.applied_events.find({"_id": {"$in": keys}}, {"event_id": 1, "applied_at": 1})}
-            if len(applied) == len(committed) or time.monotonic() > deadline:
-                break
+        applied: dict[str, float] = {}
+        while time.monotonic() < deadline:
+            # Read the applied records only once nothing is left to apply: that read scans (SecantusDB uses
+            # no index for $in), and polling it while the handlers work took the store from under them.
+            if _handler_idle(plat, db):
+                applied = {a["event_id"]: a["applied_at"].timestamp()
+                           for a in db.applied_events.find({"_id": {"$in": keys}}, {"event_id": 1, "applied_at": 1})}
+                if len(applied) == len(committed):
+                    break
             time.sleep(0.2)
         if sent_at is not None:
             sent_at.extend(r["sent_at"].timestamp() for r in db.outbox.find(query, {"sent_at": 1}) if r.get("sent_at"))
@@ -83,17 +88,43 @@ def _linli_times(plat: Platform, care_ids: list[str], sent_at: list[float] | Non
     return [committed[e] for e in both], [applied[e] for e in both]
 
 
+def _handler_idle(plat: Platform, db) -> bool:
+    """No event left unpublished and none waiting in count_raised's queues (cheap: an indexed equality and
+    the broker's queue depths)."""
+    from linli.devstack import WORKER_QUEUES
+
+    if db.outbox.find_one({"sent_at": None}, {"_id": 1}) is not None:
+        return False
+    connection = pika.BlockingConnection(pika.URLParameters(plat.env["AMQP_URI"]))
+    try:
+        return all(connection.channel().queue_declare(queue, passive=True).method.message_count == 0
+                   for queue in WORKER_QUEUES["eldercare"] if "count_raised" in queue)
+    finally:
+        connection.close()
+
+
 def _rate(times: list[float]) -> float:
     return len(times) / (max(times) - min(times)) if len(times) > 1 and max(times) > min(times) else float("nan")
 
 
-def linli_burst(plat: Platform, bench: Bench) -> tuple[float, dict[str, float]]:
+def linli_burst(plat: Platform, bench: Bench) -> tuple[float, dict[str, float], int]:
     """End-to-end events per second, and the rate of each stage (commits, relay, handler) on its own."""
     ids = asyncio.run(_linli_raises(plat, bench, None))
     sent: list[float] = []
     commits, applied = _linli_times(plat, ids, sent)
     stages = {"commit": _rate(commits), "relay": _rate(sent), "handler": _rate(applied)}
-    return len(applied) / (max(applied) - min(commits)), stages
+    return len(applied) / (max(applied) - min(commits)), stages, len(applied)
+
+
+def _cpu_per_event(into: dict[str, list[float]], before: dict[str, float], after: dict[str, float],
+                   events: int, names: tuple[str, ...]) -> None:
+    for name in names:
+        if name in before and name in after and events:
+            into.setdefault(name, []).append((after[name] - before[name]) * 1000 / events)
+
+
+def _cpu_note(per_process: dict[str, list[float]]) -> str:
+    return ", ".join(f"{name} {median(values):.1f}" for name, values in per_process.items() if median(values) >= 0.05)
 
 
 def linli_latency(plat: Platform, bench: Bench) -> list[float]:
@@ -233,16 +264,22 @@ def rows(bench: Bench) -> list[Row]:
     keys = ["linli_rate", "pika_rate", "nameko_rate", "linli_ms", "pika_ms", "nameko_ms", "linli_p99", "storage",
             "commit", "relay", "handler"]
     runs: dict[str, list[float]] = {key: [] for key in keys}
+    cpu: dict[str, dict[str, list[float]]] = {"linli": {}, "nameko": {}}  # CPU ms per event, per process
     for run in range(bench.runs):
         started = time.monotonic()
         settle(plat)
-        rate, stages = linli_burst(plat, bench)
+        before = cpu_seconds(plat)
+        rate, stages, events = linli_burst(plat, bench)
+        settle(plat)  # the CPU of the whole burst: every event applied by every handler
+        _cpu_per_event(cpu["linli"], before, cpu_seconds(plat), events, ("secantusdb", "eldercare-api", "workers"))
         runs["linli_rate"].append(rate)
         for stage, value in stages.items():
             runs[stage].append(value)
-        settle(plat)
         runs["pika_rate"].append(pika_run(amqp, size, bench.seconds, None)[0])
-        runs["nameko_rate"].append(nameko_run(plat, size, bench.seconds, None)[0])
+        before = cpu_seconds(plat)
+        nameko_rate, nameko_latencies = nameko_run(plat, size, bench.seconds, None)
+        _cpu_per_event(cpu["nameko"], before, cpu_seconds(plat), len(nameko_latencies), ("bare-nameko",))
+        runs["nameko_rate"].append(nameko_rate)
         settle(plat)
         latencies = linli_latency(plat, bench)
         runs["linli_ms"].append(median(latencies))
@@ -260,7 +297,9 @@ def rows(bench: Bench) -> list[Row]:
             note=f"{size}-byte envelopes; each stage alone: commits {median(runs['commit']):.0f}/s, relay "
                  f"{median(runs['relay']):.0f}/s, handler {median(runs['handler']):.0f}/s"),
         Row("events", f"{pipeline}: burst, end to end", PER_SECOND, runs["linli_rate"],
-            "bare Nameko dispatch (confirms) → @event_handler", runs["nameko_rate"], runs["storage"]),
+            "bare Nameko dispatch (confirms) → @event_handler", runs["nameko_rate"], runs["storage"],
+            note=f"CPU ms per event: Linli {_cpu_note(cpu['linli'])}; bare {_cpu_note(cpu['nameko'])} "
+                 "(RabbitMQ's is left out: the machine's broker serves every vhost)"),
         Row("events", f"{pipeline}: one event at {LOW_RATE}/s, p50", MILLISECONDS, runs["linli_ms"],
             "raw pika, same rate, p50", runs["pika_ms"], runs["storage"],
             note=f"Linli p99 {median(runs['linli_p99']):.0f} ms (ms-resolution database clocks)"),

@@ -104,6 +104,60 @@ def test_only_one_relay_at_a_time_holds_the_lease(db, amqp_uri):
     assert first.hold_lease()  # renewing its own lease
 
 
+def test_a_backlog_larger_than_a_batch_is_published_in_one_pass(store, db, amqp_uri):
+    connection, channel, queue = bind_queue(amqp_uri)
+    for index in range(5):
+        raise_emergency(store, f"cr-{index}")
+    assert OutboxRelay(db, amqp_uri, batch_size=2).publish_pending() == 5
+    assert db[outbox.OUTBOX].count_documents({"sent_at": None}) == 0
+    assert sum(1 for _ in iter(lambda: next_message(channel, queue, timeout=2), None)) == 5
+    connection.close()
+
+
+def test_a_running_relay_publishes_each_commit_on_its_wake_up_without_waiting_for_a_poll(store, db, amqp_uri):
+    connection, channel, queue = bind_queue(amqp_uri)
+    relay = OutboxRelay(db, amqp_uri, poll_seconds=600).start()  # only wake() can make it publish in time
+    try:
+        assert next_message(channel, queue, timeout=1) is None
+        for index in range(3):
+            _, event = raise_emergency(store, f"cr-{index}")
+            relay.wake()
+            _, properties, _ = next_message(channel, queue, timeout=10)
+            assert properties.message_id == event["id"]
+    finally:
+        relay.stop()
+        connection.close()
+
+
+def test_a_relay_renews_its_lease_only_once_half_of_it_has_passed(db, amqp_uri):
+    relay = OutboxRelay(db, amqp_uri, lease_seconds=600)
+    assert relay.hold_lease()
+    taken = db[outbox.LEASES].find_one({"_id": "relay"})
+    assert relay.hold_lease()
+    assert db[outbox.LEASES].find_one({"_id": "relay"}) == taken  # no write: most of the lease is left
+    relay.release_lease()
+    assert relay.hold_lease()
+    renewed = db[outbox.LEASES].find_one({"_id": "relay"})
+    assert renewed["holder"] == relay.holder and renewed["expires_at"] > taken["expires_at"]
+
+
+def test_a_lease_held_without_renewal_still_keeps_other_relays_out(db, amqp_uri):
+    first, second = OutboxRelay(db, amqp_uri, lease_seconds=600), OutboxRelay(db, amqp_uri, lease_seconds=600)
+    assert first.hold_lease()
+    assert first.hold_lease()
+    assert not second.hold_lease()
+
+
+def test_a_short_lease_is_renewed_with_a_write_once_half_of_it_has_passed(db, amqp_uri):
+    relay = OutboxRelay(db, amqp_uri, lease_seconds=0.2)
+    assert relay.hold_lease()
+    taken = db[outbox.LEASES].find_one({"_id": "relay"})
+    deadline = time.monotonic() + 5
+    while db[outbox.LEASES].find_one({"_id": "relay"}) == taken and time.monotonic() < deadline:
+        assert relay.hold_lease()
+    assert db[outbox.LEASES].find_one({"_id": "relay"})["expires_at"] > taken["expires_at"]
+
+
 def test_a_nameko_event_handler_receives_what_the_relay_publishes(store, db, amqp_uri, container_factory):
     received = []
 

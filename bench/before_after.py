@@ -23,7 +23,7 @@ import uuid
 from pathlib import Path
 
 from bench.common import median, spread, timed_loop
-from linli.devstack import DevStack
+from linli_dev.devstack import DevStack
 from linli.kit import consumer, outbox
 from linli.kit.config import setting
 from linli.kit.errors import Aborted

@@ -9,8 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = sorted(p.name for p in (ROOT / "services").iterdir() if (p / "__init__.py").exists())
 # The development tools that live beside the kit in linli/ and import services and the gateway.
-DEV_TOOLS = ("linli.cli", "linli.demo", "linli.devstack", "linli.simulate", "linli.testrun",
-             "linli.partner_sim", "linli.faults")
+DEV_TOOLS = ("linli_dev.cli", "linli_dev.demo", "linli_dev.devstack", "linli_dev.simulate", "linli_dev.testrun",
+             "linli_dev.partner_sim", "linli_dev.faults")
 
 
 def imported_modules(source: str, module: str) -> set[str]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import grpc
 
-from linli import demo
+from linli_dev import demo
 from linli.eldercare.v1 import common_pb2, residents_pb2, residents_pb2_grpc, staff_pb2, staff_pb2_grpc
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
@@ -33,7 +33,7 @@ from linli.kit import grpc_client
 from linli.kit.config import setting
 from linli.kit.identity import Caller
 from linli.kit.protomap import enum_name
-from linli.mqtt_device import Terminal
+from linli_dev.mqtt_device import Terminal
 from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE
 
 # Share of calls per kind (the command centre's mix) and calls per hour of the day (relative).

@@ -4,7 +4,7 @@
     linli token --role operator     print a development bearer token
     linli test [TIER ...]           run the test tiers (what `make test` does)
     linli simulate [--speed 600]    play a day of calls against the running platform
-    linli staffing [--search]       how many operators and caregivers per shift (linli/staffing.py)
+    linli staffing [--search]       how many operators and caregivers per shift (linli_dev/staffing.py)
     linli dead-letters list|show|replay|drop   events the workers gave up on (linli/deadletters.py)
     linli partner-cert --partner ID | --server   certificates from the alliance's development CA
     linli partner-sim [--partner ID] [--once]    a partner hospital working referrals over mTLS
@@ -20,8 +20,8 @@ from linli.kit.config import SETTINGS, setting
 
 
 def run_platform(args) -> int:
-    from linli import demo
-    from linli.devstack import ROOT, StartError, ensure_rabbitmq, platform, stop_rabbitmq
+    from linli_dev import demo
+    from linli_dev.devstack import ROOT, StartError, ensure_rabbitmq, platform, stop_rabbitmq
 
     env = {name: setting(name) for name in SETTINGS}
     try:
@@ -104,7 +104,7 @@ def token(args) -> int:
 
 
 def test(args) -> int:
-    from linli import testrun
+    from linli_dev import testrun
 
     return testrun.main(args.tiers)
 
@@ -135,23 +135,23 @@ def main(argv: list[str] | None = None) -> None:
                         add_help=False)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["simulate"]:  # the simulator parses its own options
-        from linli import simulate as simulator
+        from linli_dev import simulate as simulator
 
         sys.exit(simulator.main(argv[1:]))
     if argv[:1] == ["staffing"]:  # parses its own options
-        from linli import staffing
+        from linli_dev import staffing
 
         sys.exit(staffing.main(argv[1:]))
     if argv[:1] == ["partner-cert"]:  # parses its own options
-        from linli import partner_ca
+        from linli_dev import partner_ca
 
         sys.exit(partner_ca.main(argv[1:]))
     if argv[:1] == ["partner-sim"]:  # parses its own options
-        from linli import partner_sim
+        from linli_dev import partner_sim
 
         sys.exit(partner_sim.main(argv[1:]))
     if argv[:1] == ["terminal"]:  # parses its own options
-        from linli import terminal
+        from linli_dev import terminal
 
         sys.exit(terminal.main(argv[1:]))
     if argv[:1] == ["dead-letters"]:  # parses its own options
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(deadletters.main(argv[1:]))
     args = parser.parse_args(argv)
     if args.command == "token" and not args.community:
-        from linli.demo import COMMUNITY
+        from linli_dev.demo import COMMUNITY
 
         args.community = [COMMUNITY]
     sys.exit(args.func(args))

@@ -245,7 +245,7 @@ MQTT_TERMINALS = 20
 
 
 def terminals_report(residents, mqtt_addr: str, people) -> None:
-    from linli.mqtt_device import Terminal
+    from linli_dev.mqtt_device import Terminal
 
     rng = random.Random(2021)
     for person in people:

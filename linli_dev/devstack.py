@@ -140,7 +140,7 @@ def ensure_rabbitmq(amqp_uri: str, management: bool = False) -> bool:
     Returns True when this call started it (so the caller stops it again)."""
     started = False
     if not rabbitmq_answers(amqp_uri):
-        from linli import packages
+        from linli_dev import packages
 
         installing = not packages.installed("rabbitmq-server")
         try:
@@ -254,7 +254,7 @@ class DevStack:
     log_dir: Path
     processes: list[Process] = field(default_factory=list)
     vhost: str | None = None
-    device_broker: "object | None" = None  # linli.faults.broker.PrivateRabbitMQ, when this stack started one
+    device_broker: "object | None" = None  # linli_dev.faults.broker.PrivateRabbitMQ, when this stack started one
 
     # False: each process's metrics port as env says (`make run`); True: a free one each (tests, side by side).
     free_metrics_ports: bool = True
@@ -335,7 +335,7 @@ class DevStack:
         is: its authentication backends are not Linli's to change. Returns the AMQP URI of the devices' broker."""
         if self.env.get("ELDERCARE_DEVICE_AMQP_URI"):
             return self.env["ELDERCARE_DEVICE_AMQP_URI"]
-        from linli.faults.broker import PrivateRabbitMQ
+        from linli_dev.faults.broker import PrivateRabbitMQ
 
         for name in ("ELDERCARE_MQTT_ADDR", "ELDERCARE_DEVICE_AUTH_ADDR"):
             self.env.setdefault(name, _setting(name))
@@ -446,7 +446,7 @@ def start_clinic_api(stack: DevStack) -> Process:
     """The clinic api, with development certificates for its partner port made first if there are none,
     from a development CA beside them (var/partner-tls and var/alliance-ca for `linli run`; `linli
     partner-cert --partner ...` issues partners theirs from it)."""
-    from linli import partner_ca
+    from linli_dev import partner_ca
     from linli.kit.config import setting
 
     tls = ROOT / (stack.env.get("CLINIC_PARTNER_TLS_DIR") or setting("CLINIC_PARTNER_TLS_DIR"))

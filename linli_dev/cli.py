@@ -18,9 +18,15 @@ import time
 
 from linli.kit.config import SETTINGS, setting
 
+# What `linli run` says after a service's gRPC address, if anything (str.format over the stack's settings).
+API_NOTES = {
+    "clinic": "  partner port (mTLS) {CLINIC_PARTNER_ADDR}: .venv/bin/linli partner-sim plays the city hospital",
+    "notify": "  (push and SMS for people whose app is closed)",
+}
+
 
 def run_platform(args) -> int:
-    from linli_dev import demo
+    from linli_dev import demo, services
     from linli_dev.devstack import ROOT, StartError, ensure_rabbitmq, platform, stop_rabbitmq
 
     env = {name: setting(name) for name in SETTINGS}
@@ -40,7 +46,7 @@ def run_platform(args) -> int:
         signal.signal(signum, stop)
     stack = None
     try:
-        print("starting Linli: SecantusDB, the eldercare, clinic, employment, volunteer and notify apis, the workers, "
+        print(f"starting Linli: SecantusDB, the {', '.join(services.NAMES)} apis, the workers, "
               "the devices' broker and door, coturn, the gateway ... (logs in var/log/)", flush=True)
         stack = platform(env, ROOT / "var" / "log", str(ROOT / "var" / "mongo") if own_mongo else None,
                          mongo_port=int(env["MONGO_URI"].rsplit(":", 1)[1].strip("/")) if own_mongo else None,
@@ -50,11 +56,8 @@ def run_platform(args) -> int:
             f"\nLinli is running.\n"
             f"  gateway        {stack.gateway_url}  (health: {stack.gateway_url}/healthz)\n"
             f"  API docs       {stack.gateway_url}/docs\n"
-            f"  eldercare gRPC {stack.env['ELDERCARE_API_ADDR']}\n"
-            f"  clinic gRPC    {stack.env['CLINIC_API_ADDR']}  partner port (mTLS) {stack.env['CLINIC_PARTNER_ADDR']}: "
-            f".venv/bin/linli partner-sim plays the city hospital\n"
-            f"  employment gRPC {stack.env['EMPLOYMENT_API_ADDR']}   volunteer gRPC {stack.env['VOLUNTEER_API_ADDR']}\n"
-            f"  notify gRPC    {stack.env['NOTIFY_API_ADDR']}  (push and SMS for people whose app is closed)\n"
+            + "".join(f"  {service.name + ' gRPC':<16}{stack.env[service.address_setting]}"
+                      f"{API_NOTES.get(service.name, '').format(**stack.env)}\n" for service in services.SERVICES) +
             f"  MongoDB        {stack.env['MONGO_URI']}\n"
             f"  TURN (coturn)  {stack.env['LINLI_TURN_URLS']}  (calls; loopback peers only)\n"
             f"  call devices   MQTT {stack.env['ELDERCARE_MQTT_ADDR']} (docs/devices.md); their broker "

@@ -26,7 +26,7 @@ API_NOTES = {
 
 
 def run_platform(args) -> int:
-    from linli_dev import demo, services
+    from linli_dev import demo, registry
     from linli_dev.devstack import ROOT, StartError, ensure_rabbitmq, platform, stop_rabbitmq
 
     env = {name: setting(name) for name in SETTINGS}
@@ -46,7 +46,7 @@ def run_platform(args) -> int:
         signal.signal(signum, stop)
     stack = None
     try:
-        print(f"starting Linli: SecantusDB, the {', '.join(services.NAMES)} apis, the workers, "
+        print(f"starting Linli: SecantusDB, the {', '.join(registry.NAMES)} apis, the workers, "
               "the devices' broker and door, coturn, the gateway ... (logs in var/log/)", flush=True)
         stack = platform(env, ROOT / "var" / "log", str(ROOT / "var" / "mongo") if own_mongo else None,
                          mongo_port=int(env["MONGO_URI"].rsplit(":", 1)[1].strip("/")) if own_mongo else None,
@@ -57,7 +57,7 @@ def run_platform(args) -> int:
             f"  gateway        {stack.gateway_url}  (health: {stack.gateway_url}/healthz)\n"
             f"  API docs       {stack.gateway_url}/docs\n"
             + "".join(f"  {service.name + ' gRPC':<16}{stack.env[service.address_setting]}"
-                      f"{API_NOTES.get(service.name, '').format(**stack.env)}\n" for service in services.SERVICES) +
+                      f"{API_NOTES.get(service.name, '').format(**stack.env)}\n" for service in registry.SERVICES) +
             f"  MongoDB        {stack.env['MONGO_URI']}\n"
             f"  TURN (coturn)  {stack.env['LINLI_TURN_URLS']}  (calls; loopback peers only)\n"
             f"  call devices   MQTT {stack.env['ELDERCARE_MQTT_ADDR']} (docs/devices.md); their broker "

@@ -21,28 +21,28 @@ import pika
 import pymongo
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from linli_dev import services
+from linli_dev import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
 
 class _WorkerQueues(Mapping):
-    """service -> the event queues its worker consumes (linli_dev.services); a worker is ready once each
+    """service -> the event queues its worker consumes (linli_dev.registry); a worker is ready once each
     has a consumer. Read from the worker's code on first use, not when this module is imported."""
 
     def __getitem__(self, name: str) -> list[str]:
-        return services.service(name).worker_queues()
+        return registry.service(name).worker_queues()
 
     def __iter__(self):
-        return iter(services.NAMES)
+        return iter(registry.NAMES)
 
     def __len__(self) -> int:
-        return len(services.NAMES)
+        return len(registry.NAMES)
 
 
 WORKER_QUEUES = _WorkerQueues()
-APIS = {service.name: service.address_setting for service in services.SERVICES}
+APIS = {service.name: service.address_setting for service in registry.SERVICES}
 
 
 class StartError(RuntimeError):
@@ -51,7 +51,7 @@ class StartError(RuntimeError):
 
 # The setting naming each process's metrics port (linli/kit/metrics.py).
 METRICS_PORTS = {"gateway": "GATEWAY_METRICS_PORT",
-                 **{service.api_process: service.metrics_port_setting for service in services.SERVICES},
+                 **{service.api_process: service.metrics_port_setting for service in registry.SERVICES},
                  "workers": "LINLI_WORKERS_METRICS_PORT", "eldercare-devices": "ELDERCARE_DEVICES_METRICS_PORT"}
 
 # -- the devices' broker: production's configuration, read from the manifests ---------------------------
@@ -304,13 +304,13 @@ class DevStack:
         return uri
 
     def start_api(self, name: str) -> Process:
-        service = services.service(name)
+        service = registry.service(name)
         proc = self.spawn(service.api_process, [sys.executable, "-m", service.api_module])
         wait_until(lambda: grpc_serving(self.env[service.address_setting]), 60, service.api_process, proc)
         return proc
 
     def start_workers(self, names: list[str]) -> Process:
-        modules = [services.service(name).worker_module for name in names]
+        modules = [registry.service(name).worker_module for name in names]
         proc = self.spawn("workers", [sys.executable, "-m", "linli.kit.workers", *modules])
         queues = [queue for name in names for queue in WORKER_QUEUES[name]]
         wait_until(lambda: queues_consumed(self.env["AMQP_URI"], queues), 60, "workers", proc)
@@ -471,7 +471,7 @@ def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mong
         device_broker = ThreadPoolExecutor(1).submit(stack.start_device_broker, base)
         if mongo_storage is not None:
             stack.start_mongo(mongo_storage, mongo_port)
-        for service in services.SERVICES:
+        for service in registry.SERVICES:
             if service.name == "clinic":  # its partner port needs certificates first
                 start_clinic_api(stack)
             else:
@@ -479,7 +479,7 @@ def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mong
             if service.name == "eldercare":  # the devices' door sends presses to the eldercare api
                 device_broker.result()
                 stack.start_devices()
-        stack.start_workers(list(services.NAMES))
+        stack.start_workers(list(registry.NAMES))
         start_coturn(stack, turn_port)
         stack.start_gateway(gateway_env)
     except BaseException:

@@ -1,6 +1,6 @@
 """Every service is wired everywhere a service must be, and nothing is wired for a service that is not one.
 
-The services are named once, in linli_dev/services.py; the development stack derives its apis, workers,
+The services are named once, in linli_dev/registry.py; the development stack derives its apis, workers,
 queues and metrics ports from that list. The places that cannot derive it (settings, the compose file, the
 Kubernetes base, the gateway's stubs, the contract tier's stacks, the architecture notes) are read here and
 compared with it, so a service wired in one place and not another fails this test, naming the place.
@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from linli.kit.config import SETTINGS
-from linli_dev import devstack, services
+from linli_dev import devstack, registry
 
 ROOT = Path(__file__).resolve().parents[2]
 # The contract tier's stack for a service: <name>_stack.py, but eldercare's is the tier's own conftest.
@@ -43,7 +43,7 @@ def gateway_source() -> str:
 
 def wiring_gaps(name: str) -> list[str]:
     """Every place the service `name` should be wired and is not."""
-    service = services.Service(name)
+    service = registry.Service(name)
     gaps = []
 
     def need(ok: bool, place: str):
@@ -60,7 +60,7 @@ def wiring_gaps(name: str) -> list[str]:
     need(service.address_setting in SETTINGS, f"linli/kit/config.py SETTINGS[{service.address_setting}]")
     need(service.metrics_port_setting in SETTINGS, f"linli/kit/config.py SETTINGS[{service.metrics_port_setting}]")
     need(devstack.METRICS_PORTS.get(service.api_process) == service.metrics_port_setting
-         and devstack.APIS.get(name) == service.address_setting, "linli_dev/services.py SERVICES (the devstack)")
+         and devstack.APIS.get(name) == service.address_setting, "linli_dev/registry.py SERVICES (the devstack)")
     need(re.search(rf"""setting\(["']{service.address_setting}["']\)""", gateway_source()) is not None,
          f"gateway/ (its stubs dial setting({service.address_setting!r}))")
     stack = CONTRACT_STACKS.get(name, f"{name}_stack.py")
@@ -118,19 +118,19 @@ def unregistered(names) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("name", services.NAMES)
+@pytest.mark.parametrize("name", registry.NAMES)
 def test_a_registered_service_is_wired_everywhere(name):
     assert wiring_gaps(name) == []
 
 
 def test_nothing_is_wired_for_a_service_that_is_not_registered():
-    assert unregistered(services.NAMES) == []
+    assert unregistered(registry.NAMES) == []
 
 
 def test_a_service_registered_and_wired_nowhere_is_missing_from_every_place():
     gaps = wiring_gaps("pharmacy")
     for place in ("services/pharmacy/", "services.pharmacy.api", "proto/linli/pharmacy/v1",
-                  "PHARMACY_API_ADDR", "PHARMACY_API_METRICS_PORT", "linli_dev/services.py", "gateway/",
+                  "PHARMACY_API_ADDR", "PHARMACY_API_METRICS_PORT", "linli_dev/registry.py", "gateway/",
                   "tests/contract/pharmacy_stack.py", "compose.yaml pharmacy-api", "compose.yaml pharmacy-worker",
                   "compose.yaml gateway", "deploy/k8s/base/kustomization.yaml", "deploy/k8s/base/pharmacy/api.yaml",
                   "deploy/k8s/base/gateway/gateway.yaml", "docs/architecture.md"):
@@ -138,18 +138,18 @@ def test_a_service_registered_and_wired_nowhere_is_missing_from_every_place():
 
 
 def test_a_service_left_out_of_the_registry_is_found_where_it_is_still_wired():
-    found = unregistered([name for name in services.NAMES if name != "notify"])
+    found = unregistered([name for name in registry.NAMES if name != "notify"])
     assert {"services/notify/", "linli/kit/config.py NOTIFY_API_ADDR", "compose.yaml notify-api",
             "compose.yaml notify-worker", "deploy/k8s/base/notify/"} <= set(found)
 
 
 def test_the_services_addresses_and_metrics_ports_do_not_collide():
-    addresses = [SETTINGS[service.address_setting][0] for service in services.SERVICES]
+    addresses = [SETTINGS[service.address_setting][0] for service in registry.SERVICES]
     ports = [SETTINGS[setting][0] for setting in devstack.METRICS_PORTS.values()]
     assert len(set(addresses)) == len(addresses) and len(set(ports)) == len(ports)
 
 
-@pytest.mark.parametrize("name", services.NAMES)
+@pytest.mark.parametrize("name", registry.NAMES)
 def test_the_devstack_waits_for_every_queue_the_worker_declares(name):
     queues = devstack.WORKER_QUEUES[name]
     assert queues, f"services.{name}.worker consumes nothing"

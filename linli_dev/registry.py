@@ -47,7 +47,7 @@ def service(name: str) -> Service:
     for candidate in SERVICES:
         if candidate.name == name:
             return candidate
-    raise KeyError(f"no service {name!r} in linli_dev.services.SERVICES")
+    raise KeyError(f"no service {name!r} in linli_dev.registry.SERVICES")
 
 
 def worker_class(name: str) -> type:

@@ -31,6 +31,8 @@ COPY --from=build /opt/linli /opt/linli
 # The source as it is in the repository (no wheel build), so files beside the code come along too.
 WORKDIR /app
 COPY linli ./linli
+# The development tools ride along: compose makes the clinic's partner certificates with linli_dev.partner_ca.
+COPY linli_dev ./linli_dev
 COPY services ./services
 COPY gateway ./gateway
 # Compiled now, because the root filesystem is read-only when it runs.

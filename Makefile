@@ -77,7 +77,7 @@ $(READY): requirements.lock pyproject.toml
 
 # npm (for buf) is apt-installed when missing and run as root; otherwise the one command to run is printed.
 $(TOOLS): package.json package-lock.json | $(READY)
-	@command -v npm >/dev/null || $(BIN)/python -m linli.packages npm
+	@command -v npm >/dev/null || $(BIN)/python -m linli_dev.packages npm
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

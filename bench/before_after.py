@@ -29,7 +29,7 @@ from pathlib import Path
 import pika
 
 from bench.common import median, spread, timed_loop
-from linli.devstack import DevStack
+from linli_dev.devstack import DevStack
 from linli.kit import consumer, outbox
 from linli.kit.config import setting
 from linli.kit.errors import Aborted

@@ -27,8 +27,8 @@ from pathlib import Path
 import httpx
 
 from gateway import dev_issuer
-from linli import terminal as term
-from linli.devstack import free_port, platform
+from linli_dev import terminal as term
+from linli_dev.devstack import free_port, platform
 from linli.kit.config import SETTINGS, setting
 
 COMMUNITY = "donghuayuan"

@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 
 from gateway import dev_issuer
-from linli.devstack import free_port, platform
+from linli_dev.devstack import free_port, platform
 from linli.kit.config import SETTINGS, setting
-from linli.testrun import ensure_chromium
+from linli_dev.testrun import ensure_chromium
 
 COMMUNITY = "donghuayuan"
 CITY = "city-central-hospital"

@@ -9,7 +9,7 @@ HTTP buys. Then the same hour over gRPC (grpc.aio, open loops at the same rates)
 api: what the services behind the gateway carry without it.
 
 The district's peak hour, derived from the pilot community (東华园: 12,000 residents, ~2,000 elders with
-call devices, ~150 calls a day in linli/simulate.py) times 35 communities:
+call devices, ~150 calls a day in linli_dev/simulate.py) times 35 communities:
 
   calls          35 × 150 = 5,250 a day; the simulator's busiest hour (10:00) carries 9/104 of them
                  → 454 an hour = 0.126/s, each a story of 7 requests (press, candidates, assign,
@@ -42,7 +42,7 @@ import grpc
 from bench import loadgen
 from bench import platform as bench_platform
 from bench.common import fmt, percentile
-from linli import demo
+from linli_dev import demo
 from linli.eldercare.v1 import common_pb2, meals_pb2_grpc, staff_pb2, staff_pb2_grpc
 from linli.kit.identity import Caller
 

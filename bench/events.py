@@ -91,7 +91,7 @@ def _linli_times(plat: Platform, care_ids: list[str], sent_at: list[float] | Non
 def _handler_idle(plat: Platform, db) -> bool:
     """No event left unpublished and none waiting in count_raised's queues (cheap: an indexed equality and
     the broker's queue depths)."""
-    from linli.devstack import WORKER_QUEUES
+    from linli_dev.devstack import WORKER_QUEUES
 
     if db.outbox.find_one({"sent_at": None}, {"_id": 1}) is not None:
         return False

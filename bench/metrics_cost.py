@@ -17,7 +17,7 @@ import os
 
 from bench.common import MILLISECONDS, PER_SECOND, Bench, Row
 from bench.platform import OPERATOR, Platform, settle
-from linli.devstack import free_port, grpc_serving, http_ok, wait_until
+from linli_dev.devstack import free_port, grpc_serving, http_ok, wait_until
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 

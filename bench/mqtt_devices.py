@@ -27,7 +27,7 @@ from bench import loadgen
 from bench import platform as bench_platform
 from bench.common import fmt
 from linli.eldercare.v1 import residents_pb2, residents_pb2_grpc
-from linli.mqtt_device import Terminal
+from linli_dev.mqtt_device import Terminal
 from services.eldercare.devices import HEARTBEAT_QUEUE
 from services.eldercare.domain import mqtt
 

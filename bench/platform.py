@@ -1,5 +1,5 @@
 """The processes every benchmark shares, started once per `make bench`: the whole Linli platform through
-linli.devstack (SecantusDB in memory, a RabbitMQ vhost of its own, the eldercare api, the workers, the
+linli_dev.devstack (SecantusDB in memory, a RabbitMQ vhost of its own, the eldercare api, the workers, the
 gateway) on free ports, never `make run`'s, and beside it the bare transports (bench.bare_grpc,
 bench.bare_http, bench.bare_nameko) on the same SecantusDB and broker. Also the seed data: elders with
 call devices, a few care requests, and copies of those documents (with the same indexes) for the bare
@@ -15,8 +15,8 @@ import httpx
 import pymongo
 
 from gateway import dev_issuer
-from linli import demo
-from linli.devstack import (ROOT, DevStack, ensure_rabbitmq, free_port, http_ok, platform, queues_consumed,
+from linli_dev import demo
+from linli_dev.devstack import (ROOT, DevStack, ensure_rabbitmq, free_port, http_ok, platform, queues_consumed,
                             wait_until)
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
@@ -199,7 +199,7 @@ def settle(plat: Platform, timeout: float = 60) -> None:
     empty, so one measurement does not pay for the last one's events."""
     import pika
 
-    from linli.devstack import WORKER_QUEUES
+    from linli_dev.devstack import WORKER_QUEUES
 
     queues = [q for names in WORKER_QUEUES.values() for q in names] + [BARE_NAMEKO_QUEUE]
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pymongo
 
-from linli import demo, simulate
-from linli.devstack import ensure_rabbitmq, free_port, platform
+from linli_dev import demo, simulate
+from linli_dev.devstack import ensure_rabbitmq, free_port, platform
 from linli.kit.config import SETTINGS, setting
 from services.eldercare.domain import staffing as st
 from services.eldercare.domain.care_requests import KINDS, distance_m

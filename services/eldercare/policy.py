@@ -5,7 +5,6 @@ from datetime import timedelta
 from linli.kit import events
 from linli.kit.community import COMMUNITY_ZONE  # the days, cut-offs and staffing hours of a community
 
-DEFAULT_COMMUNITY_ZONE = COMMUNITY_ZONE  # the name linli/simulate.py still imports; use COMMUNITY_ZONE
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ the whole platform started exactly as the end-to-end tier starts it (its fixture
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from linli.testrun import ensure_chromium
+from linli_dev.testrun import ensure_chromium
 from tests.e2e.conftest import gateway_url, issuer_dir, operator_headers, otlp, stack  # noqa: F401 (fixtures)
 
 # Chromium without the things that reach out to the network or need a GPU or a sandboxing kernel.

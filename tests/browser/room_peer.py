@@ -2,7 +2,7 @@
 join link the partner exchange issued. It speaks a known tone and records what it hears, per peer.
 
 Loopback only: aioice gathers this machine's addresses except loopback; here it gathers 127.0.0.1 alone
-(linli.terminal.loopback_only, as the terminal simulator does), and no STUN server is configured, so every packet it sends goes to 127.0.0.1 (to coturn's relayed
+(linli_dev.terminal.loopback_only, as the terminal simulator does), and no STUN server is configured, so every packet it sends goes to 127.0.0.1 (to coturn's relayed
 addresses of the browsers, which are on loopback too)."""
 import asyncio
 import fractions
@@ -18,7 +18,7 @@ from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 from av import AudioFrame
 
-from linli.terminal import loopback_only, tone_share
+from linli_dev.terminal import loopback_only, tone_share
 
 RATE = 48_000
 FRAME = 960  # 20 ms
@@ -52,7 +52,7 @@ class Tone(AudioStreamTrack):
 
 
 def energy_at(samples: numpy.ndarray, hertz: float) -> float:
-    """The share of the signal's energy at `hertz` (linli.terminal's measure: ~1 for a pure tone)."""
+    """The share of the signal's energy at `hertz` (linli_dev.terminal's measure: ~1 for a pure tone)."""
     return tone_share(samples, RATE, hertz)
 
 

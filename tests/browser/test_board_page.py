@@ -10,7 +10,7 @@ import grpc
 import httpx
 from playwright.sync_api import Page, expect
 
-from linli.devstack import ROOT
+from linli_dev.devstack import ROOT
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc
 from linli.kit.identity import Caller

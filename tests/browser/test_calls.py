@@ -21,9 +21,9 @@ import numpy
 import pytest
 from playwright.sync_api import Page, expect
 
-from linli import terminal
-from linli.devstack import ROOT
-from linli.testrun import ensure_chromium
+from linli_dev import terminal
+from linli_dev.devstack import ROOT
+from linli_dev.testrun import ensure_chromium
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.e2e.arrange import elder_with_pager, ok
 from tests.e2e.conftest import token_for
@@ -65,7 +65,7 @@ def open_board(browser, gateway_url, token) -> tuple[Page, list]:
 
 
 def start_terminal(stack, gateway_url, issuer_dir, device_id, record: Path, *extra) -> subprocess.Popen:
-    argv = [sys.executable, "-m", "linli.cli", "terminal", "--gateway", gateway_url, "--device-id", device_id,
+    argv = [sys.executable, "-m", "linli_dev.cli", "terminal", "--gateway", gateway_url, "--device-id", device_id,
             "--issuer-dir", issuer_dir, "--seconds", str(TERMINAL_SECONDS), "--ring-seconds", "30",
             "--tone", str(TERMINAL_TONE_HZ), "--record", str(record), *extra]
     return subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True,

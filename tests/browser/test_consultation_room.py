@@ -16,9 +16,9 @@ import numpy
 import pytest
 from playwright.sync_api import expect
 
-from linli import partner_ca, partner_sim
+from linli_dev import partner_ca, partner_sim
 from linli.clinic.partner.v1 import partner_pb2, partner_pb2_grpc
-from linli.testrun import ensure_chromium
+from linli_dev.testrun import ensure_chromium
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.room_peer import RoomPeer, energy_at
 from tests.e2e.arrange import bearer, ok
@@ -133,7 +133,7 @@ def test_the_patient_the_clinician_and_the_hospital_hear_each_other_in_one_room_
             for row in rows:
                 assert row["packets"] > 50 and row["energy"] > 0, rows  # audio arrives from each other one
                 # Chromium may leave a remote candidate's address empty (one it learned as peer-reflexive);
-                # coturn relays to loopback peers alone (linli.devstack), so a relay pair is loopback either way.
+                # coturn relays to loopback peers alone (linli_dev.devstack), so a relay pair is loopback either way.
                 assert row["localType"] == "relay" and (row["remoteAddress"] or "127.").startswith("127."), rows
         deadline = time.monotonic() + 20
         browsers = [p for p, role in hospital.roles.items() if role in ("patient", "clinician")]

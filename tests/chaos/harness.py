@@ -36,9 +36,9 @@ import httpx
 import pymongo
 
 from gateway import dev_issuer
-from linli.devstack import APIS, VENV_BIN, WORKER_QUEUES, DevStack, Process, free_port, platform, wait_until
-from linli.faults.broker import PrivateRabbitMQ
-from linli.faults.proxy import FaultProxy
+from linli_dev.devstack import APIS, VENV_BIN, WORKER_QUEUES, DevStack, Process, free_port, platform, wait_until
+from linli_dev.faults.broker import PrivateRabbitMQ
+from linli_dev.faults.proxy import FaultProxy
 from linli.kit.config import SETTINGS, setting
 from tests.chaos import elders
 
@@ -97,7 +97,7 @@ class ChaosPlatform:
             self.broker.start()
             upstream, vhost = ("127.0.0.1", self.broker.port), ""
         else:
-            from linli.devstack import create_vhost
+            from linli_dev.devstack import create_vhost
 
             self._vhost, uri = create_vhost(env["AMQP_URI"])
             parts = urlparse(uri)
@@ -140,7 +140,7 @@ class ChaosPlatform:
         if self.broker is not None:
             self.broker.stop()
         elif getattr(self, "_vhost", None):
-            from linli.devstack import delete_vhost
+            from linli_dev.devstack import delete_vhost
 
             delete_vhost(setting("AMQP_URI"), self._vhost)
         if self._mongo is not None:

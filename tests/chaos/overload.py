@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from gateway import dev_issuer
-from linli.devstack import ROOT, DevStack, free_port
+from linli_dev.devstack import ROOT, DevStack, free_port
 from linli.kit.config import setting
 from tests.chaos.elders import register_over_grpc
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import httpx
 
-from linli.devstack import ROOT, StartError, wait_until
-from linli.faults import broker
+from linli_dev.devstack import ROOT, StartError, wait_until
+from linli_dev.faults import broker
 from tests.chaos.harness import ChaosPlatform, Result, recovery_seconds, run_scenario, scenarios, table
 
 SCENARIO_BUDGET = 150  # seconds one scenario may take at most (workload, fault, recovery, settling)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from linli.faults.proxy import FaultProxy
+from linli_dev.faults.proxy import FaultProxy
 
 
 @pytest.fixture

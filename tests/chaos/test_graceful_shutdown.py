@@ -12,7 +12,7 @@ import grpc
 import pika
 import pytest
 
-from linli.devstack import DevStack, free_port, wait_until
+from linli_dev.devstack import DevStack, free_port, wait_until
 from linli.eldercare.v1 import eldercare_pb2, eldercare_pb2_grpc
 from linli.kit import grpc_client
 from linli.kit.config import setting

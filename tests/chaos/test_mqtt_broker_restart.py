@@ -11,13 +11,13 @@ import pika
 import pymongo
 import pytest
 
-from linli.devstack import DevStack, free_port
+from linli_dev.devstack import DevStack, free_port
 from linli.eldercare.v1 import residents_pb2 as pb
 from linli.eldercare.v1 import residents_pb2_grpc
-from linli.faults.broker import available
+from linli_dev.faults.broker import available
 from linli.kit.config import SETTINGS, setting
 from linli.kit.identity import Caller
-from linli.mqtt_device import Terminal
+from linli_dev.mqtt_device import Terminal
 from services.eldercare.domain import mqtt
 
 pytestmark = pytest.mark.skipif(not available(), reason="needs rabbitmq-server installed")

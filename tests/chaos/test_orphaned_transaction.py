@@ -10,7 +10,7 @@ import time
 import pymongo
 import pytest
 
-from linli.devstack import ROOT, DevStack
+from linli_dev.devstack import ROOT, DevStack
 from linli.kit import consumer
 
 ENVELOPE = {"id": "evt-orphaned-1", "type": "care_request.raised"}

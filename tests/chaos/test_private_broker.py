@@ -7,7 +7,7 @@ from pathlib import Path
 import pika
 import pytest
 
-from linli.faults.broker import PrivateRabbitMQ, available
+from linli_dev.faults.broker import PrivateRabbitMQ, available
 
 pytestmark = pytest.mark.skipif(not available(), reason="needs rabbitmq-server installed")
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import grpc
 import pytest
 
-from linli import partner_ca
+from linli_dev import partner_ca
 from linli.clinic.partner.v1 import partner_pb2_grpc
 from linli.clinic.v1 import patients_pb2 as ppb
 from linli.clinic.v1 import audit_pb2_grpc, patients_pb2_grpc, referrals_pb2_grpc, teleconsultations_pb2_grpc
 from linli.clinic.v1 import referrals_pb2 as rpb
 from linli.clinic.v1 import triage_pb2_grpc
-from linli.devstack import DevStack, free_port
+from linli_dev.devstack import DevStack, free_port
 from linli.kit.config import setting
 from linli.kit.identity import Caller
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from linli.devstack import DevStack, free_port
+from linli_dev.devstack import DevStack, free_port
 from linli.kit.config import setting
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from linli.devstack import DevStack, free_port
+from linli_dev.devstack import DevStack, free_port
 from linli.employment.v1 import fairs_pb2_grpc, jobs_pb2_grpc, seekers_pb2_grpc, training_pb2_grpc, workshop_pb2_grpc
 from linli.kit.config import setting
 from linli.kit.grpc_server import GrpcApi

@@ -22,7 +22,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from linli.devstack import DevStack
+from linli_dev.devstack import DevStack
 from linli.eldercare.v1 import eldercare_pb2
 from linli.kit.events import envelope
 from linli.kit.mongo import connect, ensure_indexes

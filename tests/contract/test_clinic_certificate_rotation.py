@@ -8,7 +8,7 @@ import uuid
 import grpc
 import pytest
 
-from linli import partner_ca
+from linli_dev import partner_ca
 from linli.clinic.partner.v1 import partner_pb2 as pb
 from linli.clinic.partner.v1 import partner_pb2_grpc
 from linli.kit.grpc_server import GrpcApi, ServiceBinding

@@ -1,11 +1,11 @@
-"""The demo's employment data (linli/demo.py), loaded into the employment api process through its public
+"""The demo's employment data (linli_dev/demo.py), loaded into the employment api process through its public
 gRPC api, lets a counsellor try the 3- and 6-month follow-ups today: follow-ups open only a week before
 they are due, so placements started today would keep the flow out of reach for three months."""
 import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from linli import demo
+from linli_dev import demo
 from linli.employment.v1 import seekers_pb2
 from tests.contract.employment_stack import employment, employment_channel, employment_stack  # noqa: F401
 

@@ -6,7 +6,7 @@ import asyncio
 import grpc
 import pytest
 
-from linli.devstack import free_port
+from linli_dev.devstack import free_port
 from linli.kit import grpc_client
 from linli.kit.grpc_server import GrpcApi, ServiceBinding
 from linli.kit.identity import Caller

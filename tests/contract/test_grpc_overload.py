@@ -7,7 +7,7 @@ import time
 import grpc
 import pytest
 
-from linli.devstack import free_port
+from linli_dev.devstack import free_port
 from linli.kit.grpc_server import MAX_QUEUED_PER_THREAD, GrpcApi, ServiceBinding
 from linli.kit.identity import Caller
 

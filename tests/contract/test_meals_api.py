@@ -13,7 +13,7 @@ import pymongo
 import pytest
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from linli.devstack import DevStack
+from linli_dev.devstack import DevStack
 from linli.eldercare.v1 import eldercare_pb2
 from linli.eldercare.v1 import meals_pb2 as pb
 from linli.eldercare.v1 import meals_pb2_grpc as pb_grpc

@@ -11,10 +11,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from linli import partner_ca
+from linli_dev import partner_ca
 from linli.clinic.partner.v1 import partner_pb2 as pb
 from linli.clinic.partner.v1 import partner_pb2_grpc
-from linli.devstack import wait_until
+from linli_dev.devstack import wait_until
 from services.clinic.api.partner import REVOKED_SERIALS
 from tests.contract.clinic_stack import CITY, UNLISTED, clinic, partner_channel  # noqa: F401 (fixtures)
 

@@ -129,7 +129,7 @@ def test_impossible_and_malformed_rosters_are_refused_with_the_reason(planner, h
 
 def test_linli_staffing_prints_the_plan_and_writes_json_csv_and_the_chart(api_address, monkeypatch, tmp_path,
                                                                           capsys):
-    from linli import staffing as command
+    from linli_dev import staffing as command
 
     monkeypatch.setenv("ELDERCARE_API_ADDR", api_address)
     code = command.main(["--community", QUIET, "--default-profile", "--elders", "300", "--days", "2",

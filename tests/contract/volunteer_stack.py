@@ -12,7 +12,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from linli.devstack import DevStack, free_port
+from linli_dev.devstack import DevStack, free_port
 from linli.kit.config import setting
 from linli.kit.grpc_server import GrpcApi
 from linli.kit.mongo import connect

@@ -1,6 +1,6 @@
 """The SLO and alert rules (deploy/k8s/monitoring/prometheus-rules.yaml), proven with Prometheus's own
 `promtool test rules` (tests/deploy/rules/linli-rules.test.yaml): each alert fires when it should and stays
-quiet when it should not. promtool comes with Debian's `prometheus` package (linli.testrun installs it)."""
+quiet when it should not. promtool comes with Debian's `prometheus` package (linli_dev.testrun installs it)."""
 import shutil
 import subprocess
 from pathlib import Path

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from gateway import dev_issuer
-from linli.devstack import free_port, platform
+from linli_dev.devstack import free_port, platform
 from linli.kit.config import SETTINGS, setting
 from tests.e2e.otlp_receiver import OtlpReceiver
 

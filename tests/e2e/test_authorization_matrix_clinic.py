@@ -29,7 +29,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from linli import partner_ca, partner_sim
+from linli_dev import partner_ca, partner_sim
 from linli.clinic.partner.v1 import partner_pb2, partner_pb2_grpc
 from linli.clinic.v1 import referrals_pb2
 from tests.e2e import matrix

@@ -17,7 +17,7 @@ import grpc
 import httpx
 import pytest
 
-from linli import partner_ca, partner_sim
+from linli_dev import partner_ca, partner_sim
 from linli.clinic.partner.v1 import partner_pb2 as pb
 from linli.clinic.partner.v1 import partner_pb2_grpc
 from tests.e2e.arrange import bearer, elder_with_pager, fresh, ok, press
@@ -162,7 +162,7 @@ def test_the_partner_simulator_command_works_the_referrals_waiting_for_its_hospi
     patient = patient_for(gateway_url, nurse, fresh("resident"), consent_to="district-hospital")
     referral = ok(httpx.post(f"{gateway_url}/v1/referrals", headers=nurse, timeout=5, json={
         "patient_id": patient["id"], "performer_id": "district-hospital", "reason": "血糖控制差，调整方案"}), 201)
-    run = subprocess.run([sys.executable, "-m", "linli.cli", "partner-sim", "--partner", "district-hospital", "--once",
+    run = subprocess.run([sys.executable, "-m", "linli_dev.cli", "partner-sim", "--partner", "district-hospital", "--once",
                           "--pace", "0", "--address", stack.env["CLINIC_PARTNER_ADDR"], "--certs", str(certs)],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr

@@ -14,7 +14,7 @@ import grpc
 import httpx
 import pytest
 
-from linli import partner_ca, partner_sim
+from linli_dev import partner_ca, partner_sim
 from linli.clinic.partner.v1 import partner_pb2, partner_pb2_grpc
 from tests.e2e.arrange import bearer, ok
 from tests.e2e.conftest import COMMUNITY, SseReader

@@ -11,7 +11,7 @@ import pika
 import pytest
 
 from linli.kit.letters import ERROR
-from linli.mqtt_device import Refused, Terminal
+from linli_dev.mqtt_device import Refused, Terminal
 from services.eldercare.devices import HEARTBEAT_QUEUE, PRESS_QUEUE
 from services.eldercare.domain import mqtt
 from tests.e2e.arrange import elder_with_pager, ok

@@ -1,5 +1,5 @@
 """Ops tier: a real Prometheus (Debian's `prometheus`, installed by `linli test ops` when missing) scrapes
-every process of the locally running platform (linli.devstack, as the e2e tier starts it) every second,
+every process of the locally running platform (linli_dev.devstack, as the e2e tier starts it) every second,
 with its own temporary storage and the real alert rules (deploy/k8s/monitoring/prometheus-rules.yaml),
 their `for:` durations and evaluation interval shortened for the test. The tests talk to Prometheus only
 through its HTTP API, as Grafana and Alertmanager would.
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from gateway import dev_issuer
-from linli.devstack import ROOT, free_port, platform, wait_until
+from linli_dev.devstack import ROOT, free_port, platform, wait_until
 from linli.kit.config import SETTINGS, setting
 
 COMMUNITY = "donghuayuan"

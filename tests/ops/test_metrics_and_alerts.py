@@ -18,10 +18,10 @@ import pika
 import pytest
 import yaml
 
-from linli import partner_ca, partner_sim
+from linli_dev import partner_ca, partner_sim
 from linli.clinic.partner.v1 import partner_pb2 as partner_pb
 from linli.clinic.partner.v1 import partner_pb2_grpc
-from linli.devstack import ROOT, METRICS_PORTS
+from linli_dev.devstack import ROOT, METRICS_PORTS
 from linli.kit.events import exchange_name
 from tests.ops.conftest import COMMUNITY, SLA_SECONDS, rules_for_the_test, token
 

@@ -11,7 +11,7 @@ os.environ.setdefault("ELDERCARE_DEVICE_CHECK_SECONDS", "0.2")
 
 import pytest  # noqa: E402
 
-from linli.devstack import DevStack  # noqa: E402
+from linli_dev.devstack import DevStack  # noqa: E402
 from linli.kit.mongo import connect  # noqa: E402
 
 

@@ -6,7 +6,7 @@ import logging
 import pymongo
 import pytest
 
-from linli.devstack import VENV_BIN, DevStack, free_port, wait_until
+from linli_dev.devstack import VENV_BIN, DevStack, free_port, wait_until
 from linli.kit import consumer, outbox
 from linli.kit.mongo import Index, ensure_indexes
 

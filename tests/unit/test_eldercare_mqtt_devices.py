@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from linli import devstack
+from linli_dev import devstack
 from linli.kit.errors import FailedPrecondition, PermissionDenied
 from linli.kit.identity import Caller
 from services.eldercare.devices import DeviceAuth

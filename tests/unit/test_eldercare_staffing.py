@@ -184,7 +184,7 @@ def test_a_profile_learns_calls_per_hour_and_durations_from_the_communitys_histo
 
 
 def test_the_command_reads_shifts_with_their_hours_people_and_skill_sets():
-    from linli import staffing as command
+    from linli_dev import staffing as command
     from linli.eldercare.v1 import eldercare_pb2
 
     shift = command.parse_shift("night=22-6:1:4:emergency,medical/meal")

@@ -3,8 +3,8 @@ local end of some other process's outgoing connection could take one before ours
 same one twice in a process."""
 import socket
 
-from linli import devstack
-from linli.devstack import _ephemeral_range, free_port
+from linli_dev import devstack
+from linli_dev.devstack import _ephemeral_range, free_port
 
 
 def test_free_ports_lie_below_the_ephemeral_range_and_are_never_handed_out_twice():

@@ -1,4 +1,4 @@
-"""The README's two commands on a machine missing RabbitMQ or npm (linli/packages.py): as root they install
+"""The README's two commands on a machine missing RabbitMQ or npm (linli_dev/packages.py): as root they install
 the Debian package; otherwise they name the one command to run. apt-get itself is outside the platform's
 boundary, so the command runner and the lookup of installed commands are stand-ins here (never the real
 apt-get: the shared machine's RabbitMQ must not be touched)."""
@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from linli import packages
+from linli_dev import packages
 
 
 class Machine:

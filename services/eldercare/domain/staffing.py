@@ -87,7 +87,7 @@ class Profile:
         return self.travel[kind].average + self.service[kind].average
 
 
-# The platform's demo day (linli/simulate.py): about 150 calls a day for 2,000 elders, more in the morning
+# The platform's demo day (linli_dev/simulate.py): about 150 calls a day for 2,000 elders, more in the morning
 # and around meals; the centre's kind mix; minutes on site by kind; a few minutes' walk.
 DEFAULT_KIND_SHARE = {"meal": 30, "medical": 12, "shopping": 10, "cleaning": 10, "mobility": 10, "recreation": 10,
                       "bathing": 8, "emergency": 5}

@@ -9,7 +9,6 @@ from linli.kit.community import COMMUNITY_ZONE, GeoPoint  # noqa: F401 (part of 
 from linli.kit.errors import NotFound, PermissionDenied
 from linli.kit.identity import Caller
 
-ZONE = COMMUNITY_ZONE  # the name linli/demo.py still imports; use COMMUNITY_ZONE
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 ID_RULE = "required: 1 to 64 letters, digits or . _ : -"

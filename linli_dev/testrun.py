@@ -11,8 +11,8 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from linli import packages
-from linli.devstack import ROOT, StartError, ensure_coturn, ensure_rabbitmq
+from linli_dev import packages
+from linli_dev.devstack import ROOT, StartError, ensure_coturn, ensure_rabbitmq
 from linli.kit.config import setting
 
 # tier -> the runner to use: plain pytest, or `nameko test` (pytest after eventlet.monkey_patch()).
@@ -99,7 +99,7 @@ def main(tiers: list[str]) -> int:
         if {"contract", "e2e"} & set(tiers):
             ensure_cjk_font()
         if {"e2e", "chaos", "browser"} & set(tiers):
-            ensure_coturn()  # the platform these tiers start relays calls through it (linli/devstack.py)
+            ensure_coturn()  # the platform these tiers start relays calls through it (linli_dev/devstack.py)
         if "browser" in tiers:
             ensure_chromium()  # before the tier's session: an install may take longer than a test's timeout
         if {"deploy", "ops"} & set(tiers):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,30 +22,28 @@ import pika
 import pymongo
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from linli_dev import registry
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
-# The event queues the workers consume; a worker is ready once each has a consumer.
-WORKER_QUEUES = {
-    "eldercare": [  # urgent-first handlers (linli.kit.handlers): Nameko's name + "--routine" and + "--urgent"
-        "evt-eldercare-care_request.raised--eldercare.count_raised--routine",
-        "evt-eldercare-care_request.raised--eldercare.count_raised--urgent",
-        "evt-eldercare-care_request.acknowledged--eldercare.count_acknowledged--routine",
-        "evt-eldercare-care_request.escalated--eldercare.count_escalated--routine",
-    ],
-    "volunteer": ["evt-eldercare-care_request.completed--volunteer.log_care_service", "rpc-volunteer"],
-    "clinic": ["evt-eldercare-care_request.raised--clinic.open_triage_entry--routine",
-               "evt-eldercare-care_request.raised--clinic.open_triage_entry--urgent"],
-    "employment": ["evt-employment-vacancy.opened--employment.rank_vacancy",
-                   "evt-employment-seeker.registered--employment.rank_seeker",
-                   "evt-employment-vacancies.imported--employment.rank_import"],
-    "notify": [f"evt-eldercare-care_request.{event}--notify.care_request_{event}--routine"
-               for event in ("raised", "escalated", "assigned", "en_route", "on_site", "completed", "cancelled")]
-              + ["evt-eldercare-care_request.raised--notify.care_request_raised--urgent",
-                 "evt-volunteer-certificate.issued--notify.certificate_issued"],
-}
-APIS = {"eldercare": "ELDERCARE_API_ADDR", "volunteer": "VOLUNTEER_API_ADDR", "clinic": "CLINIC_API_ADDR",
-        "employment": "EMPLOYMENT_API_ADDR", "notify": "NOTIFY_API_ADDR"}
+
+class _WorkerQueues(Mapping):
+    """service -> the event queues its worker consumes (linli_dev.registry); a worker is ready once each
+    has a consumer. Read from the worker's code on first use, not when this module is imported."""
+
+    def __getitem__(self, name: str) -> list[str]:
+        return registry.service(name).worker_queues()
+
+    def __iter__(self):
+        return iter(registry.NAMES)
+
+    def __len__(self) -> int:
+        return len(registry.NAMES)
+
+
+WORKER_QUEUES = _WorkerQueues()
+APIS = {service.name: service.address_setting for service in registry.SERVICES}
 
 
 class StartError(RuntimeError):
@@ -52,10 +51,9 @@ class StartError(RuntimeError):
 
 
 # The setting naming each process's metrics port (linli/kit/metrics.py).
-METRICS_PORTS = {"gateway": "GATEWAY_METRICS_PORT", "eldercare-api": "ELDERCARE_API_METRICS_PORT",
-                 "clinic-api": "CLINIC_API_METRICS_PORT", "employment-api": "EMPLOYMENT_API_METRICS_PORT",
-                 "volunteer-api": "VOLUNTEER_API_METRICS_PORT", "workers": "LINLI_WORKERS_METRICS_PORT",
-                 "eldercare-devices": "ELDERCARE_DEVICES_METRICS_PORT", "notify-api": "NOTIFY_API_METRICS_PORT"}
+METRICS_PORTS = {"gateway": "GATEWAY_METRICS_PORT",
+                 **{service.api_process: service.metrics_port_setting for service in registry.SERVICES},
+                 "workers": "LINLI_WORKERS_METRICS_PORT", "eldercare-devices": "ELDERCARE_DEVICES_METRICS_PORT"}
 
 # -- the devices' broker: production's configuration, read from the manifests ---------------------------
 
@@ -174,7 +172,7 @@ def ensure_rabbitmq(amqp_uri: str, management: bool = False) -> bool:
     Returns True when this call started it (so the caller stops it again)."""
     started = False
     if not rabbitmq_answers(amqp_uri):
-        from linli import packages
+        from linli_dev import packages
 
         installing = not packages.installed("rabbitmq-server")
         try:
@@ -288,7 +286,7 @@ class DevStack:
     log_dir: Path
     processes: list[Process] = field(default_factory=list)
     vhost: str | None = None
-    device_broker: "object | None" = None  # linli.faults.broker.PrivateRabbitMQ, when this stack started one
+    device_broker: "object | None" = None  # linli_dev.faults.broker.PrivateRabbitMQ, when this stack started one
 
     # False: each process's metrics port as env says (`make run`); True: a free one each (tests, side by side).
     free_metrics_ports: bool = True
@@ -339,15 +337,16 @@ class DevStack:
         self.env["MONGO_URI"] = uri
         return uri
 
-    def start_api(self, service: str) -> Process:
-        proc = self.spawn(f"{service}-api", [sys.executable, "-m", f"services.{service}.api"])
-        wait_until(lambda: grpc_serving(self.env[APIS[service]]), 60, f"{service}-api", proc)
+    def start_api(self, name: str) -> Process:
+        service = registry.service(name)
+        proc = self.spawn(service.api_process, [sys.executable, "-m", service.api_module])
+        wait_until(lambda: grpc_serving(self.env[service.address_setting]), 60, service.api_process, proc)
         return proc
 
-    def start_workers(self, services: list[str]) -> Process:
-        modules = [f"services.{service}.worker" for service in services]
+    def start_workers(self, names: list[str]) -> Process:
+        modules = [registry.service(name).worker_module for name in names]
         proc = self.spawn("workers", [sys.executable, "-m", "linli.kit.workers", *modules])
-        queues = [queue for service in services for queue in WORKER_QUEUES[service]]
+        queues = [queue for name in names for queue in WORKER_QUEUES[name]]
         wait_until(lambda: queues_consumed(self.env["AMQP_URI"], queues), 60, "workers", proc)
         return proc
 
@@ -369,7 +368,7 @@ class DevStack:
         is: its authentication backends are not Linli's to change. Returns the AMQP URI of the devices' broker."""
         if self.env.get("ELDERCARE_DEVICE_AMQP_URI"):
             return self.env["ELDERCARE_DEVICE_AMQP_URI"]
-        from linli.faults.broker import PrivateRabbitMQ
+        from linli_dev.faults.broker import PrivateRabbitMQ
 
         for name in ("ELDERCARE_MQTT_ADDR", "ELDERCARE_DEVICE_AUTH_ADDR"):
             self.env.setdefault(name, _setting(name))
@@ -480,7 +479,7 @@ def start_clinic_api(stack: DevStack) -> Process:
     """The clinic api, with development certificates for its partner port made first if there are none,
     from a development CA beside them (var/partner-tls and var/alliance-ca for `linli run`; `linli
     partner-cert --partner ...` issues partners theirs from it)."""
-    from linli import partner_ca
+    from linli_dev import partner_ca
     from linli.kit.config import setting
 
     tls = ROOT / (stack.env.get("CLINIC_PARTNER_TLS_DIR") or setting("CLINIC_PARTNER_TLS_DIR"))
@@ -506,14 +505,15 @@ def platform(env: dict[str, str], log_dir: Path, mongo_storage: str | None, mong
         device_broker = ThreadPoolExecutor(1).submit(stack.start_device_broker, base)
         if mongo_storage is not None:
             stack.start_mongo(mongo_storage, mongo_port)
-        stack.start_api("eldercare")
-        device_broker.result()
-        stack.start_devices()
-        stack.start_api("volunteer")
-        start_clinic_api(stack)
-        stack.start_api("employment")
-        stack.start_api("notify")
-        stack.start_workers(["eldercare", "volunteer", "clinic", "employment", "notify"])
+        for service in registry.SERVICES:
+            if service.name == "clinic":  # its partner port needs certificates first
+                start_clinic_api(stack)
+            else:
+                stack.start_api(service.name)
+            if service.name == "eldercare":  # the devices' door sends presses to the eldercare api
+                device_broker.result()
+                stack.start_devices()
+        stack.start_workers(list(registry.NAMES))
         start_coturn(stack, turn_port)
         stack.start_gateway(gateway_env)
     except BaseException:

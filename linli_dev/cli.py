@@ -4,7 +4,7 @@
     linli token --role operator     print a development bearer token
     linli test [TIER ...]           run the test tiers (what `make test` does)
     linli simulate [--speed 600]    play a day of calls against the running platform
-    linli staffing [--search]       how many operators and caregivers per shift (linli/staffing.py)
+    linli staffing [--search]       how many operators and caregivers per shift (linli_dev/staffing.py)
     linli dead-letters list|show|replay|drop   events the workers gave up on (linli/deadletters.py)
     linli partner-cert --partner ID | --server   certificates from the alliance's development CA
     linli partner-sim [--partner ID] [--once]    a partner hospital working referrals over mTLS
@@ -18,10 +18,16 @@ import time
 
 from linli.kit.config import SETTINGS, setting
 
+# What `linli run` says after a service's gRPC address, if anything (str.format over the stack's settings).
+API_NOTES = {
+    "clinic": "  partner port (mTLS) {CLINIC_PARTNER_ADDR}: .venv/bin/linli partner-sim plays the city hospital",
+    "notify": "  (push and SMS for people whose app is closed)",
+}
+
 
 def run_platform(args) -> int:
-    from linli import demo
-    from linli.devstack import ROOT, StartError, ensure_rabbitmq, platform, stop_rabbitmq
+    from linli_dev import demo, registry
+    from linli_dev.devstack import ROOT, StartError, ensure_rabbitmq, platform, stop_rabbitmq
 
     env = {name: setting(name) for name in SETTINGS}
     try:
@@ -40,7 +46,7 @@ def run_platform(args) -> int:
         signal.signal(signum, stop)
     stack = None
     try:
-        print("starting Linli: SecantusDB, the eldercare, clinic, employment, volunteer and notify apis, the workers, "
+        print(f"starting Linli: SecantusDB, the {', '.join(registry.NAMES)} apis, the workers, "
               "the devices' broker and door, coturn, the gateway ... (logs in var/log/)", flush=True)
         stack = platform(env, ROOT / "var" / "log", str(ROOT / "var" / "mongo") if own_mongo else None,
                          mongo_port=int(env["MONGO_URI"].rsplit(":", 1)[1].strip("/")) if own_mongo else None,
@@ -50,11 +56,8 @@ def run_platform(args) -> int:
             f"\nLinli is running.\n"
             f"  gateway        {stack.gateway_url}  (health: {stack.gateway_url}/healthz)\n"
             f"  API docs       {stack.gateway_url}/docs\n"
-            f"  eldercare gRPC {stack.env['ELDERCARE_API_ADDR']}\n"
-            f"  clinic gRPC    {stack.env['CLINIC_API_ADDR']}  partner port (mTLS) {stack.env['CLINIC_PARTNER_ADDR']}: "
-            f".venv/bin/linli partner-sim plays the city hospital\n"
-            f"  employment gRPC {stack.env['EMPLOYMENT_API_ADDR']}   volunteer gRPC {stack.env['VOLUNTEER_API_ADDR']}\n"
-            f"  notify gRPC    {stack.env['NOTIFY_API_ADDR']}  (push and SMS for people whose app is closed)\n"
+            + "".join(f"  {service.name + ' gRPC':<16}{stack.env[service.address_setting]}"
+                      f"{API_NOTES.get(service.name, '').format(**stack.env)}\n" for service in registry.SERVICES) +
             f"  MongoDB        {stack.env['MONGO_URI']}\n"
             f"  TURN (coturn)  {stack.env['LINLI_TURN_URLS']}  (calls; loopback peers only)\n"
             f"  call devices   MQTT {stack.env['ELDERCARE_MQTT_ADDR']} (docs/devices.md); their broker "
@@ -104,7 +107,7 @@ def token(args) -> int:
 
 
 def test(args) -> int:
-    from linli import testrun
+    from linli_dev import testrun
 
     return testrun.main(args.tiers)
 
@@ -135,23 +138,23 @@ def main(argv: list[str] | None = None) -> None:
                         add_help=False)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["simulate"]:  # the simulator parses its own options
-        from linli import simulate as simulator
+        from linli_dev import simulate as simulator
 
         sys.exit(simulator.main(argv[1:]))
     if argv[:1] == ["staffing"]:  # parses its own options
-        from linli import staffing
+        from linli_dev import staffing
 
         sys.exit(staffing.main(argv[1:]))
     if argv[:1] == ["partner-cert"]:  # parses its own options
-        from linli import partner_ca
+        from linli_dev import partner_ca
 
         sys.exit(partner_ca.main(argv[1:]))
     if argv[:1] == ["partner-sim"]:  # parses its own options
-        from linli import partner_sim
+        from linli_dev import partner_sim
 
         sys.exit(partner_sim.main(argv[1:]))
     if argv[:1] == ["terminal"]:  # parses its own options
-        from linli import terminal
+        from linli_dev import terminal
 
         sys.exit(terminal.main(argv[1:]))
     if argv[:1] == ["dead-letters"]:  # parses its own options
@@ -160,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(deadletters.main(argv[1:]))
     args = parser.parse_args(argv)
     if args.command == "token" and not args.community:
-        from linli.demo import COMMUNITY
+        from linli_dev.demo import COMMUNITY
 
         args.community = [COMMUNITY]
     sys.exit(args.func(args))

@@ -352,7 +352,7 @@ async def run(args) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    from linli.demo import COMMUNITY
+    from linli_dev.demo import COMMUNITY
     from linli.kit.config import setting
 
     parser = argparse.ArgumentParser(prog="linli terminal", description=__doc__.split("\n\n")[0])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import grpc
 
-from linli import partner_ca
+from linli_dev import partner_ca
 from linli.clinic.partner.v1 import partner_pb2 as pb
 from linli.clinic.partner.v1 import partner_pb2_grpc
 from linli.clinic.v1 import referrals_pb2 as R

@@ -245,7 +245,7 @@ MQTT_TERMINALS = 20
 
 
 def terminals_report(residents, mqtt_addr: str, people) -> None:
-    from linli.mqtt_device import Terminal
+    from linli_dev.mqtt_device import Terminal
 
     rng = random.Random(2021)
     for person in people:
@@ -627,9 +627,10 @@ def hire_with_follow_ups_due(people, seekers_pb2, applications, md) -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from services.employment.domain.common import ZONE, add_months
+    from linli.kit.community import COMMUNITY_ZONE
+    from services.employment.domain.common import add_months
 
-    today = datetime.now(ZoneInfo(ZONE)).date()
+    today = datetime.now(ZoneInfo(COMMUNITY_ZONE)).date()
     for application, months_ago in zip(applications, (3, 6)):
         for status in ("REFERRED", "OFFER"):
             people.MoveApplication(seekers_pb2.MoveApplicationRequest(

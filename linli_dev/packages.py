@@ -1,10 +1,10 @@
 """Debian packages the README's two commands need beyond Python and make, installed when missing.
 
-    python -m linli.packages npm          (the Makefile, before `npm ci`: buf, the proto tier's linter)
+    python -m linli_dev.packages npm          (the Makefile, before `npm ci`: buf, the proto tier's linter)
 
 Run as root, a missing package is installed with apt-get (the package lists are refreshed first if the
 install fails, as on a fresh machine); otherwise the error names the one command to run. Nothing but
-Debian's own package registry is reached. linli.devstack installs RabbitMQ this way, linli.testrun
+Debian's own package registry is reached. linli_dev.devstack installs RabbitMQ this way, linli_dev.testrun
 Prometheus (the deploy and ops tiers) and Chromium (the browser tier).
 """
 import os

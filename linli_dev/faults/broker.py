@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pika
 
-from linli.devstack import StartError, free_port
+from linli_dev.devstack import StartError, free_port
 
 SCRIPTS = Path("/usr/lib/rabbitmq/bin")
 
@@ -26,7 +26,7 @@ class PrivateRabbitMQ:
     def __init__(self, base: Path, port: int | None = None, plugins: tuple[str, ...] = (), conf: str = "",
                  name: str = "linli-chaos"):
         """plugins, conf: plugins to enable and rabbitmq.conf lines beside the listener (the devices'
-        broker of linli.devstack); name: the node name's prefix."""
+        broker of linli_dev.devstack); name: the node name's prefix."""
         self.base = base
         self.plugins = plugins
         self.conf = conf

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import grpc
 
-from linli import demo
+from linli_dev import demo
 from linli.eldercare.v1 import common_pb2, residents_pb2, residents_pb2_grpc, staff_pb2, staff_pb2_grpc
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
@@ -33,8 +33,8 @@ from linli.kit import grpc_client
 from linli.kit.config import setting
 from linli.kit.identity import Caller
 from linli.kit.protomap import enum_name
-from linli.mqtt_device import Terminal
-from services.eldercare.policy import DEFAULT_COMMUNITY_ZONE
+from linli_dev.mqtt_device import Terminal
+from linli.kit.community import COMMUNITY_ZONE
 
 # Share of calls per kind (the command centre's mix) and calls per hour of the day (relative).
 KIND_MIX = {pb.CARE_KIND_MEAL: 30, pb.CARE_KIND_MEDICAL: 12, pb.CARE_KIND_SHOPPING: 10, pb.CARE_KIND_CLEANING: 10,
@@ -260,7 +260,7 @@ def summary(channel, tally: Tally, speed: float) -> None:
         print(f"  pressed over MQTT, terminal {heard}: {count}")
     for step, count in tally.errors.most_common():
         print(f"  error at {step:19} {count}   e.g. {tally.first_error[step]}")
-    today = datetime.now(ZoneInfo(DEFAULT_COMMUNITY_ZONE)).date().isoformat()
+    today = datetime.now(ZoneInfo(COMMUNITY_ZONE)).date().isoformat()
     figures = pb_grpc.EldercareServiceStub(channel).GetCareFigures(
         pb.GetCareFiguresRequest(community_id=demo.COMMUNITY, from_day=today), metadata=demo.OPERATOR.to_metadata(),
         timeout=10).figures

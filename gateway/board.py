@@ -34,7 +34,8 @@ from google.protobuf.json_format import ParseError
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from gateway.auth import require_caller, require_role
-from gateway.care_requests import CareRequest, Time, _call_options, from_event_json, to_rest
+from gateway.care_requests import CareRequest, Time, from_event_json, to_rest
+from gateway.common import call_options
 from linli.eldercare.v1 import eldercare_pb2, residents_pb2
 from linli.kit.identity import Caller
 
@@ -385,7 +386,7 @@ _SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 def _missed_events(request: Request, caller: Caller) -> MissedEvents:
     async def missed(after_event_id: str) -> tuple[list[BoardEvent], bool]:
         query = eldercare_pb2.ListBoardEventsRequest(after_event_id=after_event_id, limit=MISSED_LIMIT)
-        reply = await request.app.state.eldercare.ListBoardEvents(query, **_call_options(request, caller))
+        reply = await request.app.state.eldercare.ListBoardEvents(query, **call_options(request, caller))
         events = []
         for event in reply.events:
             try:
@@ -424,7 +425,7 @@ async def _family_elder_ids(request: Request, caller: Caller) -> frozenset[str]:
     elders, token = set(), ""
     for _ in range(10):  # at most 2,000 elders: more than any family follows, bounded for the gateway
         query = residents_pb2.ListEldersRequest(page_size=200, page_token=token)
-        reply = await request.app.state.residents.ListElders(query, **_call_options(request, caller))
+        reply = await request.app.state.residents.ListElders(query, **call_options(request, caller))
         elders |= {elder.id for elder in reply.elders}
         token = reply.next_page_token
         if not token:

@@ -15,7 +15,8 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import CareRequest, CareRequestId, _call_options, _eldercare, to_rest
+from gateway.care_requests import CareRequest, CareRequestId, _eldercare, to_rest
+from gateway.common import call_options
 from gateway.problems import Problem
 from gateway.rooms import Participant, SignallingRelay, room_kind
 from linli.eldercare.v1 import eldercare_pb2 as pb
@@ -28,7 +29,7 @@ ROLE_NAMES = {pb.CALL_PARTICIPANT_ROLE_TERMINAL: "terminal", pb.CALL_PARTICIPANT
 @room_kind("care-request")
 async def care_request_room(request: Request, caller: Caller, room_id: str) -> Participant:
     reply = await request.app.state.eldercare.JoinCall(pb.JoinCallRequest(care_request_id=room_id),
-                                                       **_call_options(request, caller))
+                                                       **call_options(request, caller))
     return Participant(caller.subject, ROLE_NAMES.get(reply.role, "participant"), reply.care_request.community_id)
 
 
@@ -76,7 +77,7 @@ async def answer_call(care_request_id: CareRequestId, request: Request, body: An
     """Answer the elder's call: the first operator gets it, and answering acknowledges the request (its SLA
     clock stops). Another operator gets 409 naming who answered. A terminal picks up an operator's call."""
     command = pb.AnswerCallRequest(care_request_id=care_request_id, call_id=(body or AnswerIn()).call_id or "")
-    reply = await eldercare.AnswerCall(command, **_call_options(request, caller))
+    reply = await eldercare.AnswerCall(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -88,7 +89,7 @@ async def end_call(care_request_id: CareRequestId, request: Request, body: EndIn
     body = body or EndIn()
     command = pb.EndCallRequest(care_request_id=care_request_id, call_id=body.call_id or "",
                                 reason=enum_number(pb.CallEndReason, body.reason))
-    reply = await eldercare.EndCall(command, **_call_options(request, caller))
+    reply = await eldercare.EndCall(command, **call_options(request, caller))
     ended = reply.care_request.calls[-1]
     who = Participant(caller.subject, "terminal" if caller.has_role("device") else "operator",
                       reply.care_request.community_id)
@@ -104,7 +105,7 @@ async def ring_terminal(care_request_id: CareRequestId, request: Request, body: 
     the terminal's line; the terminal joins the request's room and the operator sends the offer."""
     media = (body or RingIn()).media or ""
     command = pb.RingTerminalRequest(care_request_id=care_request_id, media=enum_number(pb.CallMedia, media))
-    reply = await eldercare.RingTerminal(command, **_call_options(request, caller))
+    reply = await eldercare.RingTerminal(command, **call_options(request, caller))
     call = reply.care_request.calls[-1]
     operator = Participant(caller.subject, "operator", reply.care_request.community_id)
     await _relay(request).publish(f"terminal/{call.device_id}", operator, None, "ring",

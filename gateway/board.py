@@ -35,7 +35,8 @@ from google.protobuf.json_format import ParseError
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from gateway.auth import require_caller, require_role
-from gateway.care_requests import CareRequest, Time, _call_options, from_event_json, to_rest
+from gateway.care_requests import CareRequest, Time, from_event_json, to_rest
+from gateway.common import call_options
 from gateway.notify import NotificationOut
 from gateway.notify import _api as notify_api
 from gateway.notify import to_rest as notification_to_rest
@@ -423,7 +424,7 @@ _SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 def _missed_events(request: Request, caller: Caller) -> MissedEvents:
     async def missed(after_event_id: str) -> tuple[list[BoardEvent], bool]:
         query = eldercare_pb2.ListBoardEventsRequest(after_event_id=after_event_id, limit=MISSED_LIMIT)
-        reply = await request.app.state.eldercare.ListBoardEvents(query, **_call_options(request, caller))
+        reply = await request.app.state.eldercare.ListBoardEvents(query, **call_options(request, caller))
         events = []
         for event in reply.events:
             try:
@@ -462,7 +463,7 @@ async def _family_elder_ids(request: Request, caller: Caller) -> frozenset[str]:
     elders, token = set(), ""
     for _ in range(10):  # at most 2,000 elders: more than any family follows, bounded for the gateway
         query = residents_pb2.ListEldersRequest(page_size=200, page_token=token)
-        reply = await request.app.state.residents.ListElders(query, **_call_options(request, caller))
+        reply = await request.app.state.residents.ListElders(query, **call_options(request, caller))
         elders |= {elder.id for elder in reply.elders}
         token = reply.next_page_token
         if not token:
@@ -515,7 +516,7 @@ def _missed_notifications(request: Request, caller: Caller) -> MissedEvents:
         api, newer, token = notify_api(request), [], ""
         while len(newer) < MISSED_LIMIT:
             query = notify_pb2.ListMyNotificationsRequest(page_size=100, page_token=token)
-            reply = await api.ListMyNotifications(query, **_call_options(request, caller))
+            reply = await api.ListMyNotifications(query, **call_options(request, caller))
             for note in reply.notifications:
                 if note.id == after_id:
                     return [_replayed(made, caller) for made in reversed(newer)], True

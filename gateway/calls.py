@@ -18,7 +18,8 @@ from fastapi import Path as FastApiPath
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import CallGuest, CareRequest, CareRequestId, _call_options, _eldercare, guest_to_rest, to_rest
+from gateway.care_requests import CallGuest, CareRequest, CareRequestId, _eldercare, guest_to_rest, to_rest
+from gateway.common import call_options
 from gateway.problems import Problem
 from gateway.rooms import (_SSE_HEADERS, _STREAM_DOC, EventStream, IceServers, Participant, SignalAccepted, SignalIn,
                            SignallingRelay, check_signal, ice_servers_for, left_when_closed, room_kind)
@@ -42,14 +43,14 @@ async def _join(request: Request, caller: Caller, care_request_id: str, token: s
     entering = request.method == "GET" if entering is None else entering
     reply = await request.app.state.eldercare.JoinCall(
         pb.JoinCallRequest(care_request_id=care_request_id, invitation_token=token, entering=entering),
-        **_call_options(request, caller))
+        **call_options(request, caller))
     on_leave = None
     if reply.guest_id and entering:
         async def on_leave() -> None:
             try:
                 await request.app.state.eldercare.LeaveCall(pb.LeaveCallRequest(
                     care_request_id=care_request_id, guest_id=reply.guest_id, invitation_token=token),
-                    **_call_options(request, caller))
+                    **call_options(request, caller))
             except grpc.RpcError as error:
                 log.warning("could not record a guest leaving the call on %s: %r", care_request_id, error)
     subject = caller.subject if not token else f"specialist:{reply.guest_id}"
@@ -106,7 +107,7 @@ async def answer_call(care_request_id: CareRequestId, request: Request, body: An
     """Answer the elder's call: the first operator gets it, and answering acknowledges the request (its SLA
     clock stops). Another operator gets 409 naming who answered. A terminal picks up an operator's call."""
     command = pb.AnswerCallRequest(care_request_id=care_request_id, call_id=(body or AnswerIn()).call_id or "")
-    reply = await eldercare.AnswerCall(command, **_call_options(request, caller))
+    reply = await eldercare.AnswerCall(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -118,7 +119,7 @@ async def end_call(care_request_id: CareRequestId, request: Request, body: EndIn
     body = body or EndIn()
     command = pb.EndCallRequest(care_request_id=care_request_id, call_id=body.call_id or "",
                                 reason=enum_number(pb.CallEndReason, body.reason))
-    reply = await eldercare.EndCall(command, **_call_options(request, caller))
+    reply = await eldercare.EndCall(command, **call_options(request, caller))
     ended = reply.care_request.calls[-1]
     who = Participant(caller.subject, "terminal" if caller.has_role("device") else "operator",
                       reply.care_request.community_id)
@@ -134,7 +135,7 @@ async def ring_terminal(care_request_id: CareRequestId, request: Request, body: 
     the terminal's line; the terminal joins the request's room and the operator sends the offer."""
     media = (body or RingIn()).media or ""
     command = pb.RingTerminalRequest(care_request_id=care_request_id, media=enum_number(pb.CallMedia, media))
-    reply = await eldercare.RingTerminal(command, **_call_options(request, caller))
+    reply = await eldercare.RingTerminal(command, **call_options(request, caller))
     call = reply.care_request.calls[-1]
     operator = Participant(caller.subject, "operator", reply.care_request.community_id)
     await _relay(request).publish(f"terminal/{call.device_id}", operator, None, "ring",
@@ -179,7 +180,7 @@ async def invite_to_call(care_request_id: CareRequestId, request: Request, body:
     invited (409), a family subject not among the elder's contacts (422)."""
     command = pb.InviteToCallRequest(care_request_id=care_request_id, kind=enum_number(pb.CallGuestKind, body.guest),
                                      subject=body.subject, expires_in_seconds=body.expires_in_seconds)
-    reply = await eldercare.InviteToCall(command, **_call_options(request, caller))
+    reply = await eldercare.InviteToCall(command, **call_options(request, caller))
     return {"invitation": guest_to_rest(reply.guest), "invitation_token": reply.invitation_token or None,
             "care_request": to_rest(reply.care_request)}
 
@@ -297,7 +298,7 @@ async def store_recording(care_request_id: CareRequestId, request: Request, call
                       errors=[{"field": "call_id", "message": "1 to 64 characters"}])
     command = pb.StoreCallRecordingRequest(care_request_id=care_request_id, call_id=call_id or "",
                                            content_type=content_type, audio=await request.body())
-    reply = await eldercare.StoreCallRecording(command, **_call_options(request, caller))
+    reply = await eldercare.StoreCallRecording(command, **call_options(request, caller))
     return recording_to_rest(reply.recording)
 
 
@@ -306,7 +307,7 @@ async def list_recordings(care_request_id: CareRequestId, request: Request, call
                           eldercare=Depends(_eldercare)) -> dict:
     """The care request's recordings (staff serving its community). Every listing is audited."""
     reply = await eldercare.ListCallRecordings(pb.ListCallRecordingsRequest(care_request_id=care_request_id),
-                                               **_call_options(request, caller))
+                                               **call_options(request, caller))
     return {"items": [recording_to_rest(r) for r in reply.recordings]}
 
 
@@ -317,7 +318,7 @@ async def get_recording(care_request_id: CareRequestId, recording_id: RecordingI
                         caller: Caller = Depends(require_caller), eldercare=Depends(_eldercare)) -> Response:
     """A recording's audio (staff serving the community). Every download is audited."""
     reply = await eldercare.GetCallRecording(pb.GetCallRecordingRequest(
-        care_request_id=care_request_id, recording_id=recording_id), **_call_options(request, caller))
+        care_request_id=care_request_id, recording_id=recording_id), **call_options(request, caller))
     return Response(reply.audio, media_type=reply.recording.content_type,
                     headers={"Cache-Control": "no-store", "X-Content-SHA256": reply.recording.sha256})
 
@@ -328,6 +329,6 @@ async def list_recording_accesses(care_request_id: CareRequestId, request: Reque
     """The audit of the care request's recordings: who stored, listed, fetched or purged which, and when
     (administrators of its community)."""
     reply = await eldercare.ListRecordingAccesses(pb.ListRecordingAccessesRequest(care_request_id=care_request_id),
-                                                  **_call_options(request, caller))
+                                                  **call_options(request, caller))
     return {"items": [{"recording_id": a.recording_id, "care_request_id": a.care_request_id, "action": a.action,
                        "by": a.by, "at": _when(a, "at")} for a in reply.accesses]}

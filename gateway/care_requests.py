@@ -10,11 +10,11 @@ from datetime import timezone
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from google.protobuf import json_format
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from gateway.auth import require_caller
+from gateway.common import IdempotencyKey, call_options, require_caller
 from gateway.models import (ID_PATTERN, CommunityQuery, DayQuery, GeoPointIn, Id, OptionalDayQuery, PageSize,
                             PageToken, RequiredCommunityQuery)
 from linli.eldercare.v1 import common_pb2, eldercare_pb2, eldercare_pb2_grpc
@@ -419,10 +419,6 @@ class RatingIn(BaseModel):
     comment: Note = ""
 
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", pattern=r"^[A-Za-z0-9._:-]{1,64}$", description="Makes retries safe"),
-]
 CareRequestId = Id
 
 router = APIRouter(prefix="/v1/care-requests", tags=["care requests"])
@@ -432,14 +428,6 @@ me_router = APIRouter(tags=["care requests"])
 
 def _eldercare(request: Request) -> eldercare_pb2_grpc.EldercareServiceStub:
     return request.app.state.eldercare
-
-
-def _call_options(request: Request, caller: Caller) -> dict:
-    """Identity, request id and deadline for a gRPC call made on behalf of this HTTP request."""
-    return {
-        "metadata": [*caller.to_metadata(), ("x-request-id", request.state.request_id)],
-        "timeout": request.app.state.grpc_timeout,
-    }
 
 
 def _page(care_requests, next_page_token: str) -> dict:
@@ -479,7 +467,7 @@ async def raise_care_request(
         command.position_accuracy_m = body.position_accuracy_m
     if body.scheduled_for is not None:
         command.scheduled_for.FromDatetime(body.scheduled_for.astimezone(timezone.utc))
-    reply = await eldercare.RaiseCareRequest(command, **_call_options(request, caller))
+    reply = await eldercare.RaiseCareRequest(command, **call_options(request, caller))
     care_request = to_rest(reply.care_request)
     response.headers["Location"] = f"{router.prefix}/{quote(care_request['id'], safe='')}"
     return care_request
@@ -499,7 +487,7 @@ async def list_open_care_requests(
     query = eldercare_pb2.ListOpenCareRequestsRequest(
         community_id=community_id or "", page_size=page_size, page_token=page_token or ""
     )
-    reply = await eldercare.ListOpenCareRequests(query, **_call_options(request, caller))
+    reply = await eldercare.ListOpenCareRequests(query, **call_options(request, caller))
     return _page(reply.care_requests, reply.next_page_token)
 
 
@@ -516,7 +504,7 @@ async def list_upcoming_care_requests(
     soonest first; follow next_page_token until it is null."""
     query = eldercare_pb2.ListUpcomingCareRequestsRequest(
         community_id=community_id or "", page_size=page_size, page_token=page_token or "")
-    reply = await eldercare.ListUpcomingCareRequests(query, **_call_options(request, caller))
+    reply = await eldercare.ListUpcomingCareRequests(query, **call_options(request, caller))
     return _page(reply.care_requests, reply.next_page_token)
 
 
@@ -528,7 +516,7 @@ async def get_care_request(
     eldercare=Depends(_eldercare),
 ) -> dict:
     query = eldercare_pb2.GetCareRequestRequest(id=care_request_id)
-    reply = await eldercare.GetCareRequest(query, **_call_options(request, caller))
+    reply = await eldercare.GetCareRequest(query, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -542,7 +530,7 @@ async def acknowledge_care_request(
     eldercare=Depends(_eldercare),
 ) -> dict:
     command = eldercare_pb2.AcknowledgeCareRequestRequest(id=care_request_id)
-    reply = await eldercare.AcknowledgeCareRequest(command, **_call_options(request, caller))
+    reply = await eldercare.AcknowledgeCareRequest(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -557,7 +545,7 @@ async def suggest_assignees(
     """Who to send, best first, each with the reasons an operator reads at a glance. distance_m is 0 when
     the candidate's position is unknown (the reasons say so)."""
     query = eldercare_pb2.SuggestAssigneesRequest(id=care_request_id, limit=limit)
-    reply = await eldercare.SuggestAssignees(query, **_call_options(request, caller))
+    reply = await eldercare.SuggestAssignees(query, **call_options(request, caller))
     return {"items": [
         {"assignee_id": c.assignee_id, "assignee_kind": name_of(ASSIGNEE_KIND_NAMES, c.assignee_kind),
          "name": c.name, "distance_m": c.distance_m, "load": c.load, "reasons": list(c.reasons)}
@@ -575,7 +563,7 @@ async def assign_care_request(
     command = eldercare_pb2.AssignCareRequestRequest(
         id=care_request_id, assignee_id=body.assignee_id,
         assignee_kind=_ASSIGNEE_KIND_NUMBERS[body.assignee_kind], override_reason=body.override_reason)
-    reply = await eldercare.AssignCareRequest(command, **_call_options(request, caller))
+    reply = await eldercare.AssignCareRequest(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -589,7 +577,7 @@ async def escalate_care_request(
 ) -> dict:
     """Climb one rung of the ladder by hand (supervisor → family contact → emergency services)."""
     command = eldercare_pb2.EscalateCareRequestRequest(id=care_request_id, reason=body.reason)
-    reply = await eldercare.EscalateCareRequest(command, **_call_options(request, caller))
+    reply = await eldercare.EscalateCareRequest(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -603,7 +591,7 @@ async def close_care_request(
 ) -> dict:
     command = eldercare_pb2.CloseCareRequestRequest(
         id=care_request_id, disposition=_DISPOSITION_NUMBERS[body.disposition], note=body.note)
-    reply = await eldercare.CloseCareRequest(command, **_call_options(request, caller))
+    reply = await eldercare.CloseCareRequest(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -617,7 +605,7 @@ async def cancel_care_request(
 ) -> dict:
     """A false alarm or a request no longer needed: the elder themself or an operator, before anyone is on site."""
     command = eldercare_pb2.CancelCareRequestRequest(id=care_request_id, reason=body.reason)
-    reply = await eldercare.CancelCareRequest(command, **_call_options(request, caller))
+    reply = await eldercare.CancelCareRequest(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -631,7 +619,7 @@ async def accept_assignment(
     eldercare=Depends(_eldercare),
 ) -> dict:
     command = eldercare_pb2.AcceptAssignmentRequest(id=care_request_id)
-    reply = await eldercare.AcceptAssignment(command, **_call_options(request, caller))
+    reply = await eldercare.AcceptAssignment(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -645,7 +633,7 @@ async def decline_assignment(
 ) -> dict:
     """The request goes back to the command centre for someone else."""
     command = eldercare_pb2.DeclineAssignmentRequest(id=care_request_id, reason=body.reason)
-    reply = await eldercare.DeclineAssignment(command, **_call_options(request, caller))
+    reply = await eldercare.DeclineAssignment(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -658,7 +646,7 @@ async def start_travel(
     eldercare=Depends(_eldercare),
 ) -> dict:
     command = eldercare_pb2.StartTravelRequest(id=care_request_id, eta_minutes=body.eta_minutes)
-    reply = await eldercare.StartTravel(command, **_call_options(request, caller))
+    reply = await eldercare.StartTravel(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -674,7 +662,7 @@ async def arrive_on_site(
     command = eldercare_pb2.ArriveOnSiteRequest(id=care_request_id, override_reason=body.override_reason)
     if body.position is not None:
         command.position.CopyFrom(common_pb2.GeoPoint(**body.position.model_dump()))
-    reply = await eldercare.ArriveOnSite(command, **_call_options(request, caller))
+    reply = await eldercare.ArriveOnSite(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -687,7 +675,7 @@ async def complete_care_request(
     eldercare=Depends(_eldercare),
 ) -> dict:
     command = eldercare_pb2.CompleteCareRequestRequest(id=care_request_id, notes=body.notes)
-    reply = await eldercare.CompleteCareRequest(command, **_call_options(request, caller))
+    reply = await eldercare.CompleteCareRequest(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -702,7 +690,7 @@ async def rate_care_request(
     eldercare=Depends(_eldercare),
 ) -> dict:
     command = eldercare_pb2.RateCareRequestRequest(id=care_request_id, rating=body.rating, comment=body.comment)
-    reply = await eldercare.RateCareRequest(command, **_call_options(request, caller))
+    reply = await eldercare.RateCareRequest(command, **call_options(request, caller))
     return to_rest(reply.care_request)
 
 
@@ -721,7 +709,7 @@ async def list_my_care_requests(
     first; closed and cancelled ones too with include_finished."""
     query = eldercare_pb2.ListMyCareRequestsRequest(
         include_finished=include_finished, page_size=page_size, page_token=page_token or "")
-    reply = await eldercare.ListMyCareRequests(query, **_call_options(request, caller))
+    reply = await eldercare.ListMyCareRequests(query, **call_options(request, caller))
     return _page(reply.care_requests, reply.next_page_token)
 
 
@@ -742,7 +730,7 @@ async def care_figures(
     """Per local day and kind: calls raised, time to acknowledge (p50, p90, share within SLA), time to
     arrive, completed, cancelled, escalated, average rating. At most 92 days (operators, administrators)."""
     query = eldercare_pb2.GetCareFiguresRequest(community_id=community_id, from_day=from_day, to_day=to_day or "")
-    reply = await eldercare.GetCareFigures(query, **_call_options(request, caller))
+    reply = await eldercare.GetCareFigures(query, **call_options(request, caller))
     return {"community_id": community_id, "items": [
         {"day": row.day, "kind": name_of(KIND_NAMES, row.kind),
          **{name: getattr(row, name) for name in FIGURE_FIELDS}} for row in reply.figures]}

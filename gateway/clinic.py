@@ -18,7 +18,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import _call_options
+from gateway.common import call_options
 from gateway.models import (ID_PATTERN, PARTNER_ID_PATTERN, CommunityQuery, Day, Id, IdempotencyKey, IdQuery, PageSize,
                             PageToken)
 from linli.clinic.v1 import audit_pb2, audit_pb2_grpc, common_pb2, patients_pb2, patients_pb2_grpc
@@ -46,7 +46,7 @@ def _clinic(request: Request) -> ClinicStubs:
 
 
 def _options(request: Request, caller: Caller, purpose: str | None) -> dict:
-    options = _call_options(request, caller)
+    options = call_options(request, caller)
     options["metadata"] = [*options["metadata"], ("x-linli-channel", "http")]
     if purpose:
         options["metadata"].append(("x-linli-purpose", quote(unquote(purpose), safe="")))

@@ -8,22 +8,19 @@ snake_case, enums as short lower-case names ("part_time"), money as integer fen,
 null when unset. Their response models are generated from the proto descriptors, so the OpenAPI
 document and the api never drift apart.
 """
-from functools import cache
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
-from google.protobuf.descriptor import FieldDescriptor
-from google.protobuf.timestamp_pb2 import Timestamp
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from gateway.auth import require_caller
-from gateway.care_requests import IdempotencyKey, _call_options
+from gateway import common, protojson
 from gateway.models import (ID_PATTERN, LARGEST_WHOLE_NUMBER, OPTIONAL_ID_PATTERN, Day, GeoPointIn, Id, IdQuery,
                             OptionalDayQuery, PageSize, PageToken, WholeNumber, whole_number)
+from gateway.protojson import short_names
+from gateway.routes import Param, Route, install
 from linli.employment.v1 import common_pb2, fairs_pb2, jobs_pb2, seekers_pb2, training_pb2, workshop_pb2
 from linli.employment.v1 import fairs_pb2_grpc, jobs_pb2_grpc, seekers_pb2_grpc, training_pb2_grpc, workshop_pb2_grpc
 from linli.kit import grpc_client
-from linli.kit.identity import Caller
 
 router = APIRouter(tags=["employment"])
 
@@ -43,130 +40,22 @@ class EmploymentStubs:
         await self.channel.close(grace=1)
 
 
-def _api(request: Request) -> EmploymentStubs:
-    return request.app.state.employment
+# -- proto ↔ REST: the gateway's one converter (gateway/protojson.py) ----------------------------------
 
-
-# -- proto ↔ REST, generically -------------------------------------------------------------------------
-
-TIMESTAMP = Timestamp.DESCRIPTOR.full_name
-_INTEGERS = {FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_UINT32,
-             FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_SINT64}
-_FLOATS = {FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT}
-
-
-def _prefix(enum_descriptor) -> str:
-    return enum_descriptor.values_by_number[0].name.removesuffix("UNSPECIFIED")
-
-
-def short_names(enum_descriptor) -> tuple[str, ...]:
-    prefix = _prefix(enum_descriptor)
-    return tuple(v.name.removeprefix(prefix).lower() for v in enum_descriptor.values if v.number)
-
-
-def enum_number(enum_descriptor, name: str) -> int:
-    value = enum_descriptor.values_by_name.get(_prefix(enum_descriptor) + name.upper())
-    return value.number if value is not None else 0
-
-
-def _value(field, value):
-    if field.message_type is not None:
-        return value.ToJsonString() if field.message_type.full_name == TIMESTAMP else to_rest(value)
-    if field.enum_type is not None:
-        named = field.enum_type.values_by_number.get(value)
-        return named.name.removeprefix(_prefix(field.enum_type)).lower() if named is not None and value else None
-    return value
-
-
-def to_rest(message) -> dict:
-    rest = {}
-    for field in message.DESCRIPTOR.fields:
-        value = getattr(message, field.name)
-        if field.is_repeated:
-            rest[field.name] = [_value(field, item) for item in value]
-        elif field.message_type is not None and not message.HasField(field.name):
-            rest[field.name] = None
-        else:
-            rest[field.name] = _value(field, value)
-    return rest
-
-
-def from_rest(message_type, data: dict):
-    """A proto message from REST input (the pydantic model's dump): enums by short name, datetimes."""
-    message = message_type()
-    for name, value in data.items():
-        if value is None:
-            continue
-        field = message.DESCRIPTOR.fields_by_name[name]
-        if field.is_repeated:
-            target = getattr(message, name)
-            for item in value:
-                if field.message_type is not None:
-                    target.add().CopyFrom(from_rest(_class(field), item))
-                elif field.enum_type is not None:
-                    target.append(enum_number(field.enum_type, item))
-                else:
-                    target.append(item)
-        elif field.message_type is not None:
-            if field.message_type.full_name == TIMESTAMP:
-                getattr(message, name).FromDatetime(value)
-            else:
-                getattr(message, name).CopyFrom(from_rest(_class(field), value))
-        elif field.enum_type is not None:
-            setattr(message, name, enum_number(field.enum_type, value))
-        else:
-            setattr(message, name, value)
-    return message
-
-
-_CLASSES = {m.DESCRIPTOR.full_name: m for module in (common_pb2, jobs_pb2, seekers_pb2, fairs_pb2, training_pb2,
-                                                      workshop_pb2)
-            for m in vars(module).values() if isinstance(m, type) and hasattr(m, "DESCRIPTOR")
-            and hasattr(m.DESCRIPTOR, "fields")}
-
-
-def _class(field):
-    return _CLASSES[field.message_type.full_name]
-
-
-@cache
-def rest_model(descriptor) -> type[BaseModel]:
-    """The REST representation of a proto message as a pydantic model, for the OpenAPI document."""
-    fields = {}
-    for field in descriptor.fields:
-        if field.message_type is not None:
-            kind = str if field.message_type.full_name == TIMESTAMP else rest_model(field.message_type)
-        elif field.enum_type is not None:
-            kind = Literal[short_names(field.enum_type)]
-        elif field.type in _INTEGERS:
-            kind = int
-        elif field.type in _FLOATS:
-            kind = float
-        elif field.type == FieldDescriptor.TYPE_BOOL:
-            kind = bool
-        else:
-            kind = str
-        if field.is_repeated:
-            fields[field.name] = (list[kind], ...)
-        elif field.message_type is not None or field.enum_type is not None:
-            fields[field.name] = (kind | None, ...)
-        else:
-            fields[field.name] = (kind, ...)
-    return create_model(f"Employment{descriptor.name}", **fields)
-
-
-@cache
-def page_model(message_type) -> type[BaseModel]:
-    return create_model(f"Employment{message_type.DESCRIPTOR.name}Page",
-                        items=(list[rest_model(message_type.DESCRIPTOR)], ...), next_page_token=(str | None, ...))
+to_rest, from_rest = protojson.to_json, protojson.from_json
 
 
 def model(message_type) -> type[BaseModel]:
-    return rest_model(message_type.DESCRIPTOR)
+    """The REST representation of a proto message, published as Employment<Message>."""
+    return protojson.rest_model(message_type.DESCRIPTOR, "Employment")
+
+
+def page_model(message_type) -> type[BaseModel]:
+    return protojson.page_model(message_type.DESCRIPTOR, "Employment")
 
 
 def page(items, token: str) -> dict:
-    return {"items": [to_rest(item) for item in items], "next_page_token": token or None}
+    return common.page([to_rest(item) for item in items], token)
 
 
 # -- input -----------------------------------------------------------------------------------------------
@@ -369,131 +258,20 @@ def draft(body: VacancyDraftIn) -> jobs_pb2.VacancyDraft:
     return from_rest(jobs_pb2.VacancyDraft, body.model_dump(include=set(VacancyDraftIn.model_fields)))
 
 
-# -- skills and employers --------------------------------------------------------------------------------
+# -- the routes --------------------------------------------------------------------------------------------
+# Every employment route is a pass-through (gateway/routes.py). Its description says who may call it; the
+# api decides.
 
 class SkillList(BaseModel):
     items: list[model(jobs_pb2.Skill)]
 
 
-@router.get("/v1/skills", response_model=SkillList)
-async def list_skills(request: Request, caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """The skill taxonomy: curated skills (informal ones too), each with its national classification code."""
-    reply = await api.jobs.ListSkills(jobs_pb2.ListSkillsRequest(), **_call_options(request, caller))
-    return {"items": [to_rest(skill) for skill in reply.skills]}
-
-
-@router.post("/v1/skills", status_code=201, response_model=model(jobs_pb2.Skill))
-async def add_skill(body: SkillIn, request: Request, idempotency_key: IdempotencyKey = None,
-                    caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """Operators, counsellors and administrators extend the taxonomy."""
-    reply = await api.jobs.AddSkill(from_rest(jobs_pb2.AddSkillRequest, body.model_dump()),
-                                    **_call_options(request, caller))
-    return to_rest(reply.skill)
-
-
-@router.post("/v1/employers", status_code=201, response_model=model(jobs_pb2.Employer))
-async def register_employer(body: EmployerIn, request: Request, idempotency_key: IdempotencyKey = None,
-                            caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """A counsellor registers an employer and the users (role employer) who act for it."""
-    reply = await api.jobs.RegisterEmployer(from_rest(jobs_pb2.RegisterEmployerRequest, body.model_dump()),
-                                            **_call_options(request, caller))
-    return to_rest(reply.employer)
-
-
-@router.get("/v1/employers", response_model=page_model(jobs_pb2.Employer))
-async def list_employers(request: Request, community_id: IdQuery = None,
-                         page_size: PageSize = 50, page_token: PageToken = None,
-                         caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """A community's employers; without community_id, those you act for."""
-    reply = await api.jobs.ListEmployers(jobs_pb2.ListEmployersRequest(
-        community_id=community_id or "", page_size=page_size, page_token=page_token or ""),
-        **_call_options(request, caller))
-    return page(reply.employers, reply.next_page_token)
-
-
-@router.get("/v1/employers/{employer_id}", response_model=model(jobs_pb2.Employer))
-async def get_employer(employer_id: Id, request: Request, caller: Caller = Depends(require_caller),
-                       api=Depends(_api)) -> dict:
-    reply = await api.jobs.GetEmployer(jobs_pb2.GetEmployerRequest(id=employer_id), **_call_options(request, caller))
-    return to_rest(reply.employer)
-
-
-# -- vacancies -------------------------------------------------------------------------------------------
-
 VacancyOut = model(jobs_pb2.Vacancy)
-
-
-@router.post("/v1/vacancies", status_code=201, response_model=VacancyOut)
-async def create_vacancy(body: VacancyIn, request: Request, idempotency_key: IdempotencyKey = None,
-                         caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """An employer (or a counsellor for it) writes a vacancy; it stays a draft until opened."""
-    reply = await api.jobs.CreateVacancy(jobs_pb2.CreateVacancyRequest(
-        employer_id=body.employer_id, draft=draft(body), fair_id=body.fair_id), **_call_options(request, caller))
-    return to_rest(reply.vacancy)
 
 
 class ImportOut(BaseModel):
     import_id: str
     items: list[VacancyOut]
-
-
-@router.post("/v1/vacancies/import", status_code=201, response_model=ImportOut)
-async def import_vacancies(body: ImportIn, request: Request, idempotency_key: IdempotencyKey = None,
-                           caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """Counsellors open many vacancies at once (a fair's posts): every row valid, or none is taken. The
-    Idempotency-Key is also the import's id: a retry returns the first import's vacancies."""
-    command = jobs_pb2.ImportVacanciesRequest(
-        community_id=body.community_id, fair_id=body.fair_id, import_id=idempotency_key or "",
-        vacancies=[jobs_pb2.ImportedVacancy(employer_id=row.employer_id, draft=draft(row)) for row in body.vacancies])
-    reply = await api.jobs.ImportVacancies(command, **_call_options(request, caller))
-    return {"import_id": reply.import_id, "items": [to_rest(v) for v in reply.vacancies]}
-
-
-@router.get("/v1/vacancies", response_model=page_model(jobs_pb2.Vacancy))
-async def list_vacancies(request: Request, community_id: IdQuery = None,
-                         employer_id: IdQuery = None,
-                         status: VacancyStatus | None = None,
-                         fair_id: IdQuery = None,
-                         page_size: PageSize = 50, page_token: PageToken = None,
-                         caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """A community's vacancies (residents see the open ones), or an employer's."""
-    reply = await api.jobs.ListVacancies(jobs_pb2.ListVacanciesRequest(
-        community_id=community_id or "", employer_id=employer_id or "",
-        status=enum_number(jobs_pb2.VacancyStatus.DESCRIPTOR, status) if status else 0, fair_id=fair_id or "",
-        page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
-    return page(reply.vacancies, reply.next_page_token)
-
-
-@router.get("/v1/vacancies/{vacancy_id}", response_model=VacancyOut)
-async def get_vacancy(vacancy_id: Id, request: Request, caller: Caller = Depends(require_caller),
-                      api=Depends(_api)) -> dict:
-    reply = await api.jobs.GetVacancy(jobs_pb2.GetVacancyRequest(id=vacancy_id), **_call_options(request, caller))
-    return to_rest(reply.vacancy)
-
-
-@router.put("/v1/vacancies/{vacancy_id}", response_model=VacancyOut)
-async def update_vacancy(vacancy_id: Id, body: VacancyDraftIn, request: Request,
-                         caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """Change a draft or open vacancy; an open one is matched again."""
-    reply = await api.jobs.UpdateVacancy(jobs_pb2.UpdateVacancyRequest(id=vacancy_id, draft=draft(body)),
-                                         **_call_options(request, caller))
-    return to_rest(reply.vacancy)
-
-
-@router.post("/v1/vacancies/{vacancy_id}/open", response_model=VacancyOut)
-async def open_vacancy(vacancy_id: Id, request: Request, idempotency_key: IdempotencyKey = None,
-                       caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.jobs.OpenVacancy(jobs_pb2.OpenVacancyRequest(id=vacancy_id), **_call_options(request, caller))
-    return to_rest(reply.vacancy)
-
-
-@router.post("/v1/vacancies/{vacancy_id}/close", response_model=VacancyOut)
-async def close_vacancy(vacancy_id: Id, request: Request, body: EmploymentReasonIn | None = None,
-                        idempotency_key: IdempotencyKey = None, caller: Caller = Depends(require_caller),
-                        api=Depends(_api)) -> dict:
-    reply = await api.jobs.CloseVacancy(jobs_pb2.CloseVacancyRequest(id=vacancy_id, reason=body.reason if body else ""),
-                                        **_call_options(request, caller))
-    return to_rest(reply.vacancy)
 
 
 class ShortlistOut(BaseModel):
@@ -502,91 +280,7 @@ class ShortlistOut(BaseModel):
     up_to_date: bool
 
 
-@router.get("/v1/vacancies/{vacancy_id}/shortlist", response_model=ShortlistOut)
-async def get_shortlist(vacancy_id: Id, request: Request, caller: Caller = Depends(require_caller),
-                        api=Depends(_api)) -> dict:
-    """The best searching seekers for the vacancy, with why they match; for its employer and counsellors.
-    up_to_date is false for the moment after a change, while the worker ranks again."""
-    reply = await api.jobs.GetShortlist(jobs_pb2.GetShortlistRequest(vacancy_id=vacancy_id),
-                                        **_call_options(request, caller))
-    return {"items": [to_rest(entry) for entry in reply.entries], "up_to_date": reply.up_to_date,
-            "ranked_at": reply.ranked_at.ToJsonString() if reply.HasField("ranked_at") else None}
-
-
-@router.get("/v1/employment-figures/{community_id}", response_model=model(jobs_pb2.GetEmploymentFiguresResponse))
-async def get_figures(community_id: Id, request: Request, from_month: Annotated[str, Query(pattern=MONTH)],
-                      to_month: Annotated[str | None, Query(pattern=MONTH)] = None,
-                      caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """The funnel, time to fill, placements per month and retention at 3 and 6 months (counsellors)."""
-    reply = await api.jobs.GetEmploymentFigures(jobs_pb2.GetEmploymentFiguresRequest(
-        community_id=community_id, from_month=from_month, to_month=to_month or ""), **_call_options(request, caller))
-    return to_rest(reply)
-
-
-# -- job seekers and matches -----------------------------------------------------------------------------
-
 SeekerOut = model(seekers_pb2.JobSeeker)
-
-
-@router.post("/v1/job-seekers", status_code=201, response_model=SeekerOut)
-async def register_seeker(body: SeekerIn, request: Request, idempotency_key: IdempotencyKey = None,
-                          caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """A resident registers themself (id empty), or a counsellor registers a resident by their user id."""
-    reply = await api.seekers.RegisterSeeker(seekers_pb2.RegisterSeekerRequest(
-        id=body.id, community_id=body.community_id, start_searching=body.start_searching,
-        profile=from_rest(seekers_pb2.SeekerProfile, body.profile.model_dump())), **_call_options(request, caller))
-    return to_rest(reply.seeker)
-
-
-@router.get("/v1/job-seekers", response_model=page_model(seekers_pb2.JobSeeker))
-async def list_seekers(request: Request, community_id: Annotated[str, Query(min_length=1, max_length=64)],
-                       status: SeekerStatus | None = None, page_size: PageSize = 50, page_token: PageToken = None,
-                       caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """A community's job seekers (counsellors)."""
-    reply = await api.seekers.ListSeekers(seekers_pb2.ListSeekersRequest(
-        community_id=community_id, status=enum_number(seekers_pb2.SeekerStatus.DESCRIPTOR, status) if status else 0,
-        page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
-    return page(reply.seekers, reply.next_page_token)
-
-
-@router.get("/v1/job-seekers/{seeker_id}", response_model=SeekerOut)
-async def get_seeker(seeker_id: Id, request: Request, caller: Caller = Depends(require_caller),
-                     api=Depends(_api)) -> dict:
-    reply = await api.seekers.GetSeeker(seekers_pb2.GetSeekerRequest(id=seeker_id), **_call_options(request, caller))
-    return to_rest(reply.seeker)
-
-
-@router.get("/v1/me/job-seeker", response_model=SeekerOut)
-async def get_my_profile(request: Request, caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.seekers.GetSeeker(seekers_pb2.GetSeekerRequest(), **_call_options(request, caller))
-    return to_rest(reply.seeker)
-
-
-@router.put("/v1/job-seekers/{seeker_id}/profile", response_model=SeekerOut)
-async def update_profile(seeker_id: Id, body: SeekerProfileIn, request: Request,
-                         caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """Change skills, experience, preferences or availability; the matches follow within moments."""
-    reply = await api.seekers.UpdateSeekerProfile(seekers_pb2.UpdateSeekerProfileRequest(
-        id=seeker_id, profile=from_rest(seekers_pb2.SeekerProfile, body.model_dump())),
-        **_call_options(request, caller))
-    return to_rest(reply.seeker)
-
-
-@router.post("/v1/job-seekers/{seeker_id}/start-searching", response_model=SeekerOut)
-async def start_searching(seeker_id: Id, request: Request, idempotency_key: IdempotencyKey = None,
-                          caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.seekers.StartSearching(seekers_pb2.StartSearchingRequest(id=seeker_id),
-                                             **_call_options(request, caller))
-    return to_rest(reply.seeker)
-
-
-@router.post("/v1/job-seekers/{seeker_id}/exit", response_model=SeekerOut)
-async def exit_seeker(seeker_id: Id, request: Request, body: EmploymentReasonIn | None = None,
-                      idempotency_key: IdempotencyKey = None, caller: Caller = Depends(require_caller),
-                      api=Depends(_api)) -> dict:
-    command = seekers_pb2.ExitSeekerRequest(id=seeker_id, reason=body.reason if body else "")
-    reply = await api.seekers.ExitSeeker(command, **_call_options(request, caller))
-    return to_rest(reply.seeker)
 
 
 class MatchesOut(BaseModel):
@@ -595,70 +289,7 @@ class MatchesOut(BaseModel):
     up_to_date: bool
 
 
-async def _matches(request: Request, caller: Caller, api: EmploymentStubs, seeker_id: str) -> dict:
-    reply = await api.seekers.GetMatches(seekers_pb2.GetMatchesRequest(seeker_id=seeker_id),
-                                         **_call_options(request, caller))
-    return {"items": [to_rest(match) for match in reply.matches], "up_to_date": reply.up_to_date,
-            "ranked_at": reply.ranked_at.ToJsonString() if reply.HasField("ranked_at") else None}
-
-
-@router.get("/v1/me/matches", response_model=MatchesOut)
-async def my_matches(request: Request, caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """Your best open vacancies, best first, each with why: "3 of 4 skills, 1.2 km, part-time matches".
-    up_to_date is false for the moment after your profile changed, while the worker ranks again."""
-    return await _matches(request, caller, api, "")
-
-
-@router.get("/v1/job-seekers/{seeker_id}/matches", response_model=MatchesOut)
-async def seeker_matches(seeker_id: Id, request: Request, caller: Caller = Depends(require_caller),
-                         api=Depends(_api)) -> dict:
-    return await _matches(request, caller, api, seeker_id)
-
-
-# -- applications and placements -------------------------------------------------------------------------
-
 ApplicationOut = model(seekers_pb2.Application)
-
-
-@router.post("/v1/applications", status_code=201, response_model=ApplicationOut)
-async def express_intention(body: IntentionIn, request: Request, idempotency_key: IdempotencyKey = None,
-                            caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """I want this job (or, from a counsellor at a fair: this seeker wants it). Advances a suggestion."""
-    reply = await api.seekers.ExpressIntention(from_rest(seekers_pb2.ExpressIntentionRequest, body.model_dump()),
-                                               **_call_options(request, caller))
-    return to_rest(reply.application)
-
-
-@router.post("/v1/applications/suggestions", status_code=201, response_model=ApplicationOut)
-async def suggest_vacancy(body: SuggestionIn, request: Request, idempotency_key: IdempotencyKey = None,
-                          caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """A counsellor suggests a vacancy to a seeker; an employer invites someone from its shortlist."""
-    reply = await api.seekers.SuggestVacancy(from_rest(seekers_pb2.SuggestVacancyRequest, body.model_dump()),
-                                             **_call_options(request, caller))
-    return to_rest(reply.application)
-
-
-@router.get("/v1/applications", response_model=page_model(seekers_pb2.Application))
-async def list_applications(request: Request, community_id: IdQuery = None,
-                            seeker_id: IdQuery = None,
-                            vacancy_id: IdQuery = None,
-                            status: ApplicationStatus | None = None, page_size: PageSize = 50,
-                            page_token: PageToken = None, caller: Caller = Depends(require_caller),
-                            api=Depends(_api)) -> dict:
-    """By vacancy (its employer, counsellors), by community (counsellors) or by seeker; none: your own."""
-    reply = await api.seekers.ListApplications(seekers_pb2.ListApplicationsRequest(
-        community_id=community_id or "", seeker_id=seeker_id or "", vacancy_id=vacancy_id or "",
-        status=enum_number(seekers_pb2.ApplicationStatus.DESCRIPTOR, status) if status else 0,
-        page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
-    return page(reply.applications, reply.next_page_token)
-
-
-@router.get("/v1/applications/{application_id}", response_model=ApplicationOut)
-async def get_application(application_id: Id, request: Request, caller: Caller = Depends(require_caller),
-                          api=Depends(_api)) -> dict:
-    reply = await api.seekers.GetApplication(seekers_pb2.GetApplicationRequest(id=application_id),
-                                             **_call_options(request, caller))
-    return to_rest(reply.application)
 
 
 class MovedOut(BaseModel):
@@ -666,96 +297,7 @@ class MovedOut(BaseModel):
     placement: model(seekers_pb2.Placement) | None
 
 
-@router.post("/v1/applications/{application_id}/status", response_model=MovedOut)
-async def move_application(application_id: Id, body: ApplicationStatusIn, request: Request,
-                           idempotency_key: IdempotencyKey = None, caller: Caller = Depends(require_caller),
-                           api=Depends(_api)) -> dict:
-    """One step: viewed (seeker), referred (counsellor), interview with interview_at, offer, hired
-    (employer), or rejected, withdrawn, no_show. Hired also starts the placement: today, or on started_on
-    when the hire is recorded afterwards (its follow-ups are due 3 and 6 months after that day)."""
-    command = from_rest(seekers_pb2.MoveApplicationRequest, {**body.model_dump(), "id": application_id})
-    reply = await api.seekers.MoveApplication(command, **_call_options(request, caller))
-    return {"application": to_rest(reply.application),
-            "placement": to_rest(reply.placement) if reply.HasField("placement") else None}
-
-
-@router.get("/v1/placements", response_model=page_model(seekers_pb2.Placement))
-async def list_placements(request: Request, community_id: IdQuery = None,
-                          seeker_id: IdQuery = None,
-                          follow_up_due_by: OptionalDayQuery = None,
-                          page_size: PageSize = 50, page_token: PageToken = None,
-                          caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """A community's placements (counsellors; follow_up_due_by: only those with a follow-up due), or a
-    seeker's; none: your own."""
-    reply = await api.seekers.ListPlacements(seekers_pb2.ListPlacementsRequest(
-        community_id=community_id or "", seeker_id=seeker_id or "", follow_up_due_by=follow_up_due_by or "",
-        page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
-    return page(reply.placements, reply.next_page_token)
-
-
-@router.post("/v1/placements/{placement_id}/follow-ups", response_model=model(seekers_pb2.Placement))
-async def record_follow_up(placement_id: Id, body: FollowUpIn, request: Request,
-                           idempotency_key: IdempotencyKey = None, caller: Caller = Depends(require_caller),
-                           api=Depends(_api)) -> dict:
-    """A counsellor records the follow-up at 3 or 6 months: still at work, or not."""
-    reply = await api.seekers.RecordFollowUp(seekers_pb2.RecordFollowUpRequest(
-        placement_id=placement_id, months=body.months, still_employed=body.still_employed, note=body.note),
-        **_call_options(request, caller))
-    return to_rest(reply.placement)
-
-
-# -- job fairs -------------------------------------------------------------------------------------------
-
 FairOut = model(fairs_pb2.Fair)
-
-
-@router.post("/v1/job-fairs", status_code=201, response_model=FairOut)
-async def plan_fair(body: FairIn, request: Request, idempotency_key: IdempotencyKey = None,
-                    caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.fairs.PlanFair(from_rest(fairs_pb2.PlanFairRequest, body.model_dump()),
-                                     **_call_options(request, caller))
-    return to_rest(reply.fair)
-
-
-@router.get("/v1/job-fairs", response_model=page_model(fairs_pb2.Fair))
-async def list_fairs(request: Request, community_id: Annotated[str, Query(min_length=1, max_length=64)],
-                     page_size: PageSize = 50, page_token: PageToken = None,
-                     caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.fairs.ListFairs(fairs_pb2.ListFairsRequest(
-        community_id=community_id, page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
-    return page(reply.fairs, reply.next_page_token)
-
-
-@router.get("/v1/job-fairs/{fair_id}", response_model=FairOut)
-async def get_fair(fair_id: Id, request: Request, caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.fairs.GetFair(fairs_pb2.GetFairRequest(id=fair_id), **_call_options(request, caller))
-    return to_rest(reply.fair)
-
-
-@router.post("/v1/job-fairs/{fair_id}/companies", response_model=FairOut)
-async def add_fair_company(fair_id: Id, body: FairCompanyIn, request: Request, idempotency_key: IdempotencyKey = None,
-                           caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.fairs.AddFairCompany(fairs_pb2.AddFairCompanyRequest(fair_id=fair_id, **body.model_dump()),
-                                           **_call_options(request, caller))
-    return to_rest(reply.fair)
-
-
-@router.post("/v1/job-fairs/{fair_id}/consultations", status_code=201, response_model=model(fairs_pb2.Consultation))
-async def record_consultation(fair_id: Id, body: ConsultationIn, request: Request,
-                              idempotency_key: IdempotencyKey = None, caller: Caller = Depends(require_caller),
-                              api=Depends(_api)) -> dict:
-    """A question answered at the fair: policy (subsidies, insurance, contracts), job, training, other."""
-    command = from_rest(fairs_pb2.RecordConsultationRequest, {**body.model_dump(), "fair_id": fair_id})
-    reply = await api.fairs.RecordConsultation(command, **_call_options(request, caller))
-    return to_rest(reply.consultation)
-
-
-@router.post("/v1/job-fairs/{fair_id}/leaflets", response_model=FairOut)
-async def record_leaflets(fair_id: Id, body: LeafletsIn, request: Request, idempotency_key: IdempotencyKey = None,
-                          caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.fairs.RecordLeaflets(fairs_pb2.RecordLeafletsRequest(fair_id=fair_id, **body.model_dump()),
-                                           **_call_options(request, caller))
-    return to_rest(reply.fair)
 
 
 class ClosedFairOut(BaseModel):
@@ -763,124 +305,8 @@ class ClosedFairOut(BaseModel):
     report: model(fairs_pb2.FairReport)
 
 
-@router.post("/v1/job-fairs/{fair_id}/close", response_model=ClosedFairOut)
-async def close_fair(fair_id: Id, request: Request, idempotency_key: IdempotencyKey = None,
-                     caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.fairs.CloseFair(fairs_pb2.CloseFairRequest(id=fair_id), **_call_options(request, caller))
-    return {"fair": to_rest(reply.fair), "report": to_rest(reply.report)}
-
-
-@router.get("/v1/job-fairs/{fair_id}/report", response_model=model(fairs_pb2.FairReport))
-async def fair_report(fair_id: Id, request: Request, caller: Caller = Depends(require_caller),
-                      api=Depends(_api)) -> dict:
-    """Posts, companies, hiring intentions, training sign-ups, policy questions answered, leaflets."""
-    reply = await api.fairs.GetFairReport(fairs_pb2.GetFairReportRequest(fair_id=fair_id),
-                                          **_call_options(request, caller))
-    return to_rest(reply.report)
-
-
-# -- training --------------------------------------------------------------------------------------------
-
 EnrolmentOut = model(training_pb2.Enrolment)
-
-
-@router.post("/v1/courses", status_code=201, response_model=model(training_pb2.Course))
-async def create_course(body: CourseIn, request: Request, idempotency_key: IdempotencyKey = None,
-                        caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.training.CreateCourse(from_rest(training_pb2.CreateCourseRequest, body.model_dump()),
-                                            **_call_options(request, caller))
-    return to_rest(reply.course)
-
-
-@router.get("/v1/courses", response_model=page_model(training_pb2.Course))
-async def list_courses(request: Request, community_id: Annotated[str, Query(min_length=1, max_length=64)],
-                       page_size: PageSize = 50, page_token: PageToken = None,
-                       caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.training.ListCourses(training_pb2.ListCoursesRequest(
-        community_id=community_id, page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
-    return page(reply.courses, reply.next_page_token)
-
-
-@router.post("/v1/courses/{course_id}/enrolments", status_code=201, response_model=EnrolmentOut)
-async def sign_up(course_id: Id, request: Request, body: TrainingSignUpIn | None = None, idempotency_key: IdempotencyKey = None,
-                  caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """Sign up for a course (yourself, or a counsellor for a seeker, at a fair with its id)."""
-    fields = body.model_dump() if body else {}
-    reply = await api.training.SignUpForCourse(training_pb2.SignUpForCourseRequest(course_id=course_id, **fields),
-                                               **_call_options(request, caller))
-    return to_rest(reply.enrolment)
-
-
-@router.get("/v1/courses/{course_id}/enrolments", response_model=page_model(training_pb2.Enrolment))
-async def list_enrolments(course_id: Id, request: Request, page_size: PageSize = 50, page_token: PageToken = None,
-                          caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.training.ListEnrolments(training_pb2.ListEnrolmentsRequest(
-        course_id=course_id, page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
-    return page(reply.enrolments, reply.next_page_token)
-
-
-@router.get("/v1/me/enrolments", response_model=page_model(training_pb2.Enrolment))
-async def my_enrolments(request: Request, page_size: PageSize = 50, page_token: PageToken = None,
-                        caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """Your enrolments. Like /v1/me/job-seeker and /v1/me/matches: 404 when you are not registered as a job
-    seeker (enrolments are a seeker's), an empty list when you are one with none."""
-    reply = await api.training.ListEnrolments(training_pb2.ListEnrolmentsRequest(
-        page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
-    return page(reply.enrolments, reply.next_page_token)
-
-
-@router.post("/v1/enrolments/{enrolment_id}/status", response_model=EnrolmentOut)
-async def move_enrolment(enrolment_id: Id, body: EnrolmentStatusIn, request: Request,
-                         idempotency_key: IdempotencyKey = None, caller: Caller = Depends(require_caller),
-                         api=Depends(_api)) -> dict:
-    """enrolled, completed, certified (counsellors; certified adds the course's skills to the seeker), or
-    dropped (the seeker too)."""
-    command = from_rest(training_pb2.MoveEnrolmentRequest, {**body.model_dump(), "id": enrolment_id})
-    reply = await api.training.MoveEnrolment(command, **_call_options(request, caller))
-    return to_rest(reply.enrolment)
-
-
-# -- the community workshop ------------------------------------------------------------------------------
-
 OrderOut = model(workshop_pb2.WorkshopOrder)
-
-
-@router.post("/v1/workshop-orders", status_code=201, response_model=OrderOut)
-async def take_order(body: WorkshopOrderIn, request: Request, idempotency_key: IdempotencyKey = None,
-                     caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.workshop.TakeWorkshopOrder(from_rest(workshop_pb2.TakeWorkshopOrderRequest, body.model_dump()),
-                                                 **_call_options(request, caller))
-    return to_rest(reply.order)
-
-
-@router.get("/v1/workshop-orders", response_model=page_model(workshop_pb2.WorkshopOrder))
-async def list_orders(request: Request, community_id: Annotated[str, Query(min_length=1, max_length=64)],
-                      page_size: PageSize = 50, page_token: PageToken = None,
-                      caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """Counsellors: the community's orders. Residents: the orders they handed in pieces for there, each
-    with their own payout only."""
-    reply = await api.workshop.ListWorkshopOrders(workshop_pb2.ListWorkshopOrdersRequest(
-        community_id=community_id, page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
-    return page(reply.orders, reply.next_page_token)
-
-
-@router.get("/v1/me/workshop-orders", response_model=page_model(workshop_pb2.WorkshopOrder))
-async def my_workshop_orders(request: Request, page_size: PageSize = 50, page_token: PageToken = None,
-                             caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """The workshop orders you handed in pieces for, each with your own payout once the order is completed
-    (amount and whether it was paid); your pieces are at /v1/workshop-orders/{id}/pieces. Empty when you
-    did no piece-work."""
-    reply = await api.workshop.ListWorkshopOrders(workshop_pb2.ListWorkshopOrdersRequest(
-        page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
-    return page(reply.orders, reply.next_page_token)
-
-
-@router.get("/v1/workshop-orders/{order_id}", response_model=OrderOut)
-async def get_order(order_id: Id, request: Request, caller: Caller = Depends(require_caller),
-                    api=Depends(_api)) -> dict:
-    reply = await api.workshop.GetWorkshopOrder(workshop_pb2.GetWorkshopOrderRequest(id=order_id),
-                                                **_call_options(request, caller))
-    return to_rest(reply.order)
 
 
 class PiecesOut(BaseModel):
@@ -888,40 +314,241 @@ class PiecesOut(BaseModel):
     record: model(workshop_pb2.PieceRecord)
 
 
-@router.post("/v1/workshop-orders/{order_id}/pieces", status_code=201, response_model=PiecesOut)
-async def record_pieces(order_id: Id, body: PiecesIn, request: Request, idempotency_key: IdempotencyKey = None,
-                        caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """Pieces a worker handed in, with those that failed the quality check (never paid)."""
-    reply = await api.workshop.RecordPieces(workshop_pb2.RecordPiecesRequest(order_id=order_id, **body.model_dump()),
-                                            **_call_options(request, caller))
-    return {"order": to_rest(reply.order), "record": to_rest(reply.record)}
-
-
 class PieceRecordList(BaseModel):
     items: list[model(workshop_pb2.PieceRecord)]
 
 
-@router.get("/v1/workshop-orders/{order_id}/pieces", response_model=PieceRecordList)
-async def list_pieces(order_id: Id, request: Request, caller: Caller = Depends(require_caller),
-                      api=Depends(_api)) -> dict:
-    """Counsellors: every record of the order. A resident who worked on it: their own records."""
-    reply = await api.workshop.ListPieceRecords(workshop_pb2.ListPieceRecordsRequest(order_id=order_id),
-                                                **_call_options(request, caller))
-    return {"items": [to_rest(record) for record in reply.records]}
+def _ranked(items: str):
+    """A ranking's reply (a shortlist, matches) as items, when it was ranked, and whether that is current."""
+    def render(reply) -> dict:
+        return {"items": [to_rest(item) for item in getattr(reply, items)], "up_to_date": reply.up_to_date,
+                "ranked_at": reply.ranked_at.ToJsonString() if reply.HasField("ranked_at") else None}
+    return render
 
 
-@router.post("/v1/workshop-orders/{order_id}/complete", response_model=OrderOut)
-async def complete_order(order_id: Id, request: Request, idempotency_key: IdempotencyKey = None,
-                         caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    """Complete the order: every worker's payout is accepted pieces × the rate, in fen."""
-    reply = await api.workshop.CompleteWorkshopOrder(workshop_pb2.CompleteWorkshopOrderRequest(id=order_id),
-                                                     **_call_options(request, caller))
-    return to_rest(reply.order)
+def _create_vacancy(arguments: dict) -> jobs_pb2.CreateVacancyRequest:
+    body = arguments["body"]
+    return jobs_pb2.CreateVacancyRequest(employer_id=body.employer_id, draft=draft(body), fair_id=body.fair_id)
 
 
-@router.post("/v1/workshop-orders/{order_id}/payouts/{worker_id}/paid", response_model=OrderOut)
-async def mark_paid(order_id: Id, worker_id: Id, request: Request, idempotency_key: IdempotencyKey = None,
-                    caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    command = workshop_pb2.MarkPayoutPaidRequest(order_id=order_id, worker_id=worker_id)
-    reply = await api.workshop.MarkPayoutPaid(command, **_call_options(request, caller))
-    return to_rest(reply.order)
+def _import_vacancies(arguments: dict) -> jobs_pb2.ImportVacanciesRequest:
+    body = arguments["body"]  # the Idempotency-Key is the import's id
+    return jobs_pb2.ImportVacanciesRequest(
+        community_id=body.community_id, fair_id=body.fair_id, import_id=arguments["idempotency_key"] or "",
+        vacancies=[jobs_pb2.ImportedVacancy(employer_id=row.employer_id, draft=draft(row)) for row in body.vacancies])
+
+
+def _update_vacancy(arguments: dict) -> jobs_pb2.UpdateVacancyRequest:
+    return jobs_pb2.UpdateVacancyRequest(id=arguments["vacancy_id"], draft=draft(arguments["body"]))
+
+
+def _page_query(*params: Param) -> tuple[Param, ...]:
+    return (*params, Param("page_size", PageSize, 50), Param("page_token", PageToken, None))
+
+
+def _id(name: str, to: str = "id") -> tuple[Param, ...]:
+    return (Param(name, Id, to=to),)
+
+
+COMMUNITY = Param("community_id", IdQuery, None)
+REQUIRED_COMMUNITY = Param("community_id", Annotated[str, Query(min_length=1, max_length=64)])
+JOBS, SEEKERS, FAIRS, TRAINING, WORKSHOP = ("employment.jobs", "employment.seekers", "employment.fairs",
+                                            "employment.training", "employment.workshop")
+
+ROUTES = (
+    # skills and employers
+    Route("GET", "/v1/skills", "list_skills", JOBS, "ListSkills", jobs_pb2.ListSkillsRequest, SkillList,
+          items="skills",
+          doc="The skill taxonomy: curated skills (informal ones too), each with its national classification code."),
+    Route("POST", "/v1/skills", "add_skill", JOBS, "AddSkill", jobs_pb2.AddSkillRequest, model(jobs_pb2.Skill),
+          body=SkillIn, answer="skill", status_code=201, idempotent=True,
+          doc="Operators, counsellors and administrators extend the taxonomy."),
+    Route("POST", "/v1/employers", "register_employer", JOBS, "RegisterEmployer", jobs_pb2.RegisterEmployerRequest,
+          model(jobs_pb2.Employer), body=EmployerIn, answer="employer", status_code=201, idempotent=True,
+          doc="A counsellor registers an employer and the users (role employer) who act for it."),
+    Route("GET", "/v1/employers", "list_employers", JOBS, "ListEmployers", jobs_pb2.ListEmployersRequest,
+          page_model(jobs_pb2.Employer), query=_page_query(COMMUNITY), items="employers",
+          doc="A community's employers; without community_id, those you act for."),
+    Route("GET", "/v1/employers/{employer_id}", "get_employer", JOBS, "GetEmployer", jobs_pb2.GetEmployerRequest,
+          model(jobs_pb2.Employer), path_params=_id("employer_id"), answer="employer"),
+    # vacancies
+    Route("POST", "/v1/vacancies", "create_vacancy", JOBS, "CreateVacancy", jobs_pb2.CreateVacancyRequest,
+          VacancyOut, body=VacancyIn, build=_create_vacancy, answer="vacancy", status_code=201, idempotent=True,
+          doc="An employer (or a counsellor for it) writes a vacancy; it stays a draft until opened."),
+    Route("POST", "/v1/vacancies/import", "import_vacancies", JOBS, "ImportVacancies",
+          jobs_pb2.ImportVacanciesRequest, ImportOut, body=ImportIn, build=_import_vacancies, status_code=201,
+          idempotent=True,
+          render=lambda reply: {"import_id": reply.import_id, "items": [to_rest(v) for v in reply.vacancies]},
+          doc="Counsellors open many vacancies at once (a fair's posts): every row valid, or none is taken. The\n"
+              "Idempotency-Key is also the import's id: a retry returns the first import's vacancies."),
+    Route("GET", "/v1/vacancies", "list_vacancies", JOBS, "ListVacancies", jobs_pb2.ListVacanciesRequest,
+          page_model(jobs_pb2.Vacancy),
+          query=_page_query(COMMUNITY, Param("employer_id", IdQuery, None), Param("status", VacancyStatus | None, None),
+                            Param("fair_id", IdQuery, None)),
+          items="vacancies", doc="A community's vacancies (residents see the open ones), or an employer's."),
+    Route("GET", "/v1/vacancies/{vacancy_id}", "get_vacancy", JOBS, "GetVacancy", jobs_pb2.GetVacancyRequest,
+          VacancyOut, path_params=_id("vacancy_id"), answer="vacancy"),
+    Route("PUT", "/v1/vacancies/{vacancy_id}", "update_vacancy", JOBS, "UpdateVacancy",
+          jobs_pb2.UpdateVacancyRequest, VacancyOut, path_params=_id("vacancy_id"), body=VacancyDraftIn,
+          build=_update_vacancy, answer="vacancy",
+          doc="Change a draft or open vacancy; an open one is matched again."),
+    Route("POST", "/v1/vacancies/{vacancy_id}/open", "open_vacancy", JOBS, "OpenVacancy",
+          jobs_pb2.OpenVacancyRequest, VacancyOut, path_params=_id("vacancy_id"), answer="vacancy", idempotent=True),
+    Route("POST", "/v1/vacancies/{vacancy_id}/close", "close_vacancy", JOBS, "CloseVacancy",
+          jobs_pb2.CloseVacancyRequest, VacancyOut, path_params=_id("vacancy_id"), body=EmploymentReasonIn,
+          body_optional=True, answer="vacancy", idempotent=True),
+    Route("GET", "/v1/vacancies/{vacancy_id}/shortlist", "get_shortlist", JOBS, "GetShortlist",
+          jobs_pb2.GetShortlistRequest, ShortlistOut, path_params=_id("vacancy_id", to="vacancy_id"),
+          render=_ranked("entries"),
+          doc="The best searching seekers for the vacancy, with why they match; for its employer and counsellors.\n"
+              "up_to_date is false for the moment after a change, while the worker ranks again."),
+    Route("GET", "/v1/employment-figures/{community_id}", "get_figures", JOBS, "GetEmploymentFigures",
+          jobs_pb2.GetEmploymentFiguresRequest, model(jobs_pb2.GetEmploymentFiguresResponse),
+          path_params=_id("community_id", to="community_id"),
+          query=(Param("from_month", Annotated[str, Query(pattern=MONTH)]),
+                 Param("to_month", Annotated[str | None, Query(pattern=MONTH)], None)),
+          doc="The funnel, time to fill, placements per month and retention at 3 and 6 months (counsellors)."),
+    # job seekers and matches
+    Route("POST", "/v1/job-seekers", "register_seeker", SEEKERS, "RegisterSeeker", seekers_pb2.RegisterSeekerRequest,
+          SeekerOut, body=SeekerIn, answer="seeker", status_code=201, idempotent=True,
+          doc="A resident registers themself (id empty), or a counsellor registers a resident by their user id."),
+    Route("GET", "/v1/job-seekers", "list_seekers", SEEKERS, "ListSeekers", seekers_pb2.ListSeekersRequest,
+          page_model(seekers_pb2.JobSeeker),
+          query=_page_query(REQUIRED_COMMUNITY, Param("status", SeekerStatus | None, None)), items="seekers",
+          doc="A community's job seekers (counsellors)."),
+    Route("GET", "/v1/job-seekers/{seeker_id}", "get_seeker", SEEKERS, "GetSeeker", seekers_pb2.GetSeekerRequest,
+          SeekerOut, path_params=_id("seeker_id"), answer="seeker"),
+    Route("GET", "/v1/me/job-seeker", "get_my_profile", SEEKERS, "GetSeeker", seekers_pb2.GetSeekerRequest,
+          SeekerOut, answer="seeker"),
+    Route("PUT", "/v1/job-seekers/{seeker_id}/profile", "update_profile", SEEKERS, "UpdateSeekerProfile",
+          seekers_pb2.UpdateSeekerProfileRequest, SeekerOut, path_params=_id("seeker_id"), body=SeekerProfileIn,
+          body_into="profile", answer="seeker",
+          doc="Change skills, experience, preferences or availability; the matches follow within moments."),
+    Route("POST", "/v1/job-seekers/{seeker_id}/start-searching", "start_searching", SEEKERS, "StartSearching",
+          seekers_pb2.StartSearchingRequest, SeekerOut, path_params=_id("seeker_id"), answer="seeker",
+          idempotent=True),
+    Route("POST", "/v1/job-seekers/{seeker_id}/exit", "exit_seeker", SEEKERS, "ExitSeeker",
+          seekers_pb2.ExitSeekerRequest, SeekerOut, path_params=_id("seeker_id"), body=EmploymentReasonIn,
+          body_optional=True, answer="seeker", idempotent=True),
+    Route("GET", "/v1/me/matches", "my_matches", SEEKERS, "GetMatches", seekers_pb2.GetMatchesRequest, MatchesOut,
+          render=_ranked("matches"),
+          doc='Your best open vacancies, best first, each with why: "3 of 4 skills, 1.2 km, part-time matches".\n'
+              "up_to_date is false for the moment after your profile changed, while the worker ranks again."),
+    Route("GET", "/v1/job-seekers/{seeker_id}/matches", "seeker_matches", SEEKERS, "GetMatches",
+          seekers_pb2.GetMatchesRequest, MatchesOut, path_params=_id("seeker_id", to="seeker_id"),
+          render=_ranked("matches")),
+    # applications and placements
+    Route("POST", "/v1/applications", "express_intention", SEEKERS, "ExpressIntention",
+          seekers_pb2.ExpressIntentionRequest, ApplicationOut, body=IntentionIn, answer="application",
+          status_code=201, idempotent=True,
+          doc="I want this job (or, from a counsellor at a fair: this seeker wants it). Advances a suggestion."),
+    Route("POST", "/v1/applications/suggestions", "suggest_vacancy", SEEKERS, "SuggestVacancy",
+          seekers_pb2.SuggestVacancyRequest, ApplicationOut, body=SuggestionIn, answer="application",
+          status_code=201, idempotent=True,
+          doc="A counsellor suggests a vacancy to a seeker; an employer invites someone from its shortlist."),
+    Route("GET", "/v1/applications", "list_applications", SEEKERS, "ListApplications",
+          seekers_pb2.ListApplicationsRequest, page_model(seekers_pb2.Application),
+          query=_page_query(COMMUNITY, Param("seeker_id", IdQuery, None), Param("vacancy_id", IdQuery, None),
+                            Param("status", ApplicationStatus | None, None)),
+          items="applications",
+          doc="By vacancy (its employer, counsellors), by community (counsellors) or by seeker; none: your own."),
+    Route("GET", "/v1/applications/{application_id}", "get_application", SEEKERS, "GetApplication",
+          seekers_pb2.GetApplicationRequest, ApplicationOut, path_params=_id("application_id"), answer="application"),
+    Route("POST", "/v1/applications/{application_id}/status", "move_application", SEEKERS, "MoveApplication",
+          seekers_pb2.MoveApplicationRequest, MovedOut, path_params=_id("application_id"), body=ApplicationStatusIn,
+          idempotent=True,
+          doc="One step: viewed (seeker), referred (counsellor), interview with interview_at, offer, hired\n"
+              "(employer), or rejected, withdrawn, no_show. Hired also starts the placement: today, or on started_on\n"
+              "when the hire is recorded afterwards (its follow-ups are due 3 and 6 months after that day)."),
+    Route("GET", "/v1/placements", "list_placements", SEEKERS, "ListPlacements", seekers_pb2.ListPlacementsRequest,
+          page_model(seekers_pb2.Placement),
+          query=_page_query(COMMUNITY, Param("seeker_id", IdQuery, None),
+                            Param("follow_up_due_by", OptionalDayQuery, None)),
+          items="placements",
+          doc="A community's placements (counsellors; follow_up_due_by: only those with a follow-up due), or a\n"
+              "seeker's; none: your own."),
+    Route("POST", "/v1/placements/{placement_id}/follow-ups", "record_follow_up", SEEKERS, "RecordFollowUp",
+          seekers_pb2.RecordFollowUpRequest, model(seekers_pb2.Placement),
+          path_params=_id("placement_id", to="placement_id"), body=FollowUpIn, answer="placement", idempotent=True,
+          doc="A counsellor records the follow-up at 3 or 6 months: still at work, or not."),
+    # job fairs
+    Route("POST", "/v1/job-fairs", "plan_fair", FAIRS, "PlanFair", fairs_pb2.PlanFairRequest, FairOut, body=FairIn,
+          answer="fair", status_code=201, idempotent=True),
+    Route("GET", "/v1/job-fairs", "list_fairs", FAIRS, "ListFairs", fairs_pb2.ListFairsRequest,
+          page_model(fairs_pb2.Fair), query=_page_query(REQUIRED_COMMUNITY), items="fairs"),
+    Route("GET", "/v1/job-fairs/{fair_id}", "get_fair", FAIRS, "GetFair", fairs_pb2.GetFairRequest, FairOut,
+          path_params=_id("fair_id"), answer="fair"),
+    Route("POST", "/v1/job-fairs/{fair_id}/companies", "add_fair_company", FAIRS, "AddFairCompany",
+          fairs_pb2.AddFairCompanyRequest, FairOut, path_params=_id("fair_id", to="fair_id"), body=FairCompanyIn,
+          answer="fair", idempotent=True),
+    Route("POST", "/v1/job-fairs/{fair_id}/consultations", "record_consultation", FAIRS, "RecordConsultation",
+          fairs_pb2.RecordConsultationRequest, model(fairs_pb2.Consultation),
+          path_params=_id("fair_id", to="fair_id"), body=ConsultationIn, answer="consultation", status_code=201,
+          idempotent=True,
+          doc="A question answered at the fair: policy (subsidies, insurance, contracts), job, training, other."),
+    Route("POST", "/v1/job-fairs/{fair_id}/leaflets", "record_leaflets", FAIRS, "RecordLeaflets",
+          fairs_pb2.RecordLeafletsRequest, FairOut, path_params=_id("fair_id", to="fair_id"), body=LeafletsIn,
+          answer="fair", idempotent=True),
+    Route("POST", "/v1/job-fairs/{fair_id}/close", "close_fair", FAIRS, "CloseFair", fairs_pb2.CloseFairRequest,
+          ClosedFairOut, path_params=_id("fair_id"), idempotent=True,
+          render=lambda reply: {"fair": to_rest(reply.fair), "report": to_rest(reply.report)}),
+    Route("GET", "/v1/job-fairs/{fair_id}/report", "fair_report", FAIRS, "GetFairReport",
+          fairs_pb2.GetFairReportRequest, model(fairs_pb2.FairReport), path_params=_id("fair_id", to="fair_id"),
+          answer="report",
+          doc="Posts, companies, hiring intentions, training sign-ups, policy questions answered, leaflets."),
+    # training
+    Route("POST", "/v1/courses", "create_course", TRAINING, "CreateCourse", training_pb2.CreateCourseRequest,
+          model(training_pb2.Course), body=CourseIn, answer="course", status_code=201, idempotent=True),
+    Route("GET", "/v1/courses", "list_courses", TRAINING, "ListCourses", training_pb2.ListCoursesRequest,
+          page_model(training_pb2.Course), query=_page_query(REQUIRED_COMMUNITY), items="courses"),
+    Route("POST", "/v1/courses/{course_id}/enrolments", "sign_up", TRAINING, "SignUpForCourse",
+          training_pb2.SignUpForCourseRequest, EnrolmentOut, path_params=_id("course_id", to="course_id"),
+          body=TrainingSignUpIn, body_optional=True, answer="enrolment", status_code=201, idempotent=True,
+          doc="Sign up for a course (yourself, or a counsellor for a seeker, at a fair with its id)."),
+    Route("GET", "/v1/courses/{course_id}/enrolments", "list_enrolments", TRAINING, "ListEnrolments",
+          training_pb2.ListEnrolmentsRequest, page_model(training_pb2.Enrolment),
+          path_params=_id("course_id", to="course_id"), query=_page_query(), items="enrolments"),
+    Route("GET", "/v1/me/enrolments", "my_enrolments", TRAINING, "ListEnrolments",
+          training_pb2.ListEnrolmentsRequest, page_model(training_pb2.Enrolment), query=_page_query(),
+          items="enrolments",
+          doc="Your enrolments. Like /v1/me/job-seeker and /v1/me/matches: 404 when you are not registered as a job\n"
+              "seeker (enrolments are a seeker's), an empty list when you are one with none."),
+    Route("POST", "/v1/enrolments/{enrolment_id}/status", "move_enrolment", TRAINING, "MoveEnrolment",
+          training_pb2.MoveEnrolmentRequest, EnrolmentOut, path_params=_id("enrolment_id"), body=EnrolmentStatusIn,
+          answer="enrolment", idempotent=True,
+          doc="enrolled, completed, certified (counsellors; certified adds the course's skills to the seeker), or\n"
+              "dropped (the seeker too)."),
+    # the community workshop
+    Route("POST", "/v1/workshop-orders", "take_order", WORKSHOP, "TakeWorkshopOrder",
+          workshop_pb2.TakeWorkshopOrderRequest, OrderOut, body=WorkshopOrderIn, answer="order", status_code=201,
+          idempotent=True),
+    Route("GET", "/v1/workshop-orders", "list_orders", WORKSHOP, "ListWorkshopOrders",
+          workshop_pb2.ListWorkshopOrdersRequest, page_model(workshop_pb2.WorkshopOrder),
+          query=_page_query(REQUIRED_COMMUNITY), items="orders",
+          doc="Counsellors: the community's orders. Residents: the orders they handed in pieces for there, each\n"
+              "with their own payout only."),
+    Route("GET", "/v1/me/workshop-orders", "my_workshop_orders", WORKSHOP, "ListWorkshopOrders",
+          workshop_pb2.ListWorkshopOrdersRequest, page_model(workshop_pb2.WorkshopOrder), query=_page_query(),
+          items="orders",
+          doc="The workshop orders you handed in pieces for, each with your own payout once the order is completed\n"
+              "(amount and whether it was paid); your pieces are at /v1/workshop-orders/{id}/pieces. Empty when you\n"
+              "did no piece-work."),
+    Route("GET", "/v1/workshop-orders/{order_id}", "get_order", WORKSHOP, "GetWorkshopOrder",
+          workshop_pb2.GetWorkshopOrderRequest, OrderOut, path_params=_id("order_id"), answer="order"),
+    Route("POST", "/v1/workshop-orders/{order_id}/pieces", "record_pieces", WORKSHOP, "RecordPieces",
+          workshop_pb2.RecordPiecesRequest, PiecesOut, path_params=_id("order_id", to="order_id"), body=PiecesIn,
+          status_code=201, idempotent=True,
+          doc="Pieces a worker handed in, with those that failed the quality check (never paid)."),
+    Route("GET", "/v1/workshop-orders/{order_id}/pieces", "list_pieces", WORKSHOP, "ListPieceRecords",
+          workshop_pb2.ListPieceRecordsRequest, PieceRecordList, path_params=_id("order_id", to="order_id"),
+          render=lambda reply: {"items": [to_rest(record) for record in reply.records]},
+          doc="Counsellors: every record of the order. A resident who worked on it: their own records."),
+    Route("POST", "/v1/workshop-orders/{order_id}/complete", "complete_order", WORKSHOP, "CompleteWorkshopOrder",
+          workshop_pb2.CompleteWorkshopOrderRequest, OrderOut, path_params=_id("order_id"), answer="order",
+          idempotent=True,
+          doc="Complete the order: every worker's payout is accepted pieces × the rate, in fen."),
+    Route("POST", "/v1/workshop-orders/{order_id}/payouts/{worker_id}/paid", "mark_paid", WORKSHOP,
+          "MarkPayoutPaid", workshop_pb2.MarkPayoutPaidRequest, OrderOut,
+          path_params=(Param("order_id", Id), Param("worker_id", Id)), answer="order", idempotent=True),
+)
+install(router, ROUTES)

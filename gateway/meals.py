@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import IdempotencyKey, Location, LocationIn, Time, _call_options, _named, name_of
+from gateway.care_requests import Location, LocationIn, Time, _named, name_of
+from gateway.common import IdempotencyKey, call_options
 from gateway.models import ID_PATTERN, LARGEST_WHOLE_NUMBER, Day, DayPath, DayQuery, Id, OptionalDayQuery, WholeNumber
 from linli.eldercare.v1 import eldercare_pb2, meals_pb2
 from linli.eldercare.v1.meals_pb2_grpc import MealServiceStub
@@ -181,7 +182,7 @@ def _meals(request: Request) -> MealServiceStub:
 async def get_menu(community_id: CommunityId, day: DayPath, request: Request,
                    caller: Caller = Depends(require_caller), meals=Depends(_meals)) -> dict:
     reply = await meals.GetMenu(meals_pb2.GetMenuRequest(community_id=community_id, day=day),
-                                **_call_options(request, caller))
+                                **call_options(request, caller))
     return menu_to_rest(reply.menu)
 
 
@@ -194,7 +195,7 @@ async def set_menu(community_id: CommunityId, day: DayPath, body: MenuIn, reques
         price_fen=body.price_fen, order_cutoff=body.order_cutoff, dine_in=body.dine_in, delivery=body.delivery,
         delivery_fee_fen=body.delivery_fee_fen,
     )
-    reply = await meals.SetMenu(command, **_call_options(request, caller))
+    reply = await meals.SetMenu(command, **call_options(request, caller))
     return menu_to_rest(reply.menu)
 
 
@@ -208,7 +209,7 @@ async def place_meal_order(body: MealOrderIn, request: Request, idempotency_key:
     )
     if body.location is not None:
         command.location.CopyFrom(eldercare_pb2.Location(**body.location.model_dump()))
-    reply = await meals.PlaceMealOrder(command, **_call_options(request, caller))
+    reply = await meals.PlaceMealOrder(command, **call_options(request, caller))
     return order_to_rest(reply.meal_order)
 
 
@@ -225,7 +226,7 @@ async def list_meal_orders(
     """With community_id and day: that day's orders (staff). Without: your own orders, newest first."""
     query = meals_pb2.ListMealOrdersRequest(community_id=community_id or "", day=day or "", page_size=page_size,
                                             page_token=page_token or "")
-    reply = await meals.ListMealOrders(query, **_call_options(request, caller))
+    reply = await meals.ListMealOrders(query, **call_options(request, caller))
     return {"items": [order_to_rest(order) for order in reply.meal_orders],
             "next_page_token": reply.next_page_token or None}
 
@@ -235,7 +236,7 @@ async def cancel_meal_order(meal_order_id: MealOrderId, request: Request, body: 
                             caller: Caller = Depends(require_caller), meals=Depends(_meals)) -> dict:
     """Cancel before the menu's cutoff; a delivery's care request is cancelled with it."""
     command = meals_pb2.CancelMealOrderRequest(id=meal_order_id, reason=body.reason if body else "")
-    reply = await meals.CancelMealOrder(command, **_call_options(request, caller))
+    reply = await meals.CancelMealOrder(command, **call_options(request, caller))
     return order_to_rest(reply.meal_order)
 
 
@@ -244,7 +245,7 @@ async def serve_meal_order(meal_order_id: MealOrderId, request: Request,
                            caller: Caller = Depends(require_caller), meals=Depends(_meals)) -> dict:
     """Canteen staff hand a dine-in order over at the counter."""
     reply = await meals.ServeMealOrder(meals_pb2.ServeMealOrderRequest(id=meal_order_id),
-                                       **_call_options(request, caller))
+                                       **call_options(request, caller))
     return order_to_rest(reply.meal_order)
 
 
@@ -259,7 +260,7 @@ async def get_meal_figures(
 ) -> dict:
     """Orders, meals and revenue (fen) per day and mode; cancelled orders are counted apart."""
     query = meals_pb2.GetMealFiguresRequest(community_id=community_id, from_day=from_day, to_day=to_day or "")
-    reply = await meals.GetMealFigures(query, **_call_options(request, caller))
+    reply = await meals.GetMealFigures(query, **call_options(request, caller))
     return {"items": [{"day": f.day, "mode": name_of(MODE_NAMES, f.mode), "orders": f.orders,
                        "meals": f.meals, "cancelled": f.cancelled, "revenue_fen": f.revenue_fen}
                       for f in reply.figures]}

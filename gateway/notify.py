@@ -12,7 +12,7 @@ from google.protobuf import field_mask_pb2, json_format
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import IdempotencyKey, _call_options
+from gateway.common import IdempotencyKey, call_options
 from linli.eldercare.v1 import residents_pb2
 from linli.kit import grpc_client
 from linli.kit.identity import Caller
@@ -62,7 +62,7 @@ async def _elder_links(request: Request, caller: Caller) -> list[pb.ElderLink] |
     links, token = [], ""
     for _ in range(MAX_ELDER_PAGES):
         reply = await request.app.state.residents.ListElders(
-            residents_pb2.ListEldersRequest(page_size=200, page_token=token), **_call_options(request, caller))
+            residents_pb2.ListEldersRequest(page_size=200, page_token=token), **call_options(request, caller))
         for elder in reply.elders:
             mine = [c for c in elder.contacts if c.user_id == caller.subject]
             if mine:
@@ -193,7 +193,7 @@ NotificationId = Annotated[str, Path(min_length=1, max_length=200)]
 @router.get("/v1/push/web-push-key", response_model=WebPushKey)
 async def web_push_key(request: Request, caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """The platform's VAPID public key (RFC 8292), which a browser subscribes with."""
-    reply = await api.GetWebPushKey(pb.GetWebPushKeyRequest(), **_call_options(request, caller))
+    reply = await api.GetWebPushKey(pb.GetWebPushKeyRequest(), **call_options(request, caller))
     return to_rest(reply)
 
 
@@ -208,13 +208,13 @@ async def register_endpoint(body: EndpointIn, request: Request, idempotency_key:
         token=body.token or "", label=body.label)
     reply = await api.RegisterEndpoint(pb.RegisterEndpointRequest(endpoint=endpoint,
                                                                   elders=await _elder_links(request, caller) or []),
-                                       **_call_options(request, caller))
+                                       **call_options(request, caller))
     return to_rest(reply.endpoint)
 
 
 @router.get("/v1/me/push-endpoints", response_model=EndpointList)
 async def list_endpoints(request: Request, caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.ListMyEndpoints(pb.ListMyEndpointsRequest(), **_call_options(request, caller))
+    reply = await api.ListMyEndpoints(pb.ListMyEndpointsRequest(), **call_options(request, caller))
     return {"items": [to_rest(e) for e in reply.endpoints]}
 
 
@@ -222,7 +222,7 @@ async def list_endpoints(request: Request, caller: Caller = Depends(require_call
 async def remove_endpoint(endpoint_id: EndpointId, request: Request, caller: Caller = Depends(require_caller),
                           api=Depends(_api)) -> dict:
     """Stop pushing to this subscription or device (logging out, a revoked permission)."""
-    await api.RemoveEndpoint(pb.RemoveEndpointRequest(id=endpoint_id), **_call_options(request, caller))
+    await api.RemoveEndpoint(pb.RemoveEndpointRequest(id=endpoint_id), **call_options(request, caller))
     return {"id": endpoint_id, "removed": True}
 
 
@@ -233,7 +233,7 @@ async def list_notifications(request: Request, page_size: Annotated[int, Query(g
                              api=Depends(_api)) -> dict:
     """Your inbox, newest first, with how each notification was delivered and how many are unread."""
     reply = await api.ListMyNotifications(pb.ListMyNotificationsRequest(
-        page_size=page_size, page_token=page_token or "", unread_only=unread_only), **_call_options(request, caller))
+        page_size=page_size, page_token=page_token or "", unread_only=unread_only), **call_options(request, caller))
     return {"items": [to_rest(n) for n in reply.notifications], "next_page_token": reply.next_page_token or None,
             "unread_count": reply.unread_count}
 
@@ -243,13 +243,13 @@ async def mark_notification(notification_id: NotificationId, body: NotificationC
                             caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """Mark a notification read ({"read": true}) or unread again."""
     reply = await api.MarkNotification(pb.MarkNotificationRequest(id=notification_id, read=body.read),
-                                       **_call_options(request, caller))
+                                       **call_options(request, caller))
     return to_rest(reply.notification)
 
 
 @router.get("/v1/me/notification-preferences", response_model=PreferencesOut)
 async def get_preferences(request: Request, caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
-    reply = await api.GetMyPreferences(pb.GetMyPreferencesRequest(), **_call_options(request, caller))
+    reply = await api.GetMyPreferences(pb.GetMyPreferencesRequest(), **call_options(request, caller))
     return to_rest(reply.preferences)
 
 
@@ -261,13 +261,13 @@ async def update_preferences(body: PreferencesIn, request: Request, caller: Call
     given = body.model_dump(exclude_none=True)
     paths = sorted({"quiet_hours" if name.startswith("quiet_hours") else name for name in given})
     if not paths:
-        reply = await api.GetMyPreferences(pb.GetMyPreferencesRequest(), **_call_options(request, caller))
+        reply = await api.GetMyPreferences(pb.GetMyPreferencesRequest(), **call_options(request, caller))
         return to_rest(reply.preferences)
     if "quiet_hours" in paths and not {"quiet_hours_start", "quiet_hours_end"} <= given.keys():
-        current = (await api.GetMyPreferences(pb.GetMyPreferencesRequest(), **_call_options(request, caller))).preferences
+        current = (await api.GetMyPreferences(pb.GetMyPreferencesRequest(), **call_options(request, caller))).preferences
         given.setdefault("quiet_hours_start", current.quiet_hours_start)
         given.setdefault("quiet_hours_end", current.quiet_hours_end)
     reply = await api.UpdateMyPreferences(pb.UpdateMyPreferencesRequest(
         preferences=pb.Preferences(**given), update_mask=field_mask_pb2.FieldMask(paths=paths),
-        elders=await _elder_links(request, caller) or []), **_call_options(request, caller))
+        elders=await _elder_links(request, caller) or []), **call_options(request, caller))
     return to_rest(reply.preferences)

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import (CareRequest, GeoPoint, GeoPointIn, Kind, Time, _KIND_NUMBERS, _call_options, _named,
+from gateway.care_requests import (CareRequest, GeoPoint, GeoPointIn, Kind, Time, _KIND_NUMBERS, _named,
                                     name_of, to_rest as care_request_to_rest)
+from gateway.common import call_options
 from gateway.models import ID_PATTERN, Id
 from linli.eldercare.v1 import common_pb2
 from linli.eldercare.v1 import residents_pb2 as pb
@@ -300,7 +301,7 @@ def _residents(request: Request) -> ResidentServiceStub:
 async def register_elder(body: ElderIn, request: Request, response: Response,
                          caller: Caller = Depends(require_caller), residents=Depends(_residents)) -> dict:
     command = pb.RegisterElderRequest(id=body.id, community_id=body.community_id, details=body.details())
-    reply = await residents.RegisterElder(command, **_call_options(request, caller))
+    reply = await residents.RegisterElder(command, **call_options(request, caller))
     response.headers["Location"] = f"/v1/elders/{quote(reply.elder.id, safe='')}"
     return elder_to_rest(reply.elder)
 
@@ -316,14 +317,14 @@ async def list_elders(
 ) -> dict:
     """Staff: their communities' elders; family: their elders; residents: themself."""
     query = pb.ListEldersRequest(community_id=community_id or "", page_size=page_size, page_token=page_token or "")
-    reply = await residents.ListElders(query, **_call_options(request, caller))
+    reply = await residents.ListElders(query, **call_options(request, caller))
     return {"items": [elder_to_rest(e) for e in reply.elders], "next_page_token": reply.next_page_token or None}
 
 
 @router.get("/v1/elders/{elder_id}", response_model=Elder)
 async def get_elder(elder_id: ElderId, request: Request, caller: Caller = Depends(require_caller),
                     residents=Depends(_residents)) -> dict:
-    reply = await residents.GetElder(pb.GetElderRequest(id=elder_id), **_call_options(request, caller))
+    reply = await residents.GetElder(pb.GetElderRequest(id=elder_id), **call_options(request, caller))
     return elder_to_rest(reply.elder)
 
 
@@ -333,7 +334,7 @@ async def update_elder(elder_id: ElderId, body: ElderChanges, request: Request,
     """Changes the fields present in the body, and only those."""
     command = pb.UpdateElderRequest(id=elder_id, details=body.details())
     command.update_mask.paths.extend(sorted(body.model_fields_set))
-    reply = await residents.UpdateElder(command, **_call_options(request, caller))
+    reply = await residents.UpdateElder(command, **call_options(request, caller))
     return elder_to_rest(reply.elder)
 
 
@@ -343,7 +344,7 @@ async def record_consent(elder_id: ElderId, topic: Topic, body: ElderConsentIn, 
     """Grant (true) or withdraw (false) consent to share location or health data; applies at once."""
     command = pb.RecordConsentRequest(elder_id=elder_id, topic=enum_number(pb.ConsentTopic, topic),
                                       granted=body.granted)
-    reply = await residents.RecordConsent(command, **_call_options(request, caller))
+    reply = await residents.RecordConsent(command, **call_options(request, caller))
     return elder_to_rest(reply.elder)
 
 
@@ -354,7 +355,7 @@ async def register_device(body: DeviceIn, request: Request, caller: Caller = Dep
                                        kind=enum_number(pb.DeviceKind, body.kind),
                                        heartbeat_interval_seconds=body.heartbeat_interval_seconds,
                                        speakerphone=body.speakerphone)
-    reply = await residents.RegisterDevice(command, **_call_options(request, caller))
+    reply = await residents.RegisterDevice(command, **call_options(request, caller))
     return {**device_to_rest(reply.device), "secret": reply.secret}
 
 
@@ -363,7 +364,7 @@ async def rotate_device_secret(device_id: DeviceId, request: Request, caller: Ca
                                residents=Depends(_residents)) -> dict:
     """A new MQTT secret for the device (staff); the old one stops working at once. Shown this once."""
     reply = await residents.RotateDeviceSecret(pb.RotateDeviceSecretRequest(device_id=device_id),
-                                               **_call_options(request, caller))
+                                               **call_options(request, caller))
     return {**device_to_rest(reply.device), "secret": reply.secret}
 
 
@@ -371,7 +372,7 @@ async def rotate_device_secret(device_id: DeviceId, request: Request, caller: Ca
 async def revoke_device(device_id: DeviceId, request: Request, caller: Caller = Depends(require_caller),
                         residents=Depends(_residents)) -> dict:
     """The device (lost, stolen) may no longer connect, report or press (staff); for good."""
-    reply = await residents.RevokeDevice(pb.RevokeDeviceRequest(device_id=device_id), **_call_options(request, caller))
+    reply = await residents.RevokeDevice(pb.RevokeDeviceRequest(device_id=device_id), **call_options(request, caller))
     return device_to_rest(reply.device)
 
 
@@ -388,7 +389,7 @@ async def list_maintenance_alerts(
     """Devices that went silent or run low, oldest first (operators)."""
     query = pb.ListMaintenanceAlertsRequest(community_id=community_id or "", include_resolved=include_resolved,
                                             page_size=page_size, page_token=page_token or "")
-    reply = await residents.ListMaintenanceAlerts(query, **_call_options(request, caller))
+    reply = await residents.ListMaintenanceAlerts(query, **call_options(request, caller))
     return {"items": [alert_to_rest(a) for a in reply.alerts], "next_page_token": reply.next_page_token or None}
 
 
@@ -396,7 +397,7 @@ async def list_maintenance_alerts(
 async def resolve_maintenance_alert(alert_id: AlertId, body: ResolveIn, request: Request,
                                     caller: Caller = Depends(require_caller), residents=Depends(_residents)) -> dict:
     command = pb.ResolveMaintenanceAlertRequest(id=alert_id, note=body.note)
-    reply = await residents.ResolveMaintenanceAlert(command, **_call_options(request, caller))
+    reply = await residents.ResolveMaintenanceAlert(command, **call_options(request, caller))
     return alert_to_rest(reply.alert)
 
 
@@ -404,7 +405,7 @@ async def resolve_maintenance_alert(alert_id: AlertId, body: ResolveIn, request:
 async def report_heartbeat(device_id: DeviceId, body: HeartbeatIn, request: Request,
                            caller: Caller = Depends(require_caller), residents=Depends(_residents)) -> dict:
     command = pb.ReportDeviceHeartbeatRequest(device_id=device_id, battery_percent=body.battery_percent)
-    reply = await residents.ReportDeviceHeartbeat(command, **_call_options(request, caller))
+    reply = await residents.ReportDeviceHeartbeat(command, **call_options(request, caller))
     return device_to_rest(reply.device)
 
 
@@ -414,7 +415,7 @@ async def press_device(device_id: DeviceId, request: Request, response: Response
     """The elder pressed the device (the device itself, or an operator simulating it): raises a care request
     at the elder's home. Without a body the press asks for emergency help."""
     command = pb.PressDeviceRequest(device_id=device_id, kind=_KIND_NUMBERS[(body or PressIn()).kind])
-    reply = await residents.PressDevice(command, **_call_options(request, caller))
+    reply = await residents.PressDevice(command, **call_options(request, caller))
     care_request = care_request_to_rest(reply.care_request)
     response.headers["Location"] = f"/v1/care-requests/{quote(care_request['id'], safe='')}"
     return care_request

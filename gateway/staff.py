@@ -3,43 +3,19 @@ shifts, and (from the staff app) where they are. Operators register and list sta
 serve; a staff member may start and end their own shift and report their own position."""
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from gateway.auth import require_caller
-from gateway.care_requests import KIND_NAMES, GeoPoint, GeoPointIn, Kind, KindOut, Time, _call_options, name_of
+from gateway.care_requests import GeoPoint, GeoPointIn, Kind, KindOut, Time
 from gateway.models import ID_PATTERN, Id
-from linli.eldercare.v1 import common_pb2, staff_pb2
-from linli.eldercare.v1.staff_pb2_grpc import StaffServiceStub  # app.py makes one per channel
-from linli.kit.identity import Caller
-
-_KIND_NUMBERS = {name: number for number, name in KIND_NAMES.items()}
+from gateway.protojson import UNKNOWN
+from gateway.routes import Param, Route, install
+from linli.eldercare.v1 import staff_pb2
+from linli.eldercare.v1.staff_pb2_grpc import StaffServiceStub  # noqa: F401  app.py makes one per channel
 
 router = APIRouter(tags=["staff"])
 
 StaffId = Id
-
-
-def _staff(request: Request) -> StaffServiceStub:
-    return request.app.state.staff
-
-
-def staff_to_rest(member: staff_pb2.StaffMember) -> dict:
-    def at(name: str) -> str | None:
-        return getattr(member, name).ToJsonString() if member.HasField(name) else None
-
-    return {
-        "id": member.id,
-        "community_id": member.community_id,
-        "name": member.name,
-        "phone": member.phone,
-        "skills": [name_of(KIND_NAMES, skill) for skill in member.skills],
-        "on_shift": member.on_shift,
-        "shift_started_at": at("shift_started_at"),
-        "position": {"latitude": member.position.latitude, "longitude": member.position.longitude}
-        if member.HasField("position") else None,
-        "position_at": at("position_at"),
-    }
 
 
 class StaffMember(BaseModel):
@@ -70,56 +46,27 @@ class StaffIn(BaseModel):
     skills: list[Kind] = Field(min_length=1, max_length=8)
 
 
-@router.post("/v1/staff", status_code=201, response_model=StaffMember)
-async def register_staff(body: StaffIn, request: Request, caller: Caller = Depends(require_caller),
-                         staff=Depends(_staff)) -> dict:
-    command = staff_pb2.RegisterStaffRequest(id=body.id, community_id=body.community_id, name=body.name,
-                                             phone=body.phone, skills=[_KIND_NUMBERS[k] for k in set(body.skills)])
-    reply = await staff.RegisterStaff(command, **_call_options(request, caller))
-    return staff_to_rest(reply.staff_member)
-
-
-@router.get("/v1/staff", response_model=StaffList)
-async def list_staff(
-    request: Request,
-    community_id: Annotated[str, Query(min_length=1, max_length=64)],
-    on_shift_only: bool = False,
-    caller: Caller = Depends(require_caller),
-    staff=Depends(_staff),
-) -> dict:
-    """Every staff member of the community (a few dozen: the api returns one page; next_page_token is
-    always null, kept so clients page the same way everywhere)."""
-    query = staff_pb2.ListStaffRequest(community_id=community_id, on_shift_only=on_shift_only)
-    reply = await staff.ListStaff(query, **_call_options(request, caller))
-    return {"items": [staff_to_rest(member) for member in reply.staff], "next_page_token": None}
-
-
-@router.get("/v1/staff/{staff_id}", response_model=StaffMember)
-async def get_staff_member(staff_id: StaffId, request: Request, caller: Caller = Depends(require_caller),
-                           staff=Depends(_staff)) -> dict:
-    reply = await staff.GetStaffMember(staff_pb2.GetStaffMemberRequest(id=staff_id), **_call_options(request, caller))
-    return staff_to_rest(reply.staff_member)
-
-
-@router.post("/v1/staff/{staff_id}/shift/start", response_model=StaffMember)
-async def start_shift(staff_id: StaffId, request: Request, caller: Caller = Depends(require_caller),
-                      staff=Depends(_staff)) -> dict:
-    """The staff member themself, or an operator serving their community."""
-    reply = await staff.StartShift(staff_pb2.StartShiftRequest(id=staff_id), **_call_options(request, caller))
-    return staff_to_rest(reply.staff_member)
-
-
-@router.post("/v1/staff/{staff_id}/shift/end", response_model=StaffMember)
-async def end_shift(staff_id: StaffId, request: Request, caller: Caller = Depends(require_caller),
-                    staff=Depends(_staff)) -> dict:
-    reply = await staff.EndShift(staff_pb2.EndShiftRequest(id=staff_id), **_call_options(request, caller))
-    return staff_to_rest(reply.staff_member)
-
-
-@router.post("/v1/me/position", response_model=StaffMember)
-async def report_position(body: GeoPointIn, request: Request, caller: Caller = Depends(require_caller),
-                          staff=Depends(_staff)) -> dict:
-    """The staff app reports where its holder is (dispatch ranks by distance)."""
-    command = staff_pb2.ReportPositionRequest(position=common_pb2.GeoPoint(**body.model_dump()))
-    reply = await staff.ReportPosition(command, **_call_options(request, caller))
-    return staff_to_rest(reply.staff_member)
+ROUTES = (
+    Route("POST", "/v1/staff", "register_staff", "staff", "RegisterStaff", staff_pb2.RegisterStaffRequest,
+          StaffMember, body=StaffIn, answer="staff_member", status_code=201, unknown_enum=UNKNOWN),
+    Route("GET", "/v1/staff", "list_staff", "staff", "ListStaff", staff_pb2.ListStaffRequest, StaffList,
+          query=(Param("community_id", Annotated[str, Query(min_length=1, max_length=64)]),
+                 Param("on_shift_only", bool, False)),
+          items="staff", unknown_enum=UNKNOWN,
+          doc="Every staff member of the community (a few dozen: the api returns one page; next_page_token is\n"
+              "always null, kept so clients page the same way everywhere)."),
+    Route("GET", "/v1/staff/{staff_id}", "get_staff_member", "staff", "GetStaffMember",
+          staff_pb2.GetStaffMemberRequest, StaffMember, path_params=(Param("staff_id", StaffId, to="id"),),
+          answer="staff_member", unknown_enum=UNKNOWN),
+    Route("POST", "/v1/staff/{staff_id}/shift/start", "start_shift", "staff", "StartShift",
+          staff_pb2.StartShiftRequest, StaffMember, path_params=(Param("staff_id", StaffId, to="id"),),
+          answer="staff_member", unknown_enum=UNKNOWN,
+          doc="The staff member themself, or an operator serving their community."),
+    Route("POST", "/v1/staff/{staff_id}/shift/end", "end_shift", "staff", "EndShift", staff_pb2.EndShiftRequest,
+          StaffMember, path_params=(Param("staff_id", StaffId, to="id"),), answer="staff_member",
+          unknown_enum=UNKNOWN),
+    Route("POST", "/v1/me/position", "report_position", "staff", "ReportPosition", staff_pb2.ReportPositionRequest,
+          StaffMember, body=GeoPointIn, body_into="position", answer="staff_member", unknown_enum=UNKNOWN,
+          doc="The staff app reports where its holder is (dispatch ranks by distance)."),
+)
+install(router, ROUTES)

@@ -13,7 +13,7 @@ from google.protobuf import field_mask_pb2, json_format
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
-from gateway.care_requests import _call_options
+from gateway.common import call_options
 from gateway.models import (ID_PATTERN, OPTIONAL_ID_PATTERN, DayQuery, GeoPointIn, Id, PageSize, PageToken,
                             RequiredCommunityQuery)
 from linli.kit import grpc_client
@@ -206,7 +206,7 @@ def _timestamp(value, field: str):
 async def register_volunteer(body: VolunteerIn, request: Request, response: Response,
                              caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     reply = await api.volunteers.RegisterVolunteer(
-        pb.RegisterVolunteerRequest(volunteer=_volunteer_message(body.model_dump())), **_call_options(request, caller))
+        pb.RegisterVolunteerRequest(volunteer=_volunteer_message(body.model_dump())), **call_options(request, caller))
     response.headers["Location"] = f"/v1/volunteers/{quote(reply.volunteer.id, safe='')}"
     return to_rest(reply.volunteer)
 
@@ -216,14 +216,14 @@ async def list_volunteers(request: Request, community_id: Community, page_size: 
                           page_token: PageToken = None, caller: Caller = Depends(require_caller),
                           api=Depends(_api)) -> dict:
     reply = await api.volunteers.ListVolunteers(pb.ListVolunteersRequest(
-        community_id=community_id, page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
+        community_id=community_id, page_size=page_size, page_token=page_token or ""), **call_options(request, caller))
     return {"items": [to_rest(v) for v in reply.volunteers], "next_page_token": reply.next_page_token or None}
 
 
 @router.get("/v1/volunteers/{volunteer_id}")
 async def get_volunteer(volunteer_id: Id, request: Request, caller: Caller = Depends(require_caller),
                         api=Depends(_api)) -> dict:
-    reply = await api.volunteers.GetVolunteer(pb.GetVolunteerRequest(id=volunteer_id), **_call_options(request, caller))
+    reply = await api.volunteers.GetVolunteer(pb.GetVolunteerRequest(id=volunteer_id), **call_options(request, caller))
     return to_rest(reply.volunteer)
 
 
@@ -235,7 +235,7 @@ async def update_volunteer(volunteer_id: Id, body: VolunteerPatch, request: Requ
     message.id = volunteer_id
     reply = await api.volunteers.UpdateVolunteer(pb.UpdateVolunteerRequest(
         volunteer=message, update_mask=field_mask_pb2.FieldMask(paths=sorted(body.model_fields_set))),
-        **_call_options(request, caller))
+        **call_options(request, caller))
     return to_rest(reply.volunteer)
 
 
@@ -245,7 +245,7 @@ async def update_volunteer(volunteer_id: Id, body: VolunteerPatch, request: Requ
 async def create_activity(body: ActivityIn, request: Request, caller: Caller = Depends(require_caller),
                           api=Depends(_api)) -> dict:
     command = json_format.ParseDict(body.model_dump(), pb.CreateActivityRequest())
-    reply = await api.activities.CreateActivity(command, **_call_options(request, caller))
+    reply = await api.activities.CreateActivity(command, **call_options(request, caller))
     return to_rest(reply.activity)
 
 
@@ -254,14 +254,14 @@ async def list_activities(request: Request, community_id: Community, page_size: 
                           page_token: PageToken = None, caller: Caller = Depends(require_caller),
                           api=Depends(_api)) -> dict:
     reply = await api.activities.ListActivities(pb.ListActivitiesRequest(
-        community_id=community_id, page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
+        community_id=community_id, page_size=page_size, page_token=page_token or ""), **call_options(request, caller))
     return {"items": [to_rest(a) for a in reply.activities], "next_page_token": reply.next_page_token or None}
 
 
 @router.get("/v1/activities/{activity_id}", tags=["activities"])
 async def get_activity(activity_id: Id, request: Request, caller: Caller = Depends(require_caller),
                        api=Depends(_api)) -> dict:
-    reply = await api.activities.GetActivity(pb.GetActivityRequest(id=activity_id), **_call_options(request, caller))
+    reply = await api.activities.GetActivity(pb.GetActivityRequest(id=activity_id), **call_options(request, caller))
     return to_rest(reply.activity)
 
 
@@ -271,7 +271,7 @@ async def add_shift(activity_id: Id, body: ShiftIn, request: Request, caller: Ca
     command = pb.AddShiftRequest(activity_id=activity_id, title=body.title, capacity=body.capacity,
                                  starts_at=_timestamp(body.starts_at, "starts_at"),
                                  ends_at=_timestamp(body.ends_at, "ends_at"))
-    reply = await api.activities.AddShift(command, **_call_options(request, caller))
+    reply = await api.activities.AddShift(command, **call_options(request, caller))
     return to_rest(reply.shift)
 
 
@@ -279,7 +279,7 @@ async def add_shift(activity_id: Id, body: ShiftIn, request: Request, caller: Ca
 async def list_shifts(activity_id: Id, request: Request, caller: Caller = Depends(require_caller),
                       api=Depends(_api)) -> dict:
     reply = await api.activities.ListShifts(pb.ListShiftsRequest(activity_id=activity_id),
-                                            **_call_options(request, caller))
+                                            **call_options(request, caller))
     return {"items": [to_rest(s) for s in reply.shifts], "next_page_token": None}
 
 
@@ -288,7 +288,7 @@ async def sign_up(shift_id: Id, body: ShiftSignUpIn, request: Request, caller: C
                   api=Depends(_api)) -> dict:
     """Sign up for a shift (409 when it is full)."""
     reply = await api.activities.SignUp(pb.SignUpRequest(shift_id=shift_id, volunteer_id=body.volunteer_id),
-                                        **_call_options(request, caller))
+                                        **call_options(request, caller))
     return to_rest(reply.attendance)
 
 
@@ -296,7 +296,7 @@ async def sign_up(shift_id: Id, body: ShiftSignUpIn, request: Request, caller: C
 async def shift_attendance(shift_id: Id, request: Request, caller: Caller = Depends(require_caller),
                            api=Depends(_api)) -> dict:
     reply = await api.activities.ListShiftAttendance(pb.ListShiftAttendanceRequest(shift_id=shift_id),
-                                                     **_call_options(request, caller))
+                                                     **call_options(request, caller))
     return {"items": [to_rest(a) for a in reply.attendance], "next_page_token": None}
 
 
@@ -304,7 +304,7 @@ async def shift_attendance(shift_id: Id, request: Request, caller: Caller = Depe
 async def my_attendance(request: Request, page_size: PageSize = 50, page_token: PageToken = None,
                         caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     reply = await api.activities.ListMyAttendance(pb.ListMyAttendanceRequest(
-        page_size=page_size, page_token=page_token or ""), **_call_options(request, caller))
+        page_size=page_size, page_token=page_token or ""), **call_options(request, caller))
     return {"items": [to_rest(a) for a in reply.attendance], "next_page_token": reply.next_page_token or None}
 
 
@@ -312,7 +312,7 @@ async def my_attendance(request: Request, page_size: PageSize = 50, page_token: 
 async def get_attendance(attendance_id: Id, request: Request, caller: Caller = Depends(require_caller),
                          api=Depends(_api)) -> dict:
     reply = await api.activities.GetAttendance(pb.GetAttendanceRequest(id=attendance_id),
-                                               **_call_options(request, caller))
+                                               **call_options(request, caller))
     return to_rest(reply.attendance)
 
 
@@ -320,7 +320,7 @@ async def get_attendance(attendance_id: Id, request: Request, caller: Caller = D
 async def confirm_attendance(attendance_id: Id, request: Request, caller: Caller = Depends(require_caller),
                              api=Depends(_api)) -> dict:
     reply = await api.activities.ConfirmAttendance(pb.ConfirmAttendanceRequest(id=attendance_id),
-                                                   **_call_options(request, caller))
+                                                   **call_options(request, caller))
     return to_rest(reply.attendance)
 
 
@@ -328,7 +328,7 @@ async def confirm_attendance(attendance_id: Id, request: Request, caller: Caller
 async def withdraw_attendance(attendance_id: Id, body: VolunteerReasonIn, request: Request,
                               caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     reply = await api.activities.WithdrawAttendance(pb.WithdrawAttendanceRequest(id=attendance_id, reason=body.reason),
-                                                    **_call_options(request, caller))
+                                                    **call_options(request, caller))
     return to_rest(reply.attendance)
 
 
@@ -339,7 +339,7 @@ async def check_in(attendance_id: Id, body: CheckInIn, request: Request, caller:
     command = pb.CheckInRequest(id=attendance_id, override_reason=body.override_reason)
     if body.position is not None:
         command.position.CopyFrom(pb.GeoPoint(**body.position.model_dump()))
-    reply = await api.activities.CheckIn(command, **_call_options(request, caller))
+    reply = await api.activities.CheckIn(command, **call_options(request, caller))
     return to_rest(reply.attendance)
 
 
@@ -347,7 +347,7 @@ async def check_in(attendance_id: Id, body: CheckInIn, request: Request, caller:
 async def check_out(attendance_id: Id, request: Request, caller: Caller = Depends(require_caller),
                     api=Depends(_api)) -> dict:
     """Records the hours served (capped at the shift's length), pending a coordinator's verification."""
-    reply = await api.activities.CheckOut(pb.CheckOutRequest(id=attendance_id), **_call_options(request, caller))
+    reply = await api.activities.CheckOut(pb.CheckOutRequest(id=attendance_id), **call_options(request, caller))
     return to_rest(reply.attendance)
 
 
@@ -364,7 +364,7 @@ async def list_hours(request: Request, community_id: Annotated[str, Query(max_le
     reply = await api.hours.ListHoursEntries(pb.ListHoursEntriesRequest(
         community_id=community_id, volunteer_id=volunteer_id, status=_STATUS_NUMBERS.get(status or "", 0),
         awaiting_my_confirmation=awaiting_my_confirmation, page_size=page_size, page_token=page_token or ""),
-        **_call_options(request, caller))
+        **call_options(request, caller))
     return {"items": [to_rest(e) for e in reply.entries], "next_page_token": reply.next_page_token or None}
 
 
@@ -373,7 +373,7 @@ async def verify_many(body: BulkVerifyIn, request: Request, caller: Caller = Dep
                       api=Depends(_api)) -> dict:
     """Verify many pending entries: each gets its own outcome (verified, or why not)."""
     reply = await api.hours.VerifyHours(pb.VerifyHoursRequest(ids=body.ids, note=body.note),
-                                        **_call_options(request, caller))
+                                        **call_options(request, caller))
     return {"items": [{"id": o.id, "verified": o.verified, "reason": o.reason or None,
                        "entry": to_rest(o.entry) if o.HasField("entry") else None} for o in reply.outcomes]}
 
@@ -381,7 +381,7 @@ async def verify_many(body: BulkVerifyIn, request: Request, caller: Caller = Dep
 @router.get("/v1/volunteer-hours/{entry_id}", tags=["volunteer hours"])
 async def get_hours(entry_id: Id, request: Request, caller: Caller = Depends(require_caller),
                     api=Depends(_api)) -> dict:
-    reply = await api.hours.GetHoursEntry(pb.GetHoursEntryRequest(id=entry_id), **_call_options(request, caller))
+    reply = await api.hours.GetHoursEntry(pb.GetHoursEntryRequest(id=entry_id), **call_options(request, caller))
     return to_rest(reply.entry)
 
 
@@ -392,7 +392,7 @@ async def verify_one(entry_id: Id, body: VerifyIn, request: Request, caller: Cal
 
     from gateway.problems import GRPC_PROBLEMS, Problem
 
-    options = _call_options(request, caller)
+    options = call_options(request, caller)
     await api.hours.GetHoursEntry(pb.GetHoursEntryRequest(id=entry_id), **options)  # 404 for what you cannot see
     [outcome] = (await api.hours.VerifyHours(pb.VerifyHoursRequest(ids=[entry_id], note=body.note), **options)).outcomes
     if not outcome.verified:
@@ -407,7 +407,7 @@ async def verify_one(entry_id: Id, body: VerifyIn, request: Request, caller: Cal
 async def reject_hours(entry_id: Id, body: VolunteerReasonIn, request: Request, caller: Caller = Depends(require_caller),
                        api=Depends(_api)) -> dict:
     reply = await api.hours.RejectHours(pb.RejectHoursRequest(id=entry_id, reason=body.reason),
-                                        **_call_options(request, caller))
+                                        **call_options(request, caller))
     return to_rest(reply.entry)
 
 
@@ -417,7 +417,7 @@ async def confirm_service(entry_id: Id, body: ConfirmationIn, request: Request,
     """The resident served confirms (or, confirmed=false, disputes) the service."""
     reply = await api.hours.ConfirmService(pb.ConfirmServiceRequest(id=entry_id, confirmed=body.confirmed,
                                                                     comment=body.comment),
-                                           **_call_options(request, caller))
+                                           **call_options(request, caller))
     return to_rest(reply.entry)
 
 
@@ -427,7 +427,7 @@ async def reverse_hours(entry_id: Id, body: ReversalIn, request: Request, caller
     """Correct a verified entry: a reversing entry, and optionally a corrected one. Never an edit."""
     reply = await api.hours.ReverseHours(pb.ReverseHoursRequest(id=entry_id, reason=body.reason,
                                                                 corrected_minutes=body.corrected_minutes),
-                                         **_call_options(request, caller))
+                                         **call_options(request, caller))
     return {"reversal": to_rest(reply.reversal),
             "corrected": to_rest(reply.corrected) if reply.HasField("corrected") else None}
 
@@ -442,7 +442,7 @@ async def issue_certificate(body: CertificateIn, request: Request, response: Res
                             caller: Caller = Depends(require_caller), api=Depends(_api)) -> dict:
     """A certificate of the verified hours in a period (pending hours are never stated)."""
     reply = await api.hours.IssueCertificate(pb.IssueCertificateRequest(**body.model_dump()),
-                                             **_call_options(request, caller))
+                                             **call_options(request, caller))
     response.headers["Location"] = f"/v1/certificates/{reply.certificate.code}"
     return to_rest(reply.certificate)
 
@@ -450,7 +450,7 @@ async def issue_certificate(body: CertificateIn, request: Request, response: Res
 @router.get("/v1/certificates/{code}", tags=["certificates"])
 async def verify_certificate(code: Code, request: Request, api=Depends(_api)) -> dict:
     """Public, no token: what the certificate with this code states, or 404."""
-    reply = await api.hours.VerifyCertificate(pb.VerifyCertificateRequest(code=code), **_call_options(request, PUBLIC))
+    reply = await api.hours.VerifyCertificate(pb.VerifyCertificateRequest(code=code), **call_options(request, PUBLIC))
     return to_rest(reply)
 
 
@@ -459,7 +459,7 @@ async def verify_certificate(code: Code, request: Request, api=Depends(_api)) ->
 async def certificate_pdf(code: Code, request: Request, caller: Caller = Depends(require_caller),
                           api=Depends(_api)) -> Response:
     """The certificate as a PDF: its holder or a coordinator of its community."""
-    reply = await api.hours.GetCertificatePdf(pb.GetCertificatePdfRequest(code=code), **_call_options(request, caller))
+    reply = await api.hours.GetCertificatePdf(pb.GetCertificatePdfRequest(code=code), **call_options(request, caller))
     return Response(reply.pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{reply.filename}"'})
 
@@ -472,7 +472,7 @@ async def leaderboard(request: Request, community_id: Community, from_day: Day, 
     """Verified hours per branch in a period, most first; within a branch the volunteers with the most."""
     reply = await api.hours.GetLeaderboard(pb.GetLeaderboardRequest(
         community_id=community_id, from_day=from_day, to_day=to_day, branch=branch, limit=limit),
-        **_call_options(request, caller))
+        **call_options(request, caller))
     return {"community_id": community_id, "from_day": from_day, "to_day": to_day,
             "branches": [to_rest(b) for b in reply.branches]}
 
@@ -483,6 +483,6 @@ async def export_hours(request: Request, community_id: Community, from_day: Day,
                        caller: Caller = Depends(require_caller), api=Depends(_api)) -> Response:
     """Totals per volunteer for a period as CSV (coordinators): verified hours and minutes, services, pending."""
     reply = await api.hours.ExportHours(pb.ExportHoursRequest(community_id=community_id, from_day=from_day,
-                                                              to_day=to_day), **_call_options(request, caller))
+                                                              to_day=to_day), **call_options(request, caller))
     return Response(reply.csv, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{reply.filename}"'})

@@ -43,7 +43,7 @@ class EmploymentStubs:
         await self.channel.close(grace=1)
 
 
-def _api(request: Request) -> EmploymentStubs:
+async def _api(request: Request) -> EmploymentStubs:
     return request.app.state.employment
 
 

@@ -20,7 +20,7 @@ router = APIRouter(tags=["staff"])
 StaffId = Id
 
 
-def _staff(request: Request) -> StaffServiceStub:
+async def _staff(request: Request) -> StaffServiceStub:
     return request.app.state.staff
 
 

@@ -5,7 +5,9 @@ hits every side alike. Also this checkout's gateway with every trace recorded (L
 
     .venv/bin/python -m bench.gateway_before_after [--before REV] [--runs 5] [--seconds 3] [--concurrency 8]
 
-Prints the medians, each side's cost × against bare, and the load average seen; writes nothing else.
+Prints the medians, each side's cost × against bare (by rate, and by CPU per request in the HTTP process
+and in the gRPC process behind it, which other work on the machine hardly moves), and the load average
+seen; writes nothing else.
 """
 import argparse
 import os
@@ -49,17 +51,25 @@ def main(argv: list[str] | None = None) -> None:
             "after, ratio 1": spawn_gateway(plat, "gateway-traced", {**same, "LINLI_TRACE_SAMPLE_RATIO": "1"}),
         }
         loads.append(os.getloadavg()[0])
-        runs = measure(bench, plat, gateways, label="before/after")
+        cpu_runs: list[dict] = []
+        runs = measure(bench, plat, gateways, label="before/after", cpu_runs=cpu_runs)
         loads.append(os.getloadavg()[0])
     finally:
         plat.stop()
     print(f"\nGET /v1/care-requests/{{id}}, {bench.concurrency} in flight; medians of {bench.runs} runs of "
           f"{bench.seconds:g}s; load average (1 min) {min(loads):.1f}–{max(loads):.1f}\n")
-    print("| side | reads/s | spread | cost × bare (median of the runs' ratios) |\n|---|---|---|---|")
+    print("| side | reads/s | spread | cost × bare, rate | HTTP process CPU ms/request | cost × bare, HTTP process "
+          "CPU | HTTP + gRPC process CPU ms/request | cost × bare, both |\n|---|---|---|---|---|---|---|---|")
     for side in ["bare", *gateways]:
         rates = [r[side] for r in runs]
         ratios = [r["bare"] / r[side] for r in runs]
-        print(f"| {side} | {fmt(median(rates))} | {spread(rates)} | {median(ratios):.2f} ({spread(ratios)}) |")
+        front = [c[side][0] for c in cpu_runs if side in c]
+        both = [sum(c[side]) for c in cpu_runs if side in c]
+        front_x = [c[side][0] / c["bare"][0] for c in cpu_runs if side in c and "bare" in c]
+        both_x = [sum(c[side]) / sum(c["bare"]) for c in cpu_runs if side in c and "bare" in c]
+        print(f"| {side} | {fmt(median(rates))} | {spread(rates)} | {median(ratios):.2f} ({spread(ratios)}) | "
+              f"{median(front):.2f} | {median(front_x):.2f} ({spread(front_x)}) | {median(both):.2f} | "
+              f"{median(both_x):.2f} ({spread(both_x)}) |")
     traced = [r["after"] / r["after, ratio 1"] for r in runs]
     print(f"\ntracing every request costs {median(traced):.2f}× the default ratio ({spread(traced)})")
 

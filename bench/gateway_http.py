@@ -25,7 +25,8 @@ from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 def spawn_gateway(plat: Platform, name: str, extra_env: dict[str, str] | None = None,
                   tree: Path = ROOT) -> str:
     """Another gateway process beside the platform's, on the same apis, issuer and broker, running the
-    code in `tree` (this checkout, or an older revision's files); stopped with the platform. Its URL."""
+    code in `tree` (this checkout, or an older revision's files); stopped with the platform. Its URL
+    (its process: `process_of(plat, name)`)."""
     port = free_port()
     env = {**os.environ, **plat.env, "GATEWAY_PORT": str(port), "GATEWAY_METRICS_PORT": str(free_port()),
            **(extra_env or {}), "LINLI_PROCESS_NAME": name, "PYTHONPATH": str(tree),
@@ -38,7 +39,20 @@ def spawn_gateway(plat: Platform, name: str, extra_env: dict[str, str] | None = 
     plat.stack.processes.append(process)
     url = f"http://{plat.env['GATEWAY_HOST']}:{port}"
     wait_until(lambda: http_ok(url + "/healthz"), 90, name, process)
+    _PIDS[url] = popen.pid
     return url
+
+
+_PIDS: dict[str, int] = {}  # URL → process of the gateways spawn_gateway started
+
+
+def process_of(plat: Platform, name: str) -> int:
+    return next(p.popen.pid for p in plat.stack.processes if p.name == name)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 async def _sizes(plat: Platform, headers: dict) -> tuple[int, int]:
@@ -56,9 +70,12 @@ async def _sizes(plat: Platform, headers: dict) -> tuple[int, int]:
     return reply.ByteSize(), len(body)
 
 
-async def _run_once(plat: Platform, bench: Bench, gateways: dict[str, str], turn: int) -> dict[str, float]:
+async def _run_once(plat: Platform, bench: Bench, gateways: dict[str, str], turn: int,
+                    cpu: dict | None = None) -> dict[str, float]:
     """One timed closed loop per side: "bare", and each of `gateways` (name → URL); the order rotates by
-    `turn`, so drift on the machine hits every side alike over the runs."""
+    `turn`, so drift on the machine hits every side alike over the runs. `cpu`, when given, gets each
+    side's CPU milliseconds per request in its HTTP process and in the gRPC process behind it (from /proc:
+    unlike rates, hardly moved by other work on the machine)."""
     headers = {"Authorization": f"Bearer {plat.token(OPERATOR.subject, 'operator')}", "Accept": "application/json"}
     reply_size, body_size = await _sizes(plat, headers)
     ids = plat.care_ids
@@ -67,6 +84,7 @@ async def _run_once(plat: Platform, bench: Bench, gateways: dict[str, str], turn
     for name, url in gateways.items():
         sides[name] = (url, lambda i: f"/v1/care-requests/{ids[i % len(ids)]}")
     names = list(sides)
+    gateway_pids = {name: _PIDS.get(url) or process_of(plat, "gateway") for name, url in gateways.items()}
     names = names[turn % len(names):] + names[:turn % len(names)]
     out = {}
     for name in names:
@@ -79,7 +97,13 @@ async def _run_once(plat: Platform, bench: Bench, gateways: dict[str, str], turn
                 raise RuntimeError(f"{status} {body[:200]!r}")
 
         await asyncio.to_thread(settle, plat)
+        pids = (process_of(plat, "bare-http"), process_of(plat, "bare-grpc")) if name == "bare" else \
+            (gateway_pids[name], process_of(plat, "eldercare-api"))
+        used = [cpu_seconds(pid) for pid in pids]
         result = await loadgen.closed_loop(call, bench.concurrency, bench.seconds)
+        if cpu is not None and result.latencies_ms:
+            done = len(result.latencies_ms)
+            cpu[name] = tuple((cpu_seconds(pid) - before) * 1000 / done for pid, before in zip(pids, used))
         if result.errors:
             print(f"  {name}: {result.errors} errors, e.g. {result.first_error}", flush=True)
         out[name] = result.rate
@@ -88,11 +112,15 @@ async def _run_once(plat: Platform, bench: Bench, gateways: dict[str, str], turn
     return out
 
 
-def measure(bench: Bench, plat: Platform, gateways: dict[str, str], label: str = "gateway") -> list[dict[str, float]]:
+def measure(bench: Bench, plat: Platform, gateways: dict[str, str], label: str = "gateway",
+            cpu_runs: list | None = None) -> list[dict[str, float]]:
     runs = []
     for run in range(bench.runs):
         started = time.monotonic()
-        runs.append(asyncio.run(_run_once(plat, bench, gateways, turn=run)))
+        cpu = {} if cpu_runs is not None else None
+        runs.append(asyncio.run(_run_once(plat, bench, gateways, turn=run, cpu=cpu)))
+        if cpu_runs is not None:
+            cpu_runs.append(cpu)
         print(f"  {label} run {run + 1}/{bench.runs} ({time.monotonic() - started:.0f}s, load average "
               f"{os.getloadavg()[0]:.1f}): " + ", ".join(f"{k} {v:.1f}/s" for k, v in runs[-1].items()), flush=True)
     return runs

@@ -147,6 +147,9 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # openapi.install serves /docs without a CDN
         redoc_url=None,
+        # FastAPI's own OpenTelemetry layer off: the gateway's process adds OpenTelemetry's ASGI middleware
+        # (gateway/__main__.py), and its HTTP metrics are gateway/metrics.py's; two of each cost twice.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.authenticator = authenticator
     app.state.board = board

@@ -3,9 +3,16 @@ configured, from the development issuer. The token becomes a Caller that the gat
 service apis in gRPC metadata.
 
 Refusals say only "invalid token": telling a caller which check failed helps an attacker more than them.
+
+A token verified once is remembered (VerifiedTokens) until it expires, at most KEY_SET_SECONDS: a client
+sends the same token with every request, and checking its RS256 signature and claims again each time
+was most of what identifying a caller cost.
 """
 import asyncio
 import logging
+import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 import jwt
@@ -24,6 +31,10 @@ ALGORITHMS = ["RS256"]
 REQUIRED_CLAIMS = ["exp", "iss", "aud", "sub"]
 # Tolerated clock difference between the issuer and us.
 LEEWAY_SECONDS = 30
+# How long the issuer's key set is trusted before it is fetched again (PyJWKClient's lifespan), and so the
+# longest a verified token is remembered: a key the issuer withdraws stops being honoured as soon as it
+# would without the memory.
+KEY_SET_SECONDS = 300
 
 
 class InvalidToken(Exception):
@@ -40,13 +51,57 @@ def _metadata_safe(value) -> bool:
         and "," not in value and " " not in value
 
 
+class VerifiedTokens:
+    """Tokens that passed every check → the Caller each stands for, each until its `exp` and at most
+    `max_age` seconds; the least recently used go first when `size` are held.
+
+    Safe because the key is the whole token, signature included: another token (re-signed, other claims,
+    another key) is never found here and is checked in full; a token found here is one that passed the
+    same checks, whose outcome can only change with time (expiry: the entry goes at `exp`, so after that
+    the full check, leeway included, decides as before) or with the issuer's keys (bounded by `max_age`,
+    the key set's own lifespan). Refusals are never remembered. Thread-safe."""
+
+    def __init__(self, size: int = 4096, max_age: float = KEY_SET_SECONDS, clock=time.time):
+        self.size = size
+        self.max_age = max_age
+        self.clock = clock
+        self._entries: OrderedDict[str, tuple[Caller, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, token: str) -> Caller | None:
+        with self._lock:
+            entry = self._entries.get(token)
+            if entry is None:
+                return None
+            caller, until = entry
+            if self.clock() >= until:
+                del self._entries[token]
+                return None
+            self._entries.move_to_end(token)
+            return caller
+
+    def put(self, token: str, caller: Caller, expires_at: float) -> None:
+        until = min(expires_at, self.clock() + self.max_age)
+        with self._lock:
+            self._entries[token] = (caller, until)
+            self._entries.move_to_end(token)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class Authenticator:
-    def __init__(self, issuer: str, audience: str, jwks_url: str = "", dev_issuer_dir: str | Path | None = None):
+    def __init__(self, issuer: str, audience: str, jwks_url: str = "", dev_issuer_dir: str | Path | None = None,
+                 verified: VerifiedTokens | None = None, leeway: float = LEEWAY_SECONDS):
         self.issuer = issuer
         self.audience = audience
+        self.leeway = leeway
+        self.verified = verified if verified is not None else VerifiedTokens()
         if jwks_url:
             # Caches keys, and refetches the set when a token names a kid it hasn't seen (key rotation).
-            self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5)
+            self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=KEY_SET_SECONDS, timeout=5)
             self._dev_key = None
         else:
             self._jwks = None
@@ -65,7 +120,27 @@ class Authenticator:
             raise AuthUnavailable(str(error)) from error
 
     def caller(self, token: str) -> Caller:
-        """The Caller a valid token stands for; InvalidToken otherwise. Blocks on a JWKS fetch."""
+        """The Caller a valid token stands for; InvalidToken otherwise. May block on a JWKS fetch."""
+        known = self.verified.get(token)
+        if known is not None:
+            return known
+        caller, expires_at = self._verify(token)
+        self.verified.put(token, caller, expires_at)
+        return caller
+
+    async def identify(self, token: str) -> Caller:
+        """caller() without blocking the event loop: a remembered token is answered at once; a new one is
+        checked on the loop with the development issuer's key (CPU only), in a thread when the issuer's key
+        set may have to be fetched."""
+        known = self.verified.get(token)
+        if known is not None:
+            return known
+        if self._jwks is None:
+            return self.caller(token)
+        return await asyncio.to_thread(self.caller, token)
+
+    def _verify(self, token: str) -> tuple[Caller, float]:
+        """Every check on the token: its Caller and when it expires (epoch seconds)."""
         try:
             claims = jwt.decode(
                 token,
@@ -73,7 +148,7 @@ class Authenticator:
                 algorithms=ALGORITHMS,
                 audience=self.audience,
                 issuer=self.issuer,
-                leeway=LEEWAY_SECONDS,
+                leeway=self.leeway,
                 options={"require": REQUIRED_CLAIMS},
             )
         except (jwt.PyJWTError, ValueError) as error:
@@ -85,7 +160,7 @@ class Authenticator:
             raise InvalidToken("missing or unknown roles")
         if not isinstance(communities, list) or not all(_metadata_safe(c) for c in communities):
             raise InvalidToken("bad communities")
-        return Caller(subject, frozenset(roles), frozenset(communities))
+        return Caller(subject, frozenset(roles), frozenset(communities)), float(claims["exp"])
 
 
 _bearer = HTTPBearer(auto_error=False, description="RS256 JWT from the Linli issuer")
@@ -170,18 +245,17 @@ class IdentifyCaller:
             token = bearer_token(scope)
             if token is not None:
                 try:
-                    # In a thread: a JWKS fetch must never block the loop.
-                    outcome = await asyncio.to_thread(self.authenticator.caller, token)
+                    outcome = await self.authenticator.identify(token)
                 except (InvalidToken, AuthUnavailable) as error:
                     outcome = error
                 scope.setdefault("state", {})["auth"] = outcome
         await self.app(scope, receive, send)
 
 
-def require_caller(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Caller:
-    """FastAPI dependency: the authenticated Caller, or a 401 problem.
-
-    A plain def on purpose: FastAPI runs it in a worker thread, so a JWKS fetch never blocks the loop."""
+async def require_caller(request: Request,
+                         credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Caller:
+    """FastAPI dependency: the authenticated Caller, or a 401 problem. Async: the token was checked by
+    IdentifyCaller already (or is checked here without blocking the loop), so no thread hop per request."""
     if credentials is None:
         # RFC 6750 §3.1: no error code when the request carried no credentials at all.
         raise Problem(401, "unauthenticated", "Unauthenticated", "A bearer token is required.",
@@ -192,7 +266,7 @@ def require_caller(request: Request, credentials: HTTPAuthorizationCredentials |
             raise outcome
         if isinstance(outcome, Caller):
             return outcome
-        return request.app.state.authenticator.caller(credentials.credentials)
+        return await request.app.state.authenticator.identify(credentials.credentials)
     except InvalidToken as error:
         log.info("refused bearer token: %s", error)
         raise Problem(401, "invalid-token", "Invalid token", "The bearer token is not valid.",

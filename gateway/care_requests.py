@@ -426,7 +426,7 @@ router = APIRouter(prefix="/v1/care-requests", tags=["care requests"])
 me_router = APIRouter(tags=["care requests"])
 
 
-def _eldercare(request: Request) -> eldercare_pb2_grpc.EldercareServiceStub:
+async def _eldercare(request: Request) -> eldercare_pb2_grpc.EldercareServiceStub:
     return request.app.state.eldercare
 
 

@@ -41,7 +41,7 @@ class ClinicStubs:
         self.audit = audit_pb2_grpc.AuditServiceStub(channel)
 
 
-def _clinic(request: Request) -> ClinicStubs:
+async def _clinic(request: Request) -> ClinicStubs:
     return request.app.state.clinic
 
 

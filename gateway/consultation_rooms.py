@@ -65,9 +65,10 @@ def join_token(token: JoinToken = None) -> str:
 RoomPass = Annotated[str, Depends(join_token)]
 
 
-def signed_in(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Caller | None:
+async def signed_in(request: Request,
+                    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Caller | None:
     """The caller when a bearer token is given (401 when it is not valid); None for a link alone."""
-    return require_caller(request, credentials) if credentials is not None else None
+    return await require_caller(request, credentials) if credentials is not None else None
 
 
 def _clinic_options(request: Request, caller: Caller | None) -> dict:

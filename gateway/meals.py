@@ -174,7 +174,7 @@ class CancelIn(BaseModel):
     reason: str = Field("", max_length=200)
 
 
-def _meals(request: Request) -> MealServiceStub:
+async def _meals(request: Request) -> MealServiceStub:
     return request.app.state.meals
 
 

@@ -35,7 +35,7 @@ class NotifyStubs:
         await self.channel.close(grace=1)
 
 
-def _api(request: Request) -> pb_grpc.NotifyServiceStub:
+async def _api(request: Request) -> pb_grpc.NotifyServiceStub:
     return request.app.state.notify.notify
 
 

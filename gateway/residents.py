@@ -293,7 +293,7 @@ class ResolveIn(BaseModel):
     note: str = Field("", max_length=500, examples=["换了电池"])
 
 
-def _residents(request: Request) -> ResidentServiceStub:
+async def _residents(request: Request) -> ResidentServiceStub:
     return request.app.state.residents
 
 

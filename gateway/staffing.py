@@ -91,7 +91,7 @@ class StaffingPlan(BaseModel):
     chart_svg: str
 
 
-def _staffing(request: Request) -> StaffingServiceStub:
+async def _staffing(request: Request) -> StaffingServiceStub:
     return request.app.state.staffing
 
 

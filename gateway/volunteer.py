@@ -44,7 +44,7 @@ class VolunteerStubs:
         await self.channel.close(grace=1)
 
 
-def _api(request: Request) -> VolunteerStubs:
+async def _api(request: Request) -> VolunteerStubs:
     return request.app.state.volunteer
 
 

@@ -180,6 +180,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "LINLI_LOG_LEVEL": ("INFO", "Log level of every process (logs are JSON lines on stderr)."),
     "OTEL_EXPORTER_OTLP_ENDPOINT": ("", "OTLP/HTTP collector (e.g. http://127.0.0.1:4318); empty: no export."),
+    "LINLI_TRACE_SAMPLE_RATIO": (
+        "0.1",
+        "Share of traces recorded, 0 to 1, decided where a trace starts (the gateway, a device's press, a timer) "
+        "and followed by every process downstream (parent-based); 1: trace every request. Logs carry trace ids either way.",
+    ),
     # ---- metrics (linli/kit/metrics.py): each process serves Prometheus's /metrics on a port of its own
     "LINLI_METRICS_HOST": ("127.0.0.1", "Address every process's Prometheus metrics server binds (0.0.0.0 in Kubernetes)."),
     "GATEWAY_METRICS_PORT": ("9180", "The gateway's Prometheus metrics port (`/metrics`); 0: no metrics at all."),

@@ -15,6 +15,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBased, Sampler, TraceIdRatioBased
 
 from linli.kit.config import setting
 
@@ -60,11 +61,27 @@ def setup_logging(process_name: str) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def sampler() -> Sampler:
+    """LINLI_TRACE_SAMPLE_RATIO of the traces that start in this process are recorded; a span whose parent
+    came from another process (gRPC metadata, an event's headers) is recorded when its parent was, so a
+    trace is kept or dropped whole. An unrecorded span still has its trace id (X-Trace-Id, log lines)."""
+    value = setting("LINLI_TRACE_SAMPLE_RATIO")
+    try:
+        ratio = float(value)
+    except ValueError:
+        ratio = float("nan")
+    if not 0.0 <= ratio <= 1.0:  # NaN fails this too
+        raise SystemExit(f"LINLI_TRACE_SAMPLE_RATIO must be a number from 0 to 1 (the share of traces "
+                         f"recorded), got {value!r}")
+    return ParentBased(TraceIdRatioBased(ratio))
+
+
 def setup(process_name: str) -> TracerProvider:
-    """Install the tracer provider, the OTLP exporter if configured, and the library instrumentations
-    that every process shares (pymongo, pika). Role-specific ones are turned on by the caller."""
+    """Install the tracer provider (sampling as LINLI_TRACE_SAMPLE_RATIO says), the OTLP exporter if
+    configured, and the library instrumentations that every process shares (pymongo, pika). Role-specific
+    ones are turned on by the caller."""
     setup_logging(process_name)
-    provider = TracerProvider(resource=Resource.create({"service.name": process_name}))
+    provider = TracerProvider(resource=Resource.create({"service.name": process_name}), sampler=sampler())
     endpoint = setting("OTEL_EXPORTER_OTLP_ENDPOINT")
     if endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter

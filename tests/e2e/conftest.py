@@ -69,6 +69,7 @@ def stack(otlp, issuer_dir):
         "LINLI_ICE_TRANSPORT_POLICY": "relay",
         "OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "200",
+        "LINLI_TRACE_SAMPLE_RATIO": "1",  # every trace: the tests follow one request's trace end to end
     })
     log_dir = Path(tempfile.mkdtemp(prefix="linli-e2e-logs-"))
     stack = platform(env, log_dir, mongo_storage=":memory:", isolated_broker=True)

@@ -14,9 +14,10 @@ from fastapi.testclient import TestClient
 
 from gateway import dev_issuer
 from gateway.app import create_app
-from gateway.auth import Authenticator, InvalidToken
+from gateway.auth import Authenticator, InvalidToken, VerifiedTokens
 from gateway.board import Board
 from linli.eldercare.v1 import eldercare_pb2
+from linli.kit.identity import Caller
 
 ISSUER, AUDIENCE = "linli-dev", "linli"
 
@@ -189,3 +190,106 @@ def test_the_dev_issuer_publishes_the_key_its_tokens_name(issuer_dir):
 def test_the_dev_issuer_refuses_unknown_roles(issuer_dir):
     with pytest.raises(ValueError):
         dev_issuer.issue_token("x", ["superuser"], ["pilot"])
+
+
+# -- tokens verified once are remembered, never beyond what a full check would accept -------------------------
+
+class Clock:
+    def __init__(self):
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_remembered_token_is_answered_without_checking_it_again(issuer_dir):
+    authenticator = Authenticator(ISSUER, AUDIENCE, dev_issuer_dir=issuer_dir)
+    token = _signed_by_dev_key(_claims())
+
+    first = authenticator.caller(token)
+
+    assert len(authenticator.verified) == 1
+    assert authenticator.verified.get(token) is first
+    assert authenticator.caller(token) is first  # the very object remembered: no second decode made it
+
+
+def test_a_token_that_expires_after_it_was_remembered_is_refused(issuer_dir):
+    authenticator = Authenticator(ISSUER, AUDIENCE, dev_issuer_dir=issuer_dir, leeway=0)
+    expires = int(time.time()) + 3  # room for signing and checking it on a busy machine
+    token = _signed_by_dev_key(_claims(exp=expires))
+    assert authenticator.caller(token).subject == "op-1"
+
+    while time.time() < expires:  # the token's own expiry, seconds away
+        time.sleep(0.05)
+
+    with pytest.raises(InvalidToken):
+        authenticator.caller(token)
+    assert authenticator.verified.get(token) is None
+
+
+def test_a_token_with_the_same_claims_signed_by_another_key_is_refused_after_the_real_one_was_remembered(issuer_dir):
+    authenticator = Authenticator(ISSUER, AUDIENCE, dev_issuer_dir=issuer_dir)
+    claims = _claims()
+    authenticator.caller(_signed_by_dev_key(claims))
+
+    with pytest.raises(InvalidToken):
+        authenticator.caller(_signed_by_another_key(claims))
+    with pytest.raises(InvalidToken):
+        authenticator.caller(_hs256_with_public_key(claims))
+
+
+def test_a_token_whose_signature_was_altered_is_refused_after_the_real_one_was_remembered(issuer_dir):
+    authenticator = Authenticator(ISSUER, AUDIENCE, dev_issuer_dir=issuer_dir)
+    token = _signed_by_dev_key(_claims())
+    authenticator.caller(token)
+    head, payload, signature = token.split(".")
+    altered = f"{head}.{payload}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+
+    with pytest.raises(InvalidToken):
+        authenticator.caller(altered)
+
+
+def test_a_token_signed_by_a_withdrawn_key_is_refused_once_the_key_set_would_have_been_fetched_again(tmp_path):
+    clock = Clock()
+    verified = VerifiedTokens(max_age=300, clock=clock)
+    before = Authenticator(ISSUER, AUDIENCE, dev_issuer_dir=tmp_path / "old", verified=verified)
+    token = jwt.encode(_claims(), dev_issuer.ensure_key(tmp_path / "old"), algorithm="RS256")
+    before.caller(token)
+    # The issuer replaces its key; the same process's memory of the token stays at most the key set's lifespan.
+    after = Authenticator(ISSUER, AUDIENCE, dev_issuer_dir=tmp_path / "new", verified=verified)
+    assert after.caller(token).subject == "op-1"
+
+    clock.now += 300
+
+    with pytest.raises(InvalidToken):
+        after.caller(token)
+
+
+def test_the_memory_of_verified_tokens_holds_the_most_recently_used_up_to_its_size():
+    clock = Clock()
+    verified = VerifiedTokens(size=2, clock=clock)
+    callers = {name: Caller(name, frozenset({"operator"}), frozenset({"pilot"})) for name in "abc"}
+    verified.put("a", callers["a"], clock.now + 600)
+    verified.put("b", callers["b"], clock.now + 600)
+    verified.get("a")  # a is now the more recently used
+    verified.put("c", callers["c"], clock.now + 600)
+
+    assert verified.get("a") is callers["a"]
+    assert verified.get("b") is None
+    assert verified.get("c") is callers["c"]
+
+
+def test_a_refused_token_is_not_remembered(authenticator):
+    with pytest.raises(InvalidToken):
+        authenticator.caller(_signed_by_dev_key(_claims(aud="another-app")))
+
+    assert len(authenticator.verified) == 0
+
+
+def test_the_api_sees_the_same_caller_on_every_request_with_a_remembered_token(client, eldercare, issuer_dir):
+    token = dev_issuer.issue_token("op-1", ["operator"], ["pilot"])
+
+    for _ in range(3):
+        assert client.get("/v1/care-requests/cr-1", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+    assert [metadata["x-linli-subject"] for _, metadata, _ in eldercare.calls] == ["op-1"] * 3

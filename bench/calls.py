@@ -109,7 +109,7 @@ class Operator:
         room = term.Room(self.client, f"/v1/rooms/care-request/{self.care_request_id}/signals")
         await room.next("welcome", timeout=15)
         self.joined_at = time.monotonic()
-        servers = (await self.client.get("/v1/calls/ice-servers", timeout=10)).json()
+        servers = (await self.client.get("/v1/calls/ice-servers", timeout=10)).raise_for_status().json()
         self.pc = RTCPeerConnection(term.configuration(servers, self.relay_only))
         audio, _ = term._tracks(1000, False)
         self.pc.addTrack(audio)
@@ -219,7 +219,7 @@ def main(argv=None) -> int:
     env.update({"GATEWAY_PORT": str(free_port()), "MONGO_DB_PREFIX": "bench_calls_", "LINLI_DEV_ISSUER_DIR": issuer,
                 "CLINIC_PARTNER_TLS_DIR": tempfile.mkdtemp() + "/tls", "LINLI_LOG_LEVEL": "WARNING",
                 "GATEWAY_RATE_LIMIT_PER_SECOND": "10000", "GATEWAY_RATE_LIMIT_BURST": "10000",
-                "GATEWAY_SHED_LOOP_LAG_SECONDS": "0"})
+                "GATEWAY_SHED_LOOP_LAG_SECONDS": "0", "GATEWAY_MAX_IN_FLIGHT": "1000"})
     stack = platform(env, Path(tempfile.mkdtemp(prefix="bench-calls-logs-")), ":memory:", isolated_broker=True)
     term.loopback_only()
     try:

@@ -9,7 +9,12 @@ signalling room they use (gateway/rooms.py):
 
 Who may do what is the api's decision; these routes map the REST calls, and tell the other side at once
 (a `hangup` in the room when someone ends the call here, a `ring` on the terminal's line)."""
+import asyncio
+import functools
+import logging
 from typing import Literal
+
+import grpc
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,8 +24,11 @@ from gateway.care_requests import CareRequest, CareRequestId, _call_options, _el
 from gateway.problems import Problem
 from gateway.rooms import Participant, SignallingRelay, room_kind
 from linli.eldercare.v1 import eldercare_pb2 as pb
+from linli.kit.config import number
 from linli.kit.identity import Caller
 from linli.kit.protomap import enum_number
+
+log = logging.getLogger("linli.gateway.calls")
 
 ROLE_NAMES = {pb.CALL_PARTICIPANT_ROLE_TERMINAL: "terminal", pb.CALL_PARTICIPANT_ROLE_OPERATOR: "operator"}
 
@@ -29,7 +37,40 @@ ROLE_NAMES = {pb.CALL_PARTICIPANT_ROLE_TERMINAL: "terminal", pb.CALL_PARTICIPANT
 async def care_request_room(request: Request, caller: Caller, room_id: str) -> Participant:
     reply = await request.app.state.eldercare.JoinCall(pb.JoinCallRequest(care_request_id=room_id),
                                                        **_call_options(request, caller))
-    return Participant(caller.subject, ROLE_NAMES.get(reply.role, "participant"), reply.care_request.community_id)
+    role = ROLE_NAMES.get(reply.role, "participant")
+    calls = reply.care_request.calls
+    on_leave = None
+    if (request.method == "GET" and role == "terminal" and calls
+            and calls[-1].state in (pb.CALL_STATE_RINGING, pb.CALL_STATE_ANSWERED)):
+        on_leave = functools.partial(_terminal_gone, request, caller, room_id, calls[-1].id,
+                                     reply.care_request.community_id)
+    return Participant(caller.subject, role, reply.care_request.community_id, on_leave=on_leave)
+
+
+async def _terminal_gone(request: Request, caller: Caller, care_request_id: str, call_id: str,
+                         community_id: str) -> None:
+    """The terminal's stream of its live call's room closed. Unless it is back within
+    GATEWAY_TERMINAL_GONE_SECONDS, the call ends as terminal_offline (the board stops ringing or drops the
+    call, says why, and can call back) rather than ringing on until the request escalates. A call the
+    terminal ended itself, or one that ended meanwhile, is left as it is."""
+    room = f"care-request/{care_request_id}"
+    await asyncio.sleep(number("GATEWAY_TERMINAL_GONE_SECONDS"))
+    relay = _relay(request)
+    if relay.present(room, caller.subject):
+        return
+    command = pb.EndCallRequest(care_request_id=care_request_id, call_id=call_id,
+                                reason=pb.CALL_END_REASON_TERMINAL_OFFLINE)
+    try:
+        await request.app.state.eldercare.EndCall(
+            command, metadata=[*caller.to_metadata(), ("x-request-id", f"terminal-gone-{call_id}")],
+            timeout=request.app.state.grpc_timeout)
+    except grpc.aio.AioRpcError as error:
+        if error.code() not in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND):
+            log.warning("cannot end call %s of a terminal gone: %s", call_id, error.details())
+        return
+    log.info("call %s ended: terminal %s offline", call_id, caller.subject)
+    await relay.publish(room, Participant(caller.subject, "terminal", community_id), None, "hangup",
+                        reason="terminal_offline", call_id=call_id)
 
 
 @room_kind("terminal")

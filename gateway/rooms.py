@@ -93,6 +93,8 @@ class Participant:
     subject: str
     role: str
     community_id: str
+    # Run when this participant's stream of the room closes (the kind's own follow-up: a terminal gone).
+    on_leave: Callable[[], Awaitable[None]] | None = field(default=None, compare=False)
 
 
 # Decides whether the caller may take part in room `room_id` of a kind: a Participant, or a Problem (404
@@ -227,6 +229,7 @@ class _Stream:
     room: str
     peer: str
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=200))
+    subject: str = ""
 
     def wants(self, message: dict) -> bool:
         if message.get("room") != self.room:
@@ -246,6 +249,7 @@ class SignallingRelay:
         self.heartbeat_seconds = heartbeat_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self._streams: set[_Stream] = set()
+        self._followups: set[asyncio.Task] = set()
         self._ready = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -363,7 +367,7 @@ class SignallingRelay:
     async def stream(self, room: str, participant: Participant) -> AsyncIterator[str]:
         """One participant's SSE body: `welcome` with its peer id, its `join` announced to the others,
         then their signals and heartbeats; its `leave` announced when it goes."""
-        stream = _Stream(room, secrets.token_urlsafe(12))
+        stream = _Stream(room, secrets.token_urlsafe(12), subject=participant.subject)
         self._streams.add(stream)  # before announcing: an answer to the join must find it
         try:
             welcome = {"id": uuid.uuid4().hex, "type": "welcome", "room": room, "sent_at": time.time(),
@@ -385,6 +389,14 @@ class SignallingRelay:
                 await asyncio.shield(self.publish(room, participant, stream.peer, "leave"))
             except (Problem, asyncio.CancelledError):
                 pass
+            if participant.on_leave is not None:
+                task = asyncio.get_running_loop().create_task(participant.on_leave())
+                self._followups.add(task)  # held until done: the loop keeps only weak references
+                task.add_done_callback(self._followups.discard)
+
+    def present(self, room: str, subject: str) -> bool:
+        """Whether `subject` has a stream of `room` open on this gateway."""
+        return any(s.room == room and s.subject == subject for s in self._streams)
 
 
 def _end(stream: _Stream) -> None:

@@ -60,14 +60,19 @@ async def _terminal_gone(request: Request, caller: Caller, care_request_id: str,
         return
     command = pb.EndCallRequest(care_request_id=care_request_id, call_id=call_id,
                                 reason=pb.CALL_END_REASON_TERMINAL_OFFLINE)
-    try:
-        await request.app.state.eldercare.EndCall(
-            command, metadata=[*caller.to_metadata(), ("x-request-id", f"terminal-gone-{call_id}")],
-            timeout=request.app.state.grpc_timeout)
-    except grpc.aio.AioRpcError as error:
-        if error.code() not in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND):
-            log.warning("cannot end call %s of a terminal gone: %s", call_id, error.details())
-        return
+    for attempt in range(1, 4):  # no client retries this for us: a busy api gets three tries
+        try:
+            await request.app.state.eldercare.EndCall(
+                command, metadata=[*caller.to_metadata(), ("x-request-id", f"terminal-gone-{call_id}")],
+                timeout=request.app.state.grpc_timeout)
+            break
+        except grpc.aio.AioRpcError as error:
+            retry = error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+            if not retry or attempt == 3:
+                if error.code() not in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND):
+                    log.warning("cannot end call %s of a terminal gone: %s", call_id, error.details())
+                return
+            await asyncio.sleep(attempt)
     log.info("call %s ended: terminal %s offline", call_id, caller.subject)
     await relay.publish(room, Participant(caller.subject, "terminal", community_id), None, "hangup",
                         reason="terminal_offline", call_id=call_id)

@@ -263,6 +263,8 @@ async def talk(client: httpx.AsyncClient, care_request_id: str, args) -> dict:
                 summary["selected_pair"] = _selected_pair(pc)
                 summary["connected_monotonic"] = time.monotonic()
 
+        if gathered is not None:  # before the offer's BUNDLE may stop a transport still gathering; and gather()
+            await gathered        # returns at once while another gathering is under way: wait for that one
         await pc.setRemoteDescription(RTCSessionDescription(offer["data"]["sdp"], "offer"))
         for transceiver in pc.getTransceivers():  # answer the operator's transceivers with our media
             if transceiver.kind == "audio":
@@ -272,8 +274,6 @@ async def talk(client: httpx.AsyncClient, care_request_id: str, args) -> dict:
                 transceiver.sender.replaceTrack(video)
                 transceiver.direction = "sendrecv"
         answered_at = time.monotonic()
-        if gathered is not None:
-            await gathered  # gather() returns at once while another gathering is under way: wait for that one
         await pc.setLocalDescription(await pc.createAnswer())  # the candidates are in the answer
         await room.send(type="answer", sdp=pc.localDescription.sdp, to=operator_peer)
         summary["answer_sent_monotonic"] = time.monotonic()

@@ -124,7 +124,7 @@ def _ended_on_board(board, care_request_id):
         request = frame["data"].get("care_request") or {}
         calls = request.get("calls") or []
         return request.get("id") == care_request_id and calls and calls[-1]["state"] == "ended"
-    return board.next_matching(ended, timeout=15)["data"]["care_request"]
+    return board.next_matching(ended, timeout=30)["data"]["care_request"]
 
 
 def test_a_terminal_that_drops_its_signalling_while_ringing_ends_the_call_as_offline_and_can_be_called_back(
@@ -160,7 +160,7 @@ def test_a_terminal_that_drops_its_signalling_in_a_call_hangs_up_the_operator_wi
         terminal_room.next_matching(lambda f: f["event"] == "welcome")
         operator_room.next_matching(lambda f: f["event"] == "join" and f["data"]["from"]["role"] == "terminal")
         terminal_room.close()
-        hangup = operator_room.next_matching(lambda f: f["event"] == "hangup", timeout=15)["data"]
+        hangup = operator_room.next_matching(lambda f: f["event"] == "hangup", timeout=30)["data"]
         assert (hangup["reason"], hangup["from"]["role"], hangup["from"]["subject"]) == (
             "terminal_offline", "terminal", device_id)
         [call] = ok(httpx.get(path, headers=operator_headers, timeout=10))["calls"]

@@ -165,13 +165,9 @@ def talk_on_terminal(talking: Talking, device: str, care_request_id: str) -> dic
     args = argparse.Namespace(relay_only=False, ring_seconds=talking.ring_seconds, kind="pager", tone=660.0,
                               seconds=talking.talk_seconds, record=None, any_interface=False)
 
-    async def call() -> dict:
+    async def call() -> dict:  # unanswered for ring_seconds, the terminal hangs up itself
         async with httpx.AsyncClient(base_url=talking.gateway, headers={"Authorization": f"Bearer {token}"}) as client:
-            summary = await terminal.talk(client, care_request_id, args)
-            if not summary.get("connected"):  # nobody answered: the elder stops the ring (409/404: already over)
-                await client.post(f"/v1/care-requests/{care_request_id}/call/end", json={"reason": "hung_up"},
-                                  timeout=10)
-            return summary
+            return await terminal.talk(client, care_request_id, args)
 
     terminal.loopback_only()
     return asyncio.run(call())

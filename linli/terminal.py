@@ -238,8 +238,10 @@ async def talk(client: httpx.AsyncClient, care_request_id: str, args) -> dict:
             gathered = asyncio.ensure_future(asyncio.gather(*(g.gather() for g in gatherers)))
         try:
             offer = await room.next("offer", "hangup", timeout=args.ring_seconds)
-        except TimeoutError:
+        except TimeoutError:  # the terminal stops ringing, and says so before it leaves the room
             offer = {"event": "unanswered"}
+            await client.post(f"/v1/care-requests/{care_request_id}/call/end", json={"reason": "hung_up"},
+                              timeout=10)
         summary["offer_received_monotonic"] = time.monotonic()
         if offer["event"] != "offer":
             if gathered is not None:

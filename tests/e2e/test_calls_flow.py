@@ -169,3 +169,46 @@ def test_a_terminal_that_drops_its_signalling_in_a_call_hangs_up_the_operator_wi
     finally:
         operator_room.close()
 
+
+
+def test_a_simulated_press_on_a_speaking_terminal_rings_the_board_and_waits_in_the_room_until_it_gives_up(
+        stack, gateway_url, operator_headers, issuer_dir, monkeypatch):
+    import random
+    import threading
+    import time
+
+    from linli import simulate
+    from linli.eldercare.v1 import eldercare_pb2 as pb
+    from linli.eldercare.v1 import residents_pb2
+    from linli.kit import grpc_client
+
+    monkeypatch.setenv("LINLI_DEV_ISSUER_DIR", issuer_dir)  # the terminal's token, from this stack's issuer
+    elder_id, _ = elder_with_pager(gateway_url, operator_headers, "东区 5号楼")
+    voice = "voice-" + elder_id.removeprefix("elder-")
+    board = SseReader(f"{gateway_url}/v1/board/stream", operator_headers)
+    tally = simulate.Tally(1)
+    try:
+        with grpc_client.insecure_channel(stack.env["ELDERCARE_API_ADDR"]) as channel:
+            day = simulate.Day(speed=100_000, started=time.monotonic())
+            story = threading.Thread(target=simulate.story, args=(
+                channel, day, tally, random.Random(1), residents_pb2.RegisterElderRequest(id=elder_id),
+                pb.CARE_KIND_EMERGENCY, None, simulate.Talking(gateway_url, ring_seconds=8)))
+            story.start()
+
+            def rings(frame):
+                calls = (frame["data"].get("care_request") or {}).get("calls") or []
+                return calls and calls[-1]["device_id"] == voice and calls[-1]["state"] == "ringing"
+            raised = board.next_matching(rings, timeout=30)["data"]["care_request"]
+            room = SseReader(f"{gateway_url}/v1/rooms/care-request/{raised['id']}/signals", operator_headers)
+            try:  # the terminal waited in the call's room for an operator's offer, and leaves when it gives up
+                room.next_matching(lambda f: f["event"] == "leave" and f["data"]["from"]["subject"] == voice,
+                                   timeout=60)
+            finally:
+                room.close()
+            story.join(timeout=90)
+            assert not story.is_alive()
+        request = _ended_on_board(board, raised["id"])
+        assert (request["calls"][-1]["end_reason"], request["calls"][-1]["ended_by"]) == ("hung_up", voice)
+        assert tally.terminals["call rang, nobody answered"] == 1
+    finally:
+        board.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 from bench import platform as bench_platform
 from bench.common import Bench, fmt, median, spread
 from bench.gateway_http import measure, spawn_gateway
-from linli.devstack import ROOT
+from linli_dev.devstack import ROOT
 
 # The gateway as it was before identity moved onto the event loop and tracing was sampled.
 BEFORE = "2ef0c35"

@@ -17,7 +17,7 @@ from pathlib import Path
 from bench import loadgen
 from bench.common import PER_SECOND, Bench, Row
 from bench.platform import OPERATOR, Platform, settle
-from linli.devstack import ROOT, Process, free_port, http_ok, wait_until
+from linli_dev.devstack import ROOT, Process, free_port, http_ok, wait_until
 from linli.eldercare.v1 import eldercare_pb2 as pb
 from linli.eldercare.v1 import eldercare_pb2_grpc as pb_grpc
 

@@ -9,6 +9,8 @@ signalling room they use (gateway/rooms.py):
 
 Who may do what is the api's decision; these routes map the REST calls, and tell the other side at once
 (a `hangup` in the room when someone ends the call here, a `ring` on the terminal's line)."""
+import asyncio
+import functools
 import logging
 from typing import Annotated, Literal
 
@@ -22,8 +24,9 @@ from gateway.care_requests import CallGuest, CareRequest, CareRequestId, _elderc
 from gateway.common import call_options
 from gateway.problems import Problem
 from gateway.rooms import (_SSE_HEADERS, _STREAM_DOC, EventStream, IceServers, Participant, SignalAccepted, SignalIn,
-                           SignallingRelay, check_signal, ice_servers_for, left_when_closed, room_kind)
+                           SignallingRelay, check_signal, ice_servers_for, room_kind)
 from linli.eldercare.v1 import eldercare_pb2 as pb
+from linli.kit.config import number
 from linli.kit.identity import Caller
 from linli.kit.protomap import enum_number
 
@@ -53,14 +56,50 @@ async def _join(request: Request, caller: Caller, care_request_id: str, token: s
                     **call_options(request, caller))
             except grpc.RpcError as error:
                 log.warning("could not record a guest leaving the call on %s: %r", care_request_id, error)
+    role = ROLE_NAMES.get(reply.role, "participant")
+    calls = reply.care_request.calls
+    if (entering and role == "terminal" and calls
+            and calls[-1].state in (pb.CALL_STATE_RINGING, pb.CALL_STATE_ANSWERED)):
+        on_leave = functools.partial(_terminal_gone, request, caller, care_request_id, calls[-1].id,
+                                     reply.care_request.community_id)
     subject = caller.subject if not token else f"specialist:{reply.guest_id}"
-    return Participant(subject, ROLE_NAMES.get(reply.role, "participant"), reply.care_request.community_id,
-                       on_leave=on_leave)
+    return Participant(subject, role, reply.care_request.community_id, on_leave=on_leave)
 
 
 @room_kind("care-request")
 async def care_request_room(request: Request, caller: Caller, room_id: str) -> Participant:
     return await _join(request, caller, room_id)
+
+
+async def _terminal_gone(request: Request, caller: Caller, care_request_id: str, call_id: str,
+                         community_id: str) -> None:
+    """The terminal's stream of its live call's room closed. Unless it is back within
+    GATEWAY_TERMINAL_GONE_SECONDS, the call ends as terminal_offline (the board stops ringing or drops the
+    call, says why, and can call back) rather than ringing on until the request escalates. A call the
+    terminal ended itself, or one that ended meanwhile, is left as it is."""
+    room = f"care-request/{care_request_id}"
+    await asyncio.sleep(number("GATEWAY_TERMINAL_GONE_SECONDS"))
+    relay = _relay(request)
+    if relay.present(room, caller.subject):
+        return
+    command = pb.EndCallRequest(care_request_id=care_request_id, call_id=call_id,
+                                reason=pb.CALL_END_REASON_TERMINAL_OFFLINE)
+    for attempt in range(1, 4):  # no client retries this for us: a busy api gets three tries
+        try:
+            await request.app.state.eldercare.EndCall(
+                command, metadata=[*caller.to_metadata(), ("x-request-id", f"terminal-gone-{call_id}")],
+                timeout=request.app.state.grpc_timeout)
+            break
+        except grpc.aio.AioRpcError as error:
+            retry = error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+            if not retry or attempt == 3:
+                if error.code() not in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND):
+                    log.warning("cannot end call %s of a terminal gone: %s", call_id, error.details())
+                return
+            await asyncio.sleep(attempt)
+    log.info("call %s ended: terminal %s offline", call_id, caller.subject)
+    await relay.publish(room, Participant(caller.subject, "terminal", community_id), None, "hangup",
+                        reason="terminal_offline", call_id=call_id)
 
 
 @room_kind("terminal")
@@ -209,7 +248,7 @@ async def guest_signals(care_request_id: CareRequestId, request: Request, token:
     token not of this call (404), an invitation expired before it was first used (409)."""
     participant = await _join(request, _GUEST, care_request_id, token)
     relay: SignallingRelay = request.app.state.signalling
-    return EventStream(left_when_closed(relay.stream(f"care-request/{care_request_id}", participant), participant),
+    return EventStream(relay.stream(f"care-request/{care_request_id}", participant),
                        headers=_SSE_HEADERS)
 
 

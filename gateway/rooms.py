@@ -93,7 +93,8 @@ class Participant:
     subject: str
     role: str
     community_id: str
-    # Called when this participant's stream closes (a call's guest: the call records them leaving).
+    # Run when this participant's stream of the room closes: the kind's own follow-up (a call's guest
+    # recorded as leaving; a terminal gone, its call ended after a grace).
     on_leave: Callable[[], Awaitable[None]] | None = field(default=None, compare=False)
 
 
@@ -229,6 +230,7 @@ class _Stream:
     room: str
     peer: str
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=200))
+    subject: str = ""
 
     def wants(self, message: dict) -> bool:
         if message.get("room") != self.room:
@@ -248,6 +250,7 @@ class SignallingRelay:
         self.heartbeat_seconds = heartbeat_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self._streams: set[_Stream] = set()
+        self._followups: set[asyncio.Task] = set()
         self._ready = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -365,7 +368,7 @@ class SignallingRelay:
     async def stream(self, room: str, participant: Participant) -> AsyncIterator[str]:
         """One participant's SSE body: `welcome` with its peer id, its `join` announced to the others,
         then their signals and heartbeats; its `leave` announced when it goes."""
-        stream = _Stream(room, secrets.token_urlsafe(12))
+        stream = _Stream(room, secrets.token_urlsafe(12), subject=participant.subject)
         self._streams.add(stream)  # before announcing: an answer to the join must find it
         try:
             welcome = {"id": uuid.uuid4().hex, "type": "welcome", "room": room, "sent_at": time.time(),
@@ -387,6 +390,14 @@ class SignallingRelay:
                 await asyncio.shield(self.publish(room, participant, stream.peer, "leave"))
             except (Problem, asyncio.CancelledError):
                 pass
+            if participant.on_leave is not None:
+                task = asyncio.get_running_loop().create_task(participant.on_leave())
+                self._followups.add(task)  # held until done: the loop keeps only weak references
+                task.add_done_callback(self._followups.discard)
+
+    def present(self, room: str, subject: str) -> bool:
+        """Whether `subject` has a stream of `room` open on this gateway."""
+        return any(s.room == room and s.subject == subject for s in self._streams)
 
 
 def _end(stream: _Stream) -> None:
@@ -434,24 +445,7 @@ async def room_signals(request: Request, kind: RoomKindName, room_id: RoomId,
     offers, answers, candidates, mutes and hang-ups they address to this peer or to everyone."""
     participant = await admit(request, caller, kind, room_id)
     relay: SignallingRelay = request.app.state.signalling
-    return EventStream(left_when_closed(relay.stream(f"{kind}/{room_id}", participant), participant),
-                       headers=_SSE_HEADERS)
-
-
-_LEAVING: set[asyncio.Task] = set()  # held until done (the loop keeps only weak references to tasks)
-
-
-async def left_when_closed(body: AsyncIterator[str], participant: Participant) -> AsyncIterator[str]:
-    """The stream's frames; when it ends (the client went away: the stream is cancelled), the participant's
-    on_leave runs in a task of its own that the cancellation does not reach."""
-    try:
-        async for frame in body:
-            yield frame
-    finally:
-        if participant.on_leave is not None:
-            leaving = asyncio.get_running_loop().create_task(participant.on_leave())
-            _LEAVING.add(leaving)
-            leaving.add_done_callback(_LEAVING.discard)
+    return EventStream(relay.stream(f"{kind}/{room_id}", participant), headers=_SSE_HEADERS)
 
 
 @router.post("/v1/rooms/{kind}/{room_id}/signals", status_code=202, response_model=SignalAccepted)

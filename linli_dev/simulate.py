@@ -1,6 +1,6 @@
 """Plays a realistic day of calls against a running Linli at a chosen speed, then prints the day's figures.
 
-    linli simulate [--speed 600] [--calls 150] [--seed 7] [--mqtt-share 0.5]
+    linli simulate [--speed 600] [--calls 150] [--seed 7] [--mqtt-share 0.5] [--call-share 0.1]
 
 Elders of the demo community press their call devices through the day (more in the morning and around
 meals); operators acknowledge and assign the suggested staff member; staff accept, walk over, check in
@@ -9,9 +9,14 @@ about half the elders rate the service. Everything goes through the public gRPC 
 each actor would have, so the day exercises dispatch, geofencing, escalation, events and figures.
 A share of the devices (--mqtt-share) are terminals speaking MQTT to the devices' broker, as call devices in
 the field do (docs/devices.md): they press over MQTT and hear on their downlink that help is coming.
+A share of the presses (--call-share) come from terminals that can speak: a pager with a speakerphone
+(registered beside the elder's pager, `voice-<elder>`) offers a call, so the board rings, and `linli
+terminal`'s talking half (linli_dev/terminal.py) waits in the call's room: answer it on the board and you hear
+its tone. After --ring-seconds unanswered the terminal gives up (hangs up) and the day goes on.
 At --speed 600 a 24-hour day takes 2.4 minutes. Needs `make run` (or any Linli) with the demo data.
 """
 import argparse
+import asyncio
 import math
 import random
 import sys
@@ -126,10 +131,52 @@ def press_over_mqtt(channel, mqtt_addr: str, device_id: str, kind: int) -> tuple
     raise TimeoutError(f"the press of {device_id} over MQTT raised no care request within 15 s")
 
 
+@dataclass
+class Talking:
+    """Where presses that offer a call talk: the gateway, and how long the terminal lets it ring."""
+    gateway: str
+    ring_seconds: float
+    talk_seconds: float = 30.0
+
+
+def voice_terminal(residents, elder_id: str) -> str:
+    """The elder's pager with a speakerphone, registered once beside the demo's plain pager."""
+    device = "voice-" + elder_id.removeprefix("elder-")
+    try:
+        residents.RegisterDevice(residents_pb2.RegisterDeviceRequest(
+            id=device, elder_id=elder_id, kind=residents_pb2.DEVICE_KIND_PAGER, speakerphone=True),
+            metadata=demo.OPERATOR.to_metadata(), timeout=10)
+    except grpc.RpcError as error:
+        if error.code() != grpc.StatusCode.ALREADY_EXISTS:
+            raise
+    return device
+
+
+def talk_on_terminal(talking: Talking, device: str, care_request_id: str) -> dict:
+    """The terminal's side of the call it offered (linli_dev/terminal.py): wait in the room for an operator,
+    talk with a tone, hang up; or give up ringing and hang up."""
+    import httpx
+
+    from gateway import dev_issuer
+    from linli_dev import terminal
+
+    token = dev_issuer.issue_token(device, ["device"], [demo.COMMUNITY], ttl_seconds=3600,
+                                   directory=setting("LINLI_DEV_ISSUER_DIR") or None)
+    args = argparse.Namespace(relay_only=False, ring_seconds=talking.ring_seconds, kind="pager", tone=660.0,
+                              seconds=talking.talk_seconds, record=None, any_interface=False)
+
+    async def call() -> dict:  # unanswered for ring_seconds, the terminal hangs up itself
+        async with httpx.AsyncClient(base_url=talking.gateway, headers={"Authorization": f"Bearer {token}"}) as client:
+            return await terminal.talk(client, care_request_id, args)
+
+    terminal.loopback_only()
+    return asyncio.run(call())
+
+
 def story(channel, day: Day, tally: Tally, rng: random.Random, elder: residents_pb2.RegisterElderRequest,
-          kind: int, mqtt_addr: str | None = None) -> None:
+          kind: int, mqtt_addr: str | None = None, talking: Talking | None = None) -> None:
     """One call from press to closing, each actor with its own identity; with mqtt_addr, pressed on a
-    terminal speaking MQTT."""
+    terminal speaking MQTT; with talking, on a pager with a speakerphone that offers a call."""
     api = pb_grpc.EldercareServiceStub(channel)
     residents = residents_pb2_grpc.ResidentServiceStub(channel)
     team = staff_pb2_grpc.StaffServiceStub(channel)
@@ -141,6 +188,17 @@ def story(channel, day: Day, tally: Tally, rng: random.Random, elder: residents_
         if mqtt_addr:
             step = "press over MQTT"
             request, terminal = press_over_mqtt(channel, mqtt_addr, device.subject, kind)
+        elif talking:
+            step = "press on a terminal that speaks"
+            voice = Caller(voice_terminal(residents, elder.id), frozenset({"device"}), frozenset({demo.COMMUNITY}))
+            request = residents.PressDevice(residents_pb2.PressDeviceRequest(device_id=voice.subject, kind=kind),
+                                            metadata=voice.to_metadata(), timeout=10).care_request
+            if request.calls and request.calls[-1].state == pb.CALL_STATE_RINGING:
+                step = "call"
+                summary = talk_on_terminal(talking, voice.subject, request.id)
+                with tally.lock:
+                    tally.terminals["call answered on the board" if summary.get("connected")
+                                    else "call rang, nobody answered"] += 1
         else:
             request = residents.PressDevice(residents_pb2.PressDeviceRequest(device_id=device.subject, kind=kind),
                                             metadata=device.to_metadata(), timeout=10).care_request
@@ -207,7 +265,7 @@ def story(channel, day: Day, tally: Tally, rng: random.Random, elder: residents_
                 tally.terminals["told help was coming" if {"assigned", "en_route"} & heard else "not told"] += 1
     except grpc.RpcError as error:
         tally.error(step, error)
-    except (TimeoutError, OSError, RuntimeError) as error:  # the MQTT side: refused, unreachable, no answer
+    except (TimeoutError, OSError, RuntimeError) as error:  # MQTT or the call: refused, unreachable, no answer
         with tally.lock:
             key = f"{step}: {type(error).__name__}"
             tally.errors[key] += 1
@@ -224,7 +282,8 @@ def progress_bar(tally: Tally, day: Day, out=sys.stderr) -> None:
     out.flush()
 
 
-def run(env: dict[str, str], speed: float, calls: int, seed: int, mqtt_share: float = 0.0) -> int:
+def run(env: dict[str, str], speed: float, calls: int, seed: int, mqtt_share: float = 0.0,
+        call_share: float = 0.0, ring_seconds: float = 60.0) -> int:
     rng = random.Random(seed)
     elders = demo.elders()
     times = schedule(calls, rng)
@@ -240,8 +299,10 @@ def run(env: dict[str, str], speed: float, calls: int, seed: int, mqtt_share: fl
                 time.sleep(min(0.2, at / speed - (time.monotonic() - day.started)))
             kind = rng.choices(list(KIND_MIX), weights=list(KIND_MIX.values()))[0]
             over_mqtt = env.get("ELDERCARE_MQTT_ADDR") if rng.random() < mqtt_share else None
+            talking = (Talking(env["GATEWAY_URL"], ring_seconds)
+                       if not over_mqtt and rng.random() < call_share else None)
             futures.append(pool.submit(story, channel, day, tally, random.Random(rng.random()),
-                                       rng.choice(elders), kind, over_mqtt))
+                                       rng.choice(elders), kind, over_mqtt, talking))
         while not all(f.done() for f in futures):
             progress_bar(tally, day)
             time.sleep(0.2)
@@ -257,7 +318,7 @@ def summary(channel, tally: Tally, speed: float) -> None:
         print(f"  {outcome:28} {count}")
     print(f"  check-ins confirmed by phone     {tally.overrides}")
     for heard, count in tally.terminals.most_common():
-        print(f"  pressed over MQTT, terminal {heard}: {count}")
+        print(f"  terminal: {heard}: {count}")
     for step, count in tally.errors.most_common():
         print(f"  error at {step:19} {count}   e.g. {tally.first_error[step]}")
     today = datetime.now(ZoneInfo(COMMUNITY_ZONE)).date().isoformat()
@@ -284,8 +345,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--mqtt-share", type=float, default=0.5,
                         help="share of presses made on terminals speaking MQTT (default 0.5; 0: all over gRPC)")
+    parser.add_argument("--call-share", type=float, default=0.1,
+                        help="share of presses made on pagers with a speakerphone, which ring the board with a call "
+                             "(default 0.1; 0: none)")
+    parser.add_argument("--ring-seconds", type=float, default=60.0,
+                        help="real seconds a terminal's call rings before it gives up (default 60)")
     args = parser.parse_args(argv)
-    if not (1 <= args.speed <= 100_000 and 1 <= args.calls <= 100_000 and 0 <= args.mqtt_share <= 1):
-        parser.error("--speed must be 1 to 100000, --calls 1 to 100000 and --mqtt-share 0 to 1")
-    return run({"ELDERCARE_API_ADDR": setting("ELDERCARE_API_ADDR"), "ELDERCARE_MQTT_ADDR": setting("ELDERCARE_MQTT_ADDR")},
-               args.speed, args.calls, args.seed, args.mqtt_share)
+    if not (1 <= args.speed <= 100_000 and 1 <= args.calls <= 100_000 and 0 <= args.mqtt_share <= 1
+            and 0 <= args.call_share <= 1 and 1 <= args.ring_seconds <= 600):
+        parser.error("--speed must be 1 to 100000, --calls 1 to 100000, --mqtt-share and --call-share 0 to 1, "
+                     "--ring-seconds 1 to 600")
+    return run({"ELDERCARE_API_ADDR": setting("ELDERCARE_API_ADDR"), "ELDERCARE_MQTT_ADDR": setting("ELDERCARE_MQTT_ADDR"),
+                "GATEWAY_URL": f"http://{setting('GATEWAY_HOST')}:{setting('GATEWAY_PORT')}"},
+               args.speed, args.calls, args.seed, args.mqtt_share, args.call_share, args.ring_seconds)

@@ -32,12 +32,24 @@ SAMPLE_RATE = 48000
 FRAME_SAMPLES = 960  # 20 ms
 
 
+AIOICE_STUN_RTO = 0.5  # aioice's first STUN retransmission, seconds (RFC 8445's floor for a real network)
+LOOPBACK_STUN_RTO = 0.1
+
+
 def loopback_only() -> None:
     """aioice gathers host candidates from every interface but loopback; a terminal of the tests gathers
-    on loopback alone (its relay candidate, from coturn on 127.0.0.1, comes on top)."""
+    on loopback alone (its relay candidate, from coturn on 127.0.0.1, comes on top).
+
+    On loopback a STUN round trip takes well under a millisecond, so the terminal retransmits after 100 ms
+    rather than aioice's 500: its first connectivity check through coturn reaches the operator's relay
+    before the operator's permission for it exists (the operator has not had the answer yet) and is
+    dropped, and waiting 500 ms for the retry was the largest part of answer → first audio. (A browser
+    re-checks every ~50 ms while a pair is not yet writable, so it does not wait on this.)"""
     import aioice.ice
+    import aioice.stun
 
     aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"] if use_ipv4 else []
+    aioice.stun.RETRY_RTO = LOOPBACK_STUN_RTO
 
 
 def is_loopback(address: str) -> bool:
@@ -212,12 +224,31 @@ async def talk(client: httpx.AsyncClient, care_request_id: str, args) -> dict:
         if welcome["event"] != "welcome":
             return {**summary, "error": welcome}
         servers = (await client.get("/v1/calls/ice-servers", timeout=10)).raise_for_status().json()
-        config = configuration(servers, args.relay_only)
-        offer = await room.next("offer", "hangup", timeout=args.ring_seconds)
+        pc = RTCPeerConnection(configuration(servers, args.relay_only))
+        audio, video = _tracks(args.tone, args.kind == "video_terminal")
+        # While it rings, the terminal readies its media: its transceivers, and its candidates gathered (the
+        # TURN allocation is most of that), so the answer goes out as soon as the operator's offer comes.
+        # aiortc sends no candidate after its description, so gathering late would delay the answer.
+        gathered = None
+        if getattr(args, "prepare_while_ringing", True):
+            pc.addTransceiver(audio, direction="sendrecv")
+            if video is not None:
+                pc.addTransceiver(video, direction="sendrecv")
+            gatherers = {t.receiver.transport.transport.iceGatherer for t in pc.getTransceivers()}
+            gathered = asyncio.ensure_future(asyncio.gather(*(g.gather() for g in gatherers)))
+        try:
+            offer = await room.next("offer", "hangup", timeout=args.ring_seconds)
+        except TimeoutError:  # the terminal stops ringing, and says so before it leaves the room
+            offer = {"event": "unanswered"}
+            await client.post(f"/v1/care-requests/{care_request_id}/call/end", json={"reason": "hung_up"},
+                              timeout=10)
+        summary["offer_received_monotonic"] = time.monotonic()
         if offer["event"] != "offer":
+            if gathered is not None:
+                gathered.cancel()
+            await pc.close()
             return {**summary, "ended": offer["event"]}
         operator_peer = offer["data"]["from"]["peer"]
-        pc = RTCPeerConnection(config)
         recorder = Recorder()
         consumers = []
         state_changed = asyncio.Event()
@@ -232,8 +263,10 @@ async def talk(client: httpx.AsyncClient, care_request_id: str, args) -> dict:
             state_changed.set()
             if pc.connectionState == "connected":  # noted now: a hang-up tears the ICE transport down
                 summary["selected_pair"] = _selected_pair(pc)
+                summary["connected_monotonic"] = time.monotonic()
 
-        audio, video = _tracks(args.tone, args.kind == "video_terminal")
+        if gathered is not None:  # before the offer's BUNDLE may stop a transport still gathering; and gather()
+            await gathered        # returns at once while another gathering is under way: wait for that one
         await pc.setRemoteDescription(RTCSessionDescription(offer["data"]["sdp"], "offer"))
         for transceiver in pc.getTransceivers():  # answer the operator's transceivers with our media
             if transceiver.kind == "audio":
@@ -243,8 +276,9 @@ async def talk(client: httpx.AsyncClient, care_request_id: str, args) -> dict:
                 transceiver.sender.replaceTrack(video)
                 transceiver.direction = "sendrecv"
         answered_at = time.monotonic()
-        await pc.setLocalDescription(await pc.createAnswer())  # aiortc gathers first: candidates are in it
+        await pc.setLocalDescription(await pc.createAnswer())  # the candidates are in the answer
         await room.send(type="answer", sdp=pc.localDescription.sdp, to=operator_peer)
+        summary["answer_sent_monotonic"] = time.monotonic()
         ended_by = "terminal"
         deadline = time.monotonic() + args.seconds
         while time.monotonic() < deadline:

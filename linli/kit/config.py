@@ -119,6 +119,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "0.2",
         "Routine requests are shed (503) while the gateway's event loop runs this much late (it is out of CPU); 0: never.",
     ),
+    "GATEWAY_TERMINAL_GONE_SECONDS": (
+        "10",
+        "How long a terminal's stream of its call's room may stay closed before the call ends as terminal_offline "
+        "(time to reconnect after a blip).",
+    ),
     "GATEWAY_CORS_ORIGINS": (
         "",
         "Comma-separated origins whose pages may call the API from a browser (e.g. the board hosted elsewhere); empty: same origin only.",

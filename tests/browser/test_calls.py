@@ -234,3 +234,29 @@ def test_the_operator_calls_the_elders_terminal_back_from_a_request_raised_by_ph
         "to_terminal", "op-sun", device_id, "hung_up")
     assert call["ended_by"] == "op-sun"
     assert not errors
+
+
+def test_when_the_terminal_goes_offline_in_a_call_the_board_says_so_and_offers_the_elders_phone(
+        media_browser, stack, gateway_url, operator_headers, issuer_dir, tmp_path):
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "东区 7号楼", speakerphone=True)
+    page, errors = open_board(media_browser, gateway_url, token_for(issuer_dir, "operator", "op-zhou"))
+    proc = start_terminal(stack, gateway_url, issuer_dir, device_id, tmp_path / "heard.wav")
+    try:
+        care_request_id = answer_in_the_board(page, proc)
+        wait_for_audio_both_ways(page)
+        proc.kill()  # the terminal loses power: no hang-up, its signalling stream just closes
+        failed = page.locator("#call [data-testid=call-failed]")
+        expect(failed).to_contain_text("终端离线，通话已结束。", timeout=30_000)
+        expect(failed).to_contain_text("请电话回拨：")
+        phone = failed.locator("[data-testid=call-phone]")
+        expect(phone).to_have_text("138 0413 1001")
+        expect(phone).to_have_attribute("href", "tel:13804131001")
+        expect(page.locator('#call [data-action="call-back"]')).to_be_visible()  # and it can be rung again
+        page.click("#lang-toggle")
+        expect(failed).to_contain_text("The terminal went offline; the call ended. Phone back: 138 0413 1001")
+    finally:
+        proc.kill()
+    [call] = ok(httpx.get(f"{gateway_url}/v1/care-requests/{care_request_id}", headers=operator_headers,
+                          timeout=5))["calls"]
+    assert (call["end_reason"], call["ended_by"]) == ("terminal_offline", device_id)
+    assert not errors

@@ -67,6 +67,8 @@ def stack(otlp, issuer_dir):
         # Browsers in the tests (tests/browser) send call media through coturn on loopback alone: with "all"
         # Chromium would offer this machine's other addresses as candidates.
         "LINLI_ICE_TRANSPORT_POLICY": "relay",
+        # A terminal gone from its call's room ends the call after this (tests/e2e/test_calls_flow.py).
+        "GATEWAY_TERMINAL_GONE_SECONDS": "1",
         "OTEL_EXPORTER_OTLP_ENDPOINT": otlp.endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "200",
         "LINLI_TRACE_SAMPLE_RATIO": "1",  # every trace: the tests follow one request's trace end to end

@@ -1,7 +1,8 @@
 """Calls on care requests through the whole platform (docs/calls.md): a press on a terminal that can
 speak raises the request with a ringing call that every operator of the community sees on the board;
 the first operator to answer gets it and acknowledges the request; a second hears who did; hanging up
-records the end and tells the terminal; a call-back rings the terminal's line."""
+records the end and tells the terminal; a call-back rings the terminal's line; a terminal that drops
+its signalling ends its call as terminal offline, and can be called back."""
 import httpx
 
 from tests.e2e.arrange import bearer, elder_with_pager, ok, press
@@ -29,7 +30,7 @@ def test_a_video_terminal_offers_voice_and_video_and_every_operator_of_the_commu
             "ringing", "audio_video", "from_terminal", device_id)
         assert call["callback_phone"] == "138 0413 1001"
         for board in boards:
-            frame = board.next_matching(lambda f: f["data"]["care_request"]["id"] == raised["id"])
+            frame = board.next_matching(lambda f: (f["data"].get("care_request") or {}).get("id") == raised["id"])
             assert frame["event"] == "care_request.raised"
             assert frame["data"]["care_request"]["calls"][0]["state"] == "ringing"
     finally:
@@ -116,3 +117,98 @@ def test_an_elder_without_a_terminal_that_speaks_cannot_be_called_back(gateway_u
     raised = press(gateway_url, issuer_dir, device_id)
     refused = post(f"{gateway_url}/v1/care-requests/{raised['id']}/call", operator_headers, {})
     assert refused.status_code == 409 and "no terminal that can take a call" in refused.json()["detail"]
+
+
+def _ended_on_board(board, care_request_id):
+    def ended(frame):
+        request = frame["data"].get("care_request") or {}
+        calls = request.get("calls") or []
+        return request.get("id") == care_request_id and calls and calls[-1]["state"] == "ended"
+    return board.next_matching(ended, timeout=30)["data"]["care_request"]
+
+
+def test_a_terminal_that_drops_its_signalling_while_ringing_ends_the_call_as_offline_and_can_be_called_back(
+        gateway_url, operator_headers, issuer_dir):
+    board = SseReader(f"{gateway_url}/v1/board/stream", operator_headers)
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "东区 3号楼", speakerphone=True)
+    terminal_headers = bearer(issuer_dir, "device", device_id)
+    try:
+        raised = press(gateway_url, issuer_dir, device_id)
+        room = SseReader(f"{gateway_url}/v1/rooms/care-request/{raised['id']}/signals", terminal_headers)
+        room.next_matching(lambda f: f["event"] == "welcome")
+        room.close()  # the terminal loses its connection while it rings
+        request = _ended_on_board(board, raised["id"])
+        [call] = request["calls"]
+        assert (call["end_reason"], call["ended_by"], call["answered_at"]) == ("terminal_offline", device_id, None)
+        assert request["status"] == "raised"  # nobody spoke with the elder: still unacknowledged, still escalates
+        rung = ok(post(f"{gateway_url}/v1/care-requests/{raised['id']}/call", operator_headers, {}), 201)
+        assert (rung["calls"][-1]["state"], rung["calls"][-1]["direction"]) == ("ringing", "to_terminal")
+    finally:
+        board.close()
+
+
+def test_a_terminal_that_drops_its_signalling_in_a_call_hangs_up_the_operator_with_terminal_offline(
+        gateway_url, operator_headers, issuer_dir):
+    _, device_id = elder_with_pager(gateway_url, operator_headers, "西区 9号楼", speakerphone=True)
+    raised = press(gateway_url, issuer_dir, device_id)
+    path = f"{gateway_url}/v1/care-requests/{raised['id']}"
+    ok(post(f"{path}/call/answer", operator_headers))
+    operator_room = SseReader(f"{gateway_url}/v1/rooms/care-request/{raised['id']}/signals", operator_headers)
+    terminal_room = SseReader(f"{gateway_url}/v1/rooms/care-request/{raised['id']}/signals",
+                              bearer(issuer_dir, "device", device_id))
+    try:
+        terminal_room.next_matching(lambda f: f["event"] == "welcome")
+        operator_room.next_matching(lambda f: f["event"] == "join" and f["data"]["from"]["role"] == "terminal")
+        terminal_room.close()
+        hangup = operator_room.next_matching(lambda f: f["event"] == "hangup", timeout=30)["data"]
+        assert (hangup["reason"], hangup["from"]["role"], hangup["from"]["subject"]) == (
+            "terminal_offline", "terminal", device_id)
+        [call] = ok(httpx.get(path, headers=operator_headers, timeout=10))["calls"]
+        assert (call["state"], call["end_reason"], call["id"]) == ("ended", "terminal_offline", hangup["call_id"])
+        assert call["duration_seconds"] >= 0
+    finally:
+        operator_room.close()
+
+
+
+def test_a_simulated_press_on_a_speaking_terminal_rings_the_board_and_waits_in_the_room_until_it_gives_up(
+        stack, gateway_url, operator_headers, issuer_dir, monkeypatch):
+    import random
+    import threading
+    import time
+
+    from linli_dev import simulate
+    from linli.eldercare.v1 import eldercare_pb2 as pb
+    from linli.eldercare.v1 import residents_pb2
+    from linli.kit import grpc_client
+
+    monkeypatch.setenv("LINLI_DEV_ISSUER_DIR", issuer_dir)  # the terminal's token, from this stack's issuer
+    elder_id, _ = elder_with_pager(gateway_url, operator_headers, "东区 5号楼")
+    voice = "voice-" + elder_id.removeprefix("elder-")
+    board = SseReader(f"{gateway_url}/v1/board/stream", operator_headers)
+    tally = simulate.Tally(1)
+    try:
+        with grpc_client.insecure_channel(stack.env["ELDERCARE_API_ADDR"]) as channel:
+            day = simulate.Day(speed=100_000, started=time.monotonic())
+            story = threading.Thread(target=simulate.story, args=(
+                channel, day, tally, random.Random(1), residents_pb2.RegisterElderRequest(id=elder_id),
+                pb.CARE_KIND_EMERGENCY, None, simulate.Talking(gateway_url, ring_seconds=8)))
+            story.start()
+
+            def rings(frame):
+                calls = (frame["data"].get("care_request") or {}).get("calls") or []
+                return calls and calls[-1]["device_id"] == voice and calls[-1]["state"] == "ringing"
+            raised = board.next_matching(rings, timeout=30)["data"]["care_request"]
+            room = SseReader(f"{gateway_url}/v1/rooms/care-request/{raised['id']}/signals", operator_headers)
+            try:  # the terminal waited in the call's room for an operator's offer, and leaves when it gives up
+                room.next_matching(lambda f: f["event"] == "leave" and f["data"]["from"]["subject"] == voice,
+                                   timeout=60)
+            finally:
+                room.close()
+            story.join(timeout=90)
+            assert not story.is_alive()
+        request = _ended_on_board(board, raised["id"])
+        assert (request["calls"][-1]["end_reason"], request["calls"][-1]["ended_by"]) == ("hung_up", voice)
+        assert tally.terminals["call rang, nobody answered"] == 1
+    finally:
+        board.close()

@@ -360,7 +360,7 @@ function callKey(request) {
   const active = calls.active?.requestId === request.id ? calls.active : null;
   const last = request.calls?.at(-1);
   return JSON.stringify([request.id, request.version, last?.id, last?.state, active?.state, active?.muted,
-    active?.remoteMuted, active?.message, calls.lastFailure, calls.lastEnded, language()]);
+    active?.remoteMuted, active?.message, calls.lastEnded, language()]);
 }
 
 function renderSelected() {

@@ -10,6 +10,8 @@ import { t } from "./i18n.js";
 
 const ROOM = (id) => `/v1/rooms/care-request/${encodeURIComponent(id)}/signals`;
 
+const FAILED_ENDS = ["media_failed", "dropped", "terminal_offline"];
+
 export const liveCall = (request) => {
   const last = request?.calls?.at(-1);
   return last && last.state !== "ended" ? last : null;
@@ -161,10 +163,7 @@ export class Calls {
       } else if (pc.connectionState === "failed") {
         // ICE found no way through: say so, offer the phone, and record why the call ended.
         const started = active.startedAt;
-        this.hangUp(started ? "dropped" : "media_failed").then(() => {
-          this.lastFailure = { requestId: active.requestId, phone: active.phone, dropped: Boolean(started) };
-          this.redraw();
-        });
+        this.hangUp(started ? "dropped" : "media_failed").then(() => this.redraw());
       }
       this.redraw();
     };
@@ -231,7 +230,7 @@ export class Calls {
       active.remoteMuted = signal.muted;
       this.redraw();
     } else if (type === "hangup" && fromTerminal) {
-      this.teardown("call_ended_by_elder");
+      this.teardown(signal.reason === "terminal_offline" ? null : "call_ended_by_elder");
     }
   }
 
@@ -349,10 +348,16 @@ export class Calls {
         el("button", { type: "button", "data-action": "call-back", text: t("call_back"),
           onclick: () => this.act(() => this.callBack(request)) })));
     }
-    const failure = this.lastFailure?.requestId === request.id ? this.lastFailure : null;
-    if (failure && !active) {
-      parts.push(el("p", { class: "message error", "data-testid": "call-failed",
-        text: `${t(failure.dropped ? "call_dropped" : "call_media_failed")} ${failure.phone ? `${t("call_phone_back")} ${failure.phone}` : ""}` }));
+    // A call that failed, dropped or lost its terminal says so on every board (it is on the request), with
+    // the elder's phone on file to ring instead: help still comes when the media does not.
+    const last = (request.calls ?? []).at(-1);
+    const failure = !active && last?.state === "ended" && FAILED_ENDS.includes(last.end_reason) ? last : null;
+    if (failure) {
+      const phone = failure.callback_phone;
+      parts.push(el("p", { class: "message error", "data-testid": "call-failed" },
+        `${t(`call_failed_${failure.end_reason}`)} `,
+        phone ? [`${t("call_phone_back")} `, el("a", { href: `tel:${phone.replace(/[^\d+]/g, "")}`,
+          "data-testid": "call-phone", text: phone })] : null));
     }
     const ended = this.lastEnded?.requestId === request.id ? this.lastEnded : null;
     if (ended && !active && !failure) parts.push(el("p", { class: "message", text: t(ended.message) }));

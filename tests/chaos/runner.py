@@ -15,6 +15,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
+import signal
 import sys
 import tempfile
 import time
@@ -39,6 +40,15 @@ def healthy(chaos: ChaosPlatform) -> None:
                "the platform to be healthy")
     if recovery_seconds(chaos, time.monotonic(), limit=60) is None:
         print("  (warning: a call for help did not get through end to end before this scenario)", flush=True)
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGINT (even when started in the background, which ignores SIGINT) stop the run and
+    every process and node it started."""
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
 
 
 def main(argv: list[str]) -> int:
@@ -70,6 +80,7 @@ def main(argv: list[str]) -> int:
               "machine's broker is never stopped)", file=sys.stderr)
         return 1
 
+    stop_on_signals()
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="linli-chaos-"))
     print(f"starting the platform under fault proxies (logs in {workdir / 'log'}) ...", flush=True)

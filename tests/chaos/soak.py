@@ -19,6 +19,7 @@ The report lands in var/soak/latest.md.
 import datetime as dt
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -185,6 +186,15 @@ def register_devices(chaos: ChaosPlatform, community: str, count: int) -> list[s
 
 # -- the run --------------------------------------------------------------------------------------------
 
+def stop_on_signals() -> None:
+    """SIGTERM and SIGINT (even when started in the background, which ignores SIGINT) stop the run and
+    every process and node it started."""
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
+
+
 def main() -> int:
     minutes = float(os.environ.get("SOAK_MINUTES", "30"))
     seed = int(os.environ.get("SOAK_SEED", "20"))
@@ -195,6 +205,7 @@ def main() -> int:
     plan = sorted((rng.uniform(0.1, 0.8) * duration, rng.choice(FAULTS)) for _ in range(faults))
     known = scenarios()
 
+    stop_on_signals()
     workdir = Path(tempfile.mkdtemp(prefix="linli-soak-"))
     print(f"starting the platform (logs in {workdir / 'log'}) ...", flush=True)
     chaos = ChaosPlatform(workdir)

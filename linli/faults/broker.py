@@ -139,7 +139,7 @@ class PrivateRabbitMQCluster:
         self.nodes = [PrivateRabbitMQ(base / f"node{n}", name=f"linli-cluster{n}", home=home,
                                       conf="cluster_partition_handling = pause_minority\n") for n in range(size)]
 
-    def start(self, timeout: float = 120) -> "PrivateRabbitMQCluster":
+    def start(self, timeout: float = 300) -> "PrivateRabbitMQCluster":
         first, *others = self.nodes
         first.start(timeout)
         for node in others:
@@ -164,7 +164,7 @@ class PrivateRabbitMQCluster:
     def live(self) -> PrivateRabbitMQ:
         return next(n for n in self.nodes if n.running)
 
-    def restart(self, node: PrivateRabbitMQ, timeout: float = 120) -> None:
+    def restart(self, node: PrivateRabbitMQ, timeout: float = 300) -> None:
         """Start a stopped or killed node again on its data; it rejoins the cluster by itself."""
         node.start(timeout)
         wait_until(lambda: node.node in self.running_nodes(), timeout, f"{node.node} to rejoin")

@@ -293,7 +293,7 @@ class Workload:
         """Tomorrow's menu in the scenario's community, open for orders all day."""
         menu = {"dishes": [{"name": "茄汁鱼", "note": ""}, {"name": "酱鸡脖", "note": "少盐"}], "price_fen": 1000,
                 "order_cutoff": "23:59", "dine_in": True, "delivery": True, "delivery_fee_fen": 200}
-        until = time.monotonic() + 60
+        until = time.monotonic() + 180  # a heavily loaded machine takes minutes for these few dozen calls
         with httpx.Client(timeout=10) as http:
             self._call(http, "PUT", f"/v1/menus/{self.community}/{self.day}", menu, None, until)
             for n in range(max(ELDERS, self.clients)):  # a call is only for a registered elder
@@ -920,7 +920,8 @@ def run_scenario(chaos: ChaosPlatform, scenario: Scenario, community: str, warmu
         time.sleep(0.2)
     workload.stop()
     verdict = settle(chaos, community, workload.ops)
-    dead = sum(depth for name, depth in chaos.queue_depths().items() if name.endswith(".dead"))
+    depths = chaos.queue_depths()
+    dead = sum(depth for name, depth in depths.items() if name.endswith(".dead"))
     gave_up = [op for op in workload.ops if op.outcome != "ok"]
     details = verdict.lost + verdict.duplicated + [f"{op.key}: {op.outcome}" for op in gave_up]
     if getattr(chaos, "orphans", None) is not None:
@@ -928,6 +929,8 @@ def run_scenario(chaos: ChaosPlatform, scenario: Scenario, community: str, warmu
         chaos.orphans = None
     if chaos.fault_note:
         details.insert(0, chaos.fault_note)
+    if verdict.lost:  # still queued (late), or gone?
+        details.insert(0, f"messages still queued after the check: {({q: d for q, d in depths.items() if d}) or 'none'}")
     during = [op.help_seconds for op in workload.ops
               if op.kind == "care_request" and fault_at <= op.started <= recovered_at and op.help_seconds is not None]
     return Result(scenario.name, len(workload.ops), len(verdict.lost), len(verdict.duplicated), recovery,

@@ -6,7 +6,7 @@ READY := $(VENV)/.installed
 TOOLS := node_modules/.installed
 BENCH_TOOLS := .venv-bench/.installed
 
-.PHONY: run test chaos proto lock deploy-lock schemathesis-lock bench bench-lock token clean
+.PHONY: run test chaos chaos-cluster soak proto lock deploy-lock schemathesis-lock bench bench-lock token clean
 
 run: $(READY)
 	$(BIN)/linli run
@@ -16,13 +16,27 @@ run: $(READY)
 test: $(READY) $(TOOLS)
 	$(BIN)/linli test $(TIER)
 
-# The fault suite (docs/reliability.md): every fault scenario under load, then the overload test; prints
-# the table (scenario, operations, lost, duplicated, recovery time). About 6 minutes; loopback only.
-# ARGS='-s "workers SIGKILL + restart"' runs one scenario; ARGS=--list names them.
+# The fault suite (docs/reliability.md): every fault scenario under load (at least 1,000 operations each),
+# then the overload test; prints the table (scenario, operations, lost, duplicated, recovery time, p99 of
+# the calls for help during the fault). About 25 minutes on 2 cores; loopback only.
+# ARGS='-s "workers SIGKILL + restart"' runs one scenario; ARGS=--list names them; ARGS='--min-operations 0'
+# makes each scenario as short as its fault.
 chaos: $(READY)
 	PYTHONPATH=. $(BIN)/python -m tests.chaos.runner $(ARGS); scenarios=$$?; \
 	PYTHONPATH=. $(BIN)/python -m pytest -p no:pytest_nameko -p no:cacheprovider -q -s tests/chaos/overload.py; \
 	overload=$$?; test $$scenarios -eq 0 -a $$overload -eq 0
+
+# The fault suite on three clustered RabbitMQ nodes with quorum queues: a node killed, the queue leaders'
+# node killed, a node partitioned (frozen), a rolling restart; then an emergency behind 10,000 routine
+# events. About 15 minutes; heavy (three Erlang VMs). Same ARGS as chaos.
+chaos-cluster: $(READY)
+	PYTHONPATH=. $(BIN)/python -m tests.chaos.runner --cluster $(ARGS)
+
+# The district's busiest hour at 1x for 30 minutes with faults at seeded random times; memory, sockets and
+# threads per process checked for an upward trend, every operation checked. Not part of `make test`.
+# SOAK_MINUTES=3 for a short try; SOAK_SEED picks other fault times.
+soak: $(READY)
+	PYTHONPATH=. $(BIN)/python -m tests.chaos.soak
 
 # Regenerate the Python code for proto/ after changing a .proto file.
 proto: $(READY)

@@ -4,6 +4,7 @@ stop, as a real broker's does (durable queues, persistent messages).
 
 Needs the rabbitmq-server package (its scripts under /usr/lib/rabbitmq/bin) and no management plugin.
 """
+import json
 import os
 import shutil
 import signal
@@ -24,10 +25,12 @@ def available() -> bool:
 
 class PrivateRabbitMQ:
     def __init__(self, base: Path, port: int | None = None, plugins: tuple[str, ...] = (), conf: str = "",
-                 name: str = "linli-chaos"):
+                 name: str = "linli-chaos", home: Path | None = None):
         """plugins, conf: plugins to enable and rabbitmq.conf lines beside the listener (the devices'
-        broker of linli_dev.devstack); name: the node name's prefix."""
+        broker of linli_dev.devstack); name: the node name's prefix; home: a HOME holding the .erlang.cookie
+        (a cluster's nodes share one; by default the user's)."""
         self.base = base
+        self.home = home
         self.plugins = plugins
         self.conf = conf
         self.port = port or free_port()
@@ -58,7 +61,22 @@ class PrivateRabbitMQ:
             "ERL_EPMD_ADDRESS": "127.0.0.1",
             "ERL_CRASH_DUMP": str(self.base / "erl_crash.dump"),  # not in whatever directory started it
             "ERL_FLAGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+            **({"HOME": str(self.home)} if self.home else {}),
         }
+
+    def ctl(self, *args: str, timeout: float = 60, tool: str = "rabbitmqctl") -> str:
+        """rabbitmqctl (or rabbitmq-queues, ...) against this node (with its cookie); raises on failure."""
+        # The packaged rabbitmqctl runs as the rabbitmq user (its own HOME): the cookie goes on the command line.
+        cookie = ["--erlang-cookie", (self.home / ".erlang.cookie").read_text()] if self.home else []
+        result = subprocess.run([tool, "-n", self.node, *cookie, *args], capture_output=True, text=True,
+                                timeout=timeout)
+        if result.returncode != 0:
+            raise StartError(f"rabbitmqctl {' '.join(args)} on {self.node}: {result.stderr.strip()[-1500:]}")
+        return result.stdout
+
+    @property
+    def running(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
 
     def answers(self) -> bool:
         try:
@@ -120,10 +138,17 @@ class PrivateRabbitMQ:
         return "\n".join(tails) or "(no log written)"
 
     def kill(self) -> None:
-        """SIGKILL to the node's whole process group, as a crash."""
-        if self.popen is not None and self.popen.poll() is None:
+        """SIGKILL the node (its server script and the Erlang VM): a crash, no clean-up."""
+        if self.running:
             os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait()
+
+    def pause(self) -> None:
+        """SIGSTOP the node: its sockets stay open and nothing answers, to peers or clients alike."""
+        os.killpg(self.popen.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.killpg(self.popen.pid, signal.SIGCONT)
 
     def stop(self, timeout: float = 60) -> None:
         """A clean stop (SIGTERM: the server script stops the node), as an operator's restart does."""
@@ -135,3 +160,89 @@ class PrivateRabbitMQ:
         except subprocess.TimeoutExpired:
             os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait()
+
+
+class PrivateRabbitMQCluster:
+    """Three private nodes on loopback clustered together, as production runs RabbitMQ: each its own node
+    name, AMQP and distribution ports and data directory, sharing a private Erlang cookie (a HOME of their
+    own), joined with `rabbitmqctl join_cluster`. pause_minority: a node cut off from the other two stops
+    serving rather than diverge (what a 3-node production cluster is configured with)."""
+
+    def __init__(self, base: Path, size: int = 3):
+        self.base = base
+        home = base / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        cookie = home / ".erlang.cookie"
+        if not cookie.exists():
+            cookie.write_text(os.urandom(16).hex())
+            cookie.chmod(0o400)
+        self.nodes = [PrivateRabbitMQ(base / f"node{n}", name=f"linli-cluster{n}", home=home,
+                                      conf="cluster_partition_handling = pause_minority\n") for n in range(size)]
+
+    def start(self, timeout: float = 300) -> "PrivateRabbitMQCluster":
+        first, *others = self.nodes
+        first.start(timeout)
+        for node in others:
+            node.start(timeout)
+            node.ctl("stop_app")
+            node.ctl("join_cluster", first.node)
+            node.ctl("start_app")
+        wait_until(lambda: all(n.node in self.running_nodes() for n in self.nodes), timeout, "the cluster to form")
+        return self
+
+    def running_nodes(self) -> str:
+        """The cluster's running nodes as one live node sees them (rabbitmqctl cluster_status)."""
+        for node in self.nodes:
+            if node.running:
+                try:
+                    status = node.ctl("cluster_status", "--formatter", "json", timeout=20)
+                except (StartError, subprocess.TimeoutExpired):
+                    continue
+                return " ".join(json.loads(status).get("running_nodes", []))
+        return ""
+
+    def live(self) -> PrivateRabbitMQ:
+        return next(n for n in self.nodes if n.running)
+
+    def restart(self, node: PrivateRabbitMQ, timeout: float = 300) -> None:
+        """Start a stopped or killed node again on its data; it rejoins the cluster by itself."""
+        node.start(timeout)
+        wait_until(lambda: node.node in self.running_nodes(), timeout, f"{node.node} to rejoin")
+
+    def quorum_safe_to_stop(self, node: PrivateRabbitMQ) -> bool:
+        """No quorum queue would lose its majority if node stopped (what an operator checks before each step
+        of a rolling restart)."""
+        try:
+            node.ctl("check_if_node_is_quorum_critical", tool="rabbitmq-queues", timeout=30)
+            return True
+        except (StartError, subprocess.TimeoutExpired):
+            return False
+
+    def leading_most(self) -> PrivateRabbitMQ:
+        """The node that leads the most quorum queues."""
+        leaders = list(self.queue_leaders().values())
+        return max((n for n in self.nodes if n.running), key=lambda n: leaders.count(n.node))
+
+    def leading_fewest(self) -> PrivateRabbitMQ:
+        leaders = list(self.queue_leaders().values())
+        return min((n for n in self.nodes if n.running), key=lambda n: leaders.count(n.node))
+
+    def queue_leaders(self) -> dict[str, str]:
+        """Every quorum queue with the node that leads it."""
+        out = self.live().ctl("list_queues", "-q", "--no-table-headers", "name", "leader", timeout=30)
+        leaders = {}
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) == 2:
+                leaders[parts[0]] = parts[1]
+        return leaders
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            if node.popen is not None and node.popen.poll() is None:
+                try:
+                    node.resume()
+                except ProcessLookupError:
+                    pass
+        for node in reversed(self.nodes):
+            node.stop()

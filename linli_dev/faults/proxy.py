@@ -16,6 +16,10 @@ a silent connection (a heartbeat, a deadline) sees it as a failure, as it would 
 
 It runs its own asyncio loop in a daemon thread; the methods above are safe to call from any thread.
 Loopback only: it listens on 127.0.0.1.
+
+Given several upstreams (a cluster's nodes), it is also their load balancer, as a Kubernetes Service is in
+front of a RabbitMQ cluster: each new connection goes to the next node in turn, and to the one after it if
+that node refuses (is down).
 """
 import asyncio
 import logging
@@ -29,9 +33,10 @@ NORMAL, BLACKHOLE, RESET = "normal", "blackhole", "reset"
 
 
 class FaultProxy:
-    def __init__(self, upstream: tuple[str, int], port: int = 0, name: str = ""):
-        self.upstream = upstream
-        self.name = name or f"proxy->{upstream[0]}:{upstream[1]}"
+    def __init__(self, upstream: tuple[str, int] | list[tuple[str, int]], port: int = 0, name: str = ""):
+        self.upstreams = list(upstream) if isinstance(upstream, list) else [upstream]
+        self.upstream = self.upstreams[0]
+        self.name = name or f"proxy->{self.upstream[0]}:{self.upstream[1]}"
         self.port = port
         self.mode = NORMAL
         self.delay = 0.0
@@ -126,9 +131,14 @@ class FaultProxy:
         if self.mode == RESET:
             _abort(client_writer)
             return
-        try:
-            upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
-        except OSError:
+        first = self.connections_total % len(self.upstreams)
+        for upstream in self.upstreams[first:] + self.upstreams[:first]:
+            try:
+                upstream_reader, upstream_writer = await asyncio.open_connection(*upstream)
+                break
+            except OSError:
+                continue
+        else:
             _abort(client_writer)  # the server is down: the client sees its connection reset
             return
         pair = (client_writer, upstream_writer)

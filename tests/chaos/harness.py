@@ -37,7 +37,7 @@ import pymongo
 
 from gateway import dev_issuer
 from linli_dev.devstack import APIS, VENV_BIN, WORKER_QUEUES, DevStack, Process, free_port, platform, wait_until
-from linli_dev.faults.broker import PrivateRabbitMQ
+from linli_dev.faults.broker import PrivateRabbitMQ, PrivateRabbitMQCluster
 from linli_dev.faults.proxy import FaultProxy
 from linli.kit.config import SETTINGS, setting
 from tests.chaos import elders
@@ -68,9 +68,13 @@ class ChaosPlatform:
     stopped; else a fresh vhost on the machine's broker), and the gateway dialling every api through a
     fault proxy of its own."""
 
-    def __init__(self, workdir: Path, private_broker: bool = True):
+    def __init__(self, workdir: Path, private_broker: bool = True, cluster: bool = False):
+        """cluster: three private RabbitMQ nodes clustered, quorum queues (LINLI_EVENT_QUEUE_TYPE=quorum, as
+        production declares them), every client dialling the AMQP proxy that balances over the three nodes
+        as the cluster's Kubernetes Service does."""
         self.workdir = workdir
-        self.broker = PrivateRabbitMQ(workdir / "rabbitmq") if private_broker else None
+        self.cluster = PrivateRabbitMQCluster(workdir / "rabbitmq-cluster") if cluster else None
+        self.broker = PrivateRabbitMQ(workdir / "rabbitmq") if private_broker and not cluster else None
         self.amqp_proxy: FaultProxy | None = None
         self.api_proxies: dict[str, FaultProxy] = {}
         self.gateway_env: dict[str, str] = {}
@@ -79,6 +83,10 @@ class ChaosPlatform:
         self.mongo_port: int | None = None  # chosen as it starts; kept for restarts on the same files
         self.issuer_dir = workdir / "issuer"
         self._mongo: pymongo.MongoClient | None = None
+        # What the scenario under way noted: the failover time, which node it faulted and how.
+        self.failover: float | None = None
+        self.fault_note: str | None = None
+        self.faulted: PrivateRabbitMQ | None = None
 
     def start(self) -> "ChaosPlatform":
         env = {name: setting(name) for name in SETTINGS}
@@ -93,7 +101,11 @@ class ChaosPlatform:
             "GATEWAY_RATE_LIMIT_PER_SECOND": "10000", "GATEWAY_RATE_LIMIT_BURST": "10000",
             "LINLI_LOG_LEVEL": "WARNING",
         })
-        if self.broker is not None:
+        if self.cluster is not None:
+            self.cluster.start()
+            upstream, vhost = [("127.0.0.1", node.port) for node in self.cluster.nodes], ""
+            env["LINLI_EVENT_QUEUE_TYPE"] = "quorum"
+        elif self.broker is not None:
             self.broker.start()
             upstream, vhost = ("127.0.0.1", self.broker.port), ""
         else:
@@ -137,7 +149,9 @@ class ChaosPlatform:
         for proxy in [self.amqp_proxy, *self.api_proxies.values()]:
             if proxy is not None:
                 proxy.stop()
-        if self.broker is not None:
+        if self.cluster is not None:
+            self.cluster.stop()
+        elif self.broker is not None:
             self.broker.stop()
         elif getattr(self, "_vhost", None):
             from linli_dev.devstack import delete_vhost
@@ -188,6 +202,11 @@ class ChaosPlatform:
 
     def all_alive(self) -> list[str]:
         """Names of processes that should run but do not."""
+        if self.cluster is not None:
+            for node in self.cluster.nodes:
+                if not node.running:
+                    print(f"  ({node.node} was down before the scenario: restarting it)", flush=True)
+                    self.cluster.restart(node)
         latest = {}
         for proc in self.mongo_stack.processes + self.stack.processes:
             latest[proc.name] = proc
@@ -195,12 +214,18 @@ class ChaosPlatform:
 
     def queue_depths(self) -> dict[str, int]:
         """Every queue on the private broker with its depth (rabbitmqctl on our own node only)."""
-        if self.broker is None:
+        if self.cluster is not None:
+            try:
+                out = self.cluster.live().ctl("list_queues", "-q", "--no-table-headers", "name", "messages", timeout=30)
+            except Exception:  # noqa: BLE001 - a depth is a detail of the report, never a failure of the run
+                return {}
+        elif self.broker is None:
             return {}
-        result = subprocess.run(["rabbitmqctl", "-n", self.broker.node, "list_queues", "-q", "--no-table-headers",
-                                 "name", "messages"], capture_output=True, text=True, timeout=30)
+        else:
+            out = subprocess.run(["rabbitmqctl", "-n", self.broker.node, "list_queues", "-q", "--no-table-headers",
+                                  "name", "messages"], capture_output=True, text=True, timeout=30).stdout
         depths = {}
-        for line in result.stdout.splitlines():
+        for line in out.splitlines():
             parts = line.split()
             if len(parts) == 2 and parts[1].isdigit():
                 depths[parts[0]] = int(parts[1])
@@ -268,7 +293,7 @@ class Workload:
         """Tomorrow's menu in the scenario's community, open for orders all day."""
         menu = {"dishes": [{"name": "茄汁鱼", "note": ""}, {"name": "酱鸡脖", "note": "少盐"}], "price_fen": 1000,
                 "order_cutoff": "23:59", "dine_in": True, "delivery": True, "delivery_fee_fen": 200}
-        until = time.monotonic() + 60
+        until = time.monotonic() + 180  # a heavily loaded machine takes minutes for these few dozen calls
         with httpx.Client(timeout=10) as http:
             self._call(http, "PUT", f"/v1/menus/{self.community}/{self.day}", menu, None, until)
             for n in range(max(ELDERS, self.clients)):  # a call is only for a registered elder
@@ -700,6 +725,30 @@ def _kill_workers_mid_emergencies(chaos: ChaosPlatform) -> None:
     chaos.burst = burst_keys()
 
 
+FSYNC_SYSCALLS = {"74", "75"}  # fsync, fdatasync on x86_64 (/proc/<pid>/task/<tid>/syscall's first field)
+
+
+def _kill_store_mid_commit(chaos: ChaosPlatform, within: float = 20) -> None:
+    """SIGKILL SecantusDB the moment one of its threads is syncing a commit to disk (it syncs every commit,
+    before acknowledging it): the commit is then either on disk but never acknowledged, or not on disk; the
+    writer retries either way. Watched from outside through /proc, under the workload's load."""
+    pid = chaos.process("secantusdb").popen.pid
+    tasks = Path(f"/proc/{pid}/task")
+    until = time.monotonic() + within
+    caught = False
+    while time.monotonic() < until and not caught:
+        for task in tasks.iterdir():
+            try:
+                if (task / "syscall").read_text().split(" ", 1)[0] in FSYNC_SYSCALLS:
+                    caught = True
+                    break
+            except OSError:
+                continue
+    chaos.kill("secantusdb")
+    chaos.fault_note = ("killed while a thread was syncing a commit (fdatasync)" if caught
+                        else f"no commit caught syncing in {within:.0f} s: killed at a random moment")
+
+
 def _burst_applied(chaos: ChaosPlatform, ready_at: float, limit: float = 150) -> float | None:
     """Seconds from the replacement workers consuming until every emergency of the burst is applied."""
     keys = chaos.burst
@@ -712,6 +761,74 @@ def _burst_applied(chaos: ChaosPlatform, ready_at: float, limit: float = 150) ->
             pass
         time.sleep(0.05)
     return None
+
+
+# -- the cluster's scenarios (ChaosPlatform(cluster=True)) ---------------------------------------------
+
+def _failover(chaos: ChaosPlatform, began: float) -> None:
+    """With the fault still on: seconds until a call for help goes through end to end again."""
+    chaos.failover = recovery_seconds(chaos, began, limit=120)
+
+
+def _kill_node(which: str) -> Callable[[ChaosPlatform], None]:
+    def inject(chaos: ChaosPlatform) -> None:
+        cluster = chaos.cluster
+        node = cluster.leading_most() if which == "leaders" else cluster.leading_fewest()
+        led = sum(1 for leader in cluster.queue_leaders().values() if leader == node.node)
+        chaos.fault_note = f"{node.node} SIGKILLed, leading {led} of {len(cluster.queue_leaders())} queues"
+        chaos.faulted = node
+        began = time.monotonic()
+        node.kill()
+        _failover(chaos, began)
+    return inject
+
+
+def _restart_node(chaos: ChaosPlatform) -> None:
+    chaos.cluster.restart(chaos.faulted)
+
+
+def _pause_node(chaos: ChaosPlatform) -> None:
+    cluster = chaos.cluster
+    node = cluster.leading_most()
+    led = sum(1 for leader in cluster.queue_leaders().values() if leader == node.node)
+    chaos.fault_note = f"{node.node} paused (SIGSTOP), leading {led} queues"
+    chaos.faulted = node
+    began = time.monotonic()
+    node.pause()
+    _failover(chaos, began)
+
+
+def _resume_node(chaos: ChaosPlatform) -> None:
+    chaos.faulted.resume()
+    wait_until(lambda: chaos.faulted.node in chaos.cluster.running_nodes(), 120, f"{chaos.faulted.node} to be back")
+
+
+def _rolling_restart(chaos: ChaosPlatform) -> None:
+    """Each node in turn: wait until stopping it leaves every quorum queue a majority, stop it cleanly,
+    start it, wait until it has rejoined: as an operator (or the cluster operator) upgrades a cluster."""
+    cluster = chaos.cluster
+    for node in cluster.nodes:
+        wait_until(lambda: cluster.quorum_safe_to_stop(node), 120, f"{node.node} not to be quorum-critical")
+        node.stop()
+        cluster.restart(node)
+    chaos.fault_note = f"{len(cluster.nodes)} nodes restarted one after another"
+
+
+def cluster_scenarios() -> dict[str, Scenario]:
+    found = [
+        Scenario("cluster: no fault (baseline)", _noop, _noop, 4.0, "the workload alone on the three-node cluster"),
+        Scenario("cluster: one node SIGKILL + restart", _kill_node("follower"), _restart_node, 5.0,
+                 "the node leading the fewest queues killed; failover with it down, then restarted and rejoined"),
+        Scenario("cluster: queue leaders' node SIGKILL + restart", _kill_node("leaders"), _restart_node, 5.0,
+                 "the node leading the most quorum queues killed: their followers elect new leaders; then "
+                 "restarted and rejoined"),
+        Scenario("cluster: one node partitioned (SIGSTOP)", _pause_node, _resume_node, 5.0,
+                 "the leaders' node frozen: its peers and its clients get no answer on open connections "
+                 "(a partition that cuts it off from everyone, or a VM stall); then resumed"),
+        Scenario("cluster: rolling restart", _rolling_restart, _noop, 0.0,
+                 "every node stopped cleanly and started again, one after another, under load"),
+    ]
+    return {s.name: s for s in found}
 
 
 def scenarios() -> dict[str, Scenario]:
@@ -734,6 +851,8 @@ def scenarios() -> dict[str, Scenario]:
                  "the gateway killed, down 3 s, restarted"),
         Scenario("SecantusDB SIGKILL + restart", _kill("secantusdb"), _restart("secantusdb"), 4.0,
                  "the database killed, down 4 s, restarted on the same files"),
+        Scenario("SecantusDB SIGKILL mid-commit", _kill_store_mid_commit, _restart("secantusdb"), 4.0,
+                 "the database killed while it syncs a commit to disk, down 4 s, restarted on the same files"),
         Scenario("RabbitMQ link: 300 ms latency", _proxy_fault("amqp", "latency"), _heal("amqp"), 8.0,
                  "every AMQP connection delayed 300 ms each way"),
         Scenario("RabbitMQ link: blackhole", _proxy_fault("amqp", "blackhole"), _heal("amqp"), 6.0,
@@ -763,6 +882,7 @@ class Result:
     what: str = ""
     help_calls: int = 0  # calls for help made during the fault (from the injection until recovered)
     help_p99_seconds: float | None = None  # and the 99th percentile of how long each took to be accepted
+    failover_seconds: float | None = None  # cluster: from the fault until a call for help went through, fault on
 
     @property
     def passed(self) -> bool:
@@ -776,8 +896,11 @@ def p99(values: list[float]) -> float | None:
 
 
 def run_scenario(chaos: ChaosPlatform, scenario: Scenario, community: str, warmup: float = 3.0,
-                 tail: float = 2.0, clients: int = 3) -> Result:
-    workload = Workload(chaos, community, clients=clients)
+                 tail: float = 2.0, clients: int = 3, min_operations: int = 0, pause: float = 0.3) -> Result:
+    """min_operations: the workload goes on after the recovery until it has started this many operations
+    (for at most 10 minutes)."""
+    chaos.failover = chaos.fault_note = None
+    workload = Workload(chaos, community, clients=clients, pause=pause)
     workload.prepare()
     workload.start()
     time.sleep(warmup)
@@ -792,29 +915,108 @@ def run_scenario(chaos: ChaosPlatform, scenario: Scenario, community: str, warmu
         recovery = recovery_seconds(chaos, healed_at)
     recovered_at = time.monotonic()
     time.sleep(tail)
+    enough = time.monotonic() + 600
+    while len(workload.ops) < min_operations and time.monotonic() < enough:
+        time.sleep(0.2)
     workload.stop()
     verdict = settle(chaos, community, workload.ops)
-    dead = sum(depth for name, depth in chaos.queue_depths().items() if name.endswith(".dead"))
+    depths = chaos.queue_depths()
+    dead = sum(depth for name, depth in depths.items() if name.endswith(".dead"))
     gave_up = [op for op in workload.ops if op.outcome != "ok"]
     details = verdict.lost + verdict.duplicated + [f"{op.key}: {op.outcome}" for op in gave_up]
     if getattr(chaos, "orphans", None) is not None:
         details.insert(0, f"killed while {chaos.orphans} handler(s) were applying an emergency")
         chaos.orphans = None
+    if chaos.fault_note:
+        details.insert(0, chaos.fault_note)
+    if verdict.lost:  # still queued (late), or gone?
+        details.insert(0, f"messages still queued after the check: {({q: d for q, d in depths.items() if d}) or 'none'}")
     during = [op.help_seconds for op in workload.ops
               if op.kind == "care_request" and fault_at <= op.started <= recovered_at and op.help_seconds is not None]
     return Result(scenario.name, len(workload.ops), len(verdict.lost), len(verdict.duplicated), recovery,
-                  len(gave_up), dead, details, scenario.what, len(during), p99(during))
+                  len(gave_up), dead, details, scenario.what, len(during), p99(during), chaos.failover)
 
 
 def table(results: list[Result]) -> str:
+    failovers = any(r.failover_seconds is not None for r in results)
     rows = [("scenario", "operations", "lost", "duplicated", "recovery time", "gave up", "dead letters",
-             "calls for help during the fault: p99 (calls)")]
+             "calls for help during the fault: p99 (calls)") + (("failover, fault on",) if failovers else ())]
     for r in results:
         recovery = f"{r.recovery_seconds:.1f} s" if r.recovery_seconds is not None else "not recovered"
         help_p99 = f"{r.help_p99_seconds:.2f} s ({r.help_calls})" if r.help_p99_seconds is not None else "none"
+        failover = (f"{r.failover_seconds:.1f} s" if r.failover_seconds is not None else "-",) if failovers else ()
         rows.append((r.scenario, str(r.operations), str(r.lost), str(r.duplicated), recovery, str(r.gave_up),
-                     str(r.dead_letters), help_p99))
+                     str(r.dead_letters), help_p99) + failover)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
+
+
+# -- an emergency behind a routine backlog -------------------------------------------------------------
+
+@dataclass
+class BacklogResult:
+    backlog: int  # routine events queued for count_raised when the emergency was raised
+    handled_seconds: float | None  # from the gateway accepting the emergency until count_raised applied it
+    still_queued: int  # routine events still waiting at that moment
+
+
+def emergency_behind_backlog(chaos: ChaosPlatform, backlog: int = 10_000, limit: float = 60) -> BacklogResult:
+    """routine care_request.raised events queued for the eldercare worker's count_raised, as the relay
+    publishes them (in one AMQP transaction, the workers frozen meanwhile so that the backlog is whole),
+    then an emergency raised through the gateway: how long until its handler applied it."""
+    import json
+
+    import pika
+
+    from linli.kit.events import ROUTINE
+    from services.eldercare import events as eldercare_events
+    from services.eldercare.domain import care_requests as care
+    from services.eldercare.policy import with_emergency_sla
+    from linli.kit.identity import Caller
+    from linli.kit.mongo import utcnow
+
+    community = f"chaos-backlog-{uuid.uuid4().hex[:6]}"
+    queue = "evt-eldercare-care_request.raised--eldercare.count_raised--routine"
+    caller = Caller("chaos-backlog", frozenset({"operator"}), frozenset({community}))
+    routine = eldercare_events.raised(care.raise_request(
+        caller, care.NewCareRequest(community, "backlog-elder", "cleaning", "device"), f"{community}-routine",
+        utcnow(), with_emergency_sla(60)))
+    headers = {"Authorization": f"Bearer {chaos.token('operator', 'chaos-backlog')}"}
+    with httpx.Client(timeout=10) as http:
+        wait_until(lambda: elders.register_over_http(http, chaos.gateway_url, headers, community, "backlog-elder"),
+                   30, "the backlog's elder to be registered")
+    connection = pika.BlockingConnection(pika.URLParameters(f"amqp://guest:guest@127.0.0.1:{chaos.amqp_proxy.port}/"))
+    channel = connection.channel()
+    workers = os.getpgid(chaos.process("workers").popen.pid)
+    os.killpg(workers, signal.SIGSTOP)
+    try:
+        channel.tx_select()
+        for n in range(backlog):
+            body = json.dumps({**routine, "id": f"{community}-routine-{n}"}).encode()
+            channel.basic_publish("eldercare.events", "care_request.raised", body, pika.BasicProperties(
+                content_type="application/json", delivery_mode=2, message_id=f"{community}-routine-{n}",
+                priority=ROUTINE))
+        channel.tx_commit()
+        waiting = channel.queue_declare(queue, passive=True).method.message_count
+    finally:
+        os.killpg(workers, signal.SIGCONT)
+    with httpx.Client(timeout=10) as http:
+        response = http.post(chaos.gateway_url + "/v1/care-requests", headers={
+            **headers, "Idempotency-Key": f"{community}-emergency"}, json={
+            "community_id": community, "elder_id": "backlog-elder", "kind": "emergency", "channel": "phone"})
+        response.raise_for_status()
+    accepted = time.monotonic()
+    request_id = response.json()["id"]
+    db = chaos.db()
+    handled = None
+    while time.monotonic() - accepted < limit:
+        event = db["outbox"].find_one({"routing_key": "care_request.raised", "body.data.care_request.id": request_id})
+        if event and db["applied_events"].count_documents({"_id": f"eldercare.count_raised:{event['_id']}"}):
+            handled = time.monotonic() - accepted
+            break
+        time.sleep(0.02)
+    still = channel.queue_declare(queue, passive=True).method.message_count
+    connection.close()
+    return BacklogResult(waiting, handled, still)

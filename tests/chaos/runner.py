@@ -4,15 +4,18 @@ scenarios one at a time under a steady workload, and prints the table: scenario,
 duplicated, recovery time, and the p99 of the calls for help made during the fault. Exits non-zero if any effect was lost or duplicated, or the platform did not
 recover. The report also lands in var/chaos/latest.md and latest.json.
 
-    python -m tests.chaos.runner                       every scenario (about 6 minutes on 2 cores)
+    python -m tests.chaos.runner                       every scenario, at least 1,000 operations each
     python -m tests.chaos.runner --list
     python -m tests.chaos.runner -s "workers SIGKILL + restart" -s "RabbitMQ link: blackhole"
     python -m tests.chaos.runner --clients 12          a heavier workload
+    python -m tests.chaos.runner --cluster             the three-node RabbitMQ cluster's scenarios (quorum queues)
+    python -m tests.chaos.runner --min-operations 0    each scenario as short as its fault
 """
 import argparse
 import dataclasses
 import datetime as dt
 import json
+import signal
 import sys
 import tempfile
 import time
@@ -22,7 +25,8 @@ import httpx
 
 from linli_dev.devstack import ROOT, StartError, wait_until
 from linli_dev.faults import broker
-from tests.chaos.harness import ChaosPlatform, Result, recovery_seconds, run_scenario, scenarios, table
+from tests.chaos.harness import (ChaosPlatform, Result, cluster_scenarios, emergency_behind_backlog, recovery_seconds,
+                                 run_scenario, scenarios, table)
 
 SCENARIO_BUDGET = 150  # seconds one scenario may take at most (workload, fault, recovery, settling)
 
@@ -38,13 +42,29 @@ def healthy(chaos: ChaosPlatform) -> None:
         print("  (warning: a call for help did not get through end to end before this scenario)", flush=True)
 
 
+def stop_on_signals() -> None:
+    """SIGTERM and SIGINT (even when started in the background, which ignores SIGINT) stop the run and
+    every process and node it started."""
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
+
+
 def main(argv: list[str]) -> int:
-    every = scenarios()
+    cluster = "--cluster" in argv
+    every = cluster_scenarios() if cluster else scenarios()
     parser = argparse.ArgumentParser(prog="make chaos", description="Linli's fault suite")
     parser.add_argument("-s", "--scenario", action="append", help="run only this one (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
-    parser.add_argument("--budget", type=float, default=540, help="stop starting scenarios after this many seconds")
-    parser.add_argument("--clients", type=int, default=3, help="concurrent clients of the workload (more: more operations)")
+    parser.add_argument("--budget", type=float, default=3600, help="stop starting scenarios after this many seconds")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the workload (more: more operations)")
+    parser.add_argument("--min-operations", type=int, default=1000,
+                        help="each scenario's workload runs on after the recovery until it has this many operations")
+    parser.add_argument("--cluster", action="store_true",
+                        help="three clustered RabbitMQ nodes, quorum queues, and the cluster's scenarios")
+    parser.add_argument("--backlog", type=int, default=10_000,
+                        help="with --cluster, last: an emergency raised behind this many routine events (0: not)")
     args = parser.parse_args(argv)
     if args.list:
         for scenario in every.values():
@@ -60,11 +80,13 @@ def main(argv: list[str]) -> int:
               "machine's broker is never stopped)", file=sys.stderr)
         return 1
 
+    stop_on_signals()
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="linli-chaos-"))
     print(f"starting the platform under fault proxies (logs in {workdir / 'log'}) ...", flush=True)
-    chaos = ChaosPlatform(workdir)
+    chaos = ChaosPlatform(workdir, cluster=cluster)
     results: list[Result] = []
+    backlog_line = ""
     try:
         try:
             chaos.start()
@@ -73,7 +95,7 @@ def main(argv: list[str]) -> int:
             # one in between. Once more, with fresh ports.
             print(f"the platform did not start ({str(error).splitlines()[0]}); once more", flush=True)
             chaos.stop()
-            chaos = ChaosPlatform(workdir / "again")
+            chaos = ChaosPlatform(workdir / "again", cluster=cluster)
             chaos.start()
         print(f"platform up in {time.monotonic() - started:.0f}s", flush=True)
         run = dt.datetime.now().strftime("%H%M%S")
@@ -84,15 +106,26 @@ def main(argv: list[str]) -> int:
             healthy(chaos)
             began = time.monotonic()
             print(f"-- {scenario.name} ...", flush=True)
-            result = run_scenario(chaos, scenario, community=f"chaos-{run}-{n}", clients=args.clients)
+            result = run_scenario(chaos, scenario, community=f"chaos-{run}-{n}", clients=args.clients,
+                                  min_operations=args.min_operations)
             results.append(result)
             recovery = f"{result.recovery_seconds:.1f}s" if result.recovery_seconds is not None else "never"
             help_p99 = f"{result.help_p99_seconds:.2f}s" if result.help_p99_seconds is not None else "-"
             print(f"   {result.operations} operations, {result.lost} lost, {result.duplicated} duplicated, "
                   f"recovered in {recovery}, {result.gave_up} gave up, calls for help during the fault p99 "
-                  f"{help_p99} of {result.help_calls} ({time.monotonic() - began:.0f}s)", flush=True)
+                  f"{help_p99} of {result.help_calls}"
+                  + (f", failover {result.failover_seconds:.1f}s" if result.failover_seconds is not None else "")
+                  + f" ({time.monotonic() - began:.0f}s)", flush=True)
             for line in result.details[:10]:
                 print(f"     {line}", flush=True)
+        if cluster and args.backlog:
+            healthy(chaos)
+            print(f"-- an emergency behind {args.backlog} routine events ...", flush=True)
+            measured = emergency_behind_backlog(chaos, args.backlog)
+            handled = f"{measured.handled_seconds:.2f} s" if measured.handled_seconds is not None else "not in 60 s"
+            backlog_line = (f"An emergency raised through the gateway behind {measured.backlog} queued routine events "
+                            f"was handled {handled} after it was accepted; {measured.still_queued} were still queued.")
+            print(f"   {backlog_line}", flush=True)
     except StartError as error:
         print(error, file=sys.stderr)
         return 1
@@ -100,11 +133,11 @@ def main(argv: list[str]) -> int:
         chaos.stop()
     elapsed = time.monotonic() - started
     report = table(results)
-    print(f"\n{report}\n\n{len(results)} scenario(s) in {elapsed:.0f}s")
-    out = ROOT / "var" / "chaos"
+    print(f"\n{report}\n\n{backlog_line}\n{len(results)} scenario(s) in {elapsed:.0f}s")
+    out = ROOT / "var" / ("chaos-cluster" if cluster else "chaos")
     out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    (out / "latest.md").write_text(f"Fault suite run of {stamp}, {elapsed:.0f}s in all.\n\n{report}\n")
+    (out / "latest.md").write_text(f"Fault suite run of {stamp}, {elapsed:.0f}s in all.\n\n{report}\n\n{backlog_line}\n")
     (out / "latest.json").write_text(json.dumps({"when": stamp, "seconds": round(elapsed),
                                                  "results": [dataclasses.asdict(r) for r in results]},
                                                 ensure_ascii=False, indent=1))

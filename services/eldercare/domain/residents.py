@@ -569,6 +569,19 @@ def alert_scope(caller: Caller, community_id: str) -> frozenset[str] | None:
 # -- heartbeats in batches (MQTT devices: services/eldercare/devices.py) ------------------------------
 
 @dataclass(frozen=True)
+class HeartbeatRules:
+    """What the batch rules read of a device (a projection of it, which the devices' door may keep a while)."""
+
+    id: str
+    community_id: str
+    elder_id: str
+    heartbeat_interval: timedelta
+    battery_percent: int | None = None
+    last_heartbeat_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class HeartbeatReport:
     device_id: str
     battery_percent: int
@@ -594,7 +607,7 @@ class HeartbeatBatch:
     refused: list[tuple[HeartbeatReport, str]]
 
 
-def heartbeat_batch(devices: dict[str, Device], reports: list[HeartbeatReport], new_id) -> HeartbeatBatch:
+def heartbeat_batch(devices: dict[str, Device | HeartbeatRules], reports: list[HeartbeatReport], new_id) -> HeartbeatBatch:
     """The same rules as heartbeat(), for many reports at once: each device's latest report counts (older
     ones in the batch say nothing more), and a drop below the threshold raises one alert."""
     latest: dict[str, HeartbeatReport] = {}

@@ -264,16 +264,18 @@ class DeviceRulesCache:
     """What the heartbeat rules read of each device (residents.HeartbeatRules), kept for `ttl` seconds so a
     batch of devices seen lately needs no read: the writer's hot path is then its one bulk_write.
 
-    What a stale entry can and cannot cause:
-    - revoked meanwhile: the bulk_write matches only `revoked_at: None`, so nothing is written for it; the
-      writer sees fewer devices matched than updated, reads those devices again and dead-letters the
-      reports of the revoked ones, as if nothing had been kept. (Revocation is for good: a revoked entry
-      is never wrong.)
+    A stale entry changes nothing that is written:
+    - revoked (or removed) meanwhile: the bulk_write matches only `revoked_at: None`, so nothing is written
+      for it; the writer sees fewer devices matched than updated, reads the batch's devices again and
+      dead-letters the revoked one's reports, as if nothing had been kept. (Revocation is for good: an
+      entry that says revoked is never wrong.)
+    - another heartbeat interval meanwhile: the write matches only the interval the silence was reckoned
+      from, so the same: read again, reckoned from the new one.
     - the battery: a report at or below the low threshold always reads its device afresh, so a recharge
-      another writer saw is never missed and a new drop always raises its alert; the alert itself is a
-      compare-and-set in the store (one per drop whatever this cache says). What this writer wrote it
-      keeps in the entry.
-    - the heartbeat interval changed: until the entry expires, silence is reckoned from the old interval.
+      another writer saw cannot hide the next drop; the alert itself is a compare-and-set in the store
+      (one per drop whatever was kept). What this writer wrote it keeps in the entry.
+    What it costs: one more read and write for a batch in which a kept device changed, and memory for
+    one small entry per device heard within `ttl`.
     """
 
     def __init__(self, store: ResidentStore, ttl: float, clock=time.monotonic):
@@ -388,13 +390,14 @@ class HeartbeatWorker(Worker):
         if not reports:
             return []
         outcome = residents.heartbeat_batch(self.devices.for_batch(reports), reports, lambda: str(uuid.uuid4()))
-        refused = list(outcome.refused)
         if self.store.record_heartbeats(outcome.updates) < len(outcome.updates):
-            # Some device was revoked (or removed) since it was read: read them again and refuse its reports.
-            written = {u.device_id for u in outcome.updates}
-            self.devices.refresh(written)
-            fresh = residents.heartbeat_batch(self.devices.for_batch(reports), reports, lambda: "")
-            refused += [(r, why) for r, why in fresh.refused if r.device_id in written]
+            # A device kept here was revoked, removed or given another interval since it was read: read the
+            # batch's devices again and apply the rules to what they are now (writing a heartbeat twice
+            # changes nothing: $max, the same battery).
+            self.devices.refresh({r.device_id for r in reports})
+            outcome = residents.heartbeat_batch(self.devices.for_batch(reports), reports, lambda: str(uuid.uuid4()))
+            self.store.record_heartbeats(outcome.updates)
+        refused = list(outcome.refused)
         self.devices.wrote(outcome.updates)
         for update, alert in outcome.alerts:
             if self.store.record_low_battery(update, alert, events.maintenance_event(

@@ -596,6 +596,8 @@ class HeartbeatUpdate:
     last_heartbeat_at: datetime
     silent_after: datetime
     battery_percent: int
+    # The interval silent_after was reckoned from: the write matches only while the device still has it.
+    heartbeat_interval: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -624,7 +626,7 @@ def heartbeat_batch(devices: dict[str, Device | HeartbeatRules], reports: list[H
     for device_id, report in latest.items():
         device = devices[device_id]
         update = HeartbeatUpdate(device_id, report.at, _silent_after(device.heartbeat_interval, report.at),
-                                 report.battery_percent)
+                                 report.battery_percent, device.heartbeat_interval)
         was_low = device.battery_percent is not None and device.battery_percent <= LOW_BATTERY_PERCENT
         if report.battery_percent <= LOW_BATTERY_PERCENT and not was_low:
             seen_now = replace(device, last_heartbeat_at=report.at, battery_percent=report.battery_percent)

@@ -13,8 +13,9 @@ Four parts, each on its own thread and broker connection, so none waits behind a
   answered; a press delivered twice (QoS 1 is at least once) raises one request (its press_id).
 - **heartbeats**: queue `eldercare.device-heartbeats`, consumed in batches (ELDERCARE_HEARTBEAT_BATCH_SIZE
   messages or ELDERCARE_HEARTBEAT_BATCH_SECONDS, whichever comes first), written with one bulk_write per
-  batch, acknowledged only after the write; what the rules need of each device is kept a short while
-  (ELDERCARE_DEVICE_CACHE_SECONDS, DeviceRulesCache) so the batch's hot path is that one write. A low battery raises its maintenance alert as over HTTP.
+  batch, acknowledged only after the write; what the rules need of each device is kept a while
+  (ELDERCARE_DEVICE_CACHE_SECONDS, DeviceRulesCache) so the batch's hot path is that one write. A low
+  battery raises its maintenance alert as over HTTP.
 - **downlink**: care request events of requests a device raised are told to that device on
   linli/v1/devices/{id}/downlink (answered, someone assigned, on the way, ...).
 
@@ -272,8 +273,9 @@ class DeviceRulesCache:
     - another heartbeat interval meanwhile: the write matches only the interval the silence was reckoned
       from, so the same: read again, reckoned from the new one.
     - the battery: a report at or below the low threshold always reads its device afresh, so a recharge
-      another writer saw cannot hide the next drop; the alert itself is a compare-and-set in the store
-      (one per drop whatever was kept). What this writer wrote it keeps in the entry.
+      another writer saw cannot hide the next drop (a kept battery decides nothing: a report above the
+      threshold raises no alert whatever came before); the alert itself is a compare-and-set in the store,
+      one per drop. What this writer wrote it keeps in the entry.
     What it costs: one more read and write for a batch in which a kept device changed, and memory for
     one small entry per device heard within `ttl`.
     """

@@ -11,7 +11,7 @@ from linli.kit.mongo import utcnow
 from services.eldercare import events
 from services.eldercare.devices import HeartbeatWorker
 from services.eldercare.domain import residents
-from services.eldercare.store.residents import ALERTS, ResidentStore
+from services.eldercare.store.residents import ALERTS, DEVICES, ResidentStore
 
 OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"}))
 
@@ -130,3 +130,16 @@ def test_a_recharge_another_writer_saw_does_not_hide_the_next_drop(store, db):
     other.save([residents.HeartbeatReport(device.id, 95, now + timedelta(seconds=1))])  # recharged, told the other
     one.save([residents.HeartbeatReport(device.id, 15, now + timedelta(seconds=2))])  # `one` last saw it low
     assert alerts_of(db, device.id) == 2
+
+
+def test_a_device_given_another_interval_while_kept_has_its_silence_reckoned_from_the_new_one(store, db):
+    device = registered_device(store, "pager-kept-interval")
+    door = writer(store)
+    door.save([residents.HeartbeatReport(device.id, 80, utcnow())])
+    new_interval = device.heartbeat_interval * 3  # no api changes it yet: written as a later one would
+    db[DEVICES].update_one({"_id": device.id}, {"$set": {"heartbeat_interval": new_interval.total_seconds()}})
+    at = utcnow() + timedelta(seconds=1)
+    door.save([residents.HeartbeatReport(device.id, 79, at)])
+    saved = store.get_device(device.id)
+    assert saved.battery_percent == 79
+    assert saved.silent_after == saved.last_heartbeat_at + residents.MISSED_HEARTBEATS * new_interval

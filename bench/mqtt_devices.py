@@ -8,6 +8,9 @@
 2. Heartbeats a second one batch writer sustains on SecantusDB: a backlog published straight onto the
    exchange the MQTT plugin publishes to, drained by eldercare-devices.
 
+Both MQTT measures run with the writer reading every batch's devices (ELDERCARE_DEVICE_CACHE_SECONDS=0) and
+keeping them (--cache-seconds), interleaved for --rounds rounds, eldercare-devices restarted between them.
+
 Terminals are paho clients in this process (bench.mqtt_devices.Fleet), one connection per device, paced by
 one thread; this process's own CPU is the load generator's and is shown apart.
 """
@@ -76,6 +79,8 @@ class Fleet:
         self._thread: threading.Thread | None = None
 
     def start(self, rate: float) -> "Fleet":
+        self._stop.clear()
+
         def pace():
             begin, n = time.perf_counter(), 0
             while not self._stop.is_set():
@@ -192,6 +197,20 @@ def writer_throughput(plat, devices: list[str], count: int) -> dict:
             "cpu": {name: after[name] - before[name] for name in after if name in before}}
 
 
+def restart_devices(plat, cache_seconds: float) -> None:
+    """eldercare-devices again, keeping what it read of devices for `cache_seconds` (0: reads each batch's)."""
+    old = next(p for p in plat.stack.processes if p.name == "eldercare-devices")
+    old.popen.terminate()
+    old.popen.wait(30)
+    plat.stack.processes.remove(old)
+    plat.env["ELDERCARE_DEVICE_CACHE_SECONDS"] = str(cache_seconds)
+    plat.stack.start_devices()
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 # The processes a heartbeat touches on each path (others are idle meanwhile, and shown anyway).
 MQTT_PATH = ("devices' broker (RabbitMQ node)", "eldercare-devices", "secantusdb")
 HTTP_PATH = ("gateway", "eldercare-api", "secantusdb")
@@ -223,6 +242,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--terminals", type=int, default=250, help="MQTT connections of the heartbeating fleet")
     parser.add_argument("--http-connections", type=int, default=8, help="keep-alive connections heartbeating over HTTP")
     parser.add_argument("--backlog", type=int, default=50_000)
+    parser.add_argument("--cache-seconds", type=float, default=900, help="ELDERCARE_DEVICE_CACHE_SECONDS of the 'kept' runs")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of reading vs keeping devices")
     args = parser.parse_args(argv)
     plat = bench_platform.start(devices=args.devices)
     try:
@@ -230,24 +251,34 @@ def main(argv: list[str] | None = None) -> None:
         rate = DISTRICT_HEARTBEATS_PER_SECOND * 10
         print(f"connecting {args.terminals} terminals ...", flush=True)
         fleet = Fleet(plat.env["ELDERCARE_MQTT_ADDR"], secrets_for(plat, devices[:args.terminals]))
+        runs: list[tuple[str, dict, dict, str]] = []
         try:
-            print(f"MQTT: {rate:.0f} heartbeats/s for {args.seconds:.0f}s ...", flush=True)
-            over_mqtt = mqtt_cpu_per_heartbeat(plat, fleet, rate, args.seconds)
+            for round_ in range(args.rounds):
+                for label, cache in (("devices read each batch", 0), (f"devices kept {args.cache_seconds:g}s", args.cache_seconds)):
+                    restart_devices(plat, cache)
+                    bench_platform.settle(plat)
+                    load = load_average()
+                    print(f"round {round_ + 1}, {label}: MQTT {rate:.0f} heartbeats/s for {args.seconds:.0f}s, "
+                          f"then a backlog of {args.backlog:,} (load {load}) ...", flush=True)
+                    over_mqtt = mqtt_cpu_per_heartbeat(plat, fleet, rate, args.seconds)
+                    writer = writer_throughput(plat, devices, args.backlog)
+                    runs.append((f"round {round_ + 1}, {label}", over_mqtt, writer, f"{load} → {load_average()}"))
         finally:
             fleet.close()
         bench_platform.settle(plat)
         print(f"HTTP: {args.http_connections} connections back to back for {args.seconds:.0f}s ...", flush=True)
+        http_load = load_average()
         over_http = http_cpu_per_heartbeat(plat, devices[args.terminals:], args.http_connections, args.seconds)
-        print(f"one batch writer: a backlog of {args.backlog:,} heartbeats ...", flush=True)
-        writer = writer_throughput(plat, devices, args.backlog)
         lines = ["CPU per heartbeat, every process on the path (10× the district's peak over MQTT)", ""]
-        lines += table("over MQTT", over_mqtt, MQTT_PATH) + [""]
-        lines += table("over HTTP", over_http, HTTP_PATH) + [""]
-        lines += [f"**one batch writer on SecantusDB**: {writer['count']:,} heartbeats of {len(devices):,} devices "
-                  f"(published in {writer['published_s']:.1f}s) written in {writer['elapsed']:.1f}s: "
-                  f"**{writer['rate']:,.0f} heartbeats/s**; CPU s: " +
-                  ", ".join(f"{name} {seconds:.1f}" for name, seconds in sorted(writer["cpu"].items(), key=lambda i: -i[1])
-                            if seconds >= 0.05 and not name.startswith("bare-"))]
+        for title, over_mqtt, writer, load in runs:
+            lines += table(f"over MQTT, {title} (load average {load})", over_mqtt, MQTT_PATH) + [""]
+            lines += [f"**one batch writer on SecantusDB, {title}**: {writer['count']:,} heartbeats of "
+                      f"{len(devices):,} devices (published in {writer['published_s']:.1f}s) written in "
+                      f"{writer['elapsed']:.1f}s: **{writer['rate']:,.0f} heartbeats/s**; CPU s: " +
+                      ", ".join(f"{name} {seconds:.1f}" for name, seconds in
+                                sorted(writer["cpu"].items(), key=lambda i: -i[1])
+                                if seconds >= 0.05 and not name.startswith("bare-")), ""]
+        lines += table(f"over HTTP (load average {http_load} → {load_average()})", over_http, HTTP_PATH)
         text = "\n".join(lines)
         print("\n" + text)
         out = bench_platform.ROOT / "var" / "bench"

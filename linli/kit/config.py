@@ -38,6 +38,12 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "1",
         "How long the devices' door gathers heartbeats before it writes a batch smaller than ELDERCARE_HEARTBEAT_BATCH_SIZE.",
     ),
+    "ELDERCARE_DEVICE_CACHE_SECONDS": (
+        "900",
+        "How long the devices' door keeps what it read of a device for its heartbeat rules (interval, revoked, "
+        "battery) before it reads the device again; longer than a heartbeat interval, or most heartbeats read "
+        "their device; 0: read every batch's devices.",
+    ),
     "VOLUNTEER_API_ADDR": ("127.0.0.1:50054", "Where the volunteer gRPC api listens; the gateway dials it."),
     "VOLUNTEER_CHECKOUT_CHECK_SECONDS": (
         "30",

@@ -13,7 +13,9 @@ Four parts, each on its own thread and broker connection, so none waits behind a
   answered; a press delivered twice (QoS 1 is at least once) raises one request (its press_id).
 - **heartbeats**: queue `eldercare.device-heartbeats`, consumed in batches (ELDERCARE_HEARTBEAT_BATCH_SIZE
   messages or ELDERCARE_HEARTBEAT_BATCH_SECONDS, whichever comes first), written with one bulk_write per
-  batch, acknowledged only after the write. A low battery raises its maintenance alert as over HTTP.
+  batch, acknowledged only after the write; what the rules need of each device is kept a while
+  (ELDERCARE_DEVICE_CACHE_SECONDS, DeviceRulesCache) so the batch's hot path is that one write. A low
+  battery raises its maintenance alert as over HTTP.
 - **downlink**: care request events of requests a device raised are told to that device on
   linli/v1/devices/{id}/downlink (answered, someone assigned, on the way, ...).
 
@@ -28,6 +30,7 @@ import signal
 import threading
 import time
 import uuid
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -258,13 +261,70 @@ class PressWorker(Worker):
         channel.basic_ack(method.delivery_tag)
 
 
+class DeviceRulesCache:
+    """What the heartbeat rules read of each device (residents.HeartbeatRules), kept for `ttl` seconds so a
+    batch of devices seen lately needs no read: the writer's hot path is then its one bulk_write.
+
+    A stale entry changes nothing that is written:
+    - revoked (or removed) meanwhile: the bulk_write matches only `revoked_at: None`, so nothing is written
+      for it; the writer sees fewer devices matched than updated, reads the batch's devices again and
+      dead-letters the revoked one's reports, as if nothing had been kept. (Revocation is for good: an
+      entry that says revoked is never wrong.)
+    - another heartbeat interval meanwhile: the write matches only the interval the silence was reckoned
+      from, so the same: read again, reckoned from the new one.
+    - the battery: a report at or below the low threshold always reads its device afresh, so a recharge
+      another writer saw cannot hide the next drop (a kept battery decides nothing: a report above the
+      threshold raises no alert whatever came before); the alert itself is a compare-and-set in the store,
+      one per drop. What this writer wrote it keeps in the entry.
+    What it costs: one more read and write for a batch in which a kept device changed, and memory for
+    one small entry per device heard within `ttl`.
+    """
+
+    def __init__(self, store: ResidentStore, ttl: float, clock=time.monotonic):
+        self.store = store
+        self.ttl = ttl
+        self.clock = clock
+        self.entries: dict[str, tuple[residents.HeartbeatRules, float]] = {}
+        self.reads = 0  # devices read so far (the bench and tests look at it)
+
+    def for_batch(self, reports: list[residents.HeartbeatReport]) -> dict[str, residents.HeartbeatRules]:
+        now = self.clock()
+        ids = {r.device_id for r in reports}
+        low = {r.device_id for r in reports if r.battery_percent <= residents.LOW_BATTERY_PERCENT}
+        stale = {i for i in ids if i in low or i not in self.entries or now - self.entries[i][1] >= self.ttl}
+        if stale:
+            self.refresh(stale, now)
+        return {i: self.entries[i][0] for i in ids if i in self.entries}
+
+    def refresh(self, device_ids: set[str], now: float | None = None) -> None:
+        now = self.clock() if now is None else now
+        fresh = self.store.heartbeat_rules_by_id(device_ids)
+        self.reads += len(device_ids)
+        for device_id in device_ids:
+            if device_id in fresh:
+                self.entries[device_id] = (fresh[device_id], now)
+            else:  # not registered: asked again next time (it may be registered by then)
+                self.entries.pop(device_id, None)
+
+    def wrote(self, updates: list[residents.HeartbeatUpdate]) -> None:
+        for update in updates:
+            if update.device_id in self.entries:
+                rules, read_at = self.entries[update.device_id]
+                self.entries[update.device_id] = (replace(
+                    rules, battery_percent=update.battery_percent,
+                    last_heartbeat_at=max(filter(None, (rules.last_heartbeat_at, update.last_heartbeat_at)))),
+                    read_at)
+
+
 class HeartbeatWorker(Worker):
     name_ = "heartbeats"
 
-    def __init__(self, stopping, uri: str, store: ResidentStore, batch_size: int, batch_seconds: float):
+    def __init__(self, stopping, uri: str, store: ResidentStore, batch_size: int, batch_seconds: float,
+                 cache_seconds: float = 0):
         super().__init__(stopping)
         self.uri = uri
         self.store = store
+        self.devices = DeviceRulesCache(store, cache_seconds)
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self.batches = 0  # written so far (the bench reads it from the log)
@@ -323,19 +383,31 @@ class HeartbeatWorker(Worker):
         self.batches += 1
 
     def _save(self, channel, reports, sources) -> None:
+        for report, reason in self.save(reports):
+            method, properties, body, _ = sources[id(report)]
+            dead_letter(channel, HEARTBEAT_QUEUE, method, properties, body, reason)
+
+    def save(self, reports: list[residents.HeartbeatReport]) -> list[tuple[residents.HeartbeatReport, str]]:
+        """Write a batch's heartbeats and alerts; returns the reports refused, with why."""
         if not reports:
-            return
-        devices = self.store.devices_by_id({r.device_id for r in reports})
-        outcome = residents.heartbeat_batch(devices, reports, lambda: str(uuid.uuid4()))
-        self.store.record_heartbeats(outcome.updates)
+            return []
+        outcome = residents.heartbeat_batch(self.devices.for_batch(reports), reports, lambda: str(uuid.uuid4()))
+        if self.store.record_heartbeats(outcome.updates) < len(outcome.updates):
+            # A device kept here was revoked, removed or given another interval since it was read: read the
+            # batch's devices again and apply the rules to what they are now (writing a heartbeat twice
+            # changes nothing: $max, the same battery).
+            self.devices.refresh({r.device_id for r in reports})
+            outcome = residents.heartbeat_batch(self.devices.for_batch(reports), reports, lambda: str(uuid.uuid4()))
+            self.store.record_heartbeats(outcome.updates)
+        refused = list(outcome.refused)
+        self.devices.wrote(outcome.updates)
         for update, alert in outcome.alerts:
             if self.store.record_low_battery(update, alert, events.maintenance_event(
                     residents.DEVICE_MAINTENANCE_NEEDED, alert)):
                 log.warning("device %s battery at %d%%: maintenance alert %s", alert.device_id,
                             update.battery_percent, alert.id)
-        for report, reason in outcome.refused:
-            method, properties, body, _ = sources[id(report)]
-            dead_letter(channel, HEARTBEAT_QUEUE, method, properties, body, reason)
+            self.devices.wrote([update])
+        return refused
 
 
 class DownlinkWorker(Worker):
@@ -398,7 +470,7 @@ def main() -> None:
     workers = [
         PressWorker(stopping, uri, store, setting("ELDERCARE_API_ADDR")),
         HeartbeatWorker(stopping, uri, store, int(number("ELDERCARE_HEARTBEAT_BATCH_SIZE")),
-                        number("ELDERCARE_HEARTBEAT_BATCH_SECONDS")),
+                        number("ELDERCARE_HEARTBEAT_BATCH_SECONDS"), number("ELDERCARE_DEVICE_CACHE_SECONDS")),
         DownlinkWorker(stopping, setting("AMQP_URI"), uri),
     ]
     for worker in workers:

@@ -1,6 +1,7 @@
 """Heartbeats of MQTT devices written in batches (services/eldercare/devices.py): one bulk_write per batch
 that never moves a device back in time, whatever order batches land in or how often one is written, and
 one low-battery alert per drop even when two writers see it."""
+import threading
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,10 @@ from linli.kit.identity import Caller
 from linli.kit.mongo import utcnow
 from linli.kit.indexes import ensure_service_indexes
 from services.eldercare import events
+from services.eldercare.devices import HeartbeatWorker
 from services.eldercare.domain import residents
-from services.eldercare.store.residents import ALERTS, ResidentStore
 from services.eldercare.store import INDEXES
+from services.eldercare.store.residents import ALERTS, DEVICES, ResidentStore
 
 OPERATOR = Caller("op-wang", frozenset({"operator"}), frozenset({"donghuayuan"}))
 
@@ -70,3 +72,76 @@ def test_a_revoked_device_is_not_brought_back_by_a_late_heartbeat(store):
     store.record_heartbeats([residents.HeartbeatUpdate(device.id, utcnow(), utcnow() + timedelta(minutes=20), 50)])
     saved = store.get_device(device.id)
     assert saved.silent_after is None and saved.last_heartbeat_at is None
+
+
+# -- the devices' door keeps what the rules read of each device (DeviceRulesCache) -------------------------
+
+def writer(store, cache_seconds: float = 300) -> HeartbeatWorker:
+    """The heartbeat writer of eldercare-devices, not consuming: its batches are handed to it here."""
+    return HeartbeatWorker(threading.Event(), "amqp://unused", store, 500, 1, cache_seconds)
+
+
+def alerts_of(db, device_id: str) -> int:
+    return db[ALERTS].count_documents({"device_id": device_id})
+
+
+def test_a_kept_device_is_not_read_again_until_its_entry_expires(store):
+    device = registered_device(store, "pager-kept")
+    door = writer(store, cache_seconds=30)
+    clock = [1000.0]
+    door.devices.clock = lambda: clock[0]
+    door.save([residents.HeartbeatReport(device.id, 80, utcnow())])
+    door.save([residents.HeartbeatReport(device.id, 79, utcnow())])
+    assert door.devices.reads == 1
+    clock[0] += 30
+    door.save([residents.HeartbeatReport(device.id, 78, utcnow())])
+    assert door.devices.reads == 2 and store.get_device(device.id).battery_percent == 78
+
+
+def test_a_device_revoked_while_kept_has_its_heartbeats_refused_and_not_written(store):
+    device = registered_device(store, "pager-kept-revoked")
+    door = writer(store)
+    first = utcnow()
+    door.save([residents.HeartbeatReport(device.id, 80, first)])
+    store.save_device(residents.revoke(OPERATOR, store.get_device(device.id), utcnow()))
+    late = residents.HeartbeatReport(device.id, 70, utcnow() + timedelta(seconds=1))
+    refused = door.save([late])
+    assert refused == [(late, f"device {device.id} is revoked")]
+    saved = store.get_device(device.id)
+    assert saved.battery_percent == 80 and saved.last_heartbeat_at == first.replace(
+        microsecond=first.microsecond // 1000 * 1000)
+    assert door.save([late]) == [(late, f"device {device.id} is revoked")]  # refused from what it keeps now
+
+
+def test_a_recharge_then_a_drop_raises_a_second_alert_while_the_device_is_kept(store, db):
+    device = registered_device(store, "pager-kept-recharged")
+    door = writer(store)
+    now = utcnow()
+    door.save([residents.HeartbeatReport(device.id, 15, now)])
+    door.save([residents.HeartbeatReport(device.id, 12, now + timedelta(seconds=1))])  # still low: no new alert
+    door.save([residents.HeartbeatReport(device.id, 95, now + timedelta(seconds=2))])  # recharged
+    door.save([residents.HeartbeatReport(device.id, 18, now + timedelta(seconds=3))])  # dropped again
+    assert alerts_of(db, device.id) == 2 and store.get_device(device.id).battery_percent == 18
+
+
+def test_a_recharge_another_writer_saw_does_not_hide_the_next_drop(store, db):
+    device = registered_device(store, "pager-kept-two-writers")
+    one, other = writer(store), writer(store)
+    now = utcnow()
+    one.save([residents.HeartbeatReport(device.id, 15, now)])
+    other.save([residents.HeartbeatReport(device.id, 95, now + timedelta(seconds=1))])  # recharged, told the other
+    one.save([residents.HeartbeatReport(device.id, 15, now + timedelta(seconds=2))])  # `one` last saw it low
+    assert alerts_of(db, device.id) == 2
+
+
+def test_a_device_given_another_interval_while_kept_has_its_silence_reckoned_from_the_new_one(store, db):
+    device = registered_device(store, "pager-kept-interval")
+    door = writer(store)
+    door.save([residents.HeartbeatReport(device.id, 80, utcnow())])
+    new_interval = device.heartbeat_interval * 3  # no api changes it yet: written as a later one would
+    db[DEVICES].update_one({"_id": device.id}, {"$set": {"heartbeat_interval": new_interval.total_seconds()}})
+    at = utcnow() + timedelta(seconds=1)
+    door.save([residents.HeartbeatReport(device.id, 79, at)])
+    saved = store.get_device(device.id)
+    assert saved.battery_percent == 79
+    assert saved.silent_after == saved.last_heartbeat_at + residents.MISSED_HEARTBEATS * new_interval

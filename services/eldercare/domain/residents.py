@@ -569,6 +569,19 @@ def alert_scope(caller: Caller, community_id: str) -> frozenset[str] | None:
 # -- heartbeats in batches (MQTT devices: services/eldercare/devices.py) ------------------------------
 
 @dataclass(frozen=True)
+class HeartbeatRules:
+    """What the batch rules read of a device (a projection of it, which the devices' door may keep a while)."""
+
+    id: str
+    community_id: str
+    elder_id: str
+    heartbeat_interval: timedelta
+    battery_percent: int | None = None
+    last_heartbeat_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class HeartbeatReport:
     device_id: str
     battery_percent: int
@@ -583,6 +596,8 @@ class HeartbeatUpdate:
     last_heartbeat_at: datetime
     silent_after: datetime
     battery_percent: int
+    # The interval silent_after was reckoned from: the write matches only while the device still has it.
+    heartbeat_interval: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -594,7 +609,7 @@ class HeartbeatBatch:
     refused: list[tuple[HeartbeatReport, str]]
 
 
-def heartbeat_batch(devices: dict[str, Device], reports: list[HeartbeatReport], new_id) -> HeartbeatBatch:
+def heartbeat_batch(devices: dict[str, Device | HeartbeatRules], reports: list[HeartbeatReport], new_id) -> HeartbeatBatch:
     """The same rules as heartbeat(), for many reports at once: each device's latest report counts (older
     ones in the batch say nothing more), and a drop below the threshold raises one alert."""
     latest: dict[str, HeartbeatReport] = {}
@@ -611,7 +626,7 @@ def heartbeat_batch(devices: dict[str, Device], reports: list[HeartbeatReport], 
     for device_id, report in latest.items():
         device = devices[device_id]
         update = HeartbeatUpdate(device_id, report.at, _silent_after(device.heartbeat_interval, report.at),
-                                 report.battery_percent)
+                                 report.battery_percent, device.heartbeat_interval)
         was_low = device.battery_percent is not None and device.battery_percent <= LOW_BATTERY_PERCENT
         if report.battery_percent <= LOW_BATTERY_PERCENT and not was_low:
             seen_now = replace(device, last_heartbeat_at=report.at, battery_percent=report.battery_percent)

@@ -78,6 +78,12 @@ def _device(doc: dict) -> Device:
     return Device(**doc)
 
 
+def _reckoned_from(update: residents.HeartbeatUpdate) -> dict:
+    if update.heartbeat_interval is None:
+        return {}
+    return {"heartbeat_interval": update.heartbeat_interval.total_seconds()}
+
+
 def _alert_doc(alert: MaintenanceAlert) -> dict:
     doc = dict(vars(alert))
     doc["_id"] = doc.pop("id")
@@ -232,18 +238,30 @@ class ResidentStore:
         """The registered devices among these ids, in one query (a heartbeat batch's read)."""
         return {doc["_id"]: _device(doc) for doc in self.devices.find({"_id": {"$in": sorted(device_ids)}})}
 
-    def record_heartbeats(self, updates: list[residents.HeartbeatUpdate]) -> None:
+    def heartbeat_rules_by_id(self, device_ids: set[str]) -> dict[str, residents.HeartbeatRules]:
+        """What the heartbeat rules need of these devices, in one query with only those fields."""
+        fields = {f: 1 for f in residents.HeartbeatRules.__dataclass_fields__ if f != "id"}
+        found = {}
+        for doc in self.devices.find({"_id": {"$in": sorted(device_ids)}}, fields):
+            doc["id"] = doc.pop("_id")
+            doc["heartbeat_interval"] = timedelta(seconds=doc["heartbeat_interval"])
+            found[doc["id"]] = residents.HeartbeatRules(**doc)
+        return found
+
+    def record_heartbeats(self, updates: list[residents.HeartbeatUpdate]) -> int:
         """A batch of heartbeats in one bulk_write. $max keeps the latest sign of life whatever order
         batches land in (two writers, a redelivery); the version bump makes the silence timer's
-        compare-and-set fail on a device that reported meanwhile. Revoked devices are never touched."""
+        compare-and-set fail on a device that reported meanwhile. Revoked devices are never touched, nor
+        is a device whose heartbeat interval is no longer the one its silence was reckoned from.
+        Returns how many devices matched (fewer than the updates: read those devices again)."""
         if not updates:
-            return
-        self.devices.bulk_write([
+            return 0
+        return self.devices.bulk_write([
             pymongo.UpdateOne(
-                {"_id": u.device_id, "revoked_at": None},
+                {"_id": u.device_id, "revoked_at": None, **_reckoned_from(u)},
                 {"$max": {"last_heartbeat_at": u.last_heartbeat_at, "silent_after": u.silent_after},
                  "$set": {"battery_percent": u.battery_percent}, "$inc": {"version": 1}})
-            for u in updates], ordered=False)
+            for u in updates], ordered=False).matched_count
 
     def record_low_battery(self, update: residents.HeartbeatUpdate, alert: MaintenanceAlert, event: dict) -> bool:
         """A heartbeat whose battery dropped low, with its alert and event, in one transaction. The update

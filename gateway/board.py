@@ -513,7 +513,7 @@ def _missed_notifications(request: Request, caller: Caller) -> MissedEvents:
     """The caller's notifications made after one of theirs, oldest first, read from their inbox (newest
     first) until that one is found; incomplete when it is not among the last MISSED_LIMIT."""
     async def missed(after_id: str) -> tuple[list[BoardEvent], bool]:
-        api, newer, token = notify_api(request), [], ""
+        api, newer, token = await notify_api(request), [], ""
         while len(newer) < MISSED_LIMIT:
             query = notify_pb2.ListMyNotificationsRequest(page_size=100, page_token=token)
             reply = await api.ListMyNotifications(query, **call_options(request, caller))

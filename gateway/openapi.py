@@ -176,11 +176,20 @@ def _rate_limited(path: str, method: str) -> bool:
     return not path.startswith(EXEMPT_PREFIXES)
 
 
+def _link_token(operation: dict) -> bool:
+    """Whether the operation is entered with a link's or an invitation's token (X-Linli-...-Token): 401
+    without it, 409 when it has expired."""
+    return any(p.get("in") == "header" and p.get("name", "").lower().startswith("x-linli-")
+               and p.get("name", "").lower().endswith("-token") for p in operation.get("parameters", []))
+
+
 def _error_statuses(method: str, operation: dict) -> list[str]:
     statuses = ["400", "404", "422", "429", "500", "502", "503", "504"]
     if operation.get("security"):
         statuses += ["401", "403"]
-    if method != "get":
+    elif _link_token(operation):
+        statuses.append("401")
+    if method != "get" or _link_token(operation):
         statuses.append("409")
     if method in METHODS_WITH_BODY:
         statuses.append("413")

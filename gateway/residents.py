@@ -232,7 +232,8 @@ class ElderChanges(BaseModel):
     """Fields of an elder; in a PATCH, exactly those present are changed (at least one)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
-    name: str | None = Field(None, min_length=1, max_length=50, examples=["刘桂兰"])
+    # An elder always has a name: it may be changed, never cleared (null is refused, 422).
+    name: str = Field(None, min_length=1, max_length=50, examples=["刘桂兰"])
     phone: str | None = Field(None, max_length=32, pattern=PHONE,
                               description="Digits, spaces and -, optionally starting with +")
     mobility: Mobility | None = None

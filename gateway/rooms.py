@@ -32,7 +32,7 @@ import pika
 import pika.exceptions
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller, require_role
 from gateway.problems import Problem
@@ -147,12 +147,15 @@ def sdp_problems(sdp: str) -> list[str]:
 class IceCandidate(BaseModel):
     """As RTCIceCandidate.toJSON() gives it; candidate "" means the end of candidates."""
 
+    model_config = ConfigDict(extra="forbid")
     candidate: str = Field(max_length=MAX_CANDIDATE_CHARS)
     sdpMid: str | None = Field(None, max_length=32)
     sdpMLineIndex: int | None = Field(None, ge=0, le=64)
+    usernameFragment: str | None = Field(None, max_length=256)
 
 
 class SignalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a field this version does not know is a mistake, said so (422)
     type: Literal["offer", "answer", "candidate", "hangup", "mute"] = Field(
         description="offer/answer carry sdp; candidate carries candidate; hangup may carry reason; mute "
                     "carries muted (what the other side shows)")

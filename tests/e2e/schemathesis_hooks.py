@@ -14,7 +14,7 @@ import json
 import uuid
 
 import schemathesis
-from hypothesis import strategies as st  # noqa: I001 (Schemathesis's own Hypothesis)
+from hypothesis import strategies as st
 
 
 def _could_be_issued(token: str) -> bool:

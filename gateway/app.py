@@ -16,7 +16,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from gateway import (calls, care_requests, clinic, consultation_rooms, employment, meals, notify, openapi, problems,
                      residents, staff, staffing, volunteer)
 from gateway.auth import Authenticator, IdentifyCaller
-from gateway.board import Board, BoardEventData, BoardPage, BoardResetData, NotificationStreamData
+from gateway.board import Board, BoardEventData, BoardResetData, NotificationStreamData
+from gateway.pages import board_page, consultation_page, shared_scripts, staffing_page
 from gateway.board import router as board_router
 from gateway.conditional import ConditionalGet
 from gateway.idempotency import Idempotency, IdempotencyStore
@@ -189,17 +190,18 @@ def create_app(
     app.include_router(board_router)  # /v1/board/stream, /v1/me/care-requests/stream
     app.include_router(rooms_router)  # /v1/calls/ice-servers, /v1/rooms/{kind}/{id}/signals (kinds: calls.py)
     app.include_router(calls.router)  # /v1/care-requests/{id}/call...
-    app.mount("/board", BoardPage(), name="board")  # the operator's big-screen page
+    app.mount("/shared", shared_scripts(), name="shared")  # what the pages below share (SSE reading)
+    app.mount("/board", board_page(), name="board")  # the operator's big-screen page
     app.include_router(meals.router)
     app.include_router(residents.router)
     app.include_router(volunteer.router)
     app.include_router(clinic.router)
     app.include_router(consultation_rooms.router)  # /v1/teleconsultations/{id}/room/...
-    app.mount("/consultation", consultation_rooms.ConsultationPage(), name="consultation")  # the room's page
+    app.mount("/consultation", consultation_page(), name="consultation")  # the room's page
     app.include_router(employment.router)
     app.include_router(notify.router)
     app.include_router(staffing.router)
-    app.mount("/staffing", staffing.StaffingPage(), name="staffing")  # the administrators' staffing page
+    app.mount("/staffing", staffing_page(), name="staffing")  # the administrators' staffing page
 
     @app.get("/livez", tags=["operations"], response_model=Health)
     async def livez() -> dict:

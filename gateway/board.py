@@ -2,9 +2,9 @@
 resumable after a dropped connection; the same for a resident's, family member's or caregiver's own
 requests, and for anyone's own inbox of notifications; and the board's web page.
 
-One pika consumer per gateway process runs in a background thread (pika, not Nameko, outside the
-workers) on an exclusive, auto-deleted queue. Each event is handed to the asyncio loop and fanned out to
-the subscribers that want it (an operator: the communities they serve; others: their own requests).
+One live feed per gateway process (gateway/livefeed.py: a pika consumer in a thread of its own) hands each
+event to the asyncio loop, where it is fanned out to the subscribers that want it (an operator: the
+communities they serve; others: their own requests and notifications).
 
 Resuming: a client that reconnects with Last-Event-ID (header, or ?last_event_id= for EventSource) is
 subscribed to the live feed FIRST, then the events it missed are fetched from the api (ListBoardEvents,
@@ -17,18 +17,13 @@ import asyncio
 import json
 import logging
 import re
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Annotated, Literal
 
 import grpc
-import pika
-import pika.exceptions
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
-from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, RootModel
 from google.protobuf import json_format
 from google.protobuf.json_format import ParseError
@@ -37,6 +32,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from gateway.auth import require_caller, require_role
 from gateway.care_requests import CareRequest, Time, from_event_json, to_rest
 from gateway.common import call_options
+from gateway.livefeed import LiveFeed
 from gateway.notify import NotificationOut
 from gateway.notify import _api as notify_api
 from gateway.notify import to_rest as notification_to_rest
@@ -220,94 +216,36 @@ class Board:
         alerts_exchange: str | None = ALERTS_EXCHANGE,
     ):
         self.amqp_uri = amqp_uri
-        self.alerts_exchange = alerts_exchange
-        self.exchange = exchange
-        self.routing_key = routing_key
         self.heartbeat_seconds = heartbeat_seconds
-        self.max_backoff_seconds = max_backoff_seconds
         self._subscriptions: set[Subscription] = set()
-        self._ready = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        bindings = [(exchange, routing_key)]
+        if alerts_exchange:
+            bindings += [(alerts_exchange, UNREACHED), (alerts_exchange, NOTIFICATION_CREATED)]
+        self._feed = LiveFeed("board", amqp_uri, bindings, self._fan_out, max_backoff_seconds)
 
     # -- state --------------------------------------------------------------------------------------
 
     @property
     def connected(self) -> bool:
         """True while the queue is bound and consuming."""
-        return self._ready.is_set()
+        return self._feed.connected
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Block until the queue is bound (from a thread; in asyncio use asyncio.to_thread)."""
-        return self._ready.wait(timeout)
+        return self._feed.wait_ready(timeout)
 
     @property
     def subscriber_count(self) -> int:
         return len(self._subscriptions)
 
-    # -- consumer thread ----------------------------------------------------------------------------
+    # -- the feed (gateway/livefeed.py) ---------------------------------------------------------------
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._consume_forever, name="board-consumer", daemon=True)
-        self._thread.start()
+        self._feed.start(loop)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop consuming (blocks up to timeout; call through asyncio.to_thread from the loop)."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _consume_forever(self) -> None:
-        backoff = 0.5
-        while not self._stopping.is_set():
-            try:
-                self._consume()
-                backoff = 0.5
-            except (pika.exceptions.AMQPError, OSError) as error:
-                log.warning("board consumer lost RabbitMQ (%r); retrying in %.1fs", error, backoff)
-            finally:
-                self._ready.clear()
-            self._stopping.wait(backoff)
-            backoff = min(backoff * 2, self.max_backoff_seconds)
-
-    def _consume(self) -> None:
-        connection = pika.BlockingConnection(pika.URLParameters(self.amqp_uri))
-        try:
-            channel = connection.channel()
-            channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
-            queue = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
-            channel.queue_bind(queue, self.exchange, routing_key=self.routing_key)
-            if self.alerts_exchange:
-                channel.exchange_declare(self.alerts_exchange, exchange_type="topic", durable=True)
-                channel.queue_bind(queue, self.alerts_exchange, routing_key=UNREACHED)
-                channel.queue_bind(queue, self.alerts_exchange, routing_key=NOTIFICATION_CREATED)
-            # auto_ack: the board is a live view; what a dropped connection missed is fetched on resume.
-            channel.basic_consume(queue, self._on_message, auto_ack=True)
-            self._ready.set()
-            log.info("board consuming %s from exchange %s", self.routing_key, self.exchange)
-            while not self._stopping.is_set():
-                # Polls so stop() is noticed within a second; also services AMQP heartbeats.
-                connection.process_data_events(time_limit=1)
-        finally:
-            self._ready.clear()
-            if connection.is_open:
-                connection.close()
-
-    def _on_message(self, channel, method, properties, body: bytes) -> None:
-        try:
-            envelope = json.loads(body)
-        except ValueError:
-            log.warning("board dropped a message that is not JSON (routing key %s)", method.routing_key)
-            return
-        if not isinstance(envelope, dict):
-            return
-        try:
-            self._loop.call_soon_threadsafe(self._fan_out, envelope)
-        except RuntimeError:
-            pass  # the loop is closed: we are shutting down
+        self._feed.stop(timeout)
 
     # -- fan-out (on the asyncio loop) --------------------------------------------------------------
 
@@ -548,29 +486,3 @@ async def my_notifications_stream(
     board: Board = request.app.state.board
     return _sse(board.stream(caller, own_notifications(caller), last_event_id_header or last_event_id,
                              _missed_notifications(request, caller)))
-
-
-# -- the page ----------------------------------------------------------------------------------------
-
-PAGE_DIRECTORY = Path(__file__).parent / "static" / "board"
-# The page's own files only: no inline script, no other origin. Its token sits in sessionStorage, so
-# script injection is the thing to shut out.
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-cache",
-}
-
-
-class BoardPage(StaticFiles):
-    """The operator's big-screen board (gateway/static/board/), at /board/."""
-
-    def __init__(self):
-        super().__init__(directory=PAGE_DIRECTORY, html=True)
-
-    async def get_response(self, path, scope):
-        response = await super().get_response(path, scope)
-        response.headers.update(PAGE_HEADERS)
-        return response

@@ -17,16 +17,13 @@ import asyncio
 import logging
 import secrets
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Annotated
 
 import grpc
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials
-from fastapi.staticfiles import StaticFiles
 
 from gateway.auth import _bearer, require_caller
-from gateway.board import PAGE_HEADERS
 from gateway.problems import Problem
 from gateway.clinic import Id, _options
 from gateway.rooms import (_SSE_HEADERS, _STREAM_DOC, EventStream, IceServers, Participant, SignalAccepted,
@@ -148,22 +145,3 @@ async def room_ice_servers(request: Request, teleconsultation_id: Id, token: Roo
     /v1/calls/ice-servers without a Linli account)."""
     participant = await _admitted(request, caller, teleconsultation_id, token, device)
     return ice_servers_for(Caller(participant.subject, frozenset(), frozenset()))
-
-
-# -- the page --------------------------------------------------------------------------------------------
-
-PAGE_DIRECTORY = Path(__file__).parent / "static" / "consultation"
-
-
-class ConsultationPage(StaticFiles):
-    """The consultation room's page (gateway/static/consultation/), at /consultation/: the same headers as
-    the board's (its own files only, no inline script, no other origin)."""
-
-    def __init__(self):
-        super().__init__(directory=PAGE_DIRECTORY, html=True)
-
-    async def get_response(self, path, scope):
-        response = await super().get_response(path, scope)
-        response.headers.update(PAGE_HEADERS)
-        response.headers["Permissions-Policy"] = "camera=(self), microphone=(self)"
-        return response

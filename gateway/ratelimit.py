@@ -29,7 +29,7 @@ from gateway.limits import is_emergency
 from gateway import metrics
 from gateway.problems import Problem, problem_response
 
-EXEMPT_PREFIXES = ("/healthz", "/livez", "/board", "/docs")
+EXEMPT_PREFIXES = ("/healthz", "/livez", "/board", "/shared", "/docs")
 POLICY = "per-client"
 
 

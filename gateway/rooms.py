@@ -35,6 +35,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller, require_role
+from gateway.livefeed import LiveFeed
 from gateway.problems import Problem
 from linli.kit import turn
 from linli.kit.config import number, setting
@@ -245,39 +246,30 @@ class _Stream:
 
 
 class SignallingRelay:
-    """One pika consumer per gateway process (a thread, like the board's) on an exclusive queue bound to
-    every room; signals are published on a connection of their own."""
+    """One live feed per gateway process (gateway/livefeed.py, like the board's) bound to every room; live
+    only, like a phone line. Signals are published on a connection of their own."""
 
     def __init__(self, amqp_uri: str, heartbeat_seconds: float = 15.0, max_backoff_seconds: float = 30.0):
         self.amqp_uri = amqp_uri
         self.heartbeat_seconds = heartbeat_seconds
-        self.max_backoff_seconds = max_backoff_seconds
         self._streams: set[_Stream] = set()
         self._followups: set[asyncio.Task] = set()
-        self._ready = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._feed = LiveFeed("signalling", amqp_uri, [(EXCHANGE, "room.#")], self._fan_out, max_backoff_seconds)
         self._publisher: pika.BlockingConnection | None = None
         self._publish_lock = threading.Lock()
 
     @property
     def connected(self) -> bool:
-        return self._ready.is_set()
+        return self._feed.connected
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        return self._ready.wait(timeout)
+        return self._feed.wait_ready(timeout)
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._consume_forever, name="signalling-consumer", daemon=True)
-        self._thread.start()
+        self._feed.start(loop)
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        self._feed.stop(timeout)
         with self._publish_lock:
             if self._publisher is not None and self._publisher.is_open:
                 try:
@@ -290,46 +282,6 @@ class SignallingRelay:
         for stream in list(self._streams):
             self._streams.discard(stream)
             _end(stream)
-
-    def _consume_forever(self) -> None:
-        backoff = 0.5
-        while not self._stopping.is_set():
-            try:
-                self._consume()
-                backoff = 0.5
-            except (pika.exceptions.AMQPError, OSError) as error:
-                log.warning("signalling consumer lost RabbitMQ (%r); retrying in %.1fs", error, backoff)
-            finally:
-                self._ready.clear()
-            self._stopping.wait(backoff)
-            backoff = min(backoff * 2, self.max_backoff_seconds)
-
-    def _consume(self) -> None:
-        connection = pika.BlockingConnection(pika.URLParameters(self.amqp_uri))
-        try:
-            channel = connection.channel()
-            channel.exchange_declare(EXCHANGE, exchange_type="topic", durable=True)
-            queue = channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
-            channel.queue_bind(queue, EXCHANGE, routing_key="room.#")
-            channel.basic_consume(queue, self._on_message, auto_ack=True)  # live only, like a phone line
-            self._ready.set()
-            while not self._stopping.is_set():
-                connection.process_data_events(time_limit=1)
-        finally:
-            self._ready.clear()
-            if connection.is_open:
-                connection.close()
-
-    def _on_message(self, channel, method, properties, body: bytes) -> None:
-        try:
-            message = json.loads(body)
-        except ValueError:
-            return
-        if isinstance(message, dict):
-            try:
-                self._loop.call_soon_threadsafe(self._fan_out, message)
-            except RuntimeError:
-                pass  # the loop is closed: shutting down
 
     def _fan_out(self, message: dict) -> None:
         frame = f"event: {message['type']}\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"

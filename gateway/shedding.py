@@ -24,7 +24,7 @@ from gateway import metrics
 from gateway.problems import Problem, problem_response
 from linli.kit.config import number
 
-EXEMPT_PREFIXES = ("/healthz", "/livez", "/board", "/docs", "/openapi.json")
+EXEMPT_PREFIXES = ("/healthz", "/livez", "/board", "/shared", "/docs", "/openapi.json")
 STREAMS = ("/v1/board/stream", "/v1/me/care-requests/stream")
 
 

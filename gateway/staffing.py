@@ -5,13 +5,11 @@ A plan is computed on request (a bounded simulation: the same body and seed give
 answered, not stored: as JSON (with the chart as SVG text and the figures as CSV text), as CSV or SVG alone
 (?format=csv|svg), or as a stream of progress events ending with the plan (/v1/roster-plans/progress)."""
 import json
-from pathlib import Path
 from typing import Literal
 
 import grpc
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from fastapi.staticfiles import StaticFiles
 from google.protobuf.json_format import MessageToDict
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -182,27 +180,3 @@ async def plan_staffing_stream(body: PlanIn, request: Request, caller: Caller = 
     if first is grpc.aio.EOF:
         return Response(status_code=204)
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
-
-
-PAGE_DIRECTORY = Path(__file__).parent / "static" / "staffing"
-# As the board's page: its own files only, no inline script; the chart is an image (data: URL), never markup.
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
-                               "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-                               "form-action 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-cache",
-}
-
-
-class StaffingPage(StaticFiles):
-    """The administrators' staffing page (gateway/static/staffing/), at /staffing/."""
-
-    def __init__(self):
-        super().__init__(directory=PAGE_DIRECTORY, html=True)
-
-    async def get_response(self, path, scope):
-        response = await super().get_response(path, scope)
-        response.headers.update(PAGE_HEADERS)
-        return response

@@ -9,8 +9,9 @@
 //
 // Why fetch() and not EventSource: EventSource cannot send an Authorization header, so the token would
 // have to travel in the URL, where access logs, proxies and browser history keep it. fetch() streams the
-// response body just as well and sends the header; the few lines of SSE parsing and reconnecting below
+// response body just as well and sends the header; SSE parsing (/shared/sse.js) and reconnecting (below)
 // are the price. The token is never written to the console or to the URL.
+import { readFrames } from "/shared/sse.js";
 import { Calls } from "./call.js";
 import { LANGUAGES, language, setLanguage, t } from "./i18n.js";
 import {
@@ -161,36 +162,6 @@ async function reloadList() {
   render();
 }
 
-// Reads SSE frames from a fetch() body: calls onOpen at the gateway's opening comment (the subscription
-// exists from then on) and onEvent({id, event, data}) per event. Resolves when the stream ends.
-async function readFrames(body, onOpen, onEvent, onAlive) {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "", frame = { data: [] };
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    onAlive();
-    buffer += value;
-    let end;
-    while ((end = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, end).replace(/\r$/, "");
-      buffer = buffer.slice(end + 1);
-      if (line === "") {
-        if (frame.data.length) onEvent({ id: frame.id, event: frame.event ?? "message", data: frame.data.join("\n") });
-        frame = { data: [] };
-      } else if (line.startsWith(":")) {
-        if (line.startsWith(": stream open")) await onOpen();
-      } else {
-        const colon = line.indexOf(":");
-        const field = colon < 0 ? line : line.slice(0, colon);
-        const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
-        if (field === "data") frame.data.push(value);
-        else if (field === "id" || field === "event") frame[field] = value;
-      }
-    }
-  }
-}
-
 function onEvent(frame) {
   if (frame.event === "reset") {
     reloadList().catch(showStreamTrouble);
@@ -247,12 +218,15 @@ async function streamForever() {
       if (response.status === 401 || response.status === 403) return signOut(t("login_failed"));
       if (!response.ok) throw new Error(`stream answered ${response.status}`);
       alive();
-      await readFrames(response.body, async () => {
-        setConnection("live");
-        backoff = 1000;
-        // A fresh subscription (nothing seen yet) starts from the list; a resumed one gets what it missed.
-        if (!state.lastEventId) await reloadList();
-      }, onEvent, alive);
+      await readFrames(response.body, onEvent, {
+        onOpen: async () => {
+          setConnection("live");
+          backoff = 1000;
+          // A fresh subscription (nothing seen yet) starts from the list; a resumed one gets what it missed.
+          if (!state.lastEventId) await reloadList();
+        },
+        onAlive: alive,
+      });
     } catch (error) {
       if (state.stream !== controller) return;
       showStreamTrouble(error);

@@ -6,6 +6,7 @@
 // stream), takes the microphone, and offers: audio both ways, and the terminal's video when it has one.
 // The terminal answers. ICE that fails tells the operator and shows the elder's phone on file for a phone
 // call-back; a call that drops is recorded as dropped and can be rung again ("call back").
+import { readFrames } from "/shared/sse.js";
 import { t } from "./i18n.js";
 
 const ROOM = (id) => `/v1/rooms/care-request/${encodeURIComponent(id)}/signals`;
@@ -177,24 +178,7 @@ export class Calls {
         signal: active.abort.signal, cache: "no-store",
       });
       if (!response.ok) throw new Error(`room answered ${response.status}`);
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = "", event = null, data = [];
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf("\n")) >= 0) {
-          const line = buffer.slice(0, end).replace(/\r$/, "");
-          buffer = buffer.slice(end + 1);
-          if (line === "") {
-            if (event && data.length) await this.onSignal(active, event, JSON.parse(data.join("\n")));
-            event = null;
-            data = [];
-          } else if (line.startsWith("event:")) event = line.slice(6).trim();
-          else if (line.startsWith("data:")) data.push(line.slice(5).trim());
-        }
-      }
+      await readFrames(response.body, (frame) => this.onSignal(active, frame.event, JSON.parse(frame.data)));
     } catch (error) {
       if (error.name === "AbortError") return;
     }

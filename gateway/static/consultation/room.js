@@ -9,6 +9,7 @@
 //
 // Signalling: the room's Server-Sent Events (read with fetch(), so no secret goes in a URL) and a POST per
 // offer, answer or candidate. Whoever is in the room offers to each one who joins after it.
+import { readFrames } from "/shared/sse.js";
 
 const TOKEN_KEY = "linli.token"; // the signed-in person's bearer token (sessionStorage)
 const DEVICE_KEY = "linli.consultation.device";
@@ -246,30 +247,6 @@ async function onSignal(event, data) {
 
 // -- the room's stream ---------------------------------------------------------------------------------
 
-async function readFrames(body, onFrame) {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "", frame = { data: [] };
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let end;
-    while ((end = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, end).replace(/\r$/, "");
-      buffer = buffer.slice(end + 1);
-      if (line === "") {
-        if (frame.data.length) await onFrame(frame.event ?? "message", JSON.parse(frame.data.join("\n")));
-        frame = { data: [] };
-      } else if (!line.startsWith(":")) {
-        const colon = line.indexOf(":");
-        const field = line.slice(0, colon), text = line.slice(colon + 1).replace(/^ /, "");
-        if (field === "data") frame.data.push(text);
-        else if (field === "event") frame.event = text;
-      }
-    }
-  }
-}
-
 async function enter() {
   showProblem("");
   const controller = new AbortController();
@@ -288,7 +265,8 @@ async function enter() {
       show("room");
       setState("live");
       backoff = 1000;
-      await readFrames(response.body, (event, data) => onSignal(event, data).catch((error) => console.warn(event, error)));
+      await readFrames(response.body, ({ event, data }) =>
+        onSignal(event, JSON.parse(data)).catch((error) => console.warn(event, error)));
     } catch (error) {
       if (state.stream !== controller) return;
       if (error instanceof Refused && error.status < 500 && error.status !== 429) {

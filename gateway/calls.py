@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.auth import require_caller
 from gateway.care_requests import CallGuest, CareRequest, CareRequestId, _eldercare, guest_to_rest, to_rest
-from gateway.common import call_options
+from gateway.common import call_options, link_token
 from gateway.problems import Problem
 from gateway.rooms import (_SSE_HEADERS, _STREAM_DOC, EventStream, IceServers, Participant, SignalAccepted, SignalIn,
                            SignallingRelay, check_signal, ice_servers_for, room_kind)
@@ -230,11 +230,7 @@ InvitationToken = Annotated[str | None, Header(
 
 
 def invitation_token(token: InvitationToken = None) -> str:
-    if token is None:
-        raise Problem(401, "unauthenticated", "Unauthenticated",
-                      "The invitation's token is required (X-Linli-Invitation-Token).",
-                      headers={"WWW-Authenticate": 'LinliInvitation realm="linli"'})
-    return token
+    return link_token(token, "X-Linli-Invitation-Token", "LinliInvitation")
 
 
 GuestPass = Annotated[str, Depends(invitation_token)]

@@ -23,3 +23,13 @@ def call_options(request: Request, caller: Caller) -> dict:
 def page(items: list, next_page_token: str) -> dict:
     """A page of a list: its items and the token of the next page (null on the last)."""
     return {"items": items, "next_page_token": next_page_token or None}
+
+
+def link_token(token: str | None, header: str, scheme: str) -> str:
+    """A link's or an invitation's token, the credential of a room that also admits people without a Linli
+    account. A request without it is unauthenticated (401, before anything else about it is checked), as
+    one without a bearer token is on every other route."""
+    if token is None:
+        raise Problem(401, "unauthenticated", "Unauthenticated", f"The token of your link is required ({header}).",
+                      headers={"WWW-Authenticate": f'{scheme} realm="linli"'})
+    return token

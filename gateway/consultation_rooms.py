@@ -24,8 +24,8 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from gateway.auth import _bearer, require_caller
-from gateway.problems import Problem
 from gateway.clinic import Id, _options
+from gateway.common import link_token
 from gateway.rooms import (_SSE_HEADERS, _STREAM_DOC, EventStream, IceServers, Participant, SignalAccepted,
                            SignalIn, SignallingRelay, check_signal, ice_servers_for)
 from linli.clinic.v1 import teleconsultations_pb2 as T
@@ -49,14 +49,7 @@ JoinDevice = Annotated[str | None, Header(alias="X-Linli-Join-Device", pattern=r
 
 
 def join_token(token: JoinToken = None) -> str:
-    """FastAPI dependency: the join link's token, the room's credential. A request without it is
-    unauthenticated (401, before anything else about it is checked), as one without a bearer token is on
-    every other route."""
-    if token is None:
-        raise Problem(401, "unauthenticated", "Unauthenticated",
-                      "The token of your join link is required (X-Linli-Join-Token).",
-                      headers={"WWW-Authenticate": 'LinliJoinLink realm="linli"'})
-    return token
+    return link_token(token, "X-Linli-Join-Token", "LinliJoinLink")
 
 
 RoomPass = Annotated[str, Depends(join_token)]

@@ -142,6 +142,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def terminate(popen: subprocess.Popen, timeout: float) -> None:
+    """A clean stop (SIGTERM), then SIGKILL to the process's whole group if it has not ended in time."""
+    if popen.poll() is None:
+        popen.send_signal(signal.SIGTERM)
+    try:
+        popen.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(popen.pid, signal.SIGKILL)
+        popen.wait()
+
+
 def wait_until(check: Callable[[], bool], timeout: float, what: str, proc: "Process | None" = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -392,13 +403,7 @@ class DevStack:
 
     def stop(self, timeout: float = 15) -> None:
         for proc in reversed(self.processes):
-            if proc.popen.poll() is None:
-                proc.popen.send_signal(signal.SIGTERM)
-            try:
-                proc.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.popen.pid, signal.SIGKILL)
-                proc.popen.wait()
+            terminate(proc.popen, timeout)
         self.processes.clear()
         if self.device_broker is not None:
             self.device_broker.stop()

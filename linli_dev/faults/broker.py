@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pika
 
-from linli_dev.devstack import StartError, free_port
+from linli_dev.devstack import StartError, free_port, terminate
 
 SCRIPTS = Path("/usr/lib/rabbitmq/bin")
 
@@ -152,14 +152,8 @@ class PrivateRabbitMQ:
 
     def stop(self, timeout: float = 60) -> None:
         """A clean stop (SIGTERM: the server script stops the node), as an operator's restart does."""
-        if self.popen is None or self.popen.poll() is not None:
-            return
-        self.popen.send_signal(signal.SIGTERM)
-        try:
-            self.popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-            self.popen.wait()
+        if self.popen is not None:
+            terminate(self.popen, timeout)
 
 
 class PrivateRabbitMQCluster:

@@ -19,7 +19,6 @@ The report lands in var/soak/latest.md.
 import datetime as dt
 import os
 import random
-import signal
 import statistics
 import sys
 import tempfile
@@ -33,6 +32,7 @@ import httpx
 from bench.district_day import PEAK
 from linli_dev.devstack import ROOT
 from tests.chaos.harness import ChaosPlatform, Workload, scenarios, settle
+from tests.chaos.runner import stop_on_signals
 
 FAULTS = ["workers SIGKILL + restart", "eldercare-api SIGKILL + restart", "gateway SIGKILL + restart",
           "RabbitMQ link: connection reset", "SecantusDB SIGKILL + restart", "RabbitMQ stopped and restarted"]
@@ -185,15 +185,6 @@ def register_devices(chaos: ChaosPlatform, community: str, count: int) -> list[s
 
 
 # -- the run --------------------------------------------------------------------------------------------
-
-def stop_on_signals() -> None:
-    """SIGTERM and SIGINT (even when started in the background, which ignores SIGINT) stop the run and
-    every process and node it started."""
-    def interrupted(signum, frame):
-        raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, interrupted)
-    signal.signal(signal.SIGINT, interrupted)
-
 
 def main() -> int:
     minutes = float(os.environ.get("SOAK_MINUTES", "30"))

@@ -105,9 +105,9 @@ def device_broker_conf(mqtt_addr: str, auth_addr: str, version: tuple[int, int] 
 
 # Ports handed out by free_port() in this process: never the same one twice.
 _HANDED_OUT: set[int] = set()
-# Ports `make run` and the machine's own brokers use: never handed out.
-_WELL_KNOWN = {1883, 1884, 3478, 4369, 5672, 8080, 8883, 15672, 15692, 25672, *range(9180, 9190),
-               *range(50051, 50080)}
+# RabbitMQ's own ports in the range picked from (management, Prometheus, distribution): never handed out.
+# The others `make run` and the machine's brokers use lie below it.
+_RABBITMQ_PORTS = {15672, 15692, 25672}
 
 
 def _ephemeral_range() -> tuple[int, int]:
@@ -128,7 +128,7 @@ def free_port() -> int:
     high = _ephemeral_range()[0] - 1
     for _ in range(200):
         port = random.randint(low, high)
-        if port in _HANDED_OUT or port in _WELL_KNOWN:
+        if port in _HANDED_OUT or port in _RABBITMQ_PORTS:
             continue
         with socket.socket() as s:
             try:

@@ -1,12 +1,14 @@
 """Settings of the notify service that are not per person."""
+from datetime import timedelta
+
 from linli.kit.community import COMMUNITY_ZONE  # noqa: F401 (quiet hours and the times in messages)
 from linli.kit.config import setting
+
+SHIFT_REMINDER_CHECK_SECONDS = 10  # how often the worker looks for due shift reminders (they come hours ahead)
 
 
 def shift_reminder_lead():
     """How long before a volunteer's shift they are reminded of it."""
-    from datetime import timedelta
-
     value = setting("NOTIFY_SHIFT_REMINDER_MINUTES")
     try:
         minutes = float(value)

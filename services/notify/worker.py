@@ -23,6 +23,8 @@ from services.notify.store import notify as notify_store
 log = logging.getLogger(__name__)
 
 CONSUMER = "notify.care_request"
+# Read as the worker starts, so a wrong setting stops it at once, saying why.
+SHIFT_REMINDER_LEAD = policy.shift_reminder_lead()
 
 
 class NotifyWorker:
@@ -86,13 +88,17 @@ class NotifyWorker:
 
     @event_handler(VOLUNTEER, notes.ATTENDANCE_SIGNED_UP)
     def attendance_signed_up(self, event):
-        delivery.schedule_shift_reminder(self.store, "notify.shift_reminder", event, policy.shift_reminder_lead(), utcnow())
+        delivery.schedule_shift_reminder(self.store, "notify.shift_reminder", event, SHIFT_REMINDER_LEAD, utcnow())
 
     @event_handler(VOLUNTEER, notes.ATTENDANCE_WITHDRAWN)
     def attendance_withdrawn(self, event):
         delivery.drop_shift_reminder(self.store, "notify.shift_reminder", event)
 
+    # Reminders come hours ahead: looked for every few seconds, not at every delivery poll.
+    @timer(interval=policy.SHIFT_REMINDER_CHECK_SECONDS)
+    def send_shift_reminders(self):
+        delivery.send_shift_reminders(self.store, utcnow(), policy.COMMUNITY_ZONE)
+
     @timer(interval=number("NOTIFY_DELIVERY_POLL_SECONDS"))
     def send_due(self):
-        delivery.send_shift_reminders(self.store, utcnow(), policy.COMMUNITY_ZONE)
         delivery.send_due(self.store, self._channels(), policy.retry_delays(), utcnow, pool=GreenPool(8))

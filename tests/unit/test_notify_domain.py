@@ -157,3 +157,12 @@ def test_a_shift_reminder_reads_in_the_volunteers_language_with_the_communitys_t
     assert (note.title, note.body) == ("Your shift soon",
                                        '"巡楼探访 · 上午场", which you signed up for, starts at 20:00 on 07 Dec at 党群活动中心.')
     assert note.urgency == notes.ROUTINE and note.id == "shift.reminder:att-1:vol-1"
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "two hours"])
+def test_a_shift_reminder_lead_that_is_not_a_positive_number_of_minutes_stops_the_worker_saying_why(monkeypatch, value):
+    from services.notify import policy
+
+    monkeypatch.setenv("NOTIFY_SHIFT_REMINDER_MINUTES", value)
+    with pytest.raises(SystemExit, match="NOTIFY_SHIFT_REMINDER_MINUTES must be a positive number"):
+        policy.shift_reminder_lead()
